@@ -1,0 +1,162 @@
+# hidphone: a TSPI provider for USB HID phones. See README for the layout and the commands.
+
+VERSION      := 0.1.0
+PREFIX       ?= /usr/local
+BINDIR       ?= $(PREFIX)/bin
+LIBDIR       ?= $(PREFIX)/lib
+INCLUDEDIR   ?= $(PREFIX)/include
+DATADIR      ?= $(PREFIX)/share
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+BUILDDIR     ?= build
+FUZZ_SECONDS ?= 60
+
+CC      ?= cc
+CLANG   ?= clang
+CFLAGS  ?= -O2 -g
+PKGS    := hidapi-hidraw libusb-1.0 libudev
+
+# Expanded only when a recipe runs, i.e. after the dependency check below has installed
+# the packages pkg-config asks about.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+
+WARNINGS := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
+	    -Wformat=2 -Wvla -Wpointer-arith -Wundef
+HP_CFLAGS = -std=c11 $(WARNINGS) -fPIC -fvisibility=hidden -D_GNU_SOURCE -I. -Iinclude \
+	    -MMD -MP $(PKG_CFLAGS)
+
+HID_SRCS := hid/rdesc-parse.c hid/rdesc-load.c hid/field-codec.c hid/hex-text.c \
+	    hid/usage-names.c hid/hidraw-node.c
+DEV_SRCS := devices/telephony-map.c
+CORE_SRCS := $(HID_SRCS) $(DEV_SRCS)
+TOOL_SRCS := tools/phonectl.c tools/phonectl-describe.c tools/json-writer.c
+
+UNIT_TESTS := test-rdesc-parse test-field-codec test-rdesc-load test-usage-names \
+	      test-real-descriptors test-telephony-map test-json-writer
+
+OBJ := $(BUILDDIR)/obj
+CORE_OBJS := $(CORE_SRCS:%.c=$(OBJ)/%.o)
+TOOL_OBJS := $(TOOL_SRCS:%.c=$(OBJ)/%.o)
+CORE_LIB  := $(BUILDDIR)/libhidphone-core.a
+PHONECTL  := $(BUILDDIR)/phonectl
+TEST_BINS := $(UNIT_TESTS:%=$(BUILDDIR)/test/%)
+
+DEPS_BUILD := $(BUILDDIR)/.deps-build
+DEPS_CHECK := $(BUILDDIR)/.deps-check
+
+.PHONY: all check check-unit check-sanitize check-abi check-tools fuzz run install \
+	uninstall clean
+.DEFAULT_GOAL := all
+
+all: $(PHONECTL)
+
+$(DEPS_BUILD):
+	@sh tools/deps.sh build
+	@mkdir -p $(@D) && touch $@
+
+$(DEPS_CHECK):
+	@sh tools/deps.sh check
+	@mkdir -p $(@D) && touch $@
+
+$(OBJ)/%.o: %.c | $(DEPS_BUILD)
+	@mkdir -p $(@D)
+	$(CC) $(HP_CFLAGS) $(CFLAGS) -c $< -o $@
+
+$(CORE_LIB): $(CORE_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(PHONECTL): $(TOOL_OBJS) $(CORE_LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+
+# --- tests ------------------------------------------------------------------------------
+
+TEST_CFLAGS = -DTEST_DATA_DIR='"$(CURDIR)/test/data"' -Wno-missing-prototypes
+
+$(OBJ)/test/%.o: test/%.c | $(DEPS_CHECK)
+	@mkdir -p $(@D)
+	$(CC) $(HP_CFLAGS) $(TEST_CFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILDDIR)/test/test-json-writer: $(OBJ)/test/test-json-writer.o $(OBJ)/tools/json-writer.o
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka
+
+$(BUILDDIR)/test/%: $(OBJ)/test/%.o $(CORE_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka
+
+check-unit: $(TEST_BINS)
+	@set -e; for t in $(TEST_BINS); do echo "== $$t"; $$t; done
+
+# The same unit tests, built again with AddressSanitizer and UndefinedBehaviorSanitizer.
+SANITIZE_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+		  -fno-sanitize-recover=all
+check-sanitize: | $(DEPS_CHECK)
+	@$(MAKE) --no-print-directory BUILDDIR=$(BUILDDIR)/sanitize \
+		CFLAGS="$(SANITIZE_FLAGS)" LDFLAGS="-fsanitize=address,undefined" check-unit check-tools
+
+check-abi: | $(DEPS_CHECK)
+	@CC="$(CC)" CLANG="$(CLANG)" BUILDDIR="$(BUILDDIR)" sh test/abi/check-abi.sh
+
+check-tools: $(PHONECTL) | $(DEPS_CHECK)
+	@PHONECTL=$(PHONECTL) sh test/test-phonectl.sh
+
+check: check-unit check-tools check-abi check-sanitize
+	@echo "make check: all suites passed"
+
+# --- fuzzing ----------------------------------------------------------------------------
+
+FUZZ_DIR := $(BUILDDIR)/fuzz
+FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -I. -Iinclude -g -O1 \
+	      -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+
+$(FUZZ_DIR)/fuzz-%: test/fuzz-%.c $(CORE_SRCS) | $(DEPS_CHECK)
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_FLAGS) -o $@ $< $(CORE_SRCS)
+
+$(FUZZ_DIR)/hex2bin: test/hex2bin.c hid/hex-text.c | $(DEPS_CHECK)
+	@mkdir -p $(@D)
+	$(CC) $(HP_CFLAGS) $(CFLAGS) -o $@ $^
+
+# Seeds: the real descriptors as raw bytes for the parser, as files for the loader.
+fuzz: $(FUZZ_DIR)/fuzz-rdesc $(FUZZ_DIR)/fuzz-rdesc-file $(FUZZ_DIR)/hex2bin
+	@mkdir -p $(FUZZ_DIR)/corpus-rdesc $(FUZZ_DIR)/corpus-rdesc-file
+	@for f in test/data/descriptors/*.rdesc.hex; do \
+		$(FUZZ_DIR)/hex2bin $$f $(FUZZ_DIR)/corpus-rdesc/$$(basename $$f .rdesc.hex).bin; \
+		cp $$f $(FUZZ_DIR)/corpus-rdesc-file/; done
+	@sh test/run-fuzz.sh $(FUZZ_DIR)/fuzz-rdesc $$(( $(FUZZ_SECONDS) * 2 / 3 )) $(FUZZ_DIR)/corpus-rdesc
+	@sh test/run-fuzz.sh $(FUZZ_DIR)/fuzz-rdesc-file $$(( $(FUZZ_SECONDS) - $(FUZZ_SECONDS) * 2 / 3 )) \
+		$(FUZZ_DIR)/corpus-rdesc-file
+
+# --- running ----------------------------------------------------------------------------
+
+BUNDLED_RDESC := test/data/descriptors/jabra-link-380c.rdesc.hex
+
+run: $(PHONECTL)
+	@if ! $(PHONECTL) describe --attached 2>/dev/null; then \
+		echo "No telephony HID device is attached (or none readable)."; \
+		echo "Describing a bundled real descriptor instead: $(BUNDLED_RDESC)"; echo; \
+		$(PHONECTL) describe --rdesc $(BUNDLED_RDESC); \
+	fi
+
+# --- installing -------------------------------------------------------------------------
+
+$(BUILDDIR)/hidphone.pc: hidphone.pc.in
+	@mkdir -p $(@D)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
+
+install: $(PHONECTL) $(BUILDDIR)/hidphone.pc
+	install -D -m 0755 $(PHONECTL) $(DESTDIR)$(BINDIR)/phonectl
+	install -D -m 0644 include/tspi.h $(DESTDIR)$(INCLUDEDIR)/hidphone/tspi.h
+	install -D -m 0644 $(BUILDDIR)/hidphone.pc $(DESTDIR)$(PKGCONFIGDIR)/hidphone.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/phonectl $(DESTDIR)$(INCLUDEDIR)/hidphone/tspi.h \
+	      $(DESTDIR)$(PKGCONFIGDIR)/hidphone.pc
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/hidphone 2>/dev/null
+
+clean:
+	rm -rf $(BUILDDIR)
+
+-include $(shell find $(BUILDDIR) -name '*.d' 2>/dev/null)

@@ -1,0 +1,168 @@
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hid/usage-ids.h"
+#include "hid/usage-names.h"
+#include "telephony-map.h"
+
+bool tel_collection_usage_is_phone(uint32_t usage)
+{
+	/* Any Telephony-page collection usage (0x01-0x07 today) marks a phone-like device. */
+	return USAGE_PAGE(usage) == UP_TELEPHONY && USAGE_ID(usage) != 0;
+}
+
+static bool is_phone_application(const struct rdesc *desc, uint16_t app)
+{
+	return app != RDESC_NONE && tel_collection_usage_is_phone(desc->collections[app].usage);
+}
+
+static bool is_consumer_application(const struct rdesc *desc, uint16_t app)
+{
+	return app != RDESC_NONE && desc->collections[app].usage == USAGE(UP_CONSUMER, CONSUMER_CONTROL);
+}
+
+bool tel_is_phone(const struct rdesc *desc)
+{
+	for (size_t i = 0; i < desc->n_collections; i++) {
+		if (desc->collections[i].depth == 0 &&
+		    tel_collection_usage_is_phone(desc->collections[i].usage))
+			return true;
+	}
+	return false;
+}
+
+static bool is_keypad(uint32_t usage)
+{
+	return USAGE_PAGE(usage) == UP_TELEPHONY && USAGE_ID(usage) >= TEL_KEY_0 &&
+	       USAGE_ID(usage) <= TEL_KEY_D;
+}
+
+static bool is_consumer_phone_key(uint32_t usage)
+{
+	return usage == USAGE(UP_CONSUMER, CONSUMER_VOLUME_UP) ||
+	       usage == USAGE(UP_CONSUMER, CONSUMER_VOLUME_DOWN) ||
+	       usage == USAGE(UP_CONSUMER, CONSUMER_MUTE);
+}
+
+/* The role of one usage in a field of a phone collection, or -1 for none. */
+static int role_of(const struct rdesc_field *f, uint32_t usage)
+{
+	uint16_t page = USAGE_PAGE(usage);
+
+	if (page == UP_ALPHANUMERIC_DISPLAY)
+		return TEL_ROLE_DISPLAY;
+	if (f->kind == RDESC_INPUT) {
+		if (is_keypad(usage))
+			return TEL_ROLE_KEYPAD;
+		if (usage == USAGE(UP_TELEPHONY, TEL_HOOK_SWITCH))
+			return TEL_ROLE_HOOKSWITCH;
+		if (usage == USAGE(UP_TELEPHONY, TEL_SPEAKER_PHONE))
+			return TEL_ROLE_SPEAKERPHONE;
+		if (page == UP_TELEPHONY || page == UP_BUTTON || page == UP_CONSUMER)
+			return TEL_ROLE_BUTTON;
+		return -1;
+	}
+	if (f->kind == RDESC_OUTPUT) {
+		if (page == UP_LED)
+			return TEL_ROLE_LAMP;
+		if (usage == USAGE(UP_TELEPHONY, TEL_RINGER))
+			return TEL_ROLE_RINGER;
+		if (page == UP_TELEPHONY)
+			return TEL_ROLE_OUTPUT;
+	}
+	return -1;
+}
+
+static int add_control(struct tel_map *map, size_t *cap, enum tel_role role, uint32_t usage,
+		       size_t field)
+{
+	if (map->n_controls == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+		struct tel_control *n = realloc(map->controls, ncap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		map->controls = n;
+		*cap = ncap;
+	}
+	map->controls[map->n_controls++] = (struct tel_control){
+		.role = role, .usage = usage, .field = (uint32_t)field,
+	};
+	return 0;
+}
+
+int tel_map_build(const struct rdesc *desc, struct tel_map *map)
+{
+	size_t cap = 0;
+	int rc;
+
+	memset(map, 0, sizeof(*map));
+	for (size_t i = 0; i < desc->n_collections; i++) {
+		const struct rdesc_collection *c = &desc->collections[i];
+
+		if (c->depth != 0 || !tel_collection_usage_is_phone(c->usage))
+			continue;
+		if (map->n_collections++ == 0)
+			map->collection_usage = c->usage;
+	}
+	if (map->n_collections == 0)
+		return 0;
+
+	for (size_t i = 0; i < desc->n_fields; i++) {
+		const struct rdesc_field *f = &desc->fields[i];
+		bool phone = is_phone_application(desc, f->application);
+		bool consumer = is_consumer_application(desc, f->application);
+
+		if (!phone && !consumer)
+			continue;
+		if (rdesc_field_is_array(f)) {
+			/* One control per listed usage; keypads are arrays on every device seen. */
+			for (uint32_t u = 0; u < f->usages_count; u++) {
+				uint32_t usage = desc->usages[f->usages_first + u];
+				int role = role_of(f, usage);
+
+				if (role < 0 || (consumer && !is_consumer_phone_key(usage)))
+					continue;
+				rc = add_control(map, &cap, (enum tel_role)role, usage, i);
+				if (rc)
+					goto fail;
+			}
+			continue;
+		}
+		if (f->usage == 0)
+			continue;
+		int role = role_of(f, f->usage);
+
+		if (role < 0 || (consumer && !is_consumer_phone_key(f->usage)))
+			continue;
+		rc = add_control(map, &cap, (enum tel_role)role, f->usage, i);
+		if (rc)
+			goto fail;
+	}
+	return 0;
+fail:
+	tel_map_release(map);
+	return rc;
+}
+
+void tel_map_release(struct tel_map *map)
+{
+	free(map->controls);
+	memset(map, 0, sizeof(*map));
+}
+
+const char *tel_role_name(enum tel_role role)
+{
+	switch (role) {
+	case TEL_ROLE_HOOKSWITCH: return "hook switch";
+	case TEL_ROLE_SPEAKERPHONE: return "speakerphone";
+	case TEL_ROLE_KEYPAD: return "keypad";
+	case TEL_ROLE_BUTTON: return "button";
+	case TEL_ROLE_LAMP: return "lamp";
+	case TEL_ROLE_RINGER: return "ringer";
+	case TEL_ROLE_DISPLAY: return "display";
+	case TEL_ROLE_OUTPUT: return "output";
+	}
+	return "?";
+}

@@ -1,0 +1,26 @@
+/*
+ * Facts about a hidraw node, read without opening it where possible: sysfs exposes the
+ * report descriptor and the HID ids to everyone, while the node itself is usually root's
+ * until a udev rule grants access.
+ */
+#ifndef HIDPHONE_HIDRAW_NODE_H
+#define HIDPHONE_HIDRAW_NODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct hidraw_node_info {
+	uint32_t bus;       /* BUS_USB, BUS_BLUETOOTH, ... from <linux/input.h> */
+	uint16_t vendor, product;
+	char name[128];
+	char phys[128];
+	char uniq[64];      /* serial number, when the device has one */
+	char syspath[256];  /* /sys/dev/char/MAJ:MIN resolved, the hidraw device */
+};
+
+/* Reads the report descriptor of a hidraw node into out (room for max bytes). */
+long hidraw_node_descriptor(const char *node, uint8_t *out, size_t max);
+
+int hidraw_node_info(const char *node, struct hidraw_node_info *info);
+
+#endif

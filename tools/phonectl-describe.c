@@ -1,0 +1,470 @@
+/*
+ * phonectl describe: what a report descriptor declares, and what a phone provider makes of it.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "devices/telephony-map.h"
+#include "hid/hex-text.h"
+#include "hid/hidraw-node.h"
+#include "hid/rdesc-load.h"
+#include "hid/rdesc.h"
+#include "hid/usage-ids.h"
+#include "hid/usage-names.h"
+#include "json-writer.h"
+#include "phonectl.h"
+
+struct source {
+	const char *name;          /* file or node, for messages */
+	const char *format;
+	bool is_node;
+	struct hidraw_node_info info;
+	uint8_t bytes[RDESC_MAX_SIZE];
+	size_t len;
+};
+
+static int load_file(struct source *src, const char *path)
+{
+	enum rdesc_file_format format = RDESC_FILE_BINARY;
+	struct text_error err;
+	long n = rdesc_read_file(path, src->bytes, &format, &err);
+
+	if (n < 0) {
+		if (err.line)
+			phonectl_error("%s:%u:%u: %s", path, err.line, err.column, err.message);
+		else
+			phonectl_error("%s: %s", path, err.message);
+		return -1;
+	}
+	src->name = path;
+	src->format = rdesc_file_format_name(format);
+	src->len = (size_t)n;
+	return 0;
+}
+
+static int load_node(struct source *src, const char *node)
+{
+	long n = hidraw_node_descriptor(node, src->bytes, sizeof(src->bytes));
+
+	if (n < 0) {
+		phonectl_error("%s: cannot read the report descriptor: %s", node, strerror((int)-n));
+		return -1;
+	}
+	src->name = node;
+	src->format = "hidraw";
+	src->is_node = true;
+	src->len = (size_t)n;
+	if (hidraw_node_info(node, &src->info) < 0)
+		memset(&src->info, 0, sizeof(src->info));
+	return 0;
+}
+
+static void format_flags(uint16_t flags, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s,%s,%s%s%s%s%s%s%s", flags & RDESC_CONSTANT ? "Cnst" : "Data",
+		 flags & RDESC_VARIABLE ? "Var" : "Arr", flags & RDESC_RELATIVE ? "Rel" : "Abs",
+		 flags & RDESC_WRAP ? ",Wrap" : "", flags & RDESC_NONLINEAR ? ",NonLin" : "",
+		 flags & RDESC_NO_PREFERRED ? ",NoPref" : "", flags & RDESC_NULL_STATE ? ",Null" : "",
+		 flags & RDESC_VOLATILE ? ",Vol" : "", flags & RDESC_BUFFERED_BYTES ? ",Buf" : "");
+}
+
+static const char *collection_type_name(uint8_t type)
+{
+	static const char *names[] = { "Physical", "Application", "Logical", "Report",
+				       "NamedArray", "UsageSwitch", "UsageModifier" };
+
+	return type < sizeof(names) / sizeof(names[0]) ? names[type] : "Vendor";
+}
+
+/* The key a keypad usage stands for: '0'-'9', '*', '#', 'A'-'D'. */
+static char keypad_char(uint32_t usage)
+{
+	static const char keys[] = "0123456789*#ABCD";
+	unsigned id = USAGE_ID(usage);
+
+	if (USAGE_PAGE(usage) != UP_TELEPHONY || id < TEL_KEY_0 || id > TEL_KEY_D)
+		return '?';
+	return keys[id - TEL_KEY_0];
+}
+
+static void print_header(const struct source *src)
+{
+	if (src->is_node && src->info.vendor)
+		printf("device: %s  \"%s\"  %04x:%04x\n", src->name, src->info.name,
+		       src->info.vendor, src->info.product);
+	printf("descriptor: %s (%s), %zu bytes\n", src->name, src->format, src->len);
+}
+
+static void print_collections(const struct rdesc *d)
+{
+	char name[64];
+
+	printf("collections:\n");
+	for (size_t i = 0; i < d->n_collections; i++) {
+		const struct rdesc_collection *c = &d->collections[i];
+
+		usage_format(c->usage, name, sizeof(name));
+		printf("  %*s%s %s\n", 2 * c->depth, "", collection_type_name(c->type),
+		       c->usage ? name : "(no usage)");
+	}
+}
+
+static void print_reports(const struct rdesc *d)
+{
+	printf("reports:%s\n", d->numbered ? "" : " (unnumbered)");
+	for (int kind = 0; kind < RDESC_KIND_COUNT; kind++) {
+		for (size_t i = 0; i < d->n_reports; i++) {
+			const struct rdesc_report *r = &d->reports[i];
+
+			if (r->kind != kind)
+				continue;
+			printf("  %-7s id %3u  %4zu bytes (%u payload bits)\n",
+			       rdesc_kind_name(kind), r->id, rdesc_report_bytes(d, r), r->bits);
+		}
+	}
+}
+
+static void print_field(const struct rdesc *d, const struct rdesc_field *f)
+{
+	char flags[64], name[64], last[64];
+
+	format_flags(f->flags, flags, sizeof(flags));
+	printf("  %-7s id %3u  bit %4u  %3ux%-2u  ", rdesc_kind_name(f->kind), f->report_id,
+	       f->bit_offset, f->count, f->bit_size);
+	if (rdesc_field_is_array(f) && f->usages_count) {
+		usage_format(d->usages[f->usages_first], name, sizeof(name));
+		usage_format(d->usages[f->usages_first + f->usages_count - 1], last, sizeof(last));
+		if (f->usages_count == 1)
+			printf("array [%s]", name);
+		else
+			printf("array [%s .. %s] (%u usages)", name, last, f->usages_count);
+	} else if (f->usage) {
+		usage_format(f->usage, name, sizeof(name));
+		printf("%s", name);
+	} else {
+		printf("(padding)");
+	}
+	printf("  %lld..%lld  %s\n", (long long)f->logical_min, (long long)f->logical_max, flags);
+}
+
+static void print_fields(const struct rdesc *d)
+{
+	printf("fields:\n");
+	for (size_t i = 0; i < d->n_fields; i++)
+		print_field(d, &d->fields[i]);
+}
+
+static void print_place(const struct rdesc_field *f)
+{
+	printf("%s report %u, bit %u", rdesc_kind_name(f->kind), f->report_id, f->bit_offset);
+	if (f->count * f->bit_size > 1)
+		printf("-%u", f->bit_offset + f->count * f->bit_size - 1);
+	if (f->kind == RDESC_INPUT)
+		printf(", %s", rdesc_field_is_array(f) ? "array" :
+			       f->flags & RDESC_RELATIVE ? "relative" : "absolute");
+	if (f->flags & RDESC_CONSTANT)
+		printf(", declared constant");
+}
+
+static void print_telephony(const struct rdesc *d, const struct tel_map *map)
+{
+	char name[64];
+
+	printf("telephony:\n");
+	if (map->n_collections == 0) {
+		printf("  none: no top-level collection on the Telephony page, not a phone\n");
+		return;
+	}
+	usage_format(map->collection_usage, name, sizeof(name));
+	printf("  phone collection: %s\n", name);
+	for (int role = 0; role < TEL_ROLE_COUNT; role++) {
+		size_t n = 0;
+
+		for (size_t i = 0; i < map->n_controls; i++) {
+			const struct tel_control *c = &map->controls[i];
+			const struct rdesc_field *f = &d->fields[c->field];
+
+			if (c->role != (enum tel_role)role)
+				continue;
+			if (n++ == 0)
+				printf("  %s:\n", tel_role_name(c->role));
+			if (c->role == TEL_ROLE_KEYPAD) {
+				/* The keys of one array field share a place: list them on one line. */
+				size_t j = i;
+
+				printf("    keys");
+				while (j < map->n_controls && map->controls[j].field == c->field &&
+				       map->controls[j].role == TEL_ROLE_KEYPAD)
+					printf(" %c", keypad_char(map->controls[j++].usage));
+				printf("  (");
+				print_place(f);
+				printf(")\n");
+				i = j - 1;
+				continue;
+			}
+			usage_format(c->usage, name, sizeof(name));
+			printf("    %-28s (", name);
+			print_place(f);
+			printf(")\n");
+		}
+		if (n == 0 && (role == TEL_ROLE_HOOKSWITCH || role == TEL_ROLE_LAMP ||
+			       role == TEL_ROLE_RINGER || role == TEL_ROLE_DISPLAY))
+			printf("  %s: none\n", tel_role_name((enum tel_role)role));
+	}
+}
+
+static void json_usage_name(struct json *j, const char *key, uint32_t usage)
+{
+	char name[64];
+
+	usage_format(usage, name, sizeof(name));
+	json_string(j, key, name);
+}
+
+static void json_field(struct json *j, const struct rdesc *d, const struct rdesc_field *f)
+{
+	bool array = rdesc_field_is_array(f) && f->usages_count;
+
+	json_object_begin(j, NULL);
+	json_uint(j, "report_id", f->report_id);
+	json_string(j, "kind", rdesc_kind_name(f->kind));
+	json_uint(j, "usage_page", array ? USAGE_PAGE(d->usages[f->usages_first]) :
+				   f->usage ? USAGE_PAGE(f->usage) : f->page);
+	if (!array && f->usage) {
+		json_uint(j, "usage", USAGE_ID(f->usage));
+		json_usage_name(j, "name", f->usage);
+	} else {
+		json_null(j, "usage");
+	}
+	/* Ids for a quick look, full page:id values for arrays that mix pages (EPOS). */
+	json_array_begin(j, "usages");
+	for (uint32_t u = 0; array && u < f->usages_count; u++)
+		json_uint(j, NULL, USAGE_ID(d->usages[f->usages_first + u]));
+	json_array_end(j);
+	json_array_begin(j, "extended_usages");
+	for (uint32_t u = 0; array && u < f->usages_count; u++)
+		json_uint(j, NULL, d->usages[f->usages_first + u]);
+	json_array_end(j);
+	json_uint(j, "bit_offset", f->bit_offset);
+	json_uint(j, "bit_size", f->bit_size);
+	json_uint(j, "count", f->count);
+	json_int(j, "logical_min", f->logical_min);
+	json_int(j, "logical_max", f->logical_max);
+	json_bool(j, "constant", f->flags & RDESC_CONSTANT);
+	json_bool(j, "variable", f->flags & RDESC_VARIABLE);
+	json_bool(j, "relative", f->flags & RDESC_RELATIVE);
+	json_bool(j, "null_state", f->flags & RDESC_NULL_STATE);
+	json_bool(j, "no_preferred", f->flags & RDESC_NO_PREFERRED);
+	json_uint(j, "flags", f->flags);
+	json_bool(j, "usage_page_after_usage", f->notes & RDESC_NOTE_PAGE_AFTER_USAGE);
+	json_uint(j, "descriptor_offset", f->offset);
+	json_object_end(j);
+}
+
+static void print_json(const struct source *src, const struct rdesc *d, const struct tel_map *map)
+{
+	struct json j;
+
+	json_init(&j, stdout);
+	json_object_begin(&j, NULL);
+	json_string(&j, "source", src->name);
+	json_string(&j, "format", src->format);
+	json_uint(&j, "descriptor_bytes", src->len);
+	if (src->is_node) {
+		json_object_begin(&j, "device");
+		json_string(&j, "name", src->info.name);
+		json_uint(&j, "bus", src->info.bus);
+		json_uint(&j, "vendor_id", src->info.vendor);
+		json_uint(&j, "product_id", src->info.product);
+		json_string(&j, "phys", src->info.phys);
+		json_string(&j, "serial", src->info.uniq);
+		json_object_end(&j);
+	}
+	json_bool(&j, "numbered", d->numbered);
+
+	json_array_begin(&j, "collections");
+	for (size_t i = 0; i < d->n_collections; i++) {
+		const struct rdesc_collection *c = &d->collections[i];
+
+		if (c->depth != 0)
+			continue;
+		json_object_begin(&j, NULL);
+		json_uint(&j, "usage_page", USAGE_PAGE(c->usage));
+		json_uint(&j, "usage", USAGE_ID(c->usage));
+		json_usage_name(&j, "name", c->usage);
+		json_string(&j, "type", collection_type_name(c->type));
+		json_object_end(&j);
+	}
+	json_array_end(&j);
+
+	json_array_begin(&j, "reports");
+	for (size_t i = 0; i < d->n_reports; i++) {
+		json_object_begin(&j, NULL);
+		json_uint(&j, "id", d->reports[i].id);
+		json_string(&j, "kind", rdesc_kind_name(d->reports[i].kind));
+		json_uint(&j, "bits", d->reports[i].bits);
+		json_uint(&j, "bytes", rdesc_report_bytes(d, &d->reports[i]));
+		json_object_end(&j);
+	}
+	json_array_end(&j);
+
+	json_array_begin(&j, "fields");
+	for (size_t i = 0; i < d->n_fields; i++)
+		json_field(&j, d, &d->fields[i]);
+	json_array_end(&j);
+
+	json_object_begin(&j, "telephony");
+	json_bool(&j, "phone", map->n_collections > 0);
+	if (map->n_collections) {
+		json_uint(&j, "collection_usage_page", USAGE_PAGE(map->collection_usage));
+		json_uint(&j, "collection_usage", USAGE_ID(map->collection_usage));
+	}
+	json_array_begin(&j, "controls");
+	for (size_t i = 0; i < map->n_controls; i++) {
+		const struct tel_control *c = &map->controls[i];
+		const struct rdesc_field *f = &d->fields[c->field];
+
+		json_object_begin(&j, NULL);
+		json_string(&j, "role", tel_role_name(c->role));
+		json_uint(&j, "usage_page", USAGE_PAGE(c->usage));
+		json_uint(&j, "usage", USAGE_ID(c->usage));
+		json_usage_name(&j, "name", c->usage);
+		json_string(&j, "kind", rdesc_kind_name(f->kind));
+		json_uint(&j, "report_id", f->report_id);
+		json_uint(&j, "bit_offset", f->bit_offset);
+		json_uint(&j, "field", c->field);
+		json_object_end(&j);
+	}
+	json_array_end(&j);
+	json_object_end(&j);
+	json_object_end(&j);
+	json_finish(&j);
+}
+
+static int describe_source(struct source *src, const struct phonectl_options *opts)
+{
+	struct rdesc_error err;
+	struct rdesc *d = NULL;
+	struct tel_map map;
+	int rc = rdesc_parse(src->bytes, src->len, &d, &err);
+
+	if (rc < 0) {
+		phonectl_error("%s: byte offset %zu (0x%zx): %s", src->name, err.offset,
+			       err.offset, err.message);
+		return EXIT_FAILURE;
+	}
+	rc = tel_map_build(d, &map);
+	if (rc < 0) {
+		phonectl_error("%s: %s", src->name, strerror(-rc));
+		rdesc_free(d);
+		return EXIT_FAILURE;
+	}
+	if (opts->json) {
+		print_json(src, d, &map);
+	} else {
+		print_header(src);
+		if (opts->verbose) {
+			char hex[RDESC_MAX_SIZE * 3];
+
+			hex_format_bytes(src->bytes, src->len, hex, sizeof(hex));
+			printf("bytes: %s\n", hex);
+		}
+		print_collections(d);
+		print_reports(d);
+		print_fields(d);
+		print_telephony(d, &map);
+	}
+	tel_map_release(&map);
+	rdesc_free(d);
+	return EXIT_SUCCESS;
+}
+
+/* Describes every attached hidraw device that is a phone; fails when there is none. */
+static int describe_attached(const struct phonectl_options *opts)
+{
+	struct dirent **names = NULL;
+	int n = scandir("/sys/class/hidraw", &names, NULL, versionsort);
+	int found = 0, rc = EXIT_SUCCESS;
+
+	for (int i = 0; i < n; i++) {
+		struct source *src = calloc(1, sizeof(*src));
+		char node[300];
+		struct rdesc *d = NULL;
+
+		if (names[i]->d_name[0] == '.' || !src)
+			goto next;
+		snprintf(node, sizeof(node), "/dev/%s", names[i]->d_name);
+		if (load_node(src, node) < 0 || rdesc_parse(src->bytes, src->len, &d, NULL) < 0)
+			goto next;
+		if (tel_is_phone(d)) {
+			if (found++ && !opts->json)
+				printf("\n");
+			if (describe_source(src, opts) != EXIT_SUCCESS)
+				rc = EXIT_FAILURE;
+		}
+next:
+		rdesc_free(d);
+		free(src);
+		free(names[i]);
+	}
+	free(names);
+	if (!found) {
+		phonectl_error("no telephony HID device is attached");
+		return EXIT_FAILURE;
+	}
+	return rc;
+}
+
+int phonectl_describe(int argc, char **argv, const struct phonectl_options *global)
+{
+	static const struct option longopts[] = {
+		{ "rdesc", required_argument, NULL, 'r' },
+		{ "attached", no_argument, NULL, 'a' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct phonectl_options opts = *global;
+	const char *rdesc_path = NULL;
+	bool attached = false;
+	struct source *src;
+	int c, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "r:vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r': rdesc_path = optarg; break;
+		case 'a': attached = true; break;
+		case 'j': opts.json = 1; break;
+		case 'v': opts.verbose++; break;
+		case 'h':
+			printf("Usage: phonectl describe [--json] [-v] (--rdesc FILE | /dev/hidrawN | --attached)\n");
+			return EXIT_SUCCESS;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (attached + (rdesc_path != NULL) + (optind < argc) != 1 || argc - optind > 1) {
+		phonectl_error("describe takes one of --rdesc FILE, a hidraw node or --attached");
+		return EXIT_USAGE;
+	}
+	if (attached)
+		return describe_attached(&opts);
+
+	src = calloc(1, sizeof(*src));
+	if (!src) {
+		phonectl_error("out of memory");
+		return EXIT_FAILURE;
+	}
+	if (rdesc_path)
+		rc = load_file(src, rdesc_path);
+	else
+		rc = load_node(src, argv[optind]);
+	rc = rc < 0 ? EXIT_FAILURE : describe_source(src, &opts);
+	free(src);
+	return rc;
+}

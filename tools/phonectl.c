@@ -1,0 +1,77 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "phonectl.h"
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv, const struct phonectl_options *opts);
+	const char *args;
+	const char *help;
+};
+
+static const struct command commands[] = {
+	{ "describe", phonectl_describe, "[--json] (--rdesc FILE | /dev/hidrawN | --attached)",
+	  "decode a report descriptor: collections, reports, fields, telephony controls" },
+};
+
+void phonectl_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("phonectl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out, "Usage: phonectl [-v] [--json] COMMAND [ARGS]\n\nCommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %s %s\n      %s\n", commands[i].name, commands[i].args,
+			commands[i].help);
+	fprintf(out, "\nOptions:\n"
+		     "  -v, --verbose  more detail (repeat for even more)\n"
+		     "  --json         machine-readable output\n"
+		     "  -h, --help     this text\n"
+		     "\nExit status: 0 success, 1 failure, 2 usage error.\n");
+}
+
+int main(int argc, char **argv)
+{
+	struct phonectl_options opts = { 0 };
+	int i;
+
+	/* Global options come before the command; a command parses the rest itself. */
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0) {
+			opts.verbose++;
+		} else if (strcmp(argv[i], "-vv") == 0) {
+			opts.verbose += 2;
+		} else if (strcmp(argv[i], "--json") == 0) {
+			opts.json = 1;
+		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			usage(stdout);
+			return EXIT_SUCCESS;
+		} else {
+			phonectl_error("unknown option '%s'", argv[i]);
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (i >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++) {
+		if (strcmp(argv[i], commands[c].name) == 0)
+			return commands[c].run(argc - i, argv + i, &opts);
+	}
+	phonectl_error("unknown command '%s'", argv[i]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

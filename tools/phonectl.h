@@ -1,0 +1,22 @@
+/*
+ * phonectl: the bring-up tool. One binary, git-style subcommands, each in
+ * tools/phonectl-<name>.c.
+ */
+#ifndef HIDPHONE_PHONECTL_H
+#define HIDPHONE_PHONECTL_H
+
+#include <stdio.h>
+
+/* EXIT_SUCCESS (0) and EXIT_FAILURE (1) come from <stdlib.h>. */
+#define EXIT_USAGE 2
+
+struct phonectl_options {
+	int verbose;
+	int json;
+};
+
+int phonectl_describe(int argc, char **argv, const struct phonectl_options *opts);
+
+void phonectl_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif
