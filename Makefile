@@ -26,29 +26,38 @@ HP_CFLAGS = -std=c11 $(WARNINGS) -fPIC -fvisibility=hidden -D_GNU_SOURCE -I. -Ii
 	    -MMD -MP $(PKG_CFLAGS)
 
 HID_SRCS := hid/rdesc-parse.c hid/rdesc-load.c hid/field-codec.c hid/hex-text.c \
-	    hid/usage-names.c hid/hidraw-node.c
-DEV_SRCS := devices/telephony-map.c
+	    hid/usage-names.c hid/hidraw-node.c hid/recording.c hid/transport-replay.c \
+	    hid/transport-hidraw.c
+DEV_SRCS := devices/telephony-map.c devices/phone-model.c
 CORE_SRCS := $(HID_SRCS) $(DEV_SRCS)
+TSP_SRCS := tsp/provider.c tsp/discovery.c tsp/phone-io.c tsp/phone-caps.c \
+	    tsp/phone-control.c tsp/dispatch.c tsp/errors.c tsp/log.c tsp/varstruct.c \
+	    tsp/button-info.c
 TOOL_SRCS := tools/phonectl.c tools/phonectl-describe.c tools/json-writer.c
 
 UNIT_TESTS := test-rdesc-parse test-field-codec test-rdesc-load test-usage-names \
-	      test-real-descriptors test-telephony-map test-json-writer
+	      test-real-descriptors test-telephony-map test-json-writer test-phone-model \
+	      test-recording test-transport-replay test-provider
 
 OBJ := $(BUILDDIR)/obj
 CORE_OBJS := $(CORE_SRCS:%.c=$(OBJ)/%.o)
+TSP_OBJS  := $(TSP_SRCS:%.c=$(OBJ)/%.o)
 TOOL_OBJS := $(TOOL_SRCS:%.c=$(OBJ)/%.o)
 CORE_LIB  := $(BUILDDIR)/libhidphone-core.a
 PHONECTL  := $(BUILDDIR)/phonectl
+PROVIDER  := $(BUILDDIR)/hidphone.tsp
 TEST_BINS := $(UNIT_TESTS:%=$(BUILDDIR)/test/%)
 
 DEPS_BUILD := $(BUILDDIR)/.deps-build
 DEPS_CHECK := $(BUILDDIR)/.deps-check
 
+include udev/udev.mk
+
 .PHONY: all check check-unit check-sanitize check-abi check-tools fuzz run install \
 	uninstall clean
 .DEFAULT_GOAL := all
 
-all: $(PHONECTL)
+all: $(PROVIDER) $(PHONECTL) $(UDEV_PROBE)
 
 $(DEPS_BUILD):
 	@sh tools/deps.sh build
@@ -67,11 +76,17 @@ $(CORE_LIB): $(CORE_OBJS)
 	$(AR) rcs $@ $^
 
 $(PHONECTL): $(TOOL_OBJS) $(CORE_LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -pthread
+
+# The provider: a shared object that exports the TSPI_* functions and nothing else
+# (everything is built with -fvisibility=hidden; include/tspi.h marks the entry points).
+$(PROVIDER): $(TSP_OBJS) $(CORE_LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-z,defs -Wl,--as-needed -o $@ $^ $(PKG_LIBS) -pthread
 
 # --- tests ------------------------------------------------------------------------------
 
-TEST_CFLAGS = -DTEST_DATA_DIR='"$(CURDIR)/test/data"' -Wno-missing-prototypes
+TEST_CFLAGS = -DTEST_DATA_DIR='"$(CURDIR)/test/data"' -DTEST_PROVIDER='"$(CURDIR)/$(PROVIDER)"' \
+	      -Wno-missing-prototypes
 
 $(OBJ)/test/%.o: test/%.c | $(DEPS_CHECK)
 	@mkdir -p $(@D)
@@ -81,9 +96,16 @@ $(BUILDDIR)/test/test-json-writer: $(OBJ)/test/test-json-writer.o $(OBJ)/tools/j
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka
 
+# The provider test loads hidphone.tsp as a host does; it links only the host and the
+# recording writer it makes its fixtures with.
+$(BUILDDIR)/test/test-provider: $(OBJ)/test/test-provider.o $(OBJ)/test/tsp-host.o $(CORE_LIB) \
+				| $(PROVIDER)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) -lcmocka -ldl $(PKG_LIBS) -pthread
+
 $(BUILDDIR)/test/%: $(OBJ)/test/%.o $(CORE_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(PKG_LIBS) -pthread
 
 check-unit: $(TEST_BINS)
 	@set -e; for t in $(TEST_BINS); do echo "== $$t"; $$t; done
@@ -93,7 +115,7 @@ SANITIZE_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 		  -fno-sanitize-recover=all
 check-sanitize: | $(DEPS_CHECK)
 	@$(MAKE) --no-print-directory BUILDDIR=$(BUILDDIR)/sanitize \
-		CFLAGS="$(SANITIZE_FLAGS)" LDFLAGS="-fsanitize=address,undefined" check-unit check-tools
+		CFLAGS="$(SANITIZE_FLAGS)" LDFLAGS="-fsanitize=address,undefined" check-unit check-tools check-udev
 
 check-abi: | $(DEPS_CHECK)
 	@CC="$(CC)" CLANG="$(CLANG)" BUILDDIR="$(BUILDDIR)" sh test/abi/check-abi.sh
@@ -101,7 +123,7 @@ check-abi: | $(DEPS_CHECK)
 check-tools: $(PHONECTL) | $(DEPS_CHECK)
 	@PHONECTL=$(PHONECTL) sh test/test-phonectl.sh
 
-check: check-unit check-tools check-abi check-sanitize
+check: check-unit check-tools check-udev check-abi check-sanitize
 	@echo "make check: all suites passed"
 
 # --- fuzzing ----------------------------------------------------------------------------
@@ -146,12 +168,12 @@ $(BUILDDIR)/hidphone.pc: hidphone.pc.in
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
 
-install: $(PHONECTL) $(BUILDDIR)/hidphone.pc
+install: $(PHONECTL) $(BUILDDIR)/hidphone.pc install-udev
 	install -D -m 0755 $(PHONECTL) $(DESTDIR)$(BINDIR)/phonectl
 	install -D -m 0644 include/tspi.h $(DESTDIR)$(INCLUDEDIR)/hidphone/tspi.h
 	install -D -m 0644 $(BUILDDIR)/hidphone.pc $(DESTDIR)$(PKGCONFIGDIR)/hidphone.pc
 
-uninstall:
+uninstall: uninstall-udev
 	rm -f $(DESTDIR)$(BINDIR)/phonectl $(DESTDIR)$(INCLUDEDIR)/hidphone/tspi.h \
 	      $(DESTDIR)$(PKGCONFIGDIR)/hidphone.pc
 	-rmdir $(DESTDIR)$(INCLUDEDIR)/hidphone 2>/dev/null
@@ -159,4 +181,4 @@ uninstall:
 clean:
 	rm -rf $(BUILDDIR)
 
--include $(shell find $(BUILDDIR) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILDDIR)/obj $(BUILDDIR)/sanitize/obj -type f -name '*.d' 2>/dev/null)

@@ -1,0 +1,130 @@
+/*
+ * The phone model of one device: what it has (hook switches, buttons, lamps, ringer), where
+ * each lives in its reports, how input reports turn into semantic events, and how the whole
+ * desired output state turns back into reports.
+ *
+ * Built from the report descriptor alone (devices/telephony-map.c finds the controls); this
+ * layer knows nothing of TSPI handles or callbacks. It does number buttons and lamps the way
+ * TAPI numbers them, because those ids are part of what a device model *is* to its users:
+ *
+ *   ids 0-9   keypad digits, 10 '*', 11 '#', 12-15 keys A-D (reserved whether present or not)
+ *   ids 16..  every other button and lamp, in canonical usage order (page, then id), so a
+ *             model always gets the same ids whatever order its descriptor lists them in;
+ *             a button and the lamp that shows its state share one id (Phone Mute and the
+ *             Mute LED, Hold and the Hold LED, ...), as TAPI's button/lamp pairs expect.
+ */
+#ifndef HIDPHONE_PHONE_MODEL_H
+#define HIDPHONE_PHONE_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hid/rdesc.h"
+
+#define PHONE_KEYPAD_IDS 16u
+#define PHONE_MAX_IDS 128u
+
+enum phone_hook_device {
+	PHONE_HOOK_HANDSET = 0,
+	PHONE_HOOK_SPEAKER = 1,
+	PHONE_HOOK_HEADSET = 2,
+};
+#define PHONE_HOOK_DEVICES 3
+
+/* How an on/off input reports its state (HID Usage Tables, "On/Off Control" types). */
+enum phone_input_style {
+	PHONE_INPUT_ABSOLUTE,   /* 1 while on / pressed, 0 while off / released */
+	PHONE_INPUT_TOGGLE,     /* a 1 pulse flips the state (Relative flag set) */
+};
+
+/* Where one on/off control or array lives. */
+struct phone_place {
+	const struct rdesc_field *field;
+	uint8_t report_id;
+	uint8_t kind;           /* enum rdesc_kind */
+};
+
+struct phone_button {
+	uint32_t id;
+	uint32_t usage;         /* usage of the button, 0 for a lamp without a button */
+	uint32_t lamp_usage;    /* usage of the lamp sharing the id, 0 for none */
+	bool has_input;
+	bool one_shot;          /* relative: reports presses only; the release is implied */
+	bool keypad;
+	struct phone_place input;    /* variable field, or the array listing the key */
+	struct phone_place lamp;     /* output field of the lamp */
+};
+
+struct phone_hook {
+	bool present;
+	bool settable;                  /* has an output that tells the device (Off-Hook LED, ...) */
+	enum phone_input_style style;
+	uint32_t usage;
+	struct phone_place input;
+	struct phone_place output;      /* the LED/output driven when the host sets the state */
+};
+
+/* The whole desired output state: the model builds every output report from it. */
+struct phone_output_state {
+	bool lamp_on[PHONE_MAX_IDS];
+	bool ringing;
+	bool hook_offhook[PHONE_HOOK_DEVICES];
+};
+
+/* A semantic input event. */
+struct phone_input_event {
+	enum { PHONE_EVENT_HOOK, PHONE_EVENT_BUTTON } type;
+	enum phone_hook_device hook;   /* PHONE_EVENT_HOOK */
+	bool offhook;
+	uint32_t button;               /* PHONE_EVENT_BUTTON: id */
+	bool down;
+};
+
+/* Input state remembered between reports, to turn levels into edges. */
+struct phone_input_state {
+	bool hook_offhook[PHONE_HOOK_DEVICES];
+	bool hook_pressed[PHONE_HOOK_DEVICES];  /* toggle hook switches: the last level seen */
+	bool button_down[PHONE_MAX_IDS];
+};
+
+struct phone_model {
+	struct rdesc *desc;
+	uint32_t collection_usage;        /* the telephony top-level collection */
+	struct phone_hook hooks[PHONE_HOOK_DEVICES];
+	size_t n_buttons;
+	struct phone_button buttons[PHONE_MAX_IDS]; /* indexed by id; id >= n_ids unused */
+	uint32_t n_ids;                   /* ids 0..n_ids-1 exist (dummies included) */
+	struct phone_place ringer;        /* Telephony Ringer output, field NULL if none */
+	uint32_t ring_lamp_id;            /* the Ring LED's id, PHONE_MAX_IDS if none */
+	size_t max_input_bytes;
+};
+
+/*
+ * Builds the model of a device from its report descriptor bytes. Returns -ENODEV when the
+ * descriptor has no telephony collection, -EINVAL for a malformed one.
+ */
+int phone_model_build(const uint8_t *rdesc, size_t len, struct phone_model **out);
+void phone_model_free(struct phone_model *model);
+
+const struct phone_button *phone_model_button(const struct phone_model *m, uint32_t id);
+
+/*
+ * Decodes one input report (report id first when the descriptor numbers its reports) against
+ * the previous input state. Writes at most max events and returns how many there were;
+ * reports that carry no telephony control give 0.
+ */
+int phone_model_decode(const struct phone_model *m, struct phone_input_state *state,
+		       const uint8_t *report, size_t len, struct phone_input_event *events,
+		       size_t max);
+
+/*
+ * The output reports that carry any controlled output, each rebuilt from the whole state:
+ * calls emit(report, len, ctx) for each (report id first, 0 for unnumbered). A report is
+ * never sent with one bit set and the rest zeroed when the rest has a state of its own.
+ * Returns 0 or the first negative value emit returned.
+ */
+int phone_model_encode(const struct phone_model *m, const struct phone_output_state *state,
+		       int (*emit)(const uint8_t *report, size_t len, void *ctx), void *ctx);
+
+#endif

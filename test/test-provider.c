@@ -1,0 +1,706 @@
+/*
+ * hidphone.tsp as a TAPI host sees it: loaded with dlopen, driven only through the TSPI
+ * functions of include/tspi.h, with phones played from recordings of the real descriptors
+ * (HIDPHONE_DEVICES=replay:...) and what it sends them read back from HIDPHONE_REPLAY_LOG.
+ *
+ * Input reports in these recordings put their bits where the index of the real descriptors
+ * says the controls are (the .expect files of the descriptors), not where our parser says.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hid/hex-text.h"
+#include "hid/recording.h"
+#include "hid/rdesc-load.h"
+#include "tsp-host.h"
+
+#define WAIT_MS 3000
+
+static char tmpdir[256];
+static char log_path[300];
+
+/* One report to play, at a time relative to the open. */
+struct play {
+	unsigned ms;
+	const char *hex;
+};
+
+static void write_recording(const char *path, const char *fixture, const char *name,
+			    uint16_t vid, uint16_t pid, const struct play *plays)
+{
+	struct recording_device dev = { .bus = 3, .vendor = vid, .product = pid };
+	char rpath[256];
+	uint8_t *rdesc = malloc(RDESC_MAX_SIZE);
+	enum rdesc_file_format fmt;
+	struct text_error err;
+	FILE *f = fopen(path, "w");
+	long n;
+
+	assert_non_null(f);
+	snprintf(rpath, sizeof(rpath), TEST_DATA_DIR "/descriptors/%s.rdesc.hex", fixture);
+	n = rdesc_read_file(rpath, rdesc, &fmt, &err);
+	assert_true(n > 0);
+	snprintf(dev.name, sizeof(dev.name), "%s", name);
+	dev.rdesc = rdesc;
+	dev.rdesc_len = (size_t)n;
+	assert_int_equal(recording_write_device(f, &dev, false), 0);
+	for (size_t i = 0; plays && plays[i].hex; i++) {
+		uint8_t bytes[64];
+		size_t bad;
+		long len = hex_parse_bytes(plays[i].hex, strlen(plays[i].hex), bytes, sizeof(bytes),
+					   &bad);
+
+		assert_true(len > 0);
+		assert_int_equal(recording_write_report(f, RECORDING_INPUT,
+							(uint64_t)plays[i].ms * 1000, bytes,
+							(size_t)len), 0);
+	}
+	fclose(f);
+	free(rdesc);
+}
+
+static struct host *start(const char *devices, DWORD expect_phones)
+{
+	struct host *h = host;
+
+	setenv("HIDPHONE_DEVICES", devices, 1);
+	unlink(log_path);
+	setenv("HIDPHONE_REPLAY_LOG", log_path, 1);
+	host_clear(h);
+	assert_int_equal(host_start(h, 100), 0);
+	assert_int_equal(h->num_phones, expect_phones);
+	return h;
+}
+
+/* Output reports the provider sent, as "02 01 00" strings, in order. */
+static size_t read_outputs(char out[][64], size_t max)
+{
+	FILE *f = fopen(log_path, "r");
+	char line[512];
+	size_t n = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f) && n < max) {
+		unsigned long sec, usec, len;
+		int off = 0;
+
+		if (sscanf(line, "O: %lu.%lu %lu %n", &sec, &usec, &len, &off) == 3 && off > 0) {
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(out[n++], 64, "%s", line + off);
+		}
+	}
+	fclose(f);
+	return n;
+}
+
+static bool has_output(const char *hex)
+{
+	char outs[256][64];
+	size_t n = read_outputs(outs, 256);
+
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(outs[i], hex) == 0)
+			return true;
+	}
+	fprintf(stderr, "no output report %s among %zu:\n", hex, n);
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, "  %s\n", outs[i]);
+	return false;
+}
+
+static HDRVPHONE open_phone(struct host *h, DWORD id)
+{
+	HDRVPHONE hd = NULL;
+
+	assert_int_equal(h->phoneOpen(id, (HTAPIPHONE)(uintptr_t)(0x5000 + id), &hd, h->version,
+				      host_phone_event), 0);
+	return hd;
+}
+
+static const struct host_event *find_event(struct host *h, size_t from, DWORD msg)
+{
+	for (size_t i = from; i < h->n_events; i++) {
+		if (!h->events[i].completion && h->events[i].msg == msg)
+			return &h->events[i];
+	}
+	return NULL;
+}
+
+/* --------------------------------------------------------------------------------------- */
+
+static void test_negotiation(void **state)
+{
+	struct host *h = host;
+	DWORD v = 0;
+	(void)state;
+
+	assert_int_equal(h->lineNegotiateTSPIVersion(INITIALIZE_NEGOTIATION, TAPI_VERSION1_4,
+						     TAPI_VERSION3_1, &v), 0);
+	assert_int_equal(v, TAPI_VERSION3_1);
+	assert_int_equal(h->lineNegotiateTSPIVersion(INITIALIZE_NEGOTIATION, TAPI_VERSION2_0,
+						     TAPI_VERSION2_2, &v), 0);
+	assert_int_equal(v, TAPI_VERSION2_2);
+	/* 1.x had ANSI strings and other signatures */
+	assert_int_equal(h->lineNegotiateTSPIVersion(INITIALIZE_NEGOTIATION, TAPI_VERSION1_0,
+						     TAPI_VERSION1_4, &v),
+			 LINEERR_INCOMPATIBLEAPIVERSION);
+	assert_int_equal(h->lineNegotiateTSPIVersion(INITIALIZE_NEGOTIATION, TAPI_VERSION3_1,
+						     TAPI_VERSION2_0, &v),
+			 LINEERR_INCOMPATIBLEAPIVERSION);
+	assert_int_equal(h->lineNegotiateTSPIVersion(0, TAPI_VERSION2_0, TAPI_VERSION3_1, &v),
+			 LINEERR_BADDEVICEID);
+	assert_int_equal(h->lineNegotiateTSPIVersion(INITIALIZE_NEGOTIATION, TAPI_VERSION2_0,
+						     TAPI_VERSION3_1, NULL), LINEERR_INVALPARAM);
+}
+
+static void test_before_init_and_after_shutdown(void **state)
+{
+	struct host *h = host;
+	char buf[512] = { 0 };
+	LPPHONECAPS caps = (LPPHONECAPS)buf;
+	HDRVPHONE hd = NULL;
+	DWORD v, mode;
+	(void)state;
+
+	caps->dwTotalSize = sizeof(buf);
+	assert_int_equal(h->phoneGetDevCaps(100, TAPI_VERSION3_1, 0, caps), PHONEERR_BADDEVICEID);
+	assert_int_equal(h->phoneOpen(100, NULL, &hd, TAPI_VERSION3_1, NULL), PHONEERR_BADDEVICEID);
+	assert_int_equal(h->phoneNegotiateTSPIVersion(100, TAPI_VERSION2_0, TAPI_VERSION3_1, &v),
+			 PHONEERR_BADDEVICEID);
+	assert_int_equal(h->phoneGetLamp((HDRVPHONE)(uintptr_t)1, 0, &mode),
+			 PHONEERR_INVALPHONEHANDLE);
+	assert_int_equal(h->phoneClose((HDRVPHONE)(uintptr_t)1), PHONEERR_INVALPHONEHANDLE);
+	/* shutting down what never started is fine */
+	assert_int_equal(h->providerShutdown(TAPI_VERSION3_1, 42), 0);
+}
+
+static void test_enumerates_every_fixture(void **state)
+{
+	static const char *fixtures[] = {
+		"boya-mini-2-rx", "epos-impact-d", "epos-impact-d1", "epos-impact-dw",
+		"jabra-biz-2400-ii", "jabra-evolve-link-ms", "jabra-link-380c", "jabra-speak-810",
+		"logitech-g535-negative-control", "logitech-mx-brio", "plantronics-blackwire-c5220",
+		"plantronics-poly-bt700", "plantronics-voyager-base-cd",
+		"razer-microphone-1532-0511", "sennheiser-sc-660-anc-usb", "yealink-wh66",
+	};
+	char devices[8192] = "replay+fast:";
+	struct host *h = host;
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++) {
+		char path[512];
+
+		snprintf(path, sizeof(path), "%s/%s.hid", tmpdir, fixtures[i]);
+		write_recording(path, fixtures[i], fixtures[i], 0x1000 + (uint16_t)i, 0x2000, NULL);
+		strcat(devices, i ? ":" : "");
+		strcat(devices, path);
+	}
+	/* 16 recordings, 15 phones: the gaming headset has no telephony collection */
+	start(devices, 15);
+	for (DWORD id = 100; id < 115; id++) {
+		uint8_t buf[4096];
+		LPPHONECAPS caps = (LPPHONECAPS)buf;
+		const uint16_t *name;
+		DWORD v;
+
+		assert_int_equal(h->phoneNegotiateTSPIVersion(id, TAPI_VERSION2_0, TAPI_VERSION3_1, &v), 0);
+		memset(buf, 0xa5, sizeof(buf));
+		caps->dwTotalSize = sizeof(buf);
+		assert_int_equal(h->phoneGetDevCaps(id, v, 0, caps), 0);
+		assert_int_equal(caps->dwTotalSize, sizeof(buf));
+		assert_true(caps->dwNeededSize == caps->dwUsedSize);
+		assert_true(caps->dwUsedSize <= sizeof(buf));
+		assert_true(caps->dwHookSwitchDevs != 0);
+		assert_true(caps->dwNumButtonLamps >= 16 || caps->dwNumButtonLamps == 12);
+		assert_int_equal(caps->dwButtonModesSize, caps->dwNumButtonLamps * 4);
+		assert_int_equal(caps->dwLampModesSize, caps->dwNumButtonLamps * 4);
+		assert_true(caps->dwPhoneNameSize >= 4);
+		assert_true(caps->dwPhoneNameOffset + caps->dwPhoneNameSize <= caps->dwUsedSize);
+		/* UTF-16, NUL-terminated, the recording's name */
+		name = (const uint16_t *)(buf + caps->dwPhoneNameOffset);
+		assert_int_equal(name[caps->dwPhoneNameSize / 2 - 1], 0);
+		assert_true(name[0] >= 'a' && name[0] <= 'z');
+		assert_int_equal(caps->dwStringFormat, STRINGFORMAT_ASCII);
+		assert_true(caps->dwPhoneFeatures & PHONEFEATURE_GETBUTTONINFO);
+		assert_int_not_equal(caps->dwPermanentPhoneID, 0);
+	}
+	assert_int_equal(h->phoneNegotiateTSPIVersion(115, TAPI_VERSION2_0, TAPI_VERSION3_1,
+						      &(DWORD){ 0 }), PHONEERR_BADDEVICEID);
+	host_stop(h);
+}
+
+static const struct play link380c_plays[] = {
+	{ 300, "02 01 06" },   /* headset off hook (bit 0), keypad idle (value 12) */
+	{ 350, "02 81 02" },   /* key 5 pressed: keypad bits 7-10 = 5 */
+	{ 400, "02 01 06" },   /* released */
+	{ 450, "02 09 06" },   /* Phone Mute (bit 3, relative) */
+	{ 500, "02 01 06" },
+	{ 550, "01 02 00" },   /* Consumer Volume Increment, report 1 bit 1 */
+	{ 600, "01 00 00" },
+	{ 650, "02 00 06" },   /* on hook */
+	{ 0, NULL },
+};
+
+static HDRVPHONE start_380c_playing(struct host *h, const char *mode, const struct play *plays)
+{
+	char path[512], devices[600];
+
+	snprintf(path, sizeof(path), "%s/380c.hid", tmpdir);
+	write_recording(path, "jabra-link-380c", "Jabra Link 380", 0x0b0e, 0x24c9, plays);
+	snprintf(devices, sizeof(devices), "%s:%s", mode, path);
+	start(devices, 1);
+	return open_phone(h, 100);
+}
+
+static HDRVPHONE start_380c(struct host *h, const char *mode)
+{
+	return start_380c_playing(h, mode, link380c_plays);
+}
+
+static void test_380c_events(void **state)
+{
+	struct host *h = host;
+	const struct host_event *ev;
+	HDRVPHONE hd = start_380c(h, "replay");
+	DWORD devs = 0;
+	size_t i;
+	(void)state;
+
+	/* before the first report at 300 ms */
+	assert_int_equal(h->phoneSetStatusMessages(hd, PHONESTATE_HEADSETHOOKSWITCH,
+						   PHONEBUTTONMODE_KEYPAD | PHONEBUTTONMODE_FEATURE,
+						   PHONEBUTTONSTATE_DOWN | PHONEBUTTONSTATE_UP), 0);
+	/* hook off, 5 down, 5 up, mute down+up, volume down+up, hook on */
+	assert_true(host_wait(h, 8, WAIT_MS));
+	assert_int_equal(h->concurrent, 0);
+	ev = &h->events[0];
+	assert_int_equal(ev->msg, PHONE_STATE);
+	assert_ptr_equal(ev->ht, (HTAPIPHONE)(uintptr_t)0x5064);
+	assert_int_equal(ev->p1, PHONESTATE_HEADSETHOOKSWITCH);
+	assert_int_equal(ev->p2, PHONEHOOKSWITCHMODE_MICSPEAKER);
+	const struct { DWORD id, mode, state; } buttons[] = {
+		{ 5, PHONEBUTTONMODE_KEYPAD, PHONEBUTTONSTATE_DOWN },
+		{ 5, PHONEBUTTONMODE_KEYPAD, PHONEBUTTONSTATE_UP },
+		{ 20, PHONEBUTTONMODE_FEATURE, PHONEBUTTONSTATE_DOWN },
+		{ 20, PHONEBUTTONMODE_FEATURE, PHONEBUTTONSTATE_UP },
+		{ 24, PHONEBUTTONMODE_FEATURE, PHONEBUTTONSTATE_DOWN },
+		{ 24, PHONEBUTTONMODE_FEATURE, PHONEBUTTONSTATE_UP },
+	};
+	for (i = 0; i < 6; i++) {
+		ev = &h->events[1 + i];
+		assert_int_equal(ev->msg, PHONE_BUTTON);
+		assert_int_equal(ev->p1, buttons[i].id);
+		assert_int_equal(ev->p2, buttons[i].mode);
+		assert_int_equal(ev->p3, buttons[i].state);
+	}
+	assert_int_equal(h->events[7].msg, PHONE_STATE);
+	assert_int_equal(h->events[7].p2, PHONEHOOKSWITCHMODE_ONHOOK);
+	/* the provider confirmed the device's hook changes on the Off-Hook LED (bit 0) */
+	assert_true(has_output("02 01 00"));
+	assert_true(has_output("02 00 00"));
+	assert_int_equal(h->phoneGetHookSwitch(hd, &devs), 0);
+	assert_int_equal(devs, 0);
+
+	/* button info says what each id is */
+	uint8_t buf[256];
+	LPPHONEBUTTONINFO info = (LPPHONEBUTTONINFO)buf;
+	info->dwTotalSize = sizeof(buf);
+	assert_int_equal(h->phoneGetButtonInfo(hd, 20, info), 0);
+	assert_int_equal(info->dwButtonMode, PHONEBUTTONMODE_FEATURE);
+	assert_int_equal(info->dwButtonFunction, PHONEBUTTONFUNCTION_MUTE);
+	assert_int_equal(info->dwButtonState, PHONEBUTTONSTATE_UP);
+	assert_int_equal(h->phoneGetButtonInfo(hd, 5, info), 0);
+	assert_int_equal(info->dwButtonMode, PHONEBUTTONMODE_KEYPAD);
+	assert_int_equal(info->dwButtonTextSize, 4);
+	assert_int_equal(*(uint16_t *)(buf + info->dwButtonTextOffset), '5');
+	assert_int_equal(h->phoneClose(hd), 0);
+	host_stop(h);
+}
+
+/* Filters: nothing but what the host asked for, and REINIT-only after open. */
+static void test_status_filter(void **state)
+{
+	struct host *h = host;
+	HDRVPHONE hd = start_380c(h, "replay");
+	(void)state;
+
+	assert_int_equal(h->phoneSetStatusMessages(hd, 0, PHONEBUTTONMODE_KEYPAD,
+						   PHONEBUTTONSTATE_DOWN), 0);
+	usleep(900 * 1000); /* the whole recording has played */
+	assert_int_equal(host_count(h, false, PHONE_STATE), 0);
+	assert_int_equal(host_count(h, false, PHONE_BUTTON), 1); /* key 5 down only */
+	assert_int_equal(h->phoneSetStatusMessages(hd, 0x01000000, 0, 0), PHONEERR_INVALPHONESTATE);
+	assert_int_equal(h->phoneSetStatusMessages(hd, 0, 0x40, 1), PHONEERR_INVALBUTTONMODE);
+	assert_int_equal(h->phoneSetStatusMessages(hd, 0, PHONEBUTTONMODE_KEYPAD, 0),
+			 PHONEERR_INVALBUTTONSTATE);
+	assert_int_equal(h->phoneSetStatusMessages(hd, 0, PHONEBUTTONMODE_KEYPAD, 0x10),
+			 PHONEERR_INVALBUTTONSTATE);
+	assert_int_equal(h->phoneClose(hd), 0);
+	host_stop(h);
+}
+
+static void test_380c_outputs(void **state)
+{
+	struct host *h = host;
+	HDRVPHONE hd;
+	DWORD mode, vol, devs;
+	(void)state;
+
+	/* a phone that reports nothing, so the output bytes are the requests' alone */
+	hd = start_380c_playing(h, "replay", NULL);
+	assert_int_equal(h->phoneSetStatusMessages(hd, PHONESTATE_LAMP | PHONESTATE_RINGMODE |
+						   PHONESTATE_HEADSETHOOKSWITCH, 0, 0), 0);
+	/* Mute LED is output report 2 bit 2, Hold bit 4, Off-Hook bit 0, Ring 3, Ringer 7 */
+	assert_int_equal(h->phoneSetLamp(7, hd, 20, PHONELAMPMODE_STEADY), 7);
+	assert_int_equal(host_wait_completion(h, 7, WAIT_MS), 0);
+	assert_true(has_output("02 04 00"));
+	assert_int_equal(h->phoneGetLamp(hd, 20, &mode), 0);
+	assert_int_equal(mode, PHONELAMPMODE_STEADY);
+	assert_non_null(find_event(h, 0, PHONE_STATE));
+
+	assert_int_equal(h->phoneSetRing(8, hd, 1, 0x8000), 8);
+	assert_int_equal(host_wait_completion(h, 8, WAIT_MS), 0);
+	assert_true(has_output("02 8c 00"));  /* Mute + Ring LED + Ringer, together */
+	assert_int_equal(h->phoneGetRing(hd, &mode, &vol), 0);
+	assert_int_equal(mode, 1);
+	assert_int_equal(vol, 0x8000);
+
+	assert_int_equal(h->phoneSetRing(9, hd, 0, 0), 9);
+	assert_int_equal(host_wait_completion(h, 9, WAIT_MS), 0);
+	assert_int_equal(h->phoneSetHookSwitch(10, hd, PHONEHOOKSWITCHDEV_HEADSET,
+					       PHONEHOOKSWITCHMODE_MICSPEAKER), 10);
+	assert_int_equal(host_wait_completion(h, 10, WAIT_MS), 0);
+	assert_true(has_output("02 05 00"));  /* Off-Hook and Mute */
+	assert_int_equal(h->phoneGetHookSwitch(hd, &devs), 0);
+	assert_int_equal(devs, PHONEHOOKSWITCHDEV_HEADSET);
+
+	/* every request completed exactly once */
+	assert_int_equal(host_count(h, true, 0), 4);
+	assert_int_equal(h->phoneClose(hd), 0);
+	host_stop(h);
+}
+
+static void test_error_paths(void **state)
+{
+	struct host *h = host;
+	HDRVPHONE hd, other = NULL;
+	uint8_t buf[512];
+	LPPHONESTATUS st = (LPPHONESTATUS)buf;
+	LPPHONECAPS caps = (LPPHONECAPS)buf;
+	DWORD v;
+	(void)state;
+
+	hd = start_380c(h, "replay");
+	/* bad ids and handles */
+	assert_int_equal(h->phoneOpen(99, NULL, &other, TAPI_VERSION3_1, NULL), PHONEERR_BADDEVICEID);
+	assert_int_equal(h->phoneOpen(100, NULL, &other, TAPI_VERSION3_1, NULL), PHONEERR_INUSE);
+	assert_int_equal(h->phoneOpen(100, NULL, NULL, TAPI_VERSION3_1, NULL), PHONEERR_INVALPOINTER);
+	assert_int_equal(h->phoneSetLamp(1, (HDRVPHONE)(uintptr_t)0xdead, 20, PHONELAMPMODE_STEADY),
+			 PHONEERR_INVALPHONEHANDLE);
+	/* lamps */
+	assert_int_equal(h->phoneSetLamp(1, hd, 5, PHONELAMPMODE_STEADY), PHONEERR_INVALBUTTONLAMPID);
+	assert_int_equal(h->phoneSetLamp(1, hd, 999, PHONELAMPMODE_STEADY), PHONEERR_INVALBUTTONLAMPID);
+	assert_int_equal(h->phoneSetLamp(1, hd, 20, PHONELAMPMODE_STEADY | PHONELAMPMODE_OFF),
+			 PHONEERR_INVALLAMPMODE);
+	assert_int_equal(h->phoneSetLamp(1, hd, 20, PHONELAMPMODE_FLUTTER), PHONEERR_INVALLAMPMODE);
+	assert_int_equal(h->phoneSetLamp(1, hd, 20, 0), PHONEERR_INVALLAMPMODE);
+	assert_int_equal(h->phoneGetLamp(hd, 999, &v), PHONEERR_INVALBUTTONLAMPID);
+	assert_int_equal(h->phoneGetLamp(hd, 20, NULL), PHONEERR_INVALPOINTER);
+	/* hook switch: no handset or speaker on this headset, one mode at a time */
+	assert_int_equal(h->phoneSetHookSwitch(1, hd, PHONEHOOKSWITCHDEV_HANDSET,
+					       PHONEHOOKSWITCHMODE_ONHOOK), PHONEERR_INVALHOOKSWITCHDEV);
+	assert_int_equal(h->phoneSetHookSwitch(1, hd, 0, PHONEHOOKSWITCHMODE_ONHOOK),
+			 PHONEERR_INVALHOOKSWITCHDEV);
+	assert_int_equal(h->phoneSetHookSwitch(1, hd, 8, PHONEHOOKSWITCHMODE_ONHOOK),
+			 PHONEERR_INVALHOOKSWITCHDEV);
+	assert_int_equal(h->phoneSetHookSwitch(1, hd, PHONEHOOKSWITCHDEV_HEADSET,
+					       PHONEHOOKSWITCHMODE_ONHOOK | PHONEHOOKSWITCHMODE_MIC),
+			 PHONEERR_INVALHOOKSWITCHMODE);
+	/* ringer: one pattern */
+	assert_int_equal(h->phoneSetRing(1, hd, 2, 0), PHONEERR_INVALRINGMODE);
+	/* what the device cannot do */
+	assert_int_equal(h->phoneGetVolume(hd, PHONEHOOKSWITCHDEV_HEADSET, &v),
+			 PHONEERR_OPERATIONUNAVAIL);
+	assert_int_equal(h->phoneGetVolume(hd, 3, &v), PHONEERR_INVALHOOKSWITCHDEV);
+	assert_int_equal(h->phoneSetGain(1, hd, 0, 5), PHONEERR_INVALHOOKSWITCHDEV);
+	assert_int_equal(h->phoneGetDisplay(hd, (LPVARSTRING)buf), PHONEERR_OPERATIONUNAVAIL);
+	assert_int_equal(h->phoneGetData(hd, 0, buf, 4), PHONEERR_INVALDATAID);
+	assert_int_equal(h->phoneNegotiateExtVersion(100, TAPI_VERSION3_1, 1, 2, &v),
+			 PHONEERR_OPERATIONUNAVAIL);
+	assert_int_equal(h->phoneSelectExtVersion(hd, 0), 0);
+	assert_int_equal(h->phoneSelectExtVersion(hd, 1), PHONEERR_INCOMPATIBLEEXTVERSION);
+	/* structures: the fixed part must fit; the variable part is left out whole */
+	st->dwTotalSize = PHONESTATUS_SIZE_2_0 - 4;
+	assert_int_equal(h->phoneGetStatus(hd, st), PHONEERR_STRUCTURETOOSMALL);
+	st->dwTotalSize = PHONESTATUS_SIZE_2_0;
+	assert_int_equal(h->phoneGetStatus(hd, st), 0);
+	/* 30 ids: 16 keypad, 7 Telephony buttons, 3 consumer keys, 4 lamps of their own */
+	assert_int_equal(st->dwNeededSize, PHONESTATUS_SIZE_2_0 + 30 * 4);
+	assert_int_equal(st->dwUsedSize, PHONESTATUS_SIZE_2_0);
+	assert_int_equal(st->dwLampModesSize, 0);
+	assert_int_equal(h->phoneGetStatus(hd, NULL), PHONEERR_INVALPOINTER);
+	caps->dwTotalSize = PHONECAPS_SIZE_2_2 - 1;
+	assert_int_equal(h->phoneGetDevCaps(100, TAPI_VERSION3_1, 0, caps), PHONEERR_STRUCTURETOOSMALL);
+	/* a 2.0 host gets the 2.0 structure: 180 bytes suffice */
+	caps->dwTotalSize = PHONECAPS_SIZE_2_0;
+	assert_int_equal(h->phoneGetDevCaps(100, TAPI_VERSION2_0, 0, caps), 0);
+	assert_true(caps->dwNeededSize > PHONECAPS_SIZE_2_0);
+	assert_int_equal(caps->dwUsedSize, PHONECAPS_SIZE_2_0);
+	assert_int_equal(h->phoneGetDevCaps(100, TAPI_VERSION1_4, 0, caps),
+			 PHONEERR_INCOMPATIBLEAPIVERSION);
+	assert_int_equal(h->phoneGetDevCaps(100, TAPI_VERSION3_1, 1, caps),
+			 PHONEERR_INCOMPATIBLEEXTVERSION);
+	/* closing: once */
+	assert_int_equal(h->phoneClose(hd), 0);
+	assert_int_equal(h->phoneClose(hd), PHONEERR_INVALPHONEHANDLE);
+	assert_int_equal(h->phoneGetStatus(hd, st), PHONEERR_INVALPHONEHANDLE);
+	/* no request was accepted, so none completes */
+	assert_int_equal(host_count(h, true, 0), 0);
+	host_stop(h);
+	/* after shutdown, nothing is there */
+	assert_int_equal(h->phoneGetDevCaps(100, TAPI_VERSION3_1, 0, caps), PHONEERR_BADDEVICEID);
+	assert_int_equal(h->phoneSetLamp(1, hd, 20, PHONELAMPMODE_STEADY), PHONEERR_INVALPHONEHANDLE);
+}
+
+static void test_unplug(void **state)
+{
+	struct host *h = host;
+	HDRVPHONE hd;
+	const struct host_event *close_ev, *remove_ev;
+	DWORD v;
+	(void)state;
+
+	hd = start_380c(h, "replay+fast+unplug");
+	/* the recording ends: the device is gone */
+	assert_true(host_wait(h, 2, WAIT_MS));
+	close_ev = find_event(h, 0, PHONE_CLOSE);
+	remove_ev = find_event(h, 0, PHONE_REMOVE);
+	assert_non_null(close_ev);
+	assert_non_null(remove_ev);
+	assert_true(close_ev < remove_ev);
+	assert_ptr_equal(close_ev->ht, (HTAPIPHONE)(uintptr_t)0x5064);
+	assert_int_equal(remove_ev->p1, 100);
+	assert_int_equal(h->phoneGetLamp(hd, 20, &v), PHONEERR_INVALPHONEHANDLE);
+	assert_int_equal(h->phoneClose(hd), PHONEERR_INVALPHONEHANDLE);
+	/* its id is dead */
+	assert_int_equal(h->phoneOpen(100, NULL, &hd, TAPI_VERSION3_1, NULL), PHONEERR_BADDEVICEID);
+	host_stop(h);
+}
+
+/* A host may close the phone from inside its own callback. */
+static void close_on_button(struct host *h, const struct host_event *ev)
+{
+	static HDRVPHONE *target;
+
+	if (!ev) {
+		target = (HDRVPHONE *)h;
+		return;
+	}
+	if (!ev->completion && ev->msg == PHONE_BUTTON && target) {
+		assert_int_equal(h->phoneClose(*target), 0);
+		target = NULL;
+	}
+}
+
+static void test_close_inside_callback(void **state)
+{
+	struct host *h = host;
+	HDRVPHONE hd = start_380c(h, "replay");
+	(void)state;
+
+	close_on_button((struct host *)&hd, NULL);
+	h->on_event = close_on_button;
+	assert_int_equal(h->phoneSetStatusMessages(hd, 0, PHONEBUTTONMODE_KEYPAD,
+						   PHONEBUTTONSTATE_DOWN | PHONEBUTTONSTATE_UP), 0);
+	assert_true(host_wait(h, 1, WAIT_MS));
+	usleep(700 * 1000);
+	h->on_event = NULL;
+	/* the key's release came after the close: it is not delivered */
+	assert_int_equal(host_count(h, false, PHONE_BUTTON), 1);
+	assert_int_equal(h->phoneClose(hd), PHONEERR_INVALPHONEHANDLE);
+	host_stop(h);
+}
+
+struct hammer {
+	HDRVPHONE hd;
+	DWORD first;
+	int n;
+};
+
+static void *hammer_main(void *data)
+{
+	struct hammer *hm = data;
+	uint8_t buf[512];
+	LPPHONESTATUS st = (LPPHONESTATUS)buf;
+
+	for (int i = 0; i < hm->n; i++) {
+		DWORD mode = i % 2 ? PHONELAMPMODE_OFF : PHONELAMPMODE_STEADY;
+
+		/* the Mute (20) and Hold (28) lamps */
+		if (host->phoneSetLamp(hm->first + (DWORD)i, hm->hd, 20 + (DWORD)(i % 2) * 8, mode) !=
+		    (LONG)(hm->first + (DWORD)i))
+			return (void *)1;
+		st->dwTotalSize = sizeof(buf);
+		if (host->phoneGetStatus(hm->hd, st) != 0)
+			return (void *)1;
+	}
+	return NULL;
+}
+
+/* Several threads call TSPI while input events flow; callbacks never overlap. */
+static void test_concurrency(void **state)
+{
+	struct host *h = host;
+	HDRVPHONE hd = start_380c(h, "replay");
+	struct hammer hm[4];
+	pthread_t t[4];
+	(void)state;
+
+	assert_int_equal(h->phoneSetStatusMessages(hd, PHONESTATE_LAMP | PHONESTATE_HEADSETHOOKSWITCH,
+						   PHONEBUTTONMODE_KEYPAD | PHONEBUTTONMODE_FEATURE,
+						   PHONEBUTTONSTATE_DOWN | PHONEBUTTONSTATE_UP), 0);
+	for (int i = 0; i < 4; i++) {
+		hm[i] = (struct hammer){ .hd = hd, .first = 1000 * (DWORD)(i + 1), .n = 200 };
+		assert_int_equal(pthread_create(&t[i], NULL, hammer_main, &hm[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		void *ret;
+
+		pthread_join(t[i], &ret);
+		assert_null(ret);
+	}
+	assert_int_equal(h->phoneClose(hd), 0);
+	/* every request completed exactly once, before the close returned */
+	assert_int_equal(host_count(h, true, 0), 800);
+	for (int i = 0; i < 4; i++) {
+		for (int r = 0; r < 200; r++) {
+			DRV_REQUESTID id = hm[i].first + (DWORD)r;
+			int seen = 0;
+
+			for (size_t e = 0; e < h->n_events; e++)
+				seen += h->events[e].completion && h->events[e].request == id;
+			assert_int_equal(seen, 1);
+		}
+	}
+	assert_int_equal(h->concurrent, 0);
+	host_stop(h);
+}
+
+/* Repeated open and close leaves nothing behind (checked by ASan's leak detector). */
+static void test_open_close_cycles(void **state)
+{
+	struct host *h = host;
+	(void)state;
+
+	for (int cycle = 0; cycle < 3; cycle++) {
+		HDRVPHONE hd = start_380c(h, "replay+fast");
+
+		for (int i = 0; i < 20; i++) {
+			assert_int_equal(h->phoneClose(hd), 0);
+			hd = open_phone(h, 100);
+		}
+		assert_int_equal(h->phoneClose(hd), 0);
+		host_stop(h);
+	}
+}
+
+static void test_bad_devices_variable(void **state)
+{
+	struct host *h = host;
+	DWORD lines, phones;
+	char path[512];
+	FILE *f;
+	(void)state;
+
+	setenv("HIDPHONE_DEVICES", "floppy:/dev/fd0", 1);
+	assert_int_equal(h->providerEnumDevices(42, &lines, &phones, NULL, NULL, NULL),
+			 LINEERR_OPERATIONFAILED);
+	snprintf(path, sizeof(path), "%s/broken.hid", tmpdir);
+	f = fopen(path, "w");
+	fprintf(f, "R: 3 05 0b\n");
+	fclose(f);
+	char devices[600];
+	snprintf(devices, sizeof(devices), "replay:%s", path);
+	setenv("HIDPHONE_DEVICES", devices, 1);
+	assert_int_equal(h->providerEnumDevices(42, &lines, &phones, NULL, NULL, NULL),
+			 LINEERR_OPERATIONFAILED);
+	setenv("HIDPHONE_DEVICES", "none", 1);
+	assert_int_equal(h->providerEnumDevices(42, &lines, &phones, NULL, NULL, NULL), 0);
+	assert_int_equal(phones, 0);
+	h->providerShutdown(TAPI_VERSION3_1, 42);
+}
+
+/* HIDPHONE_TEST_KEEP=1 keeps the recordings and the output log for a look. */
+static void remove_tmpdir(void)
+{
+	DIR *d;
+	struct dirent *e;
+
+	if (getenv("HIDPHONE_TEST_KEEP")) {
+		fprintf(stderr, "test files kept in %s\n", tmpdir);
+		return;
+	}
+	d = opendir(tmpdir);
+	while (d && (e = readdir(d))) {
+		char path[600];
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", tmpdir, e->d_name);
+		unlink(path);
+	}
+	if (d)
+		closedir(d);
+	rmdir(tmpdir);
+}
+
+/* A failed test must not leave its phones open for the next one. */
+static int shut_down(void **state)
+{
+	(void)state;
+	host->on_event = NULL;
+	host->providerShutdown(TAPI_VERSION3_1, 42);
+	return 0;
+}
+
+#define TEST(fn) cmocka_unit_test_teardown(fn, shut_down)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		TEST(test_negotiation),
+		TEST(test_before_init_and_after_shutdown),
+		TEST(test_enumerates_every_fixture),
+		TEST(test_380c_events),
+		TEST(test_status_filter),
+		TEST(test_380c_outputs),
+		TEST(test_error_paths),
+		TEST(test_unplug),
+		TEST(test_close_inside_callback),
+		TEST(test_concurrency),
+		TEST(test_open_close_cycles),
+		TEST(test_bad_devices_variable),
+	};
+	int rc;
+
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/hidphone-test-XXXXXX");
+	if (!mkdtemp(tmpdir))
+		return 1;
+	snprintf(log_path, sizeof(log_path), "%s/output.log", tmpdir);
+	host_load(NULL);
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	remove_tmpdir();
+	host_unload(host);
+	return rc;
+}

@@ -1,0 +1,215 @@
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tsp-host.h"
+
+struct host *host;
+
+uint64_t host_now_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static void record(struct host_event ev)
+{
+	struct host *h = host;
+
+	ev.usec = host_now_usec();
+	pthread_mutex_lock(&h->lock);
+	if (h->inside++)
+		h->concurrent++;
+	if (h->n_events < HOST_MAX_EVENTS)
+		h->events[h->n_events++] = ev;
+	pthread_cond_broadcast(&h->changed);
+	pthread_mutex_unlock(&h->lock);
+	if (h->on_event)
+		h->on_event(h, &ev);
+	pthread_mutex_lock(&h->lock);
+	h->inside--;
+	pthread_mutex_unlock(&h->lock);
+}
+
+void CALLBACK host_phone_event(HTAPIPHONE ht, DWORD msg, DWORD_PTR p1, DWORD_PTR p2,
+			       DWORD_PTR p3)
+{
+	record((struct host_event){ .ht = ht, .msg = msg, .p1 = p1, .p2 = p2, .p3 = p3 });
+}
+
+static void CALLBACK on_completion(DRV_REQUESTID request, LONG result)
+{
+	record((struct host_event){ .completion = true, .request = request, .result = result });
+}
+
+static void CALLBACK on_line_event(HTAPILINE l, HTAPICALL c, DWORD msg, DWORD_PTR p1,
+				   DWORD_PTR p2, DWORD_PTR p3)
+{
+	(void)l; (void)c; (void)msg; (void)p1; (void)p2; (void)p3;
+	fprintf(stderr, "test host: a phone provider sent a line event\n");
+	abort();
+}
+
+struct host *host_load(const char *path)
+{
+	struct host *h = calloc(1, sizeof(*h));
+
+	if (!h)
+		abort();
+	if (!path)
+		path = getenv("HIDPHONE_TSP") ? getenv("HIDPHONE_TSP") : TEST_PROVIDER;
+	h->dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	if (!h->dl) {
+		fprintf(stderr, "test host: %s\n", dlerror());
+		abort();
+	}
+#define RESOLVE(name) do { \
+		*(void **)&h->name = dlsym(h->dl, "TSPI_" #name); \
+		if (!h->name) { \
+			fprintf(stderr, "test host: %s lacks TSPI_%s\n", path, #name); \
+			abort(); \
+		} \
+	} while (0)
+	RESOLVE(lineNegotiateTSPIVersion);
+	RESOLVE(providerEnumDevices);
+	RESOLVE(providerInit);
+	RESOLVE(providerShutdown);
+	RESOLVE(providerCreatePhoneDevice);
+	RESOLVE(phoneNegotiateTSPIVersion);
+	RESOLVE(phoneNegotiateExtVersion);
+	RESOLVE(phoneGetExtensionID);
+	RESOLVE(phoneSelectExtVersion);
+	RESOLVE(phoneGetDevCaps);
+	RESOLVE(phoneOpen);
+	RESOLVE(phoneClose);
+	RESOLVE(phoneSetStatusMessages);
+	RESOLVE(phoneGetStatus);
+	RESOLVE(phoneGetButtonInfo);
+	RESOLVE(phoneSetButtonInfo);
+	RESOLVE(phoneGetLamp);
+	RESOLVE(phoneSetLamp);
+	RESOLVE(phoneGetHookSwitch);
+	RESOLVE(phoneSetHookSwitch);
+	RESOLVE(phoneGetRing);
+	RESOLVE(phoneSetRing);
+	RESOLVE(phoneGetDisplay);
+	RESOLVE(phoneSetDisplay);
+	RESOLVE(phoneGetVolume);
+	RESOLVE(phoneSetVolume);
+	RESOLVE(phoneGetGain);
+	RESOLVE(phoneSetGain);
+	RESOLVE(phoneGetData);
+	RESOLVE(phoneSetData);
+	RESOLVE(phoneGetID);
+	RESOLVE(phoneGetIcon);
+	RESOLVE(phoneDevSpecific);
+#undef RESOLVE
+	pthread_mutex_init(&h->lock, NULL);
+	pthread_cond_init(&h->changed, NULL);
+	host = h;
+	return h;
+}
+
+void host_unload(struct host *h)
+{
+	if (!h)
+		return;
+	dlclose(h->dl);
+	pthread_mutex_destroy(&h->lock);
+	pthread_cond_destroy(&h->changed);
+	if (host == h)
+		host = NULL;
+	free(h);
+}
+
+LONG host_start(struct host *h, DWORD phone_base)
+{
+	DWORD lines = 0, options = 0;
+	LONG rc;
+
+	rc = h->lineNegotiateTSPIVersion(INITIALIZE_NEGOTIATION, TAPI_VERSION2_0, TAPI_VERSION3_1,
+					 &h->version);
+	if (rc)
+		return rc;
+	rc = h->providerEnumDevices(42, &lines, &h->num_phones, (HPROVIDER)(uintptr_t)0x1234,
+				    on_line_event, host_phone_event);
+	if (rc)
+		return rc;
+	h->phone_base = phone_base;
+	return h->providerInit(h->version, 42, 0, phone_base, lines, h->num_phones, on_completion,
+			       &options);
+}
+
+void host_stop(struct host *h)
+{
+	h->providerShutdown(h->version, 42);
+}
+
+bool host_wait(struct host *h, size_t n, int timeout_ms)
+{
+	uint64_t deadline = host_now_usec() + (uint64_t)timeout_ms * 1000u;
+	bool ok;
+
+	pthread_mutex_lock(&h->lock);
+	while (h->n_events < n && host_now_usec() < deadline) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 10 * 1000 * 1000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&h->changed, &h->lock, &ts);
+	}
+	ok = h->n_events >= n;
+	pthread_mutex_unlock(&h->lock);
+	return ok;
+}
+
+LONG host_wait_completion(struct host *h, DRV_REQUESTID request, int timeout_ms)
+{
+	uint64_t deadline = host_now_usec() + (uint64_t)timeout_ms * 1000u;
+
+	for (;;) {
+		size_t n;
+
+		pthread_mutex_lock(&h->lock);
+		n = h->n_events;
+		for (size_t i = 0; i < n; i++) {
+			if (h->events[i].completion && h->events[i].request == request) {
+				LONG r = h->events[i].result;
+
+				pthread_mutex_unlock(&h->lock);
+				return r;
+			}
+		}
+		pthread_mutex_unlock(&h->lock);
+		if (host_now_usec() >= deadline || !host_wait(h, n + 1, timeout_ms))
+			return 1;
+	}
+}
+
+size_t host_count(struct host *h, bool completion, DWORD msg)
+{
+	size_t c = 0;
+
+	pthread_mutex_lock(&h->lock);
+	for (size_t i = 0; i < h->n_events; i++) {
+		if (h->events[i].completion == completion && (completion || h->events[i].msg == msg))
+			c++;
+	}
+	pthread_mutex_unlock(&h->lock);
+	return c;
+}
+
+void host_clear(struct host *h)
+{
+	pthread_mutex_lock(&h->lock);
+	h->n_events = 0;
+	pthread_mutex_unlock(&h->lock);
+}

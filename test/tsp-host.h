@@ -1,0 +1,101 @@
+/*
+ * A TAPI host for tests: loads a provider with dlopen, resolves its TSPI_* functions by
+ * name as a TAPI host does, and records every callback it receives. One host per process
+ * (TSPI callbacks carry no context pointer).
+ */
+#ifndef HIDPHONE_TEST_TSP_HOST_H
+#define HIDPHONE_TEST_TSP_HOST_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "tspi.h"
+
+#define HOST_MAX_EVENTS 65536
+
+struct host_event {
+	bool completion;
+	HTAPIPHONE ht;
+	DWORD msg;
+	DWORD_PTR p1, p2, p3;
+	DRV_REQUESTID request;
+	LONG result;
+	uint64_t usec;            /* CLOCK_MONOTONIC when it arrived */
+};
+
+struct host {
+	void *dl;
+#define HOST_FN(name) __typeof__(TSPI_##name) *name
+	HOST_FN(lineNegotiateTSPIVersion);
+	HOST_FN(providerEnumDevices);
+	HOST_FN(providerInit);
+	HOST_FN(providerShutdown);
+	HOST_FN(providerCreatePhoneDevice);
+	HOST_FN(phoneNegotiateTSPIVersion);
+	HOST_FN(phoneNegotiateExtVersion);
+	HOST_FN(phoneGetExtensionID);
+	HOST_FN(phoneSelectExtVersion);
+	HOST_FN(phoneGetDevCaps);
+	HOST_FN(phoneOpen);
+	HOST_FN(phoneClose);
+	HOST_FN(phoneSetStatusMessages);
+	HOST_FN(phoneGetStatus);
+	HOST_FN(phoneGetButtonInfo);
+	HOST_FN(phoneSetButtonInfo);
+	HOST_FN(phoneGetLamp);
+	HOST_FN(phoneSetLamp);
+	HOST_FN(phoneGetHookSwitch);
+	HOST_FN(phoneSetHookSwitch);
+	HOST_FN(phoneGetRing);
+	HOST_FN(phoneSetRing);
+	HOST_FN(phoneGetDisplay);
+	HOST_FN(phoneSetDisplay);
+	HOST_FN(phoneGetVolume);
+	HOST_FN(phoneSetVolume);
+	HOST_FN(phoneGetGain);
+	HOST_FN(phoneSetGain);
+	HOST_FN(phoneGetData);
+	HOST_FN(phoneSetData);
+	HOST_FN(phoneGetID);
+	HOST_FN(phoneGetIcon);
+	HOST_FN(phoneDevSpecific);
+#undef HOST_FN
+
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	size_t n_events;
+	struct host_event events[HOST_MAX_EVENTS];
+	unsigned concurrent;      /* callbacks that started while another ran */
+	int inside;
+	DWORD version;
+	DWORD num_phones;
+	DWORD phone_base;
+	/* Called (without the host lock) for every callback, after it is recorded. */
+	void (*on_event)(struct host *h, const struct host_event *ev);
+};
+
+extern struct host *host;
+
+/* The host's PHONEEVENT, to pass to TSPI_phoneOpen. */
+void CALLBACK host_phone_event(HTAPIPHONE ht, DWORD msg, DWORD_PTR p1, DWORD_PTR p2,
+			       DWORD_PTR p3);
+
+/* Loads the provider (path NULL: the one this build made). Fails the test on error. */
+struct host *host_load(const char *path);
+void host_unload(struct host *h);
+
+/* Negotiates, enumerates and initialises as TAPI does; returns providerInit's result. */
+LONG host_start(struct host *h, DWORD phone_base);
+void host_stop(struct host *h);
+
+/* Waits until at least n events were recorded; false on timeout. */
+bool host_wait(struct host *h, size_t n, int timeout_ms);
+/* Waits for the completion of request; returns its result, or 1 on timeout. */
+LONG host_wait_completion(struct host *h, DRV_REQUESTID request, int timeout_ms);
+size_t host_count(struct host *h, bool completion, DWORD msg);
+void host_clear(struct host *h);
+
+uint64_t host_now_usec(void);
+
+#endif

@@ -1,0 +1,85 @@
+/*
+ * What TAPI calls each button: its mode (keypad, feature, call appearance), its function
+ * (PHONEBUTTONFUNCTION_), its text, and the lamp modes its lamp can show.
+ */
+#include <stdio.h>
+
+#include "hid/usage-ids.h"
+#include "hid/usage-names.h"
+#include "provider.h"
+
+static const struct {
+	uint32_t usage;
+	DWORD function;
+} functions[] = {
+	{ USAGE(UP_TELEPHONY, TEL_FLASH), PHONEBUTTONFUNCTION_FLASH },
+	{ USAGE(UP_TELEPHONY, TEL_HOLD), PHONEBUTTONFUNCTION_HOLD },
+	{ USAGE(UP_TELEPHONY, TEL_REDIAL), PHONEBUTTONFUNCTION_LASTNUM },
+	{ USAGE(UP_TELEPHONY, TEL_TRANSFER), PHONEBUTTONFUNCTION_TRANSFER },
+	{ USAGE(UP_TELEPHONY, TEL_DROP), PHONEBUTTONFUNCTION_DROP },
+	{ USAGE(UP_TELEPHONY, TEL_PARK), PHONEBUTTONFUNCTION_PARK },
+	{ USAGE(UP_TELEPHONY, TEL_FORWARD_CALLS), PHONEBUTTONFUNCTION_FORWARD },
+	{ USAGE(UP_TELEPHONY, TEL_LINE), PHONEBUTTONFUNCTION_CALLAPP },
+	{ USAGE(UP_TELEPHONY, TEL_CONFERENCE), PHONEBUTTONFUNCTION_CONFERENCE },
+	{ USAGE(UP_TELEPHONY, TEL_RING_SELECT), PHONEBUTTONFUNCTION_SELECTRING },
+	{ USAGE(UP_TELEPHONY, TEL_PHONE_MUTE), PHONEBUTTONFUNCTION_MUTE },
+	{ USAGE(UP_TELEPHONY, TEL_CALLER_ID), PHONEBUTTONFUNCTION_CALLID },
+	{ USAGE(UP_TELEPHONY, TEL_SEND), PHONEBUTTONFUNCTION_SEND },
+	{ USAGE(UP_TELEPHONY, TEL_SPEED_DIAL), PHONEBUTTONFUNCTION_ABBREVDIAL },
+	{ USAGE(UP_TELEPHONY, TEL_STORE_NUMBER), PHONEBUTTONFUNCTION_SETREPDIAL },
+	{ USAGE(UP_TELEPHONY, TEL_RECALL_NUMBER), PHONEBUTTONFUNCTION_REPDIAL },
+	{ USAGE(UP_TELEPHONY, TEL_PHONE_DIRECTORY), PHONEBUTTONFUNCTION_DIRECTORY },
+	{ USAGE(UP_TELEPHONY, TEL_VOICE_MAIL), PHONEBUTTONFUNCTION_MSGINDICATOR },
+	{ USAGE(UP_TELEPHONY, TEL_SCREEN_CALLS), PHONEBUTTONFUNCTION_SENDCALLS },
+	{ USAGE(UP_TELEPHONY, TEL_DO_NOT_DISTURB), PHONEBUTTONFUNCTION_DONOTDISTURB },
+	{ USAGE(UP_TELEPHONY, TEL_MESSAGE), PHONEBUTTONFUNCTION_MSGINDICATOR },
+	/* Jabra-style headsets report the reject key as Line Busy Tone (prior-art, Jabra SDK). */
+	{ USAGE(UP_TELEPHONY, TEL_LINE_BUSY_TONE), PHONEBUTTONFUNCTION_REJECT },
+	{ USAGE(UP_CONSUMER, CONSUMER_VOLUME_UP), PHONEBUTTONFUNCTION_VOLUMEUP },
+	{ USAGE(UP_CONSUMER, CONSUMER_VOLUME_DOWN), PHONEBUTTONFUNCTION_VOLUMEDOWN },
+	{ USAGE(UP_CONSUMER, CONSUMER_MUTE), PHONEBUTTONFUNCTION_MUTE },
+};
+
+DWORD tsp_button_mode(const struct phone_button *b)
+{
+	if (b->keypad)
+		return PHONEBUTTONMODE_KEYPAD;
+	if (!b->has_input)
+		return PHONEBUTTONMODE_DUMMY;
+	if (b->usage == USAGE(UP_TELEPHONY, TEL_LINE))
+		return PHONEBUTTONMODE_CALL;
+	return PHONEBUTTONMODE_FEATURE;
+}
+
+DWORD tsp_button_function(const struct phone_button *b)
+{
+	if (b->keypad)
+		return PHONEBUTTONFUNCTION_NONE;
+	for (size_t i = 0; i < sizeof(functions) / sizeof(functions[0]); i++) {
+		if (functions[i].usage == b->usage)
+			return functions[i].function;
+	}
+	return b->has_input ? PHONEBUTTONFUNCTION_UNKNOWN : PHONEBUTTONFUNCTION_NONE;
+}
+
+void tsp_button_text(const struct phone_button *b, char *buf, size_t size)
+{
+	static const char keys[] = "0123456789*#ABCD";
+	uint32_t usage = b->usage ? b->usage : b->lamp_usage;
+
+	if (b->keypad && b->id < 16) {
+		snprintf(buf, size, "%c", keys[b->id]);
+		return;
+	}
+	if (!usage) {
+		buf[0] = '\0';
+		return;
+	}
+	usage_format(usage, buf, size);
+}
+
+DWORD tsp_lamp_modes(const struct phone_button *b)
+{
+	/* Lamps are on or off: the provider drives no blink cadence of its own. */
+	return b->lamp.field ? PHONELAMPMODE_OFF | PHONELAMPMODE_STEADY : PHONELAMPMODE_DUMMY;
+}

@@ -1,0 +1,300 @@
+/*
+ * Where phones come from.
+ *
+ * Without HIDPHONE_DEVICES, every hidraw device whose report descriptor has a telephony
+ * top-level collection is a phone (hidapi lists them). HIDPHONE_DEVICES names other sources,
+ * separated by ';':
+ *
+ *   hidraw                          the real devices, as without the variable
+ *   replay[+fast][+unplug]:A[:B...] the devices of recordings A, B, ... played back when the
+ *                                   phone is opened, paced by their timestamps (+fast: as
+ *                                   fast as possible; +unplug: the device goes away after
+ *                                   its last report)
+ *   none                            no devices
+ *
+ * HIDPHONE_REPLAY_LOG=FILE appends the output reports sent to replayed devices to FILE as
+ * recording lines (O:, F:), so what a phone would have shown can be checked.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hid/recording.h"
+#include "hid/transport-hidraw.h"
+#include "hid/transport-replay.h"
+#include "provider.h"
+
+static FILE *replay_log;
+
+/* FNV-1a: permanent ids that stay the same for the same device (serial, or where it is). */
+static uint32_t fnv1a(uint32_t h, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static uint32_t permanent_id_of(const struct transport_info *info, const char *where)
+{
+	uint32_t h = 2166136261u;
+
+	h = fnv1a(h, &info->vendor, sizeof(info->vendor));
+	h = fnv1a(h, &info->product, sizeof(info->product));
+	if (info->serial[0])
+		h = fnv1a(h, info->serial, strlen(info->serial));
+	else
+		h = fnv1a(h, where, strlen(where));
+	/* 0 and all-ones read as "no id" to some hosts. */
+	return h == 0 || h == 0xffffffffu ? 1 : h;
+}
+
+static int add_phone(struct phone *p)
+{
+	if (tsp.n_phones == tsp.cap_phones) {
+		size_t cap = tsp.cap_phones ? tsp.cap_phones * 2 : 16;
+		struct phone **n = realloc(tsp.phones, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		tsp.phones = n;
+		tsp.cap_phones = cap;
+	}
+	tsp.phones[tsp.n_phones++] = p;
+	return 0;
+}
+
+static struct phone *new_phone(const struct transport_info *info, const char *source)
+{
+	struct phone *p = calloc(1, sizeof(*p));
+	int rc;
+
+	if (!p)
+		return NULL;
+	rc = phone_model_build(info->rdesc, info->rdesc_len, &p->model);
+	if (rc < 0) {
+		if (rc != -ENODEV)
+			tsp_log(TSP_LOG_WARNING, "%s: unusable report descriptor (%s)", source,
+				strerror(-rc));
+		free(p);
+		return NULL;
+	}
+	p->info = *info;
+	p->device_id = TSP_NO_ID;
+	snprintf(p->source, sizeof(p->source), "%s", source);
+	p->permanent_id = permanent_id_of(info, source);
+	pthread_mutex_init(&p->io_lock, NULL);
+	pthread_cond_init(&p->idle, NULL);
+	return p;
+}
+
+void tsp_phone_free(struct phone *p)
+{
+	if (!p)
+		return;
+	phone_model_free(p->model);
+	pthread_mutex_destroy(&p->io_lock);
+	pthread_cond_destroy(&p->idle);
+	free(p);
+}
+
+static void found_hidraw(const struct transport_info *info, void *ctx)
+{
+	struct phone *p = new_phone(info, info->path);
+
+	(void)ctx;
+	if (!p)
+		return;
+	if (add_phone(p) < 0) {
+		tsp_phone_free(p);
+		return;
+	}
+	tsp_log(TSP_LOG_INFO, "%s: phone %04x:%04x \"%s\"", info->path, info->vendor,
+		info->product, info->product_name);
+	/* Listing works without access to the node; opening will not. Say so now. */
+	if (access(info->path, R_OK | W_OK) != 0)
+		tsp_log(TSP_LOG_WARNING, "%s (%04x:%04x \"%s\"): no permission to open it; install "
+			"hidphone's udev rules (make install) so the user at the seat gets access",
+			info->path, info->vendor, info->product, info->product_name);
+}
+
+static int discover_hidraw(void)
+{
+	int rc;
+
+	if (!tsp.hidapi_ready) {
+		rc = hidraw_transport_init();
+		if (rc < 0)
+			return rc;
+		tsp.hidapi_ready = true;
+	}
+	return hidraw_transport_enumerate(found_hidraw, NULL);
+}
+
+static void recording_info(const struct recording_device *d, size_t index, const char *file,
+			   struct transport_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	/* Long paths are cut for display; the phone keeps the full file name to open it. */
+	snprintf(info->path, sizeof(info->path), "replay:%.200s#%zu", file, index);
+	info->bus = d->bus;
+	info->vendor = d->vendor;
+	info->product = d->product;
+	info->interface = -1;
+	snprintf(info->manufacturer, sizeof(info->manufacturer), "hidphone replay");
+	snprintf(info->product_name, sizeof(info->product_name), "%s", d->name);
+	snprintf(info->serial, sizeof(info->serial), "replay-%zu", index);
+	info->rdesc_len = d->rdesc_len <= sizeof(info->rdesc) ? d->rdesc_len : 0;
+	memcpy(info->rdesc, d->rdesc, info->rdesc_len);
+}
+
+static int discover_recording(const char *file, bool fast, bool unplug)
+{
+	struct transport_info *info = malloc(sizeof(*info));
+	struct recording *rec = NULL;
+	struct text_error err;
+	int rc = recording_read_file(file, &rec, &err);
+
+	if (rc < 0) {
+		if (err.line)
+			tsp_log(TSP_LOG_ERROR, "%s:%u:%u: %s", file, err.line, err.column, err.message);
+		else
+			tsp_log(TSP_LOG_ERROR, "%s: %s", file, err.message);
+		free(info);
+		return rc;
+	}
+	rc = info ? 0 : -ENOMEM;
+	for (size_t i = 0; rc == 0 && i < rec->n_devices; i++) {
+		struct phone *p;
+
+		recording_info(&rec->devices[i], i, file, info);
+		p = new_phone(info, info->path);
+		if (!p)
+			continue;
+		p->replay = true;
+		p->replay_fast = fast;
+		p->replay_unplug = unplug;
+		p->replay_index = i;
+		snprintf(p->replay_file, sizeof(p->replay_file), "%s", file);
+		rc = add_phone(p);
+		if (rc < 0)
+			tsp_phone_free(p);
+	}
+	free(info);
+	recording_free(rec);
+	return rc;
+}
+
+static int discover_replay(const char *spec)
+{
+	const char *colon = strchr(spec, ':');
+	bool fast = false, unplug = false;
+	char opts[64];
+	int rc = 0;
+
+	if (!colon || (size_t)(colon - spec) >= sizeof(opts))
+		return -EINVAL;
+	memcpy(opts, spec, (size_t)(colon - spec));
+	opts[colon - spec] = '\0';
+	for (char *save = NULL, *o = strtok_r(opts, "+", &save); o; o = strtok_r(NULL, "+", &save)) {
+		if (strcmp(o, "replay") == 0)
+			continue;
+		else if (strcmp(o, "fast") == 0)
+			fast = true;
+		else if (strcmp(o, "unplug") == 0)
+			unplug = true;
+		else
+			return -EINVAL;
+	}
+	for (const char *f = colon + 1; *f;) {
+		size_t n = strcspn(f, ":");
+		char file[256];
+
+		if (n && n < sizeof(file)) {
+			memcpy(file, f, n);
+			file[n] = '\0';
+			if (discover_recording(file, fast, unplug) < 0)
+				rc = -EINVAL;
+		}
+		f += n + (f[n] == ':');
+	}
+	return rc;
+}
+
+int tsp_discover(void)
+{
+	const char *env = getenv("HIDPHONE_DEVICES");
+	const char *log = getenv("HIDPHONE_REPLAY_LOG");
+	char *copy, *save = NULL;
+	int rc = 0;
+
+	if (log && *log && !replay_log) {
+		replay_log = fopen(log, "a");
+		if (!replay_log)
+			tsp_log(TSP_LOG_ERROR, "HIDPHONE_REPLAY_LOG=%s: %s", log, strerror(errno));
+	}
+	if (!env || !*env)
+		return discover_hidraw();
+	copy = strdup(env);
+	if (!copy)
+		return -ENOMEM;
+	for (char *s = strtok_r(copy, ";", &save); s; s = strtok_r(NULL, ";", &save)) {
+		int r;
+
+		if (strcmp(s, "none") == 0)
+			r = 0;
+		else if (strcmp(s, "hidraw") == 0)
+			r = discover_hidraw();
+		else if (strncmp(s, "replay", 6) == 0)
+			r = discover_replay(s);
+		else
+			r = -EINVAL;
+		if (r < 0) {
+			tsp_log(TSP_LOG_ERROR, "HIDPHONE_DEVICES: cannot use '%s'", s);
+			rc = r;
+		}
+	}
+	free(copy);
+	return rc;
+}
+
+int tsp_replay_open(struct phone *p, struct transport **out)
+{
+	struct replay_options opts = {
+		.realtime = !p->replay_fast,
+		.unplug_at_end = p->replay_unplug,
+		.output_log = replay_log,
+	};
+	struct transport_info *info = malloc(sizeof(*info));
+	struct recording *rec = NULL;
+	struct text_error err;
+	int rc;
+
+	if (!info)
+		return -ENOMEM;
+	rc = recording_read_file(p->replay_file, &rec, &err);
+	if (rc == 0 && p->replay_index >= rec->n_devices)
+		rc = -ENODEV;
+	if (rc == 0)
+		rc = replay_open(rec, p->replay_index, p->source, &opts, out, info);
+	recording_free(rec);
+	free(info);
+	return rc;
+}
+
+void tsp_discovery_release(void)
+{
+	if (replay_log) {
+		fclose(replay_log);
+		replay_log = NULL;
+	}
+	if (tsp.hidapi_ready) {
+		hidraw_transport_exit();
+		tsp.hidapi_ready = false;
+	}
+}

@@ -1,0 +1,155 @@
+/*
+ * Delivering callbacks to the host.
+ *
+ * TAPI wants the events of a phone in order and never two callbacks at once, and a host may
+ * call back into TSPI from inside a callback. So every event and completion goes into one
+ * queue, and whichever thread finds the queue idle delivers everything in it, without
+ * holding any lock during a callback. A thread that queues while another delivers just
+ * leaves its item: the delivering thread takes it in order. Reader threads deliver their
+ * own input events this way, with nothing between the read() and the callback but the
+ * decoding.
+ */
+#include <stdlib.h>
+
+#include "provider.h"
+
+struct item {
+	struct item *next;
+	uint64_t handle;            /* the open it belongs to; 0 for provider-wide messages */
+	bool completion;
+	PHONEEVENT proc;
+	HTAPIPHONE ht;
+	DWORD msg;
+	DWORD_PTR p1, p2, p3;
+	DRV_REQUESTID request;
+	LONG result;
+};
+
+static pthread_mutex_t queue_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t queue_changed = PTHREAD_COND_INITIALIZER;
+static struct item *head, *tail;
+static bool delivering;
+static _Thread_local bool in_callback;
+
+bool tsp_dispatch_in_callback(void)
+{
+	return in_callback;
+}
+
+static void enqueue(struct item *it)
+{
+	pthread_mutex_lock(&queue_lock);
+	it->next = NULL;
+	if (tail)
+		tail->next = it;
+	else
+		head = it;
+	tail = it;
+	pthread_mutex_unlock(&queue_lock);
+}
+
+void tsp_post_event(uint64_t handle, PHONEEVENT proc, HTAPIPHONE ht, DWORD msg, DWORD_PTR p1,
+		    DWORD_PTR p2, DWORD_PTR p3)
+{
+	struct item *it = calloc(1, sizeof(*it));
+
+	if (!it) {
+		tsp_log(TSP_LOG_ERROR, "out of memory: phone message %u lost", msg);
+		return;
+	}
+	*it = (struct item){ .handle = handle, .proc = proc, .ht = ht, .msg = msg,
+			     .p1 = p1, .p2 = p2, .p3 = p3 };
+	enqueue(it);
+}
+
+void tsp_post_completion(uint64_t handle, DRV_REQUESTID request, LONG result)
+{
+	struct item *it = calloc(1, sizeof(*it));
+
+	if (!it) {
+		/* A completion must not be lost: deliver it without the queue, in order or not. */
+		tsp_log(TSP_LOG_ERROR, "out of memory: completing request %u directly", request);
+		if (tsp.completion_proc)
+			tsp.completion_proc(request, result);
+		return;
+	}
+	*it = (struct item){ .handle = handle, .completion = true, .request = request,
+			     .result = result };
+	enqueue(it);
+}
+
+void tsp_dispatch(void)
+{
+	pthread_mutex_lock(&queue_lock);
+	/* Nested in a callback, or another thread is at it: the items wait their turn. */
+	if (delivering || in_callback) {
+		pthread_mutex_unlock(&queue_lock);
+		return;
+	}
+	delivering = true;
+	while (head) {
+		struct item *it = head;
+		ASYNC_COMPLETION completion = tsp.completion_proc;
+
+		head = it->next;
+		if (!head)
+			tail = NULL;
+		pthread_mutex_unlock(&queue_lock);
+
+		in_callback = true;
+		if (it->completion) {
+			if (completion)
+				completion(it->request, it->result);
+		} else if (it->proc) {
+			it->proc(it->ht, it->msg, it->p1, it->p2, it->p3);
+		}
+		in_callback = false;
+		free(it);
+
+		pthread_mutex_lock(&queue_lock);
+		pthread_cond_broadcast(&queue_changed);
+	}
+	delivering = false;
+	pthread_cond_broadcast(&queue_changed);
+	pthread_mutex_unlock(&queue_lock);
+}
+
+void tsp_dispatch_forget(uint64_t handle)
+{
+	pthread_mutex_lock(&queue_lock);
+	for (struct item **pp = &head; *pp;) {
+		struct item *it = *pp;
+
+		if (it->handle == handle && !it->completion) {
+			*pp = it->next;
+			free(it);
+			continue;
+		}
+		pp = &it->next;
+	}
+	tail = NULL;
+	for (struct item *it = head; it; it = it->next)
+		tail = it;
+	pthread_mutex_unlock(&queue_lock);
+}
+
+static bool queued(uint64_t handle)
+{
+	for (struct item *it = head; it; it = it->next) {
+		if (it->handle == handle)
+			return true;
+	}
+	return false;
+}
+
+void tsp_dispatch_flush(uint64_t handle)
+{
+	/* Inside a callback nothing can be delivered until it returns; do not wait for it. */
+	if (in_callback)
+		return;
+	tsp_dispatch();
+	pthread_mutex_lock(&queue_lock);
+	while (queued(handle))
+		pthread_cond_wait(&queue_changed, &queue_lock);
+	pthread_mutex_unlock(&queue_lock);
+}

@@ -1,0 +1,435 @@
+/*
+ * Using a phone: open and close, the status-message filter, and the requests that change
+ * what the phone shows (lamps, hook switch, ringer) with their Get counterparts.
+ *
+ * Every asynchronous request is checked, applied to the desired state and written to the
+ * device before the function returns; its ASYNC_COMPLETION is queued behind any event the
+ * change caused, so the host sees the PHONE_STATE first and the completion once.
+ */
+#include <errno.h>
+
+#include "provider.h"
+
+#define ALL_PHONESTATES      0x00ffffffu
+#define ALL_BUTTONMODES      0x0000003fu
+#define ALL_BUTTONSTATES     0x0000000fu
+#define ALL_HOOKSWITCHDEVS   (PHONEHOOKSWITCHDEV_HANDSET | PHONEHOOKSWITCHDEV_SPEAKER | \
+			      PHONEHOOKSWITCHDEV_HEADSET)
+#define ALL_LAMPMODES        0x000000ffu
+
+static bool single_bit(DWORD v)
+{
+	return v && !(v & (v - 1));
+}
+
+static int hook_index(DWORD dev)
+{
+	switch (dev) {
+	case PHONEHOOKSWITCHDEV_HANDSET: return PHONE_HOOK_HANDSET;
+	case PHONEHOOKSWITCHDEV_SPEAKER: return PHONE_HOOK_SPEAKER;
+	case PHONEHOOKSWITCHDEV_HEADSET: return PHONE_HOOK_HEADSET;
+	}
+	return -1;
+}
+
+static DWORD hook_state(int dev)
+{
+	static const DWORD states[PHONE_HOOK_DEVICES] = {
+		PHONESTATE_HANDSETHOOKSWITCH, PHONESTATE_SPEAKERHOOKSWITCH,
+		PHONESTATE_HEADSETHOOKSWITCH,
+	};
+	return states[dev];
+}
+
+/*
+ * Ends an asynchronous request whose change is in p's state (lock held on entry, released
+ * on return): writes the state when asked to, then completes the request.
+ */
+static LONG complete(struct phone *p, DRV_REQUESTID request, bool write)
+{
+	struct transport *t = p->transport;
+	uint64_t handle = p->handle;
+	int rc = 0;
+
+	tsp_phone_acquire(p);
+	pthread_mutex_unlock(&tsp.lock);
+	if (write)
+		rc = tsp_phone_commit(p, t);
+	tsp_phone_release(p);
+	tsp_post_completion(handle, request, tsp_phone_error(rc));
+	tsp_dispatch();
+	return (LONG)request;
+}
+
+static LONG fail(LONG result)
+{
+	pthread_mutex_unlock(&tsp.lock);
+	return result;
+}
+
+TSPI_EXPORT LONG TSPIAPI TSPI_phoneOpen(DWORD dwDeviceID, HTAPIPHONE htPhone,
+					LPHDRVPHONE lphdPhone, DWORD dwTSPIVersion,
+					PHONEEVENT lpfnEventProc)
+{
+	struct phone *p;
+	int rc;
+
+	if (!lphdPhone)
+		return PHONEERR_INVALPOINTER;
+	pthread_mutex_lock(&tsp.lock);
+	p = tsp_phone_by_id(dwDeviceID);
+	if (!p)
+		return fail(PHONEERR_BADDEVICEID);
+	if (dwTSPIVersion < TSP_VERSION_LOW || dwTSPIVersion > TSP_VERSION_HIGH)
+		return fail(PHONEERR_INCOMPATIBLEAPIVERSION);
+	/* TAPI funnels every application's open into one; a second one is a host bug. */
+	if (p->handle)
+		return fail(PHONEERR_INUSE);
+	rc = tsp_phone_open(p);
+	if (rc < 0)
+		return fail(tsp_phone_error(rc));
+	p->htphone = htPhone;
+	p->event_proc = lpfnEventProc;
+	p->version = dwTSPIVersion;
+	/* After open only PHONESTATE_REINIT is reported (TSPI_phoneSetStatusMessages). */
+	p->filter_states = 0;
+	p->filter_button_modes = 0;
+	p->filter_button_states = 0;
+	*lphdPhone = (HDRVPHONE)(uintptr_t)p->handle;
+	pthread_mutex_unlock(&tsp.lock);
+	return 0;
+}
+
+TSPI_EXPORT LONG TSPIAPI TSPI_phoneClose(HDRVPHONE hdPhone)
+{
+	struct phone *p;
+
+	pthread_mutex_lock(&tsp.lock);
+	p = tsp_phone_by_handle(hdPhone);
+	if (!p)
+		return fail(PHONEERR_INVALPHONEHANDLE);
+	tsp_phone_close(p, false);
+	pthread_mutex_unlock(&tsp.lock);
+	tsp_dispatch();
+	return 0;
+}
+
+TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetStatusMessages(HDRVPHONE hdPhone, DWORD dwPhoneStates,
+						     DWORD dwButtonModes, DWORD dwButtonStates)
+{
+	struct phone *p;
+
+	pthread_mutex_lock(&tsp.lock);
+	p = tsp_phone_by_handle(hdPhone);
+	if (!p)
+		return fail(PHONEERR_INVALPHONEHANDLE);
+	if (dwPhoneStates & ~ALL_PHONESTATES)
+		return fail(PHONEERR_INVALPHONESTATE);
+	if (dwButtonModes & ~ALL_BUTTONMODES)
+		return fail(PHONEERR_INVALBUTTONMODE);
+	/* Button states only mean something with button modes, and then they are required. */
+	if (dwButtonModes && (!dwButtonStates || (dwButtonStates & ~ALL_BUTTONSTATES)))
+		return fail(PHONEERR_INVALBUTTONSTATE);
+	p->filter_states = dwPhoneStates;
+	p->filter_button_modes = dwButtonModes;
+	p->filter_button_states = dwButtonModes ? dwButtonStates : 0;
+	pthread_mutex_unlock(&tsp.lock);
+	return 0;
+}
+
+TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetLamp(HDRVPHONE hdPhone, DWORD dwButtonLampID,
+					   LPDWORD lpdwLampMode)
+{
+	struct phone *p;
+
+	if (!lpdwLampMode)
+		return PHONEERR_INVALPOINTER;
+	pthread_mutex_lock(&tsp.lock);
+	p = tsp_phone_by_handle(hdPhone);
+	if (!p)
+		return fail(PHONEERR_INVALPHONEHANDLE);
+	if (!phone_model_button(p->model, dwButtonLampID))
+		return fail(PHONEERR_INVALBUTTONLAMPID);
+	*lpdwLampMode = p->lamp_mode[dwButtonLampID];
+	pthread_mutex_unlock(&tsp.lock);
+	return 0;
+}
+
+TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetLamp(DRV_REQUESTID dwRequestID, HDRVPHONE hdPhone,
+					   DWORD dwButtonLampID, DWORD dwLampMode)
+{
+	const struct phone_button *b;
+	struct phone *p;
+
+	pthread_mutex_lock(&tsp.lock);
+	p = tsp_phone_by_handle(hdPhone);
+	if (!p)
+		return fail(PHONEERR_INVALPHONEHANDLE);
+	b = phone_model_button(p->model, dwButtonLampID);
+	if (!b || !b->lamp.field)
+		return fail(PHONEERR_INVALBUTTONLAMPID);
+	if (!single_bit(dwLampMode) || (dwLampMode & ~ALL_LAMPMODES) ||
+	    !(dwLampMode & tsp_lamp_modes(b)) || dwLampMode == PHONELAMPMODE_DUMMY)
+		return fail(PHONEERR_INVALLAMPMODE);
+	if (p->lamp_mode[b->id] != dwLampMode) {
+		p->lamp_mode[b->id] = dwLampMode;
+		p->out.lamp_on[b->id] = dwLampMode == PHONELAMPMODE_STEADY;
+		tsp_phone_state(p, PHONESTATE_LAMP, b->id);
+	}
+	return complete(p, dwRequestID, true);
+}
+
+TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetHookSwitch(HDRVPHONE hdPhone, LPDWORD lpdwHookSwitchDevs)
+{
+	static const DWORD bits[PHONE_HOOK_DEVICES] = {
+		PHONEHOOKSWITCHDEV_HANDSET, PHONEHOOKSWITCHDEV_SPEAKER, PHONEHOOKSWITCHDEV_HEADSET,
+	};
+	struct phone *p;
+	DWORD devs = 0;
+
+	if (!lpdwHookSwitchDevs)
+		return PHONEERR_INVALPOINTER;
+	pthread_mutex_lock(&tsp.lock);
+	p = tsp_phone_by_handle(hdPhone);
+	if (!p)
+		return fail(PHONEERR_INVALPHONEHANDLE);
+	for (int d = 0; d < PHONE_HOOK_DEVICES; d++) {
+		if (p->model->hooks[d].present && p->in.hook_offhook[d])
+			devs |= bits[d];
+	}
+	*lpdwHookSwitchDevs = devs;
+	pthread_mutex_unlock(&tsp.lock);
+	return 0;
+}
+
+TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetHookSwitch(DRV_REQUESTID dwRequestID, HDRVPHONE hdPhone,
+						 DWORD dwHookSwitchDevs, DWORD dwHookSwitchMode)
+{
+	struct phone *p;
+	bool offhook;
+
+	pthread_mutex_lock(&tsp.lock);
+	p = tsp_phone_by_handle(hdPhone);
+	if (!p)
+		return fail(PHONEERR_INVALPHONEHANDLE);
+	if (!dwHookSwitchDevs || (dwHookSwitchDevs & ~ALL_HOOKSWITCHDEVS))
+		return fail(PHONEERR_INVALHOOKSWITCHDEV);
+	for (DWORD bit = 1; bit <= PHONEHOOKSWITCHDEV_HEADSET; bit <<= 1) {
+		int d = hook_index(bit);
+
+		if (!(dwHookSwitchDevs & bit))
+			continue;
+		if (!p->model->hooks[d].present)
+			return fail(PHONEERR_INVALHOOKSWITCHDEV);
+		/* Only a device with an output for it (the Off-Hook LED) can be told. */
+		if (!p->model->hooks[d].settable)
+			return fail(PHONEERR_OPERATIONUNAVAIL);
+	}
+	if (dwHookSwitchMode != PHONEHOOKSWITCHMODE_ONHOOK &&
+	    dwHookSwitchMode != PHONEHOOKSWITCHMODE_MICSPEAKER)
+		return fail(PHONEERR_INVALHOOKSWITCHMODE);
+
+	offhook = dwHookSwitchMode != PHONEHOOKSWITCHMODE_ONHOOK;
+	for (DWORD bit = 1; bit <= PHONEHOOKSWITCHDEV_HEADSET; bit <<= 1) {
+		int d = hook_index(bit);
+
+		if (!(dwHookSwitchDevs & bit))
+			continue;
+		p->out.hook_offhook[d] = offhook;
+		/*
+		 * The device may answer with the same state in its next report; that is an
+		 * acknowledgement, not the user lifting the handset again.
+		 */
+		if (p->in.hook_offhook[d] != offhook) {
+			p->in.hook_offhook[d] = offhook;
+			tsp_phone_state(p, hook_state(d), dwHookSwitchMode);
+		}
+	}
+	return complete(p, dwRequestID, true);
+}
+
+static bool can_ring(const struct phone_model *m)
+{
+	return m->ringer.field || m->ring_lamp_id < PHONE_MAX_IDS;
+}
+
+TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetRing(HDRVPHONE hdPhone, LPDWORD lpdwRingMode,
+					   LPDWORD lpdwVolume)
+{
+	struct phone *p;
+
+	if (!lpdwRingMode || !lpdwVolume)
+		return PHONEERR_INVALPOINTER;
+	pthread_mutex_lock(&tsp.lock);
+	p = tsp_phone_by_handle(hdPhone);
+	if (!p)
+		return fail(PHONEERR_INVALPHONEHANDLE);
+	if (!can_ring(p->model))
+		return fail(PHONEERR_OPERATIONUNAVAIL);
+	*lpdwRingMode = p->ring_mode;
+	*lpdwVolume = p->ring_volume;
+	pthread_mutex_unlock(&tsp.lock);
+	return 0;
+}
+
+TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetRing(DRV_REQUESTID dwRequestID, HDRVPHONE hdPhone,
+					   DWORD dwRingMode, DWORD dwVolume)
+{
+	struct phone *p;
+
+	pthread_mutex_lock(&tsp.lock);
+	p = tsp_phone_by_handle(hdPhone);
+	if (!p)
+		return fail(PHONEERR_INVALPHONEHANDLE);
+	if (!can_ring(p->model))
+		return fail(PHONEERR_OPERATIONUNAVAIL);
+	/* One ring pattern: 0 is silence, 1 rings. */
+	if (dwRingMode > 1)
+		return fail(PHONEERR_INVALRINGMODE);
+	p->ring_volume = dwVolume > 0xffff ? 0xffff : dwVolume;
+	if (p->ring_mode != dwRingMode) {
+		p->ring_mode = dwRingMode;
+		p->out.ringing = dwRingMode != 0;
+		tsp_phone_state(p, PHONESTATE_RINGMODE, dwRingMode);
+	}
+	return complete(p, dwRequestID, true);
+}
+
+/* A request the device has no means for, on a valid handle. */
+static LONG unavailable(HDRVPHONE hdPhone)
+{
+	LONG result;
+
+	pthread_mutex_lock(&tsp.lock);
+	result = tsp_phone_by_handle(hdPhone) ? PHONEERR_OPERATIONUNAVAIL :
+						PHONEERR_INVALPHONEHANDLE;
+	pthread_mutex_unlock(&tsp.lock);
+	return result;
+}
+
+/* Volume and gain requests name exactly one hookswitch device. */
+static LONG volume_gain(HDRVPHONE hdPhone, DWORD dev)
+{
+	LONG result;
+	struct phone *p;
+
+	pthread_mutex_lock(&tsp.lock);
+	p = tsp_phone_by_handle(hdPhone);
+	if (!p)
+		result = PHONEERR_INVALPHONEHANDLE;
+	else if (hook_index(dev) < 0)
+		result = PHONEERR_INVALHOOKSWITCHDEV;
+	else
+		result = PHONEERR_OPERATIONUNAVAIL; /* no device exposes audio levels over HID */
+	pthread_mutex_unlock(&tsp.lock);
+	return result;
+}
+
+TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetDisplay(HDRVPHONE hdPhone, LPVARSTRING lpDisplay)
+{
+	if (!lpDisplay)
+		return PHONEERR_INVALPOINTER;
+	return unavailable(hdPhone);
+}
+
+TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetDisplay(DRV_REQUESTID dwRequestID, HDRVPHONE hdPhone,
+					      DWORD dwRow, DWORD dwColumn, LPCWSTR lpsDisplay,
+					      DWORD dwSize)
+{
+	(void)dwRequestID;
+	(void)dwRow;
+	(void)dwColumn;
+	if (!lpsDisplay && dwSize)
+		return PHONEERR_INVALPOINTER;
+	return unavailable(hdPhone);
+}
+
+TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetVolume(HDRVPHONE hdPhone, DWORD dwHookSwitchDev,
+					     LPDWORD lpdwVolume)
+{
+	if (!lpdwVolume)
+		return PHONEERR_INVALPOINTER;
+	return volume_gain(hdPhone, dwHookSwitchDev);
+}
+
+TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetVolume(DRV_REQUESTID dwRequestID, HDRVPHONE hdPhone,
+					     DWORD dwHookSwitchDev, DWORD dwVolume)
+{
+	(void)dwRequestID;
+	(void)dwVolume;
+	return volume_gain(hdPhone, dwHookSwitchDev);
+}
+
+TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetGain(HDRVPHONE hdPhone, DWORD dwHookSwitchDev,
+					   LPDWORD lpdwGain)
+{
+	if (!lpdwGain)
+		return PHONEERR_INVALPOINTER;
+	return volume_gain(hdPhone, dwHookSwitchDev);
+}
+
+TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetGain(DRV_REQUESTID dwRequestID, HDRVPHONE hdPhone,
+					   DWORD dwHookSwitchDev, DWORD dwGain)
+{
+	(void)dwRequestID;
+	(void)dwGain;
+	return volume_gain(hdPhone, dwHookSwitchDev);
+}
+
+/* PHONECAPS says there are no data areas, so every data id is invalid. */
+static LONG no_data(HDRVPHONE hdPhone)
+{
+	LONG result;
+
+	pthread_mutex_lock(&tsp.lock);
+	result = tsp_phone_by_handle(hdPhone) ? PHONEERR_INVALDATAID : PHONEERR_INVALPHONEHANDLE;
+	pthread_mutex_unlock(&tsp.lock);
+	return result;
+}
+
+TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetData(HDRVPHONE hdPhone, DWORD dwDataID, LPVOID lpData,
+					   DWORD dwSize)
+{
+	(void)dwDataID;
+	(void)lpData;
+	(void)dwSize;
+	return no_data(hdPhone);
+}
+
+TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetData(DRV_REQUESTID dwRequestID, HDRVPHONE hdPhone,
+					   DWORD dwDataID, LPVOID lpData, DWORD dwSize)
+{
+	(void)dwRequestID;
+	(void)dwDataID;
+	(void)lpData;
+	(void)dwSize;
+	return no_data(hdPhone);
+}
+
+TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetButtonInfo(DRV_REQUESTID dwRequestID, HDRVPHONE hdPhone,
+						 DWORD dwButtonLampID,
+						 LPPHONEBUTTONINFO lpButtonInfo)
+{
+	struct phone *p;
+
+	(void)dwRequestID;
+	if (!lpButtonInfo)
+		return PHONEERR_INVALPOINTER;
+	pthread_mutex_lock(&tsp.lock);
+	p = tsp_phone_by_handle(hdPhone);
+	if (!p)
+		return fail(PHONEERR_INVALPHONEHANDLE);
+	if (!phone_model_button(p->model, dwButtonLampID))
+		return fail(PHONEERR_INVALBUTTONLAMPID);
+	/* A USB phone's keys are what its firmware makes them. */
+	return fail(PHONEERR_OPERATIONUNAVAIL);
+}
+
+TSPI_EXPORT LONG TSPIAPI TSPI_phoneDevSpecific(DRV_REQUESTID dwRequestID, HDRVPHONE hdPhone,
+					       LPVOID lpParams, DWORD dwSize)
+{
+	(void)dwRequestID;
+	if (!lpParams && dwSize)
+		return PHONEERR_INVALPOINTER;
+	return unavailable(hdPhone);
+}

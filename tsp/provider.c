@@ -1,0 +1,202 @@
+/*
+ * The provider's life: version negotiation, enumeration, initialisation, shutdown, and the
+ * table that maps TAPI's device ids and our handles to phones.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "provider.h"
+
+struct provider tsp = {
+	.lock = PTHREAD_MUTEX_INITIALIZER,
+};
+
+struct phone *tsp_phone_by_id(uint32_t device_id)
+{
+	if (!tsp.initialized || device_id == TSP_NO_ID)
+		return NULL;
+	/* Ids of phones added after init are TAPI's choice: search, no arithmetic. */
+	for (size_t i = 0; i < tsp.n_phones; i++) {
+		if (tsp.phones[i]->device_id == device_id && !tsp.phones[i]->removed)
+			return tsp.phones[i];
+	}
+	return NULL;
+}
+
+/*
+ * Our handles are numbers that are never reused, not pointers: a stale or made-up handle
+ * finds nothing instead of pointing at freed or foreign memory.
+ */
+struct phone *tsp_phone_by_handle(HDRVPHONE handle)
+{
+	uint64_t h = (uint64_t)(uintptr_t)handle;
+
+	if (!tsp.initialized || h == 0)
+		return NULL;
+	for (size_t i = 0; i < tsp.n_phones; i++) {
+		if (tsp.phones[i]->handle == h && !tsp.phones[i]->closing)
+			return tsp.phones[i];
+	}
+	return NULL;
+}
+
+/* The highest version in both ranges, or -1 when they do not meet. */
+static int negotiate(DWORD low, DWORD high, DWORD *version)
+{
+	DWORD lo = low > TSP_VERSION_LOW ? low : TSP_VERSION_LOW;
+	DWORD hi = high < TSP_VERSION_HIGH ? high : TSP_VERSION_HIGH;
+
+	if (low > high || lo > hi)
+		return -1;
+	*version = hi;
+	return 0;
+}
+
+int tsp_negotiate(DWORD low, DWORD high, DWORD *version)
+{
+	return negotiate(low, high, version);
+}
+
+TSPI_EXPORT LONG TSPIAPI TSPI_lineNegotiateTSPIVersion(DWORD dwDeviceID, DWORD dwLowVersion,
+						       DWORD dwHighVersion,
+						       LPDWORD lpdwTSPIVersion)
+{
+	/* A phone-only provider has no line ids; only the provider-wide negotiation exists. */
+	if (dwDeviceID != INITIALIZE_NEGOTIATION)
+		return LINEERR_BADDEVICEID;
+	if (!lpdwTSPIVersion)
+		return LINEERR_INVALPARAM;
+	if (negotiate(dwLowVersion, dwHighVersion, lpdwTSPIVersion) < 0)
+		return LINEERR_INCOMPATIBLEAPIVERSION;
+	return 0;
+}
+
+static void forget_phones(void)
+{
+	for (size_t i = 0; i < tsp.n_phones; i++) {
+		struct phone *p = tsp.phones[i];
+
+		/* Hosts close their phones before shutting down; one that did not is told nothing. */
+		if (p->handle) {
+			p->event_proc = NULL;
+			tsp_phone_close(p, false);
+		}
+		tsp_phone_free(p);
+	}
+	free(tsp.phones);
+	tsp.phones = NULL;
+	tsp.n_phones = tsp.cap_phones = 0;
+}
+
+TSPI_EXPORT LONG TSPIAPI TSPI_providerEnumDevices(DWORD dwPermanentProviderID,
+						  LPDWORD lpdwNumLines, LPDWORD lpdwNumPhones,
+						  HPROVIDER hProvider,
+						  LINEEVENT lpfnLineCreateProc,
+						  PHONEEVENT lpfnPhoneCreateProc)
+{
+	LONG result = 0;
+	int rc;
+
+	(void)lpfnLineCreateProc;
+	if (!lpdwNumLines || !lpdwNumPhones)
+		return LINEERR_INVALPARAM;
+	pthread_mutex_lock(&tsp.lock);
+	if (!tsp.enumerated) {
+		rc = tsp_discover();
+		if (rc < 0) {
+			forget_phones();
+			result = tsp_line_error(rc);
+			goto out;
+		}
+		tsp.enumerated = true;
+	}
+	tsp.permanent_provider_id = dwPermanentProviderID;
+	tsp.hprovider = hProvider;
+	tsp.create_proc = lpfnPhoneCreateProc;
+	*lpdwNumLines = 0;
+	*lpdwNumPhones = (DWORD)tsp.n_phones;
+	tsp_log(TSP_LOG_INFO, "provider %u: %zu phone(s)", dwPermanentProviderID, tsp.n_phones);
+out:
+	pthread_mutex_unlock(&tsp.lock);
+	return result;
+}
+
+TSPI_EXPORT LONG TSPIAPI TSPI_providerInit(DWORD dwTSPIVersion, DWORD dwPermanentProviderID,
+					   DWORD dwLineDeviceIDBase, DWORD dwPhoneDeviceIDBase,
+					   DWORD_PTR dwNumLines, DWORD_PTR dwNumPhones,
+					   ASYNC_COMPLETION lpfnCompletionProc,
+					   LPDWORD lpdwTSPIOptions)
+{
+	LONG result = 0;
+	int rc;
+
+	(void)dwLineDeviceIDBase;
+	(void)dwNumLines;
+	if (dwTSPIVersion < TSP_VERSION_LOW || dwTSPIVersion > TSP_VERSION_HIGH)
+		return LINEERR_INCOMPATIBLEAPIVERSION;
+	pthread_mutex_lock(&tsp.lock);
+	/* A second Init while one is in force is ignored (TSPI_providerInit). */
+	if (tsp.initialized)
+		goto out;
+	if (!tsp.enumerated) {
+		rc = tsp_discover();
+		if (rc < 0) {
+			forget_phones();
+			result = tsp_line_error(rc);
+			goto out;
+		}
+		tsp.enumerated = true;
+	}
+	tsp.version = dwTSPIVersion;
+	tsp.permanent_provider_id = dwPermanentProviderID;
+	tsp.phone_base = dwPhoneDeviceIDBase;
+	tsp.completion_proc = lpfnCompletionProc;
+	/* TAPI gives ids to as many phones as EnumDevices reported, in that order. */
+	for (size_t i = 0; i < tsp.n_phones; i++)
+		tsp.phones[i]->device_id = i < dwNumPhones ? dwPhoneDeviceIDBase + (uint32_t)i :
+							     TSP_NO_ID;
+	if (lpdwTSPIOptions)
+		*lpdwTSPIOptions = 0; /* fully re-entrant */
+	tsp.initialized = true;
+out:
+	pthread_mutex_unlock(&tsp.lock);
+	return result;
+}
+
+TSPI_EXPORT LONG TSPIAPI TSPI_providerShutdown(DWORD dwTSPIVersion, DWORD dwPermanentProviderID)
+{
+	(void)dwTSPIVersion;
+	(void)dwPermanentProviderID;
+	pthread_mutex_lock(&tsp.lock);
+	forget_phones();
+	tsp_discovery_release();
+	tsp.initialized = false;
+	tsp.enumerated = false;
+	tsp.create_proc = NULL;
+	tsp.completion_proc = NULL;
+	tsp.hprovider = NULL;
+	pthread_mutex_unlock(&tsp.lock);
+	return 0;
+}
+
+TSPI_EXPORT LONG TSPIAPI TSPI_providerCreatePhoneDevice(DWORD_PTR dwTempID, DWORD dwDeviceID)
+{
+	LONG result = PHONEERR_BADDEVICEID;
+
+	pthread_mutex_lock(&tsp.lock);
+	for (size_t i = 0; tsp.initialized && i < tsp.n_phones; i++) {
+		struct phone *p = tsp.phones[i];
+
+		if (p->temp_id == dwTempID && p->device_id == TSP_NO_ID && !p->removed) {
+			/* An id TAPI hands out twice would make two phones one. */
+			if (tsp_phone_by_id(dwDeviceID))
+				break;
+			p->device_id = dwDeviceID;
+			result = 0;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&tsp.lock);
+	return result;
+}
