@@ -53,7 +53,7 @@ DEPS_CHECK := $(BUILDDIR)/.deps-check
 
 include udev/udev.mk
 
-.PHONY: all check check-unit check-sanitize check-abi check-tools fuzz run install \
+.PHONY: all check check-unit check-sanitize check-abi check-tools check-vm fuzz run install \
 	uninstall clean
 .DEFAULT_GOAL := all
 
@@ -125,6 +125,10 @@ check-tools: $(PHONECTL) | $(DEPS_CHECK)
 
 check: check-unit check-tools check-udev check-abi check-sanitize
 	@echo "make check: all suites passed"
+
+# Real kernel, real USB stack: the fixtures as USB HID gadgets in a qemu guest (test/vm/).
+check-vm: all
+	@BUILDDIR="$(BUILDDIR)" CC="$(CC)" sh test/vm/run.sh
 
 # --- fuzzing ----------------------------------------------------------------------------
 

@@ -1,0 +1,127 @@
+# Helpers for the guest's test steps (busybox sh). Sourced by /init and by
+# every step; each step runs in its own subshell, so the TAP bookkeeping lives
+# in files under /run/e2e rather than in shell variables.
+
+E2E_DIR=${E2E_DIR:-/etc/e2e}
+E2E_RUN=/run/e2e
+E2E_TSV=$E2E_DIR/phones.tsv
+
+e2e_log() { echo "# $*"; }
+
+# Seconds since boot, with hundredths: the guest has no other clock worth
+# printing.
+e2e_uptime() { cut -d' ' -f1 /proc/uptime; }
+
+_tap_record() {
+	# $1 = ok | not ok, $2 = description
+	echo "$1" >>"$E2E_RUN/tap"
+	n=$(wc -l <"$E2E_RUN/tap")
+	echo "$1 $n - $2"
+}
+
+tap_ok() { _tap_record ok "$1"; }
+tap_not_ok() { _tap_record "not ok" "$1"; }
+
+# tap DESCRIPTION COMMAND [ARGS...]: one test point; the command's output
+# (stdout and stderr) follows as TAP diagnostics.
+tap() {
+	_desc=$1
+	shift
+	_out=$("$@" 2>&1)
+	_rc=$?
+	if [ "$_rc" -eq 0 ]; then tap_ok "$_desc"; else tap_not_ok "$_desc"; fi
+	[ -n "$_out" ] && printf '%s\n' "$_out" | sed -e 's/^# //' -e 's/^/# /'
+	return "$_rc"
+}
+
+tap_counts() {
+	# prints "<passed> <failed>"
+	if [ -f "$E2E_RUN/tap" ]; then
+		p=$(grep -c '^ok$' "$E2E_RUN/tap")
+		f=$(grep -c '^not ok$' "$E2E_RUN/tap")
+	else
+		p=0 f=0
+	fi
+	echo "$p $f"
+}
+
+# e2e_export NAME FILE: copies FILE out of the guest over the console; run.sh
+# writes it to $BUILDDIR/vm/out/NAME. NAME must be a plain file name.
+e2e_export() {
+	echo "E2E-BEGIN-FILE $1"
+	cat "$2"
+	echo "E2E-END-FILE $1"
+}
+
+# Fixture table --------------------------------------------------------------
+
+# Fixtures to use: those in phones.tsv whose descriptor is present, optionally
+# narrowed by e2e.fixtures=a,b,c on the kernel command line.
+e2e_fixtures() {
+	_sel=$(cat "$E2E_RUN/fixtures.sel" 2>/dev/null)
+	grep -v '^#' "$E2E_TSV" | cut -f1 | while read -r _fx; do
+		[ -n "$_fx" ] || continue
+		[ -f "$E2E_DIR/descriptors/$_fx.rdesc.hex" ] || continue
+		if [ -n "$_sel" ]; then
+			case ",$_sel," in *",$_fx,"*) ;; *) continue ;; esac
+		fi
+		echo "$_fx"
+	done
+}
+
+# fx_load FIXTURE: sets FX_VID FX_PID FX_MFR FX_PROD FX_IN FX_OUT FX_RLEN FX_KIND.
+fx_load() {
+	_line=$(grep "^$1	" "$E2E_TSV" | head -n 1)
+	[ -n "$_line" ] || { echo "fixture $1 is not in $E2E_TSV" >&2; return 1; }
+	_ifs=$IFS
+	IFS='	'
+	# shellcheck disable=SC2086
+	set -- $_line
+	IFS=$_ifs
+	# shellcheck disable=SC2034 # used by the steps
+	FX_VID=$2 FX_PID=$3 FX_MFR=$4 FX_PROD=$5 FX_IN=$6 FX_OUT=$7 FX_RLEN=$8 FX_KIND=$9
+}
+
+# f_hid serves at most 4 functions at a time (HIDG_MINORS in the kernel), so
+# the fixtures are plugged in batches of at most this many.
+E2E_MAX_GADGETS=4
+
+e2e_phones() { for _f in $(e2e_fixtures); do fx_load "$_f" && [ "$FX_KIND" = phone ] && echo "$_f"; done; }
+e2e_controls() { for _f in $(e2e_fixtures); do fx_load "$_f" && [ "$FX_KIND" != phone ] && echo "$_f"; done; }
+
+# One batch per line: the first holds only phones (as many as fit), the
+# non-phone controls lead the next, the rest follow in order.
+e2e_batches() {
+	{ e2e_phones | head -n "$E2E_MAX_GADGETS"
+	  e2e_controls
+	  e2e_phones | tail -n +$((E2E_MAX_GADGETS + 1)); } |
+		awk -v n="$E2E_MAX_GADGETS" '{ printf "%s%s", $0, (NR % n ? " " : "\n") } END { if (NR % n) print "" }'
+}
+
+# The set left plugged in for the later steps (re-plug, latency, and whatever
+# later slices add): phones plus the negative control(s), as many as fit.
+e2e_standing_set() {
+	_nc=$(e2e_controls | wc -l)
+	{ e2e_phones | head -n $((E2E_MAX_GADGETS - _nc)); e2e_controls; } | head -n "$E2E_MAX_GADGETS"
+}
+
+# The first phone of the standing set, for steps that need just one.
+e2e_standing_phone() {
+	for _f in $(cat "$E2E_RUN/standing" 2>/dev/null); do
+		fx_load "$_f" && [ "$FX_KIND" = phone ] && echo "$_f" && return 0
+	done
+	return 1
+}
+
+# The hidraw node of a fixture's gadget, waiting up to $2 ms (default 0).
+fx_hidraw() {
+	fx_load "$1" || return 1
+	hidraw-check find "$FX_VID" "$FX_PID" "${2:-0}"
+}
+
+# The debugfs/sysfs name of the HID device behind a hidraw node
+# (e.g. 0003:0B0E:24C9.0001).
+hid_name_of() {
+	_l=$(readlink "/sys/class/hidraw/${1#/dev/}/device") || return 1
+	echo "${_l##*/}"
+}
