@@ -32,7 +32,7 @@ DEV_SRCS := devices/telephony-map.c devices/phone-model.c
 CORE_SRCS := $(HID_SRCS) $(DEV_SRCS)
 TSP_SRCS := tsp/provider.c tsp/discovery.c tsp/phone-io.c tsp/phone-caps.c \
 	    tsp/phone-control.c tsp/dispatch.c tsp/errors.c tsp/log.c tsp/varstruct.c \
-	    tsp/button-info.c
+	    tsp/button-info.c tsp/hotplug.c
 TOOL_SRCS := tools/phonectl.c tools/phonectl-describe.c tools/json-writer.c
 
 UNIT_TESTS := test-rdesc-parse test-field-codec test-rdesc-load test-usage-names \
@@ -85,7 +85,7 @@ $(PROVIDER): $(TSP_OBJS) $(CORE_LIB)
 
 # --- tests ------------------------------------------------------------------------------
 
-TEST_CFLAGS = -DTEST_DATA_DIR='"$(CURDIR)/test/data"' -DTEST_PROVIDER='"$(CURDIR)/$(PROVIDER)"' \
+TEST_CFLAGS = -DTEST_DATA_DIR='"$(CURDIR)/test/data"' -DTEST_PROVIDER='"$(abspath $(PROVIDER))"' \
 	      -Wno-missing-prototypes
 
 $(OBJ)/test/%.o: test/%.c | $(DEPS_CHECK)
@@ -138,21 +138,27 @@ FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -I. -Iinclude -g -O1 \
 
 $(FUZZ_DIR)/fuzz-%: test/fuzz-%.c $(CORE_SRCS) | $(DEPS_CHECK)
 	@mkdir -p $(@D)
-	$(CLANG) $(FUZZ_FLAGS) -o $@ $< $(CORE_SRCS)
+	$(CLANG) $(FUZZ_FLAGS) $(PKG_CFLAGS) -o $@ $< $(CORE_SRCS) $(PKG_LIBS) -pthread
 
 $(FUZZ_DIR)/hex2bin: test/hex2bin.c hid/hex-text.c | $(DEPS_CHECK)
 	@mkdir -p $(@D)
 	$(CC) $(HP_CFLAGS) $(CFLAGS) -o $@ $^
 
-# Seeds: the real descriptors as raw bytes for the parser, as files for the loader.
-fuzz: $(FUZZ_DIR)/fuzz-rdesc $(FUZZ_DIR)/fuzz-rdesc-file $(FUZZ_DIR)/hex2bin
-	@mkdir -p $(FUZZ_DIR)/corpus-rdesc $(FUZZ_DIR)/corpus-rdesc-file
+# Seeds: the real descriptors as raw bytes for the parser, as files for the loader, and
+# the recordings for the recording reader and replay. FUZZ_SECONDS is shared out: half to
+# the descriptor parser and codec, a quarter to each of the others.
+fuzz: $(FUZZ_DIR)/fuzz-rdesc $(FUZZ_DIR)/fuzz-rdesc-file $(FUZZ_DIR)/fuzz-recording \
+      $(FUZZ_DIR)/hex2bin
+	@mkdir -p $(FUZZ_DIR)/corpus-rdesc $(FUZZ_DIR)/corpus-rdesc-file $(FUZZ_DIR)/corpus-recording
 	@for f in test/data/descriptors/*.rdesc.hex; do \
 		$(FUZZ_DIR)/hex2bin $$f $(FUZZ_DIR)/corpus-rdesc/$$(basename $$f .rdesc.hex).bin; \
 		cp $$f $(FUZZ_DIR)/corpus-rdesc-file/; done
-	@sh test/run-fuzz.sh $(FUZZ_DIR)/fuzz-rdesc $$(( $(FUZZ_SECONDS) * 2 / 3 )) $(FUZZ_DIR)/corpus-rdesc
-	@sh test/run-fuzz.sh $(FUZZ_DIR)/fuzz-rdesc-file $$(( $(FUZZ_SECONDS) - $(FUZZ_SECONDS) * 2 / 3 )) \
+	@cp test/data/recordings/*.hid $(FUZZ_DIR)/corpus-recording/
+	@sh test/run-fuzz.sh $(FUZZ_DIR)/fuzz-rdesc $$(( $(FUZZ_SECONDS) / 2 )) $(FUZZ_DIR)/corpus-rdesc
+	@sh test/run-fuzz.sh $(FUZZ_DIR)/fuzz-rdesc-file $$(( $(FUZZ_SECONDS) / 4 )) \
 		$(FUZZ_DIR)/corpus-rdesc-file
+	@sh test/run-fuzz.sh $(FUZZ_DIR)/fuzz-recording $$(( $(FUZZ_SECONDS) / 4 )) \
+		$(FUZZ_DIR)/corpus-recording
 
 # --- running ----------------------------------------------------------------------------
 

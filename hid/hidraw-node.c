@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "hidraw-node.h"
+#include "transport.h"
 
 /* /sys/dev/char/MAJ:MIN/device is the HID device whatever path names the node. */
 static int sysfs_dir(const char *node, char *buf, size_t size)
@@ -147,5 +148,74 @@ int hidraw_node_info(const char *node, struct hidraw_node_info *info)
 		}
 		line = next;
 	}
+	return 0;
+}
+
+/* Reads a one-line sysfs attribute into buf; "" when it is not there. */
+static void read_attr(const char *dir, const char *name, char *buf, size_t size)
+{
+	char path[PATH_MAX + 64];
+	long n;
+
+	buf[0] = '\0';
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path))
+		return;
+	n = read_all(path, (uint8_t *)buf, size - 1);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+int hidraw_node_transport_info(const char *node, struct transport_info *info)
+{
+	struct hidraw_node_info hi;
+	char dir[PATH_MAX], iface[PATH_MAX], num[16], name[128];
+	char *slash;
+	long n;
+	int rc;
+
+	memset(info, 0, sizeof(*info));
+	rc = hidraw_node_info(node, &hi);
+	if (rc < 0)
+		return rc;
+	n = hidraw_node_descriptor(node, info->rdesc, sizeof(info->rdesc));
+	if (n < 0)
+		return (int)n;
+	info->rdesc_len = (size_t)n;
+	snprintf(info->path, sizeof(info->path), "%s", node);
+	info->bus = (uint16_t)hi.bus;
+	info->vendor = hi.vendor;
+	info->product = hi.product;
+	info->interface = -1;
+	copy_value(info->product_name, sizeof(info->product_name), hi.name);
+	copy_value(info->serial, sizeof(info->serial), hi.uniq);
+
+	/*
+	 * syspath is .../<usb device>/<interface>/<hid device>: the interface number and the
+	 * USB strings are one and two levels up, where hidapi reads them too.
+	 */
+	snprintf(iface, sizeof(iface), "%s", hi.syspath);
+	slash = strrchr(iface, '/');
+	if (!slash)
+		return 0;
+	*slash = '\0';
+	snprintf(dir, sizeof(dir), "%s", iface);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		return 0;
+	*slash = '\0';
+	read_attr(iface, "bInterfaceNumber", num, sizeof(num));
+	if (num[0])
+		info->interface = (int)strtol(num, NULL, 16);
+	read_attr(dir, "manufacturer", info->manufacturer, sizeof(info->manufacturer));
+	read_attr(dir, "product", name, sizeof(name));
+	if (name[0])
+		copy_value(info->product_name, sizeof(info->product_name), name);
+	if (!info->serial[0])
+		read_attr(dir, "serial", info->serial, sizeof(info->serial));
+	read_attr(dir, "bcdDevice", num, sizeof(num));
+	if (num[0])
+		info->release = (uint16_t)strtol(num, NULL, 16);
 	return 0;
 }

@@ -23,4 +23,13 @@ long hidraw_node_descriptor(const char *node, uint8_t *out, size_t max);
 
 int hidraw_node_info(const char *node, struct hidraw_node_info *info);
 
+struct transport_info;
+
+/*
+ * Everything a transport_info holds about a node, from sysfs alone: the ids and name of the
+ * HID device, and for USB devices the manufacturer, product and serial strings, bcdDevice
+ * and the interface number, as hidapi reports them. For devices appearing after start-up.
+ */
+int hidraw_node_transport_info(const char *node, struct transport_info *info);
+
 #endif

@@ -188,10 +188,10 @@ static int parse_decimal(struct parser *p, size_t *i, uint64_t max, uint64_t *va
 	if (start == end)
 		return fail(p, -EINVAL, start, "expected %s", what);
 	for (size_t k = start; k < end; k++) {
-		if (p->l[k] < '0' || p->l[k] > '9')
-			return fail(p, -EINVAL, start, "expected %s", what);
 		unsigned d = (unsigned)(p->l[k] - '0');
 
+		if (p->l[k] < '0' || p->l[k] > '9')
+			return fail(p, -EINVAL, start, "expected %s", what);
 		if (v > (max - d) / 10)
 			return fail(p, -E2BIG, start, "%s above %llu", what, (unsigned long long)max);
 		v = v * 10 + d;

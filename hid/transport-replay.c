@@ -383,7 +383,12 @@ static int copy_events(struct replay *r, const struct recording *rec, unsigned d
 			struct replay_input *p = &r->inputs[in];
 
 			if (in == 0) {
-				p->due_usec = 0;
+				/*
+				 * A recording's time starts at the open, so "hook off 300 ms
+				 * after open" can be written down; hid-recorder's first event
+				 * is at 0 anyway.
+				 */
+				p->due_usec = e->usec > MAX_GAP_USEC ? MAX_GAP_USEC : e->usec;
 			} else {
 				uint64_t gap = e->usec > prev_usec ? e->usec - prev_usec : 0;
 

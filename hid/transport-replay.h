@@ -4,7 +4,8 @@
  * recording can be run through the provider.
  *
  *  - read() returns the device's E: reports in order, paced by their timestamps or as fast
- *    as the reader asks; the pacing clock starts at the first read().
+ *    as the reader asks; the pacing clock starts at the first read(), which is time 0 of
+ *    the recording (every gap, the first included, is cut to 2 s).
  *  - get_feature() answers from the recording's `F: get` lines.
  *  - write() and set_feature() are kept in memory for tests and, optionally, appended to a
  *    log as O: and F: set lines, so a replay run leaves a recording of what the host sent.

@@ -387,6 +387,15 @@ static void test_380c_outputs(void **state)
 
 	/* every request completed exactly once */
 	assert_int_equal(host_count(h, true, 0), 4);
+	/* the log is itself a recording of the phone: its descriptor, then what it was sent */
+	struct recording *rec = NULL;
+	struct text_error err;
+	assert_int_equal(recording_read_file(log_path, &rec, &err), 0);
+	assert_int_equal(rec->n_devices, 1);
+	assert_int_equal(rec->devices[0].vendor, 0x0b0e);
+	assert_int_equal(rec->n_events, 4);
+	assert_int_equal(rec->events[0].kind, RECORDING_OUTPUT);
+	recording_free(rec);
 	assert_int_equal(h->phoneClose(hd), 0);
 	host_stop(h);
 }

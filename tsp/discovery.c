@@ -54,7 +54,7 @@ static uint32_t permanent_id_of(const struct transport_info *info, const char *w
 	return h == 0 || h == 0xffffffffu ? 1 : h;
 }
 
-static int add_phone(struct phone *p)
+int tsp_phone_add(struct phone *p)
 {
 	if (tsp.n_phones == tsp.cap_phones) {
 		size_t cap = tsp.cap_phones ? tsp.cap_phones * 2 : 16;
@@ -69,7 +69,7 @@ static int add_phone(struct phone *p)
 	return 0;
 }
 
-static struct phone *new_phone(const struct transport_info *info, const char *source)
+struct phone *tsp_phone_new(const struct transport_info *info, const char *source)
 {
 	struct phone *p = calloc(1, sizeof(*p));
 	int rc;
@@ -105,12 +105,12 @@ void tsp_phone_free(struct phone *p)
 
 static void found_hidraw(const struct transport_info *info, void *ctx)
 {
-	struct phone *p = new_phone(info, info->path);
+	struct phone *p = tsp_phone_new(info, info->path);
 
 	(void)ctx;
 	if (!p)
 		return;
-	if (add_phone(p) < 0) {
+	if (tsp_phone_add(p) < 0) {
 		tsp_phone_free(p);
 		return;
 	}
@@ -133,6 +133,8 @@ static int discover_hidraw(void)
 			return rc;
 		tsp.hidapi_ready = true;
 	}
+	/* Watch before listing, so a phone plugged in meanwhile is not missed. */
+	tsp_hotplug_start();
 	return hidraw_transport_enumerate(found_hidraw, NULL);
 }
 
@@ -153,7 +155,19 @@ static void recording_info(const struct recording_device *d, size_t index, const
 	memcpy(info->rdesc, d->rdesc, info->rdesc_len);
 }
 
-static int discover_recording(const char *file, bool fast, bool unplug)
+/*
+ * The replay log becomes a recording of its own when it starts with the devices' headers.
+ * Each replayed device marks its lines with its D: index from its own recording, so that
+ * only adds up with one recording; logs of several are a list of O:/F: lines.
+ */
+static void log_headers(const struct recording *rec)
+{
+	for (size_t i = 0; i < rec->n_devices; i++)
+		recording_write_device(replay_log, &rec->devices[i], rec->n_devices > 1);
+	fflush(replay_log);
+}
+
+static int discover_recording(const char *file, bool fast, bool unplug, bool only_file)
 {
 	struct transport_info *info = malloc(sizeof(*info));
 	struct recording *rec = NULL;
@@ -169,11 +183,13 @@ static int discover_recording(const char *file, bool fast, bool unplug)
 		return rc;
 	}
 	rc = info ? 0 : -ENOMEM;
+	if (replay_log && only_file)
+		log_headers(rec);
 	for (size_t i = 0; rc == 0 && i < rec->n_devices; i++) {
 		struct phone *p;
 
 		recording_info(&rec->devices[i], i, file, info);
-		p = new_phone(info, info->path);
+		p = tsp_phone_new(info, info->path);
 		if (!p)
 			continue;
 		p->replay = true;
@@ -181,7 +197,7 @@ static int discover_recording(const char *file, bool fast, bool unplug)
 		p->replay_unplug = unplug;
 		p->replay_index = i;
 		snprintf(p->replay_file, sizeof(p->replay_file), "%s", file);
-		rc = add_phone(p);
+		rc = tsp_phone_add(p);
 		if (rc < 0)
 			tsp_phone_free(p);
 	}
@@ -190,7 +206,17 @@ static int discover_recording(const char *file, bool fast, bool unplug)
 	return rc;
 }
 
-static int discover_replay(const char *spec)
+static size_t count_files(const char *spec)
+{
+	const char *colon = strchr(spec, ':');
+	size_t n = 0;
+
+	for (const char *f = colon ? colon + 1 : ""; *f; f += strcspn(f, ":"), f += *f == ':')
+		n += *f != ':';
+	return n;
+}
+
+static int discover_replay(const char *spec, bool only_file)
 {
 	const char *colon = strchr(spec, ':');
 	bool fast = false, unplug = false;
@@ -218,7 +244,7 @@ static int discover_replay(const char *spec)
 		if (n && n < sizeof(file)) {
 			memcpy(file, f, n);
 			file[n] = '\0';
-			if (discover_recording(file, fast, unplug) < 0)
+			if (discover_recording(file, fast, unplug, only_file) < 0)
 				rc = -EINVAL;
 		}
 		f += n + (f[n] == ':');
@@ -243,6 +269,11 @@ int tsp_discover(void)
 	copy = strdup(env);
 	if (!copy)
 		return -ENOMEM;
+	size_t files = 0;
+	for (const char *s = env; s; s = strchr(s, ';'), s = s ? s + 1 : NULL) {
+		if (strncmp(s, "replay", 6) == 0)
+			files += count_files(s);
+	}
 	for (char *s = strtok_r(copy, ";", &save); s; s = strtok_r(NULL, ";", &save)) {
 		int r;
 
@@ -251,7 +282,7 @@ int tsp_discover(void)
 		else if (strcmp(s, "hidraw") == 0)
 			r = discover_hidraw();
 		else if (strncmp(s, "replay", 6) == 0)
-			r = discover_replay(s);
+			r = discover_replay(s, files == 1);
 		else
 			r = -EINVAL;
 		if (r < 0) {

@@ -106,9 +106,11 @@ void tsp_phone_release(struct phone *p)
 	pthread_mutex_unlock(&tsp.lock);
 }
 
-/* The device is gone: forced close, then PHONE_REMOVE. Lock held. */
-static void phone_removed(struct phone *p)
+void tsp_phone_removed(struct phone *p)
 {
+	/* The reader sees the node hang up and the udev monitor sees it go: both come here. */
+	if (p->removed)
+		return;
 	tsp_log(TSP_LOG_INFO, "%s: device removed", p->source);
 	p->removed = true;
 	if (p->handle)
@@ -166,7 +168,7 @@ static void *reader_main(void *data)
 			break;
 		}
 		if (n == -ENODEV) {
-			phone_removed(p);
+			tsp_phone_removed(p);
 			pthread_mutex_unlock(&tsp.lock);
 			tsp_dispatch();
 			break;

@@ -119,6 +119,8 @@ TSPI_EXPORT LONG TSPIAPI TSPI_providerEnumDevices(DWORD dwPermanentProviderID,
 	tsp_log(TSP_LOG_INFO, "provider %u: %zu phone(s)", dwPermanentProviderID, tsp.n_phones);
 out:
 	pthread_mutex_unlock(&tsp.lock);
+	if (result)
+		tsp_hotplug_stop();
 	return result;
 }
 
@@ -153,14 +155,24 @@ TSPI_EXPORT LONG TSPIAPI TSPI_providerInit(DWORD dwTSPIVersion, DWORD dwPermanen
 	tsp.phone_base = dwPhoneDeviceIDBase;
 	tsp.completion_proc = lpfnCompletionProc;
 	/* TAPI gives ids to as many phones as EnumDevices reported, in that order. */
-	for (size_t i = 0; i < tsp.n_phones; i++)
-		tsp.phones[i]->device_id = i < dwNumPhones ? dwPhoneDeviceIDBase + (uint32_t)i :
-							     TSP_NO_ID;
+	for (size_t i = 0; i < tsp.n_phones; i++) {
+		struct phone *p = tsp.phones[i];
+
+		/* Phones announced by PHONE_CREATE get their ids from CreatePhoneDevice. */
+		if (p->temp_id)
+			continue;
+		p->device_id = i < dwNumPhones ? dwPhoneDeviceIDBase + (uint32_t)i : TSP_NO_ID;
+		/* Unplugged between enumeration and now: TAPI has counted it, so tell it. */
+		if (p->removed && p->device_id != TSP_NO_ID && tsp.create_proc)
+			tsp_post_event(0, tsp.create_proc, NULL, PHONE_REMOVE, p->device_id, 0, 0);
+	}
 	if (lpdwTSPIOptions)
 		*lpdwTSPIOptions = 0; /* fully re-entrant */
 	tsp.initialized = true;
 out:
 	pthread_mutex_unlock(&tsp.lock);
+	if (result)
+		tsp_hotplug_stop();
 	return result;
 }
 
@@ -168,6 +180,8 @@ TSPI_EXPORT LONG TSPIAPI TSPI_providerShutdown(DWORD dwTSPIVersion, DWORD dwPerm
 {
 	(void)dwTSPIVersion;
 	(void)dwPermanentProviderID;
+	/* The monitor takes the provider lock for each event: stop it without holding it. */
+	tsp_hotplug_stop();
 	pthread_mutex_lock(&tsp.lock);
 	forget_phones();
 	tsp_discovery_release();
@@ -185,12 +199,13 @@ TSPI_EXPORT LONG TSPIAPI TSPI_providerCreatePhoneDevice(DWORD_PTR dwTempID, DWOR
 	LONG result = PHONEERR_BADDEVICEID;
 
 	pthread_mutex_lock(&tsp.lock);
-	for (size_t i = 0; tsp.initialized && i < tsp.n_phones; i++) {
+	/* PHONE_CREATE may come before providerInit returns, so may this answer. */
+	for (size_t i = 0; tsp.enumerated && i < tsp.n_phones; i++) {
 		struct phone *p = tsp.phones[i];
 
 		if (p->temp_id == dwTempID && p->device_id == TSP_NO_ID && !p->removed) {
 			/* An id TAPI hands out twice would make two phones one. */
-			if (tsp_phone_by_id(dwDeviceID))
+			if (dwDeviceID == TSP_NO_ID || tsp_phone_by_id(dwDeviceID))
 				break;
 			p->device_id = dwDeviceID;
 			result = 0;

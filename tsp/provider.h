@@ -84,10 +84,18 @@ void tsp_phone_free(struct phone *p);
 
 /* tsp/discovery.c: where phones come from (hidapi, or recordings named by HIDPHONE_DEVICES) */
 int tsp_discover(void);                                     /* lock held */
+struct phone *tsp_phone_new(const struct transport_info *info, const char *source);
+int tsp_phone_add(struct phone *p);                         /* lock held */
 int tsp_replay_open(struct phone *p, struct transport **out);
 void tsp_discovery_release(void);
 
+/* tsp/hotplug.c: phones that come and go after enumeration (hidraw devices only) */
+void tsp_hotplug_start(void);                               /* lock held */
+void tsp_hotplug_stop(void);                                /* lock NOT held */
+
 /* tsp/phone-io.c */
+/* The device is gone for good: forced close, PHONE_REMOVE. Idempotent; lock held. */
+void tsp_phone_removed(struct phone *p);
 int tsp_phone_open(struct phone *p);                        /* lock held; starts I/O */
 void tsp_phone_close(struct phone *p, bool forced);         /* lock held on entry and exit */
 /* Pushes the whole output state to the device through t; call without the provider lock. */

@@ -1,0 +1,179 @@
+/*
+ * Phones plugged in or out while the provider runs, seen through a libudev monitor on the
+ * hidraw subsystem.
+ *
+ * A new telephony device becomes a phone without an id and is announced with PHONE_CREATE;
+ * TAPI answers with TSPI_providerCreatePhoneDevice, which gives it its id. A device that goes
+ * away is force-closed if open (PHONE_CLOSE) and removed (PHONE_REMOVE); its id is never
+ * used again, and a re-plugged device comes back as a new phone.
+ *
+ * The monitor thread sleeps in poll() with no timeout: it costs nothing while nothing is
+ * plugged or unplugged. Stopping it goes through an eventfd.
+ */
+#include <errno.h>
+#include <libudev.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "hid/hidraw-node.h"
+#include "provider.h"
+
+static struct {
+	bool running;
+	pthread_t thread;
+	struct udev *udev;
+	struct udev_monitor *monitor;
+	int stop;
+} hp = { .stop = -1 };
+
+static struct phone *find_by_path(const char *path)
+{
+	for (size_t i = 0; i < tsp.n_phones; i++) {
+		struct phone *p = tsp.phones[i];
+
+		if (!p->replay && !p->removed && strcmp(p->info.path, path) == 0)
+			return p;
+	}
+	return NULL;
+}
+
+static void device_added(const char *node)
+{
+	struct transport_info *info = malloc(sizeof(*info));
+	struct phone *p;
+
+	if (!info)
+		return;
+	if (hidraw_node_transport_info(node, info) < 0) {
+		free(info);
+		return;
+	}
+	pthread_mutex_lock(&tsp.lock);
+	/* Listed by the enumeration already (the monitor starts just before it). */
+	if (find_by_path(node) || !tsp.enumerated) {
+		pthread_mutex_unlock(&tsp.lock);
+		free(info);
+		return;
+	}
+	p = tsp_phone_new(info, node);
+	free(info);
+	if (!p) {
+		pthread_mutex_unlock(&tsp.lock);
+		return;
+	}
+	p->temp_id = ++tsp.next_temp_id;
+	if (tsp_phone_add(p) < 0) {
+		pthread_mutex_unlock(&tsp.lock);
+		tsp_phone_free(p);
+		return;
+	}
+	tsp_log(TSP_LOG_INFO, "%s: phone %04x:%04x \"%s\" plugged in", node, p->info.vendor,
+		p->info.product, p->info.product_name);
+	if (access(node, R_OK | W_OK) != 0)
+		tsp_log(TSP_LOG_WARNING, "%s: no permission to open it; install hidphone's udev "
+			"rules (make install) so the user at the seat gets access", node);
+	if (tsp.create_proc)
+		tsp_post_event(0, tsp.create_proc, NULL, PHONE_CREATE, (DWORD_PTR)tsp.hprovider,
+			       p->temp_id, 0);
+	pthread_mutex_unlock(&tsp.lock);
+	tsp_dispatch();
+}
+
+static void device_removed(const char *node)
+{
+	struct phone *p;
+
+	pthread_mutex_lock(&tsp.lock);
+	p = find_by_path(node);
+	if (p)
+		tsp_phone_removed(p);
+	pthread_mutex_unlock(&tsp.lock);
+	tsp_dispatch();
+}
+
+static void *monitor_main(void *data)
+{
+	struct pollfd fds[2] = {
+		{ .fd = udev_monitor_get_fd(hp.monitor), .events = POLLIN },
+		{ .fd = hp.stop, .events = POLLIN },
+	};
+
+	(void)data;
+	for (;;) {
+		struct udev_device *dev;
+		const char *action, *node;
+
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			tsp_log(TSP_LOG_ERROR, "hotplug: poll: %s", strerror(errno));
+			break;
+		}
+		if (fds[1].revents)
+			break;
+		dev = udev_monitor_receive_device(hp.monitor);
+		if (!dev)
+			continue;
+		action = udev_device_get_action(dev);
+		node = udev_device_get_devnode(dev);
+		if (action && node) {
+			if (strcmp(action, "add") == 0)
+				device_added(node);
+			else if (strcmp(action, "remove") == 0)
+				device_removed(node);
+		}
+		udev_device_unref(dev);
+	}
+	return NULL;
+}
+
+void tsp_hotplug_start(void)
+{
+	if (hp.running)
+		return;
+	hp.udev = udev_new();
+	if (!hp.udev)
+		goto fail;
+	/* "udev": events after udevd has created the node and applied the rules (permissions). */
+	hp.monitor = udev_monitor_new_from_netlink(hp.udev, "udev");
+	if (!hp.monitor ||
+	    udev_monitor_filter_add_match_subsystem_devtype(hp.monitor, "hidraw", NULL) < 0 ||
+	    udev_monitor_enable_receiving(hp.monitor) < 0)
+		goto fail;
+	hp.stop = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (hp.stop < 0 || pthread_create(&hp.thread, NULL, monitor_main, NULL) != 0)
+		goto fail;
+	hp.running = true;
+	return;
+fail:
+	tsp_log(TSP_LOG_WARNING, "hotplug: cannot watch for phones (%s); only those present now "
+		"are used", strerror(errno));
+	if (hp.stop >= 0)
+		close(hp.stop);
+	hp.stop = -1;
+	udev_monitor_unref(hp.monitor);
+	hp.monitor = NULL;
+	udev_unref(hp.udev);
+	hp.udev = NULL;
+}
+
+void tsp_hotplug_stop(void)
+{
+	uint64_t one = 1;
+
+	if (!hp.running)
+		return;
+	if (write(hp.stop, &one, sizeof(one)) < 0)
+		tsp_log(TSP_LOG_WARNING, "hotplug: cannot stop the monitor: %s", strerror(errno));
+	pthread_join(hp.thread, NULL);
+	close(hp.stop);
+	hp.stop = -1;
+	udev_monitor_unref(hp.monitor);
+	hp.monitor = NULL;
+	udev_unref(hp.udev);
+	hp.udev = NULL;
+	hp.running = false;
+}
