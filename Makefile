@@ -7,6 +7,7 @@ LIBDIR       ?= $(PREFIX)/lib
 INCLUDEDIR   ?= $(PREFIX)/include
 DATADIR      ?= $(PREFIX)/share
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+MANDIR       ?= $(DATADIR)/man
 BUILDDIR     ?= build
 FUZZ_SECONDS ?= 60
 
@@ -33,11 +34,14 @@ CORE_SRCS := $(HID_SRCS) $(DEV_SRCS)
 TSP_SRCS := tsp/provider.c tsp/discovery.c tsp/phone-io.c tsp/phone-caps.c \
 	    tsp/phone-control.c tsp/dispatch.c tsp/errors.c tsp/log.c tsp/varstruct.c \
 	    tsp/button-info.c tsp/hotplug.c
-TOOL_SRCS := tools/phonectl.c tools/phonectl-describe.c tools/json-writer.c
+TOOL_SRCS := tools/phonectl.c tools/phonectl-describe.c tools/json-writer.c \
+	     tools/tapi-host.c tools/tapi-names.c tools/phonectl-session.c \
+	     tools/phonectl-replay.c tools/phonectl-monitor.c tools/phonectl-control.c \
+	     tools/phonectl-list.c tools/phonectl-record.c tools/phonectl-raw.c
 
 UNIT_TESTS := test-rdesc-parse test-field-codec test-rdesc-load test-usage-names \
 	      test-real-descriptors test-telephony-map test-json-writer test-phone-model \
-	      test-recording test-transport-replay test-provider
+	      test-recording test-transport-replay test-provider test-provider-fixtures
 
 OBJ := $(BUILDDIR)/obj
 CORE_OBJS := $(CORE_SRCS:%.c=$(OBJ)/%.o)
@@ -53,17 +57,18 @@ DEPS_CHECK := $(BUILDDIR)/.deps-check
 
 include udev/udev.mk
 
-.PHONY: all check check-unit check-sanitize check-abi check-tools check-vm fuzz run install \
-	uninstall clean
+.PHONY: all check check-unit check-sanitize check-tsan check-valgrind check-abi check-tools \
+	check-vm fuzz run install uninstall clean
 .DEFAULT_GOAL := all
 
 all: $(PROVIDER) $(PHONECTL) $(UDEV_PROBE)
 
-$(DEPS_BUILD):
+# Checked again when the lists in tools/deps.sh change.
+$(DEPS_BUILD): tools/deps.sh
 	@sh tools/deps.sh build
 	@mkdir -p $(@D) && touch $@
 
-$(DEPS_CHECK):
+$(DEPS_CHECK): tools/deps.sh
 	@sh tools/deps.sh check
 	@mkdir -p $(@D) && touch $@
 
@@ -71,12 +76,15 @@ $(OBJ)/%.o: %.c | $(DEPS_BUILD)
 	@mkdir -p $(@D)
 	$(CC) $(HP_CFLAGS) $(CFLAGS) -c $< -o $@
 
+# phonectl looks for the provider beside itself first (the build directory), then here.
+$(OBJ)/tools/tapi-host.o: HP_CFLAGS += -DHIDPHONE_TSP_INSTALLED='"$(LIBDIR)/hidphone/hidphone.tsp"'
+
 $(CORE_LIB): $(CORE_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
 $(PHONECTL): $(TOOL_OBJS) $(CORE_LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -pthread
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -ldl -pthread
 
 # The provider: a shared object that exports the TSPI_* functions and nothing else
 # (everything is built with -fvisibility=hidden; include/tspi.h marks the entry points).
@@ -98,8 +106,8 @@ $(BUILDDIR)/test/test-json-writer: $(OBJ)/test/test-json-writer.o $(OBJ)/tools/j
 
 # The provider test loads hidphone.tsp as a host does; it links only the host and the
 # recording writer it makes its fixtures with.
-$(BUILDDIR)/test/test-provider: $(OBJ)/test/test-provider.o $(OBJ)/test/tsp-host.o $(CORE_LIB) \
-				| $(PROVIDER)
+$(BUILDDIR)/test/test-provider $(BUILDDIR)/test/test-provider-fixtures: \
+		$(BUILDDIR)/test/%: $(OBJ)/test/%.o $(OBJ)/tools/tapi-host.o $(CORE_LIB) | $(PROVIDER)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) -lcmocka -ldl $(PKG_LIBS) -pthread
 
@@ -117,13 +125,31 @@ check-sanitize: | $(DEPS_CHECK)
 	@$(MAKE) --no-print-directory BUILDDIR=$(BUILDDIR)/sanitize \
 		CFLAGS="$(SANITIZE_FLAGS)" LDFLAGS="-fsanitize=address,undefined" check-unit check-tools check-udev
 
+# The provider's threads (readers, dispatch, requests from several host threads) under
+# ThreadSanitizer: the provider and the tests that drive it, built again in $(BUILDDIR)/tsan.
+TSAN_FLAGS := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
+TSAN_TESTS := test-transport-replay test-provider test-provider-fixtures
+check-tsan: | $(DEPS_CHECK)
+	@TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 $(TSAN_OPTIONS)" \
+		$(MAKE) --no-print-directory BUILDDIR=$(BUILDDIR)/tsan CFLAGS="$(TSAN_FLAGS)" \
+		LDFLAGS="-fsanitize=thread" UNIT_TESTS="$(TSAN_TESTS)" check-unit
+
+# The provider tests under valgrind's memcheck (the normal build): invalid accesses,
+# uninitialised reads and leaks (definite and indirect) fail them.
+VALGRIND := valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	    --show-leak-kinds=definite,indirect --error-exitcode=1
+VALGRIND_TESTS := $(BUILDDIR)/test/test-provider $(BUILDDIR)/test/test-provider-fixtures
+check-valgrind: $(VALGRIND_TESTS) | $(DEPS_CHECK)
+	@set -e; for t in $(VALGRIND_TESTS); do echo "== valgrind $$t"; $(VALGRIND) $$t; done
+
 check-abi: | $(DEPS_CHECK)
 	@CC="$(CC)" CLANG="$(CLANG)" BUILDDIR="$(BUILDDIR)" sh test/abi/check-abi.sh
 
-check-tools: $(PHONECTL) | $(DEPS_CHECK)
+check-tools: $(PHONECTL) $(PROVIDER) | $(DEPS_CHECK)
 	@PHONECTL=$(PHONECTL) sh test/test-phonectl.sh
+	@PHONECTL=$(PHONECTL) sh test/test-phonectl-more.sh
 
-check: check-unit check-tools check-udev check-abi check-sanitize
+check: check-unit check-tools check-udev check-abi check-sanitize check-tsan check-valgrind
 	@echo "make check: all suites passed"
 
 # Real kernel, real USB stack: the fixtures as USB HID gadgets in a qemu guest (test/vm/).
@@ -162,13 +188,21 @@ fuzz: $(FUZZ_DIR)/fuzz-rdesc $(FUZZ_DIR)/fuzz-rdesc-file $(FUZZ_DIR)/fuzz-record
 
 # --- running ----------------------------------------------------------------------------
 
-BUNDLED_RDESC := test/data/descriptors/jabra-link-380c.rdesc.hex
+DEMO_RECORDING := test/data/recordings/jabra-link-380c-call.hid
 
-run: $(PHONECTL)
-	@if ! $(PHONECTL) describe --attached 2>/dev/null; then \
-		echo "No telephony HID device is attached (or none readable)."; \
-		echo "Describing a bundled real descriptor instead: $(BUNDLED_RDESC)"; echo; \
-		$(PHONECTL) describe --rdesc $(BUNDLED_RDESC); \
+# The phones attached (hidphone-probe recognises them as udev does), each watched through
+# the provider; with none, a recording of a call on a real device's descriptor.
+run: all
+	@phone=; for n in /sys/class/hidraw/hidraw*; do \
+		[ -e "$$n" ] || continue; \
+		if $(UDEV_PROBE) "$$n" 2>/dev/null | grep -q '^ID_HIDPHONE=1'; then \
+			phone=/dev/$$(basename $$n); break; fi; done; \
+	if [ -n "$$phone" ]; then \
+		$(PHONECTL) monitor --panel "$$phone"; \
+	else \
+		echo "No telephony HID device is attached: replaying a call recorded on a"; \
+		echo "Jabra Link 380 ($(DEMO_RECORDING)) through the provider."; echo; \
+		sleep 2; $(PHONECTL) monitor --panel $(DEMO_RECORDING); \
 	fi
 
 # --- installing -------------------------------------------------------------------------
@@ -178,14 +212,18 @@ $(BUILDDIR)/hidphone.pc: hidphone.pc.in
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
 
-install: $(PHONECTL) $(BUILDDIR)/hidphone.pc install-udev
+install: $(PROVIDER) $(PHONECTL) $(BUILDDIR)/hidphone.pc install-udev
+	install -D -m 0755 $(PROVIDER) $(DESTDIR)$(LIBDIR)/hidphone/hidphone.tsp
 	install -D -m 0755 $(PHONECTL) $(DESTDIR)$(BINDIR)/phonectl
+	install -D -m 0644 tools/phonectl.1 $(DESTDIR)$(MANDIR)/man1/phonectl.1
 	install -D -m 0644 include/tspi.h $(DESTDIR)$(INCLUDEDIR)/hidphone/tspi.h
 	install -D -m 0644 $(BUILDDIR)/hidphone.pc $(DESTDIR)$(PKGCONFIGDIR)/hidphone.pc
 
 uninstall: uninstall-udev
 	rm -f $(DESTDIR)$(BINDIR)/phonectl $(DESTDIR)$(INCLUDEDIR)/hidphone/tspi.h \
-	      $(DESTDIR)$(PKGCONFIGDIR)/hidphone.pc
+	      $(DESTDIR)$(PKGCONFIGDIR)/hidphone.pc $(DESTDIR)$(LIBDIR)/hidphone/hidphone.tsp \
+	      $(DESTDIR)$(MANDIR)/man1/phonectl.1
+	-rmdir $(DESTDIR)$(LIBDIR)/hidphone 2>/dev/null
 	-rmdir $(DESTDIR)$(INCLUDEDIR)/hidphone 2>/dev/null
 
 clean:

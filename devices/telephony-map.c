@@ -32,6 +32,13 @@ bool tel_is_phone(const struct rdesc *desc)
 	return false;
 }
 
+/* Phone .. Programmable Button: the Telephony page's collection usages (HUT: CA, CL, NAry). */
+static bool is_collection_usage(uint32_t usage)
+{
+	return USAGE_PAGE(usage) == UP_TELEPHONY && USAGE_ID(usage) >= TEL_PHONE &&
+	       USAGE_ID(usage) <= TEL_PROGRAMMABLE_BUTTON;
+}
+
 static bool is_keypad(uint32_t usage)
 {
 	return USAGE_PAGE(usage) == UP_TELEPHONY && USAGE_ID(usage) >= TEL_KEY_0 &&
@@ -122,6 +129,14 @@ int tel_map_build(const struct rdesc *desc, struct tel_map *map)
 				uint32_t usage = desc->usages[f->usages_first + u];
 				int role = role_of(f, usage);
 
+				/*
+				 * A collection usage listed in an array names the array (Named
+				 * Array); its index is the idle value, not a key. EPOS IMPACT D
+				 * lists Programmable Button then Button 1 in a 1-bit array
+				 * (epos-impact-d.rdesc.hex): 0 is idle, 1 the button.
+				 */
+				if (is_collection_usage(usage))
+					continue;
 				if (role < 0 || (consumer && !is_consumer_phone_key(usage)))
 					continue;
 				rc = add_control(map, &cap, (enum tel_role)role, usage, i);

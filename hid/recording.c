@@ -115,11 +115,20 @@ void recording_free(struct recording *rec)
 
 /* --- parsing --------------------------------------------------------------------------- */
 
+/*
+ * Reports and T: lines each keep their own clock: T: lines are what a provider reported,
+ * and phonectl replay --print-t appends them after the reports they answer.
+ */
+struct clock {
+	bool started;
+	uint64_t last_usec;
+	unsigned last_line;      /* of the latest event, for "goes back" messages */
+};
+
 struct device_state {
 	bool has_rdesc;
 	bool has_events;
-	uint64_t last_usec;
-	unsigned last_line;      /* of the latest event, for "goes back" messages */
+	struct clock reports, tapi;
 	unsigned first_line;     /* where the device started, for "has no R:" */
 };
 
@@ -412,13 +421,14 @@ static int add_event(struct parser *p, const struct recording_event *ev, size_t 
 {
 	struct recording *rec = p->rec;
 	struct device_state *st = &p->state[p->current];
+	struct clock *clock = ev->kind == RECORDING_TAPI ? &st->tapi : &st->reports;
 	struct recording_event *e;
 
-	if (st->has_events && ev->usec < st->last_usec)
+	if (clock->started && ev->usec < clock->last_usec)
 		return fail(p, -EINVAL, ts_at,
-			    "timestamp goes back (line %u has %llu.%06llu)", st->last_line,
-			    (unsigned long long)(st->last_usec / USEC_PER_SEC),
-			    (unsigned long long)(st->last_usec % USEC_PER_SEC));
+			    "timestamp goes back (line %u has %llu.%06llu)", clock->last_line,
+			    (unsigned long long)(clock->last_usec / USEC_PER_SEC),
+			    (unsigned long long)(clock->last_usec % USEC_PER_SEC));
 	if (rec->n_events >= RECORDING_MAX_EVENTS)
 		return fail(p, -E2BIG, 0, "more than %u events", RECORDING_MAX_EVENTS);
 	if (rec->n_events == p->cap_events) {
@@ -446,8 +456,9 @@ static int add_event(struct parser *p, const struct recording_event *ev, size_t 
 	}
 	rec->n_events++;
 	st->has_events = true;
-	st->last_usec = ev->usec;
-	st->last_line = p->line;
+	clock->started = true;
+	clock->last_usec = ev->usec;
+	clock->last_line = p->line;
 	return 0;
 }
 

@@ -6,7 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/eventfd.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 #include <wchar.h>
 
@@ -188,6 +191,23 @@ static const struct transport_ops hidraw_ops = {
 	.close = hidraw_close,
 };
 
+static bool is_hidraw_node(const char *path)
+{
+	char link[PATH_MAX], target[PATH_MAX];
+	struct stat st;
+	ssize_t n;
+
+	if (stat(path, &st) < 0 || !S_ISCHR(st.st_mode))
+		return false;
+	snprintf(link, sizeof(link), "/sys/dev/char/%u:%u/subsystem", major(st.st_rdev),
+		 minor(st.st_rdev));
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n <= 0)
+		return false;
+	target[n] = '\0';
+	return strcmp(strrchr(target, '/') ? strrchr(target, '/') + 1 : target, "hidraw") == 0;
+}
+
 int hidraw_transport_open(const char *path, struct transport **out)
 {
 	struct hidraw_transport *h = calloc(1, sizeof(*h));
@@ -196,6 +216,11 @@ int hidraw_transport_open(const char *path, struct transport **out)
 	*out = NULL;
 	if (!h)
 		return -ENOMEM;
+	/* hidapi 0.13 crashes on a character device that is not hidraw (/dev/null, say). */
+	if (!is_hidraw_node(path)) {
+		free(h);
+		return -ENODEV;
+	}
 	h->base.ops = &hidraw_ops;
 	h->wake = -1;
 	/* Opened read-write although we only read: it fails as hidapi's open would, with a reason. */

@@ -72,5 +72,60 @@ if [ $? -eq 2 ]; then ok; else not_ok "describe without a source is a usage erro
 "$PHONECTL" frobnicate >/dev/null 2>&1
 if [ $? -eq 2 ]; then ok; else not_ok "unknown command is a usage error"; fi
 
+# describe shows the phone as TAPI does, from the provider.
+check "describe: tapi caps" jq -e '.tapi.num_button_lamps == 30 and .tapi.hookswitch_devs == 4 and
+  ([.tapi.buttons[] | select(.function == "MUTE")] | length == 2)' "$tmp/jabra-link-380c.json"
+
+# replay: the provider's events for a recording, checked against its T: lines.
+DEMO=test/data/recordings/jabra-link-380c-call.hid
+check "replay --check on the demo recording" "$PHONECTL" replay --check --fast "$DEMO"
+sed '0,/PHONE_BUTTON 0x5 /s//PHONE_BUTTON 0x6 /' "$DEMO" > "$tmp/altered.hid"
+"$PHONECTL" replay --check --fast "$tmp/altered.hid" >"$tmp/out" 2>&1
+rc=$?
+if [ $rc -eq 1 ] && grep -q "altered.hid:[0-9]*: expected PHONE_BUTTON id=6 KEYPAD DOWN, the provider reported PHONE_BUTTON id=5" "$tmp/out"; then ok; else not_ok "replay --check accepts an altered recording: rc=$rc $(cat "$tmp/out")"; fi
+grep -v '^T:' "$DEMO" > "$tmp/no-t.hid"
+echo "T: 000000.000000 PHONE_STATE 0x8000 0x8 0x0" >> "$tmp/no-t.hid"
+echo "T: 000000.000001 PHONE_BUTTON 0x9 0x8 0x2" >> "$tmp/no-t.hid"
+if ! "$PHONECTL" replay --check --fast "$tmp/no-t.hid" >/dev/null 2>&1; then ok; else not_ok "replay --check misses a wrong event"; fi
+check "replay --json" "$PHONECTL" replay --fast --json "$DEMO"
+cp "$tmp/out" "$tmp/replay.json"
+check "replay --json lines" jq -e -s 'length >= 22 and (map(.type == "event") | all) and
+  ([.[] | select(.message == "PHONE_BUTTON" and .param1 == 5)] | length == 6)' "$tmp/replay.json"
+check "replay --print-t" "$PHONECTL" replay --fast --print-t "$DEMO"
+if [ "$(grep -c '^T:' "$tmp/out")" -eq 22 ]; then ok; else not_ok "replay --print-t: $(grep -c '^T:' "$tmp/out") lines"; fi
+
+# monitor: reports and events, as lines when stdout is not a terminal (even with --panel).
+check "monitor --panel off a terminal" "$PHONECTL" monitor --panel --seconds 10 "$DEMO"
+if grep -q "report  02 81 02" "$tmp/out" && grep -q "PHONE_BUTTON id=5 KEYPAD DOWN" "$tmp/out" &&
+   grep -q "HookSwitch=1" "$tmp/out" && grep -q "PHONE_STATE headset hook ONHOOK" "$tmp/out"; then ok; else not_ok "monitor output: $(head -5 "$tmp/out")"; fi
+check "monitor --json" "$PHONECTL" monitor --json --seconds 10 "$DEMO"
+cp "$tmp/out" "$tmp/monitor.json"
+check "monitor --json lines" jq -e -s '([.[] | select(.type == "report")] | length == 22) and
+  ([.[] | select(.type == "event" and .message == "PHONE_STATE")] | length >= 2)' "$tmp/monitor.json"
+
+# lamp, ring, hook: set through TSPI, completion printed, the bytes on the wire shown with -v.
+"$PHONECTL" -v lamp "$DEMO" 20 STEADY >"$tmp/out" 2>"$tmp/err"
+if grep -q "completed: success" "$tmp/out" && grep -q "^O: .* 3 02 04 00" "$tmp/err"; then ok; else not_ok "lamp set: $(cat "$tmp/out" "$tmp/err")"; fi
+check "lamp list" "$PHONECTL" lamp "$DEMO"
+if grep -q "lamp  20  Telephony.PhoneMute" "$tmp/out" && [ "$(grep -c '^lamp' "$tmp/out")" -eq 6 ]; then ok; else not_ok "lamp list: $(cat "$tmp/out")"; fi
+"$PHONECTL" lamp "$DEMO" 20 FLUTTER >"$tmp/out" 2>&1
+if [ $? -eq 1 ] && grep -q "refused: PHONEERR_INVALLAMPMODE" "$tmp/out"; then ok; else not_ok "lamp FLUTTER: $(cat "$tmp/out")"; fi
+"$PHONECTL" lamp "$DEMO" 20 SPARKLE >/dev/null 2>&1
+if [ $? -eq 2 ]; then ok; else not_ok "lamp with a made-up mode is a usage error"; fi
+"$PHONECTL" -v ring "$DEMO" 1 >"$tmp/out" 2>"$tmp/err"
+if grep -q "completed: success" "$tmp/out" && grep -q "^O: .* 3 02 88 00" "$tmp/err"; then ok; else not_ok "ring: $(cat "$tmp/out" "$tmp/err")"; fi
+"$PHONECTL" -v hook "$DEMO" HEADSET MICSPEAKER >"$tmp/out" 2>"$tmp/err"
+if grep -q "completed: success" "$tmp/out" && grep -q "^O: .* 3 02 01 00" "$tmp/err"; then ok; else not_ok "hook: $(cat "$tmp/out" "$tmp/err")"; fi
+"$PHONECTL" hook "$DEMO" HANDSET MICSPEAKER >"$tmp/out" 2>&1
+if [ $? -eq 1 ] && grep -q "refused: PHONEERR_INVALHOOKSWITCHDEV" "$tmp/out"; then ok; else not_ok "hook on a missing handset: $(cat "$tmp/out")"; fi
+check "hook get" "$PHONECTL" hook "$DEMO"
+grep -q "off hook: none" "$tmp/out" && ok || not_ok "hook get: $(cat "$tmp/out")"
+"$PHONECTL" display "$DEMO" >"$tmp/out" 2>&1
+if [ $? -eq 1 ] && grep -q "refused: PHONEERR_OPERATIONUNAVAIL" "$tmp/out"; then ok; else not_ok "display without one: $(cat "$tmp/out")"; fi
+"$PHONECTL" volume "$DEMO" HEADSET >"$tmp/out" 2>&1
+if [ $? -eq 1 ] && grep -q "refused: PHONEERR_OPERATIONUNAVAIL" "$tmp/out"; then ok; else not_ok "volume: $(cat "$tmp/out")"; fi
+"$PHONECTL" lamp /nonexistent >/dev/null 2>&1
+if [ $? -eq 1 ]; then ok; else not_ok "lamp on nothing fails"; fi
+
 echo "phonectl: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

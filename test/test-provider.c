@@ -22,7 +22,7 @@
 #include "hid/hex-text.h"
 #include "hid/recording.h"
 #include "hid/rdesc-load.h"
-#include "tsp-host.h"
+#include "tools/tapi-host.h"
 
 #define WAIT_MS 3000
 
@@ -529,12 +529,12 @@ static void test_close_inside_callback(void **state)
 	(void)state;
 
 	close_on_button((struct host *)&hd, NULL);
-	h->on_event = close_on_button;
+	host_set_on_event(h, close_on_button);
 	assert_int_equal(h->phoneSetStatusMessages(hd, 0, PHONEBUTTONMODE_KEYPAD,
 						   PHONEBUTTONSTATE_DOWN | PHONEBUTTONSTATE_UP), 0);
 	assert_true(host_wait(h, 1, WAIT_MS));
 	usleep(700 * 1000);
-	h->on_event = NULL;
+	host_set_on_event(h, NULL);
 	/* the key's release came after the close: it is not delivered */
 	assert_int_equal(host_count(h, false, PHONE_BUTTON), 1);
 	assert_int_equal(h->phoneClose(hd), PHONEERR_INVALPHONEHANDLE);
@@ -678,7 +678,7 @@ static void remove_tmpdir(void)
 static int shut_down(void **state)
 {
 	(void)state;
-	host->on_event = NULL;
+	host_set_on_event(host, NULL);
 	host->providerShutdown(TAPI_VERSION3_1, 42);
 	return 0;
 }
@@ -707,7 +707,8 @@ int main(void)
 	if (!mkdtemp(tmpdir))
 		return 1;
 	snprintf(log_path, sizeof(log_path), "%s/output.log", tmpdir);
-	host_load(NULL);
+	if (!host_load(TEST_PROVIDER))
+		return 1;
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
 	remove_tmpdir();
 	host_unload(host);

@@ -251,8 +251,9 @@ static const struct bad bad_inputs[] = {
 	/* timestamps */
 	{ HEADER "E: 000001.000000 1 02\nE: 000000.500000 1 02\n", -EINVAL, 4, 4,
 	  "timestamp goes back (line 3 has 1.000000)" },
-	{ HEADER "E: 000001.000000 1 02\nT: 000000.000000 PHONE_STATE 0 0 0\n", -EINVAL, 4, 4,
-	  "goes back" },
+	/* T: lines have a clock of their own, so they may follow the reports they answer */
+	{ HEADER "T: 000001.000000 PHONE_STATE 0 0 0\nT: 000000.000000 PHONE_STATE 0 0 0\n",
+	  -EINVAL, 4, 4, "timestamp goes back (line 3 has 1.000000)" },
 	{ HEADER "O: 000002.000000 1 02\nF: 000001.000000 set 1 02\n", -EINVAL, 4, 4,
 	  "goes back" },
 	{ HEADER "E: 000000.0000001 1 02\n", -EINVAL, 3, 4, "expected a timestamp" },

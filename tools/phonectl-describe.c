@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "devices/telephony-map.h"
 #include "hid/hex-text.h"
@@ -14,8 +15,11 @@
 #include "hid/rdesc.h"
 #include "hid/usage-ids.h"
 #include "hid/usage-names.h"
+#include "hid/recording.h"
 #include "json-writer.h"
+#include "phonectl-session.h"
 #include "phonectl.h"
+#include "tapi-names.h"
 
 struct source {
 	const char *name;          /* file or node, for messages */
@@ -264,7 +268,139 @@ static void json_field(struct json *j, const struct rdesc *d, const struct rdesc
 	json_object_end(j);
 }
 
-static void print_json(const struct source *src, const struct rdesc *d, const struct tel_map *map)
+/*
+ * The phone as a TAPI host sees it: PHONECAPS from the provider. A device is asked
+ * directly; a descriptor file is played as a one-line recording, so the caps come from the
+ * same code a host runs. NULL when the provider cannot be loaded or says it is no phone.
+ */
+static LPPHONECAPS tapi_caps(const struct source *src, struct session *s, char *path)
+{
+	struct recording_device dev = { .bus = src->info.bus ? (uint16_t)src->info.bus : 3,
+					.vendor = src->info.vendor, .product = src->info.product };
+	LPPHONECAPS caps = NULL;
+	const char *device = src->name;
+	FILE *f = NULL;
+	int fd = -1;
+
+	if (!src->is_node) {
+		fd = mkstemp(path);
+		f = fd >= 0 ? fdopen(fd, "w") : NULL;
+		if (!f)
+			goto out;
+		snprintf(dev.name, sizeof(dev.name), "%s", src->name);
+		dev.rdesc = (uint8_t *)src->bytes;
+		dev.rdesc_len = src->len;
+		recording_write_device(f, &dev, false);
+		fclose(f);
+		f = NULL;
+		device = path;
+	}
+	/* The provider's messages about what it cannot use are for monitor and list. */
+	setenv("HIDPHONE_LOG", "error", 0);
+	if (session_start(s, device, "replay+fast") < 0)
+		goto out;
+	caps = session_caps(s, 0);
+out:
+	return caps;
+}
+
+/* The per-id arrays of PHONECAPS; all NULL unless every one is there and whole. */
+struct caps_arrays {
+	const DWORD *modes, *functions, *lamps;
+};
+
+static const DWORD *caps_array(LPPHONECAPS caps, DWORD offset, DWORD size, DWORD n)
+{
+	return size >= n * 4 ? (const DWORD *)((const uint8_t *)caps + offset) : NULL;
+}
+
+static struct caps_arrays caps_arrays(LPPHONECAPS caps)
+{
+	DWORD n = caps->dwNumButtonLamps;
+	struct caps_arrays a = {
+		caps_array(caps, caps->dwButtonModesOffset, caps->dwButtonModesSize, n),
+		caps_array(caps, caps->dwButtonFunctionsOffset, caps->dwButtonFunctionsSize, n),
+		caps_array(caps, caps->dwLampModesOffset, caps->dwLampModesSize, n),
+	};
+
+	if (!a.modes || !a.functions || !a.lamps)
+		a = (struct caps_arrays){ 0 };
+	return a;
+}
+
+static void print_caps(struct session *s, LPPHONECAPS caps)
+{
+	struct caps_arrays a = caps_arrays(caps);
+	char name[128], states[256];
+
+	printf("tapi (PHONECAPS from the provider):\n");
+	printf("  name: %s\n", session_string(caps, caps->dwPhoneNameOffset, caps->dwPhoneNameSize,
+					      name, sizeof(name)));
+	printf("  permanent id: 0x%08x\n", caps->dwPermanentPhoneID);
+	printf("  phone states: %s\n", tapi_phonestate_names(caps->dwPhoneStates, states,
+							     sizeof(states)));
+	for (DWORD bit = 1; bit <= PHONEHOOKSWITCHDEV_HEADSET; bit <<= 1) {
+		DWORD settable = bit == PHONEHOOKSWITCHDEV_HANDSET ? caps->dwSettableHandsetHookSwitchModes :
+				 bit == PHONEHOOKSWITCHDEV_SPEAKER ? caps->dwSettableSpeakerHookSwitchModes :
+				 caps->dwSettableHeadsetHookSwitchModes;
+
+		if (caps->dwHookSwitchDevs & bit)
+			printf("  hook switch: %s (%s)\n", tapi_hookswitchdev_name(bit),
+			       settable ? "reported and settable" : "reported");
+	}
+	printf("  ring modes: %u\n", caps->dwNumRingModes);
+	printf("  display: %ux%u\n", caps->dwDisplayNumRows, caps->dwDisplayNumColumns);
+	printf("  buttons and lamps: %u ids\n", caps->dwNumButtonLamps);
+	for (DWORD id = 0; a.modes && id < caps->dwNumButtonLamps; id++) {
+		uint8_t buf[256];
+		LPPHONEBUTTONINFO info = (LPPHONEBUTTONINFO)buf;
+		char text[64] = "";
+
+		if (a.modes[id] == PHONEBUTTONMODE_DUMMY && a.lamps[id] == PHONELAMPMODE_DUMMY)
+			continue;
+		info->dwTotalSize = sizeof(buf);
+		if (s->hd && s->h->phoneGetButtonInfo(s->hd, id, info) == 0)
+			session_string(buf, info->dwButtonTextOffset, info->dwButtonTextSize, text,
+				       sizeof(text));
+		printf("    %3u  %-26s button %-8s %-13s lamp %s\n", id, text,
+		       tapi_buttonmode_name(a.modes[id]), tapi_buttonfunction_name(a.functions[id]),
+		       a.lamps[id] == PHONELAMPMODE_DUMMY ? "-" :
+		       (a.lamps[id] & PHONELAMPMODE_STEADY) ? "OFF|STEADY" : "?");
+	}
+	printf("  what changes them: the report descriptor; device profiles are not supported yet\n");
+}
+
+static void json_caps(struct json *j, LPPHONECAPS caps)
+{
+	struct caps_arrays a = caps_arrays(caps);
+	char name[128];
+
+	json_object_begin(j, "tapi");
+	json_string(j, "name", session_string(caps, caps->dwPhoneNameOffset, caps->dwPhoneNameSize,
+					      name, sizeof(name)));
+	json_uint(j, "permanent_id", caps->dwPermanentPhoneID);
+	json_uint(j, "phone_states", caps->dwPhoneStates);
+	json_uint(j, "hookswitch_devs", caps->dwHookSwitchDevs);
+	json_uint(j, "num_ring_modes", caps->dwNumRingModes);
+	json_uint(j, "display_rows", caps->dwDisplayNumRows);
+	json_uint(j, "display_columns", caps->dwDisplayNumColumns);
+	json_uint(j, "num_button_lamps", caps->dwNumButtonLamps);
+	json_uint(j, "phone_features", caps->dwPhoneFeatures);
+	json_array_begin(j, "buttons");
+	for (DWORD id = 0; a.modes && id < caps->dwNumButtonLamps; id++) {
+		json_object_begin(j, NULL);
+		json_uint(j, "id", id);
+		json_string(j, "mode", tapi_buttonmode_name(a.modes[id]));
+		json_string(j, "function", tapi_buttonfunction_name(a.functions[id]));
+		json_uint(j, "lamp_modes", a.lamps[id]);
+		json_object_end(j);
+	}
+	json_array_end(j);
+	json_object_end(j);
+}
+
+static void print_json(const struct source *src, const struct rdesc *d, const struct tel_map *map,
+		       LPPHONECAPS caps)
 {
 	struct json j;
 
@@ -340,6 +476,8 @@ static void print_json(const struct source *src, const struct rdesc *d, const st
 	}
 	json_array_end(&j);
 	json_object_end(&j);
+	if (caps)
+		json_caps(&j, caps);
 	json_object_end(&j);
 	json_finish(&j);
 }
@@ -349,6 +487,10 @@ static int describe_source(struct source *src, const struct phonectl_options *op
 	struct rdesc_error err;
 	struct rdesc *d = NULL;
 	struct tel_map map;
+	struct session s = { 0 };
+	LPPHONECAPS caps = NULL;
+	/* the recording a descriptor file is played from, kept until the session ends */
+	char tmp[] = "/tmp/phonectl-describe-XXXXXX";
 	int rc = rdesc_parse(src->bytes, src->len, &d, &err);
 
 	if (rc < 0) {
@@ -362,8 +504,13 @@ static int describe_source(struct source *src, const struct phonectl_options *op
 		rdesc_free(d);
 		return EXIT_FAILURE;
 	}
+	if (map.n_collections) {
+		caps = tapi_caps(src, &s, tmp);
+		if (caps)
+			session_open(&s, 0);
+	}
 	if (opts->json) {
-		print_json(src, d, &map);
+		print_json(src, d, &map, caps);
 	} else {
 		print_header(src);
 		if (opts->verbose) {
@@ -376,7 +523,13 @@ static int describe_source(struct source *src, const struct phonectl_options *op
 		print_reports(d);
 		print_fields(d);
 		print_telephony(d, &map);
+		if (caps)
+			print_caps(&s, caps);
 	}
+	free(caps);
+	session_stop(&s);
+	if (strcmp(tmp, "/tmp/phonectl-describe-XXXXXX") != 0)
+		unlink(tmp);
 	tel_map_release(&map);
 	rdesc_free(d);
 	return EXIT_SUCCESS;

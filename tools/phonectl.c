@@ -13,8 +13,25 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "describe", phonectl_describe, "[--json] (--rdesc FILE | /dev/hidrawN | --attached)",
-	  "decode a report descriptor: collections, reports, fields, telephony controls" },
+	{ "list", phonectl_list, "[--json]",
+	  "every HID device, phones first, with the TAPI id each would get, or why not" },
+	{ "describe", phonectl_describe, "[--json] (--rdesc FILE | DEVICE | --attached)",
+	  "decode a report descriptor: collections, reports, fields, telephony controls, caps" },
+	{ "monitor", phonectl_monitor, "[--json] [--panel] DEVICE",
+	  "live reports, decoded fields and the TAPI events they cause" },
+	{ "record", phonectl_record, "[-o FILE] [--show-keys] [--seconds N] DEVICE",
+	  "write a recording: descriptor, input reports, TAPI events" },
+	{ "replay", phonectl_replay, "[--check | --print-t] [--fast] FILE",
+	  "play a recording through the provider and print the TAPI events" },
+	{ "lamp", phonectl_lamp, "DEVICE [ID [MODE]]", "show the lamps, or set one (OFF, STEADY)" },
+	{ "ring", phonectl_ring, "DEVICE [MODE [VOLUME]]", "show or set the ringer" },
+	{ "hook", phonectl_hook, "DEVICE [HANDSET|SPEAKER|HEADSET ONHOOK|MICSPEAKER]",
+	  "show or set the hook switch" },
+	{ "display", phonectl_display, "DEVICE [ROW COLUMN TEXT]", "show or write the display" },
+	{ "volume", phonectl_volume, "DEVICE HANDSET|SPEAKER|HEADSET [VOLUME]",
+	  "show or set a hookswitch device's volume" },
+	{ "feature", phonectl_feature, "get|set DEVICE ID [HEX...]", "read or write a feature report" },
+	{ "output", phonectl_output, "DEVICE HEX...", "send a raw output report" },
 };
 
 void phonectl_error(const char *fmt, ...)
@@ -46,7 +63,8 @@ int main(int argc, char **argv)
 	struct phonectl_options opts = { 0 };
 	int i;
 
-	/* Global options come before the command; a command parses the rest itself. */
+	/* Global options come before the command; a command parses the rest itself. DEVICE is a
+	 * hidraw node or a recording file (played through the provider). */
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0) {
 			opts.verbose++;

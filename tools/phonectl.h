@@ -16,6 +16,17 @@ struct phonectl_options {
 };
 
 int phonectl_describe(int argc, char **argv, const struct phonectl_options *opts);
+int phonectl_list(int argc, char **argv, const struct phonectl_options *opts);
+int phonectl_monitor(int argc, char **argv, const struct phonectl_options *opts);
+int phonectl_replay(int argc, char **argv, const struct phonectl_options *opts);
+int phonectl_record(int argc, char **argv, const struct phonectl_options *opts);
+int phonectl_lamp(int argc, char **argv, const struct phonectl_options *opts);
+int phonectl_ring(int argc, char **argv, const struct phonectl_options *opts);
+int phonectl_hook(int argc, char **argv, const struct phonectl_options *opts);
+int phonectl_display(int argc, char **argv, const struct phonectl_options *opts);
+int phonectl_volume(int argc, char **argv, const struct phonectl_options *opts);
+int phonectl_feature(int argc, char **argv, const struct phonectl_options *opts);
+int phonectl_output(int argc, char **argv, const struct phonectl_options *opts);
 
 void phonectl_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -5,7 +5,8 @@
  * top-level collection is a phone (hidapi lists them). HIDPHONE_DEVICES names other sources,
  * separated by ';':
  *
- *   hidraw                          the real devices, as without the variable
+ *   hidraw                          the real devices
+ *   hidraw:/dev/hidrawN[:...]       only these nodes (phonectl uses it for one device), as without the variable
  *   replay[+fast][+unplug]:A[:B...] the devices of recordings A, B, ... played back when the
  *                                   phone is opened, paced by their timestamps (+fast: as
  *                                   fast as possible; +unplug: the device goes away after
@@ -84,7 +85,15 @@ struct phone *tsp_phone_new(const struct transport_info *info, const char *sourc
 		free(p);
 		return NULL;
 	}
-	p->info = *info;
+	snprintf(p->info.path, sizeof(p->info.path), "%s", info->path);
+	p->info.bus = info->bus;
+	p->info.vendor = info->vendor;
+	p->info.product = info->product;
+	p->info.release = info->release;
+	p->info.interface = info->interface;
+	memcpy(p->info.manufacturer, info->manufacturer, sizeof(p->info.manufacturer));
+	memcpy(p->info.product_name, info->product_name, sizeof(p->info.product_name));
+	memcpy(p->info.serial, info->serial, sizeof(p->info.serial));
 	p->device_id = TSP_NO_ID;
 	snprintf(p->source, sizeof(p->source), "%s", source);
 	p->permanent_id = permanent_id_of(info, source);
@@ -103,11 +112,29 @@ void tsp_phone_free(struct phone *p)
 	free(p);
 }
 
+static char *only_nodes;  /* "hidraw:" list, ':'-separated, or NULL for all */
+
+bool tsp_hidraw_wanted(const char *path)
+{
+	size_t n = strlen(path);
+
+	if (!only_nodes)
+		return true;
+	for (const char *s = only_nodes; *s; s += strcspn(s, ":"), s += *s == ':') {
+		if (strncmp(s, path, n) == 0 && (s[n] == ':' || s[n] == '\0'))
+			return true;
+	}
+	return false;
+}
+
 static void found_hidraw(const struct transport_info *info, void *ctx)
 {
-	struct phone *p = tsp_phone_new(info, info->path);
+	struct phone *p;
 
 	(void)ctx;
+	if (!tsp_hidraw_wanted(info->path))
+		return;
+	p = tsp_phone_new(info, info->path);
 	if (!p)
 		return;
 	if (tsp_phone_add(p) < 0) {
@@ -281,6 +308,11 @@ int tsp_discover(void)
 			r = 0;
 		else if (strcmp(s, "hidraw") == 0)
 			r = discover_hidraw();
+		else if (strncmp(s, "hidraw:", 7) == 0) {
+			free(only_nodes);
+			only_nodes = strdup(s + 7);
+			r = only_nodes ? discover_hidraw() : -ENOMEM;
+		}
 		else if (strncmp(s, "replay", 6) == 0)
 			r = discover_replay(s, files == 1);
 		else
@@ -320,6 +352,8 @@ int tsp_replay_open(struct phone *p, struct transport **out)
 
 void tsp_discovery_release(void)
 {
+	free(only_nodes);
+	only_nodes = NULL;
 	if (replay_log) {
 		fclose(replay_log);
 		replay_log = NULL;

@@ -153,3 +153,14 @@ void tsp_dispatch_flush(uint64_t handle)
 		pthread_cond_wait(&queue_changed, &queue_lock);
 	pthread_mutex_unlock(&queue_lock);
 }
+
+void tsp_dispatch_wait_idle(void)
+{
+	if (in_callback)
+		return;
+	tsp_dispatch();
+	pthread_mutex_lock(&queue_lock);
+	while (head || delivering)
+		pthread_cond_wait(&queue_changed, &queue_lock);
+	pthread_mutex_unlock(&queue_lock);
+}

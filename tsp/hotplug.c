@@ -53,7 +53,7 @@ static void device_added(const char *node)
 	}
 	pthread_mutex_lock(&tsp.lock);
 	/* Listed by the enumeration already (the monitor starts just before it). */
-	if (find_by_path(node) || !tsp.enumerated) {
+	if (find_by_path(node) || !tsp.enumerated || !tsp_hidraw_wanted(node)) {
 		pthread_mutex_unlock(&tsp.lock);
 		free(info);
 		return;

@@ -108,18 +108,39 @@ void tsp_phone_release(struct phone *p)
 
 void tsp_phone_removed(struct phone *p)
 {
-	/* The reader sees the node hang up and the udev monitor sees it go: both come here. */
+	/*
+	 * The reader sees the node hang up and the udev monitor sees it go: the first does the
+	 * work, and the flag keeps the other away while the close has the lock released.
+	 */
 	if (p->removed)
 		return;
-	tsp_log(TSP_LOG_INFO, "%s: device removed", p->source);
 	p->removed = true;
+	tsp_log(TSP_LOG_INFO, "%s: device removed", p->source);
+	/* TAPI has counted it: providerInit gives it its id, reports the removal and frees it. */
+	if (!tsp.initialized)
+		return;
 	if (p->handle)
 		tsp_phone_close(p, true);
 	if (p->device_id != TSP_NO_ID && tsp.create_proc)
 		tsp_post_event(0, tsp.create_proc, NULL, PHONE_REMOVE, p->device_id, 0, 0);
+	/*
+	 * Nothing refers to the phone any more: its reader has ended or is past its last use of
+	 * it, and TSPI calls on it finished before the close returned. A re-plugged device
+	 * comes back as a new phone with a new id.
+	 */
+	for (size_t i = 0; i < tsp.n_phones; i++) {
+		if (tsp.phones[i] == p) {
+			memmove(&tsp.phones[i], &tsp.phones[i + 1],
+				(tsp.n_phones - i - 1) * sizeof(tsp.phones[0]));
+			tsp.n_phones--;
+			break;
+		}
+	}
+	tsp_phone_free(p);
 }
 
-static void handle_report(struct phone *p, struct transport *t, const uint8_t *buf, size_t n)
+/* Turns one report into events; true when the device wants its hook change confirmed. */
+static bool handle_report(struct phone *p, const uint8_t *buf, size_t n)
 {
 	struct phone_input_event ev[32];
 	bool need_echo = false;
@@ -144,11 +165,7 @@ static void handle_report(struct phone *p, struct transport *t, const uint8_t *b
 			tsp_phone_button(p, ev[i].button, ev[i].down);
 		}
 	}
-	if (need_echo) {
-		pthread_mutex_unlock(&tsp.lock);
-		commit(p, t);
-		pthread_mutex_lock(&tsp.lock);
-	}
+	return need_echo;
 }
 
 static void *reader_main(void *data)
@@ -161,6 +178,7 @@ static void *reader_main(void *data)
 	free(data);
 	for (;;) {
 		int n = buf ? transport_read(args.transport, buf, len, -1) : -ENOMEM;
+		bool echo;
 
 		pthread_mutex_lock(&tsp.lock);
 		if (p->handle != args.handle || p->closing) {
@@ -178,13 +196,19 @@ static void *reader_main(void *data)
 			pthread_mutex_unlock(&tsp.lock);
 			break;
 		}
-		if (n > 0)
-			handle_report(p, args.transport, buf, (size_t)n);
+		echo = n > 0 && handle_report(p, buf, (size_t)n);
 		pthread_mutex_unlock(&tsp.lock);
+		/* The host hears of the change first; the confirmation write may take a while. */
 		tsp_dispatch();
+		if (echo)
+			commit(p, args.transport);
 	}
 	free(buf);
 	transport_close(args.transport);
+	pthread_mutex_lock(&tsp.lock);
+	if (--tsp.readers == 0)
+		pthread_cond_broadcast(&tsp.readers_done);
+	pthread_mutex_unlock(&tsp.lock);
 	return NULL;
 }
 
@@ -226,8 +250,10 @@ int tsp_phone_open(struct phone *p)
 	p->ring_mode = 0;
 	p->ring_volume = 0;
 	*args = (struct reader_args){ .phone = p, .transport = t, .handle = p->handle };
+	tsp.readers++;
 	rc = pthread_create(&p->reader, NULL, reader_main, args);
 	if (rc) {
+		tsp.readers--;
 		transport_close(t);
 		p->transport = NULL;
 		p->handle = 0;

@@ -10,6 +10,7 @@
 
 struct provider tsp = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
+	.readers_done = PTHREAD_COND_INITIALIZER,
 };
 
 struct phone *tsp_phone_by_id(uint32_t device_id)
@@ -162,13 +163,19 @@ TSPI_EXPORT LONG TSPIAPI TSPI_providerInit(DWORD dwTSPIVersion, DWORD dwPermanen
 		if (p->temp_id)
 			continue;
 		p->device_id = i < dwNumPhones ? dwPhoneDeviceIDBase + (uint32_t)i : TSP_NO_ID;
-		/* Unplugged between enumeration and now: TAPI has counted it, so tell it. */
-		if (p->removed && p->device_id != TSP_NO_ID && tsp.create_proc)
-			tsp_post_event(0, tsp.create_proc, NULL, PHONE_REMOVE, p->device_id, 0, 0);
 	}
 	if (lpdwTSPIOptions)
 		*lpdwTSPIOptions = 0; /* fully re-entrant */
 	tsp.initialized = true;
+	/* Unplugged between enumeration and now: TAPI counted it, so its removal is reported. */
+	for (size_t i = tsp.n_phones; i-- > 0;) {
+		struct phone *p = tsp.phones[i];
+
+		if (p->removed) {
+			p->removed = false;
+			tsp_phone_removed(p);
+		}
+	}
 out:
 	pthread_mutex_unlock(&tsp.lock);
 	if (result)
@@ -184,6 +191,16 @@ TSPI_EXPORT LONG TSPIAPI TSPI_providerShutdown(DWORD dwTSPIVersion, DWORD dwPerm
 	tsp_hotplug_stop();
 	pthread_mutex_lock(&tsp.lock);
 	forget_phones();
+	/*
+	 * A reader that ended its own phone (unplug, or a close from inside a callback) runs
+	 * detached until it has delivered the last events. The host may unload the provider
+	 * once this returns, so no thread and no callback of ours may still be running.
+	 */
+	while (tsp.readers)
+		pthread_cond_wait(&tsp.readers_done, &tsp.lock);
+	pthread_mutex_unlock(&tsp.lock);
+	tsp_dispatch_wait_idle();
+	pthread_mutex_lock(&tsp.lock);
 	tsp_discovery_release();
 	tsp.initialized = false;
 	tsp.enumerated = false;

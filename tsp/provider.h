@@ -22,12 +22,23 @@
 #define TSP_VERSION_HIGH TAPI_VERSION3_1
 #define TSP_NO_ID 0xffffffffu
 
+/* What identifies a phone's device: a transport_info without the descriptor bytes, which
+ * live on parsed in the phone model (a phone must stay small: hotplug makes many). */
+struct phone_info {
+	char path[256];
+	uint16_t bus, vendor, product, release;
+	int interface;
+	char manufacturer[128];
+	char product_name[128];
+	char serial[128];
+};
+
 struct phone {
 	/* Identity: fixed once discovered. */
 	uint32_t device_id;          /* global TAPI id, TSP_NO_ID until assigned */
 	uintptr_t temp_id;           /* PHONE_CREATE's id for devices found after init */
 	uint32_t permanent_id;
-	struct transport_info info;
+	struct phone_info info;
 	struct phone_model *model;
 	char source[280];            /* "replay:<file>#<n>" or the hidraw node */
 	bool removed;                /* unplugged: the id is dead for good */
@@ -72,6 +83,8 @@ struct provider {
 	uint64_t next_handle;
 	uintptr_t next_temp_id;
 	bool hidapi_ready;
+	unsigned readers;            /* reader threads alive, detached ones included */
+	pthread_cond_t readers_done; /* signalled when readers drops to 0 */
 };
 
 extern struct provider tsp;
@@ -86,6 +99,7 @@ void tsp_phone_free(struct phone *p);
 int tsp_discover(void);                                     /* lock held */
 struct phone *tsp_phone_new(const struct transport_info *info, const char *source);
 int tsp_phone_add(struct phone *p);                         /* lock held */
+bool tsp_hidraw_wanted(const char *path);                   /* HIDPHONE_DEVICES=hidraw:... */
 int tsp_replay_open(struct phone *p, struct transport **out);
 void tsp_discovery_release(void);
 
@@ -94,7 +108,10 @@ void tsp_hotplug_start(void);                               /* lock held */
 void tsp_hotplug_stop(void);                                /* lock NOT held */
 
 /* tsp/phone-io.c */
-/* The device is gone for good: forced close, PHONE_REMOVE. Idempotent; lock held. */
+/*
+ * The device is gone for good: forced close, PHONE_REMOVE, and the phone is freed (its id
+ * stays dead). Lock held; p must not be used after.
+ */
 void tsp_phone_removed(struct phone *p);
 int tsp_phone_open(struct phone *p);                        /* lock held; starts I/O */
 void tsp_phone_close(struct phone *p, bool forced);         /* lock held on entry and exit */
@@ -115,6 +132,8 @@ void tsp_dispatch_forget(uint64_t handle);
 /* Waits (without the provider lock) until nothing queued belongs to handle. */
 void tsp_dispatch_flush(uint64_t handle);
 bool tsp_dispatch_in_callback(void);
+/* Waits until nothing is queued and no callback runs (not from inside a callback). */
+void tsp_dispatch_wait_idle(void);
 
 /* Sends PHONE_STATE when the open's filter lets it through (lock held). */
 void tsp_phone_state(struct phone *p, DWORD state, DWORD_PTR param);

@@ -21,8 +21,12 @@
 #                       to /usr/local/bin
 #   E2E_EXTRA_MODULES   further kernel modules to insmod (names, e.g. "hid-multitouch")
 #
-# Exit status: 0 all guest tests passed; 1 a test failed or the VM did not
-# deliver a result (boot failure, timeout); the reason is printed.
+# Needs what `make all` builds (hidphone.tsp, hidphone-probe, phonectl): the guest runs the
+# real provider and udev rules; after the run, compare-rdesc.sh checks our descriptor parser
+# against the kernel's (TAP lines numbered on from the guest's; jq on the host).
+#
+# Exit status: 0 all guest tests passed and the kernel oracle agrees; 1 a test failed or
+# the VM did not deliver a result (boot failure, timeout); the reason is printed.
 set -eu
 
 T_START=$(cut -d' ' -f1 /proc/uptime)
@@ -271,11 +275,33 @@ SYSLIBPATH=$SYSROOT/lib/$MULTIARCH:$SYSROOT/usr/lib/$MULTIARCH:$SYSROOT/usr/lib/
 # --- guest programs -----------------------------------------------------------------
 
 T0=$(cut -d' ' -f1 /proc/uptime)
+# What `make all` builds: the provider the guest host loads, the udev probe the guest's
+# udevd runs, and phonectl for the kernel-oracle comparison after the run.
+PROVIDER=$BUILDDIR/hidphone.tsp
+PROBE=$BUILDDIR/hidphone-probe
+PHONECTL=$BUILDDIR/phonectl
+for f in "$PROVIDER" "$PROBE" "$PHONECTL"; do
+	[ -f "$f" ] || die "$f is missing: run make first (make check-vm does)"
+done
+GUEST_CFLAGS="-std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -Wshadow -Wformat=2"
 PROGS=
 for src in "$HERE"/*.c; do
 	name=$(basename "$src" .c)
-	$CC -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -Wshadow -Wformat=2 \
-		-I"$HERE" -o "$VM/bin/$name" "$src" || die "cannot build $src"
+	case $name in
+	vm-host)
+		# The guest TAPI host: tools/tapi-host.c resolves the provider's TSPI functions.
+		host_src=$ROOT/tools/tapi-host.c
+		# shellcheck disable=SC2086
+		$CC $GUEST_CFLAGS -I"$HERE" -I"$ROOT/include" -I"$ROOT" -I"$ROOT/test" -I"$ROOT/tools" \
+			-DTEST_PROVIDER='"/usr/local/lib/hidphone.tsp"' \
+			-DHIDPHONE_TSP_INSTALLED='"/usr/local/lib/hidphone.tsp"' -o "$VM/bin/$name" "$src" \
+			"$host_src" -ldl -pthread || die "cannot build $src"
+		;;
+	*)
+		# shellcheck disable=SC2086
+		$CC $GUEST_CFLAGS -I"$HERE" -o "$VM/bin/$name" "$src" || die "cannot build $src"
+		;;
+	esac
 	PROGS="$PROGS $VM/bin/$name"
 done
 
@@ -333,6 +359,18 @@ for p in ${E2E_EXTRA_BINS:-}; do
 	*) copy_with_libs "$p" "/usr/local/bin/${p##*/}" ;;
 	esac
 done
+# The provider as a host finds it, with its ldd closure (hidapi-hidraw, libudev, ...).
+copy_with_libs "$PROVIDER" /usr/local/lib/hidphone.tsp
+# The udev rules and their probe where `make install-udev` puts them: udev's own directory,
+# from which udevd runs a rule's bare program name (/lib/udev in Debian 12's udev).
+UDEVLIBDIR=
+for d in /lib/udev /usr/lib/udev; do
+	[ -d "$SYSROOT$d/rules.d" ] && { UDEVLIBDIR=$d; break; }
+done
+[ -n "$UDEVLIBDIR" ] || die "cannot tell udev's directory from $UDEVDEB"
+mkdir -p "$STAGE$UDEVLIBDIR/rules.d"
+copy_with_libs "$PROBE" "$UDEVLIBDIR/hidphone-probe"
+cp "$ROOT/udev/70-hidphone.rules" "$STAGE$UDEVLIBDIR/rules.d/70-hidphone.rules"
 cp "$HERE/gadget.sh" "$STAGE/usr/local/bin/gadget.sh"
 chmod +x "$STAGE/usr/local/bin/gadget.sh"
 cp "$HERE/guest/init" "$STAGE/init"
@@ -349,6 +387,8 @@ nfx=0
 for fx in $(grep -v '^#' "$HERE/phones.tsv" | cut -f1); do
 	[ -f "$FIXTURES/$fx.rdesc.hex" ] || die "fixture $FIXTURES/$fx.rdesc.hex is missing"
 	cp "$FIXTURES/$fx.rdesc.hex" "$STAGE/etc/e2e/descriptors/"
+	# Field positions from the independent decoder: what the provider checks are made of.
+	[ -f "$FIXTURES/$fx.expect" ] && cp "$FIXTURES/$fx.expect" "$STAGE/etc/e2e/descriptors/"
 	nfx=$((nfx + 1))
 done
 : >"$STAGE/etc/e2e/modules.order"
@@ -425,21 +465,32 @@ if ! grep -q 'E2E-INIT-STARTED' "$OUT/console.log"; then
 	echo "0 passed, 1 failed"
 	exit 1
 fi
+guest_ok=1
 if [ "$QEMU_RC" = 124 ] || [ "$QEMU_RC" = 137 ]; then
 	say "FAIL: the guest did not finish within ${E2E_TIMEOUT} s; see $OUT/console.log"
-	echo "$(grep -c '^ok [0-9]' "$OUT/console.log") passed, $(($(grep -c '^not ok [0-9]' "$OUT/console.log") + 1)) failed"
-	exit 1
-fi
-if [ -z "$result" ] || [ -z "$counts" ]; then
+	guest_ok=0
+elif [ -z "$result" ] || [ -z "$counts" ]; then
 	say "FAIL: the guest stopped without a result (qemu status $QEMU_RC)"
-	echo "0 passed, 1 failed"
-	exit 1
+	guest_ok=0
+elif [ "$result" != PASS ] || [ "$QEMU_RC" != 1 ]; then
+	# isa-debug-exit: 1 = guest wrote 0 (pass), 3 = guest wrote 1 (fail).
+	say "FAIL: guest result $result, qemu status $QEMU_RC"
+	guest_ok=0
 fi
-# isa-debug-exit: 1 = guest wrote 0 (pass), 3 = guest wrote 1 (fail).
-if [ "$result" = PASS ] && [ "$QEMU_RC" = 1 ]; then
-	echo "$counts"
-	exit 0
-fi
-say "FAIL: guest result $result, qemu status $QEMU_RC"
-echo "$counts"
-exit 1
+# The guest's TAP lines as counted on the console (a cut-off run has no totals line).
+g_pass=$(grep -c '^ok [0-9]' "$OUT/console.log" || true)
+g_fail=$(grep -c '^not ok [0-9]' "$OUT/console.log" || true)
+[ "$guest_ok" = 1 ] || [ "$g_fail" -gt 0 ] || g_fail=1
+
+# The kernel as an oracle for our descriptor parser: its parse of every fixture, exported
+# by the guest, against phonectl's. The TAP numbering continues the guest's.
+T0=$(cut -d' ' -f1 /proc/uptime)
+PHONECTL=$PHONECTL OUT=$OUT FIXTURES=$FIXTURES TSV=$HERE/phones.tsv \
+	sh "$HERE/compare-rdesc.sh" $((g_pass + g_fail + 1)) >"$OUT/oracle.tap" 2>&1 || true
+cat "$OUT/oracle.tap"
+o_pass=$(grep -c '^ok [0-9]' "$OUT/oracle.tap" || true)
+o_fail=$(grep -c '^not ok [0-9]' "$OUT/oracle.tap" || true)
+say "kernel oracle: $o_pass fixtures agree, $o_fail disagree ($(elapsed "$T0") s)"
+say "total $(elapsed "$T_START") s"
+echo "$((g_pass + o_pass)) passed, $((g_fail + o_fail)) failed"
+[ "$guest_ok" = 1 ] && [ "$o_fail" -eq 0 ]

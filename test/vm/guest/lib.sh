@@ -125,3 +125,36 @@ hid_name_of() {
 	_l=$(readlink "/sys/class/hidraw/${1#/dev/}/device") || return 1
 	echo "${_l##*/}"
 }
+
+# tap_run SECONDS PROGRAM [ARGS...]: runs a program that prints its own test points
+# ("ok - DESC" or "not ok - DESC", "# ..." diagnostics) and turns each into a TAP line
+# here. The program is killed after SECONDS; dying (status other than 0 or 1) is a
+# failure of its own. Lines of anything else (the provider's log) become diagnostics.
+tap_run() {
+	_secs=$1
+	shift
+	_st=$E2E_RUN/tap_run.status
+	rm -f "$_st"
+	{ timeout "$_secs" "$@" 2>&1; echo "$?" >"$_st"; } | while IFS= read -r _l; do
+		case $_l in
+		"ok - "*) tap_ok "${_l#ok - }" ;;
+		"not ok - "*) tap_not_ok "${_l#not ok - }" ;;
+		"#"*) echo "$_l" ;;
+		*) echo "# $_l" ;;
+		esac
+	done
+	_rc=$(cat "$_st" 2>/dev/null || echo 255)
+	case $_rc in
+	0 | 1) ;;
+	*) tap_not_ok "$* exited with status $_rc (killed after ${_secs} s if 143)" ;;
+	esac
+	return "$_rc"
+}
+
+# e2e_arg NAME DEFAULT: the value of e2e.NAME= on the kernel command line.
+e2e_arg() {
+	for _w in $(cat /proc/cmdline); do
+		case $_w in "e2e.$1="*) echo "${_w#*=}"; return 0 ;; esac
+	done
+	echo "$2"
+}

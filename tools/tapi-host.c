@@ -1,10 +1,12 @@
 #include <dlfcn.h>
+#include <limits.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "tsp-host.h"
+#include "tapi-host.h"
 
 struct host *host;
 
@@ -19,6 +21,7 @@ uint64_t host_now_usec(void)
 static void record(struct host_event ev)
 {
 	struct host *h = host;
+	void (*on_event)(struct host *h, const struct host_event *ev);
 
 	ev.usec = host_now_usec();
 	pthread_mutex_lock(&h->lock);
@@ -26,10 +29,11 @@ static void record(struct host_event ev)
 		h->concurrent++;
 	if (h->n_events < HOST_MAX_EVENTS)
 		h->events[h->n_events++] = ev;
+	on_event = h->on_event;
 	pthread_cond_broadcast(&h->changed);
 	pthread_mutex_unlock(&h->lock);
-	if (h->on_event)
-		h->on_event(h, &ev);
+	if (on_event)
+		on_event(h, &ev);
 	pthread_mutex_lock(&h->lock);
 	h->inside--;
 	pthread_mutex_unlock(&h->lock);
@@ -50,28 +54,55 @@ static void CALLBACK on_line_event(HTAPILINE l, HTAPICALL c, DWORD msg, DWORD_PT
 				   DWORD_PTR p2, DWORD_PTR p3)
 {
 	(void)l; (void)c; (void)msg; (void)p1; (void)p2; (void)p3;
-	fprintf(stderr, "test host: a phone provider sent a line event\n");
-	abort();
+	fprintf(stderr, "a phone provider sent a line event (message %u)\n", msg);
+}
+
+#ifndef HIDPHONE_TSP_INSTALLED
+#define HIDPHONE_TSP_INSTALLED "/usr/local/lib/hidphone/hidphone.tsp"
+#endif
+
+/* hidphone.tsp beside the running program: build/phonectl finds build/hidphone.tsp. */
+static const char *beside_program(char *buf, size_t size)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, size - 16);
+	char *slash;
+
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	slash = strrchr(buf, '/');
+	if (!slash)
+		return NULL;
+	strcpy(slash + 1, "hidphone.tsp");
+	return access(buf, R_OK) == 0 ? buf : NULL;
 }
 
 struct host *host_load(const char *path)
 {
 	struct host *h = calloc(1, sizeof(*h));
+	char exe[PATH_MAX];
 
 	if (!h)
-		abort();
+		return NULL;
 	if (!path)
-		path = getenv("HIDPHONE_TSP") ? getenv("HIDPHONE_TSP") : TEST_PROVIDER;
+		path = getenv("HIDPHONE_TSP");
+	if (!path)
+		path = beside_program(exe, sizeof(exe));
+	if (!path)
+		path = HIDPHONE_TSP_INSTALLED;
 	h->dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (!h->dl) {
-		fprintf(stderr, "test host: %s\n", dlerror());
-		abort();
+		fprintf(stderr, "cannot load the provider: %s\n", dlerror());
+		free(h);
+		return NULL;
 	}
 #define RESOLVE(name) do { \
 		*(void **)&h->name = dlsym(h->dl, "TSPI_" #name); \
 		if (!h->name) { \
-			fprintf(stderr, "test host: %s lacks TSPI_%s\n", path, #name); \
-			abort(); \
+			fprintf(stderr, "%s lacks TSPI_%s\n", path, #name); \
+			dlclose(h->dl); \
+			free(h); \
+			return NULL; \
 		} \
 	} while (0)
 	RESOLVE(lineNegotiateTSPIVersion);
@@ -205,6 +236,14 @@ size_t host_count(struct host *h, bool completion, DWORD msg)
 	}
 	pthread_mutex_unlock(&h->lock);
 	return c;
+}
+
+void host_set_on_event(struct host *h,
+		       void (*on_event)(struct host *h, const struct host_event *ev))
+{
+	pthread_mutex_lock(&h->lock);
+	h->on_event = on_event;
+	pthread_mutex_unlock(&h->lock);
 }
 
 void host_clear(struct host *h)

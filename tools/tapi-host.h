@@ -1,10 +1,10 @@
 /*
- * A TAPI host for tests: loads a provider with dlopen, resolves its TSPI_* functions by
- * name as a TAPI host does, and records every callback it receives. One host per process
- * (TSPI callbacks carry no context pointer).
+ * A minimal TAPI host, for phonectl and the tests: loads a provider with dlopen, resolves
+ * its TSPI_* functions by name as a TAPI host does, and records every callback it receives
+ * (and hands each to on_event). One host per process: TSPI callbacks carry no context.
  */
-#ifndef HIDPHONE_TEST_TSP_HOST_H
-#define HIDPHONE_TEST_TSP_HOST_H
+#ifndef HIDPHONE_TAPI_HOST_H
+#define HIDPHONE_TAPI_HOST_H
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -71,7 +71,8 @@ struct host {
 	DWORD version;
 	DWORD num_phones;
 	DWORD phone_base;
-	/* Called (without the host lock) for every callback, after it is recorded. */
+	/* Called (without the host lock) for every callback, after it is recorded; set it with
+	 * host_set_on_event(). */
 	void (*on_event)(struct host *h, const struct host_event *ev);
 };
 
@@ -81,7 +82,11 @@ extern struct host *host;
 void CALLBACK host_phone_event(HTAPIPHONE ht, DWORD msg, DWORD_PTR p1, DWORD_PTR p2,
 			       DWORD_PTR p3);
 
-/* Loads the provider (path NULL: the one this build made). Fails the test on error. */
+/*
+ * Loads the provider. path NULL: $HIDPHONE_TSP, else hidphone.tsp beside the running
+ * program (the build directory), else the installed one. NULL on failure, with a message
+ * on stderr.
+ */
 struct host *host_load(const char *path);
 void host_unload(struct host *h);
 
@@ -95,6 +100,9 @@ bool host_wait(struct host *h, size_t n, int timeout_ms);
 LONG host_wait_completion(struct host *h, DRV_REQUESTID request, int timeout_ms);
 size_t host_count(struct host *h, bool completion, DWORD msg);
 void host_clear(struct host *h);
+/* Sets on_event; callbacks may be running in other threads, so not by plain assignment. */
+void host_set_on_event(struct host *h,
+		       void (*on_event)(struct host *h, const struct host_event *ev));
 
 uint64_t host_now_usec(void);
 

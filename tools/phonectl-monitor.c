@@ -1,0 +1,437 @@
+/*
+ * phonectl monitor DEVICE: what the phone sends and what a TAPI host makes of it, live.
+ *
+ * Two streams side by side: the raw input reports with their decoded fields (read from the
+ * hidraw node, which hands every reader its own copy, or from the recording), and the TAPI
+ * events the provider reports for them. --panel draws the phone's front panel instead and
+ * redraws it in place; on something that is not a terminal it prints plain lines.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "devices/phone-model.h"
+#include "hid/field-codec.h"
+#include "hid/hex-text.h"
+#include "hid/hidraw-node.h"
+#include "hid/recording.h"
+#include "hid/transport-replay.h"
+#include "hid/usage-names.h"
+#include "json-writer.h"
+#include "phonectl-session.h"
+#include "phonectl.h"
+#include "tapi-names.h"
+
+#define KEYS_SHOWN 12
+
+static struct monitor {
+	struct phonectl_options opts;
+	bool panel;
+	struct session s;
+	struct rdesc *desc;
+	char name[128];
+	pthread_mutex_t print_lock;
+	int stop;                 /* eventfd */
+	/* panel state */
+	DWORD hook_mode[3];
+	DWORD ring_mode;
+	DWORD lamp_mode[128];
+	DWORD n_ids;
+	DWORD *lamp_modes_caps;
+	char keys[KEYS_SHOWN][24];
+	unsigned n_keys;
+	char last_report[900];
+	char last_event[160];
+} mon = { .print_lock = PTHREAD_MUTEX_INITIALIZER, .stop = -1 };
+
+static double since_open(uint64_t usec)
+{
+	return usec > mon.s.open_usec ? (double)(usec - mon.s.open_usec) / 1e6 : 0.0;
+}
+
+/* "HookSwitch=1 PhoneMute=0 keys=[PhoneKey5]" for the named fields of one report. */
+static void decode(const uint8_t *report, size_t len, char *buf, size_t size)
+{
+	const uint8_t *payload = mon.desc->numbered ? report + 1 : report;
+	size_t plen = mon.desc->numbered ? (len ? len - 1 : 0) : len;
+	uint8_t id = mon.desc->numbered && len ? report[0] : 0;
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < mon.desc->n_fields && used < size; i++) {
+		const struct rdesc_field *f = &mon.desc->fields[i];
+		char name[64];
+		int64_t v;
+
+		if (f->kind != RDESC_INPUT || f->report_id != id)
+			continue;
+		if (rdesc_field_is_array(f) && f->usages_count) {
+			uint32_t usages[8];
+			int n = field_array_usages(mon.desc, f, payload, plen, usages, 8);
+
+			used += (size_t)snprintf(buf + used, size - used, "%s[", used ? " " : "");
+			for (int k = 0; k < n && k < 8 && used < size; k++) {
+				usage_format(usages[k], name, sizeof(name));
+				used += (size_t)snprintf(buf + used, size - used, "%s%s", k ? "," : "",
+							 strchr(name, '.') ? strchr(name, '.') + 1 : name);
+			}
+			if (used < size)
+				used += (size_t)snprintf(buf + used, size - used, "]");
+			continue;
+		}
+		if (!f->usage || field_get(f, 0, payload, plen, &v) < 0)
+			continue;
+		usage_format(f->usage, name, sizeof(name));
+		used += (size_t)snprintf(buf + used, size - used, "%s%s=%lld", used ? " " : "",
+					 strchr(name, '.') ? strchr(name, '.') + 1 : name, (long long)v);
+	}
+}
+
+static void draw_panel(void)
+{
+	static const char *devs[3] = { "handset", "speaker", "headset" };
+
+	/* Home, clear: the panel is redrawn in place. */
+	printf("\033[H\033[J");
+	printf("  %s   (phonectl monitor --panel, Ctrl-C ends)\n\n", mon.name);
+	for (int d = 0; d < 3; d++) {
+		if (!mon.hook_mode[d])
+			continue;
+		printf("  %-8s %s\n", devs[d], mon.hook_mode[d] == PHONEHOOKSWITCHMODE_ONHOOK ?
+			   "on hook" : "\033[1;32mOFF HOOK\033[0m");
+	}
+	printf("  ringer   %s\n\n  lamps\n", mon.ring_mode ? "\033[1;33mRINGING\033[0m" : "silent");
+	for (DWORD id = 0; id < mon.n_ids; id++) {
+		uint8_t buf[256];
+		LPPHONEBUTTONINFO info = (LPPHONEBUTTONINFO)buf;
+		char text[64] = "";
+		DWORD mode = mon.lamp_mode[id];
+
+		if (!mon.lamp_modes_caps || mon.lamp_modes_caps[id] == PHONELAMPMODE_DUMMY)
+			continue;
+		info->dwTotalSize = sizeof(buf);
+		if (mon.s.h->phoneGetButtonInfo(mon.s.hd, id, info) == 0)
+			session_string(buf, info->dwButtonTextOffset, info->dwButtonTextSize, text,
+				       sizeof(text));
+		printf("    %3u %-26s %s%s\033[0m\n", id, text,
+		       mode == PHONELAMPMODE_STEADY ? "\033[1;31m● " : "\033[2m○ ",
+		       tapi_lampmode_name(mode));
+	}
+	printf("\n  last keys ");
+	for (unsigned i = 0; i < mon.n_keys; i++)
+		printf(" %s", mon.keys[i]);
+	printf("\n  report     %s\n  event      %s\n", mon.last_report, mon.last_event);
+	fflush(stdout);
+}
+
+static void note_key(DWORD id, DWORD state)
+{
+	if (state != PHONEBUTTONSTATE_DOWN)
+		return;
+	if (mon.n_keys == KEYS_SHOWN) {
+		memmove(mon.keys[0], mon.keys[1], sizeof(mon.keys[0]) * (KEYS_SHOWN - 1));
+		mon.n_keys--;
+	}
+	if (id < 10)
+		snprintf(mon.keys[mon.n_keys++], sizeof(mon.keys[0]), "%u", id);
+	else if (id < 16)
+		snprintf(mon.keys[mon.n_keys++], sizeof(mon.keys[0]), "%c", "*#ABCD"[id - 10]);
+	else
+		snprintf(mon.keys[mon.n_keys++], sizeof(mon.keys[0]), "[%u]", id);
+}
+
+static void on_event(struct host *h, const struct host_event *ev)
+{
+	char line[160], err[48];
+
+	(void)h;
+	pthread_mutex_lock(&mon.print_lock);
+	if (ev->completion) {
+		snprintf(line, sizeof(line), "ASYNC_COMPLETION request=%u %s", ev->request,
+			 tapi_error_name(ev->result, err, sizeof(err)));
+	} else {
+		tapi_event_format(ev->msg, ev->p1, ev->p2, ev->p3, line, sizeof(line));
+		if (ev->msg == PHONE_STATE) {
+			if (ev->p1 == PHONESTATE_HANDSETHOOKSWITCH)
+				mon.hook_mode[0] = (DWORD)ev->p2;
+			else if (ev->p1 == PHONESTATE_SPEAKERHOOKSWITCH)
+				mon.hook_mode[1] = (DWORD)ev->p2;
+			else if (ev->p1 == PHONESTATE_HEADSETHOOKSWITCH)
+				mon.hook_mode[2] = (DWORD)ev->p2;
+			else if (ev->p1 == PHONESTATE_RINGMODE)
+				mon.ring_mode = (DWORD)ev->p2;
+		} else if (ev->msg == PHONE_BUTTON) {
+			note_key((DWORD)ev->p1, (DWORD)ev->p3);
+		}
+	}
+	if (ev->msg == PHONE_CLOSE && !ev->completion) {
+		uint64_t one = 1;
+
+		if (write(mon.stop, &one, sizeof(one)) < 0) {
+			/* nothing else to do: the time limit ends the monitor */
+		}
+	}
+	if (mon.panel) {
+		snprintf(mon.last_event, sizeof(mon.last_event), "%s", line);
+	} else if (mon.opts.json) {
+		struct json j;
+
+		json_init(&j, stdout);
+		json_object_begin(&j, NULL);
+		json_string(&j, "type", ev->completion ? "completion" : "event");
+		json_int(&j, "usec", (int64_t)(ev->usec - mon.s.open_usec));
+		json_string(&j, "text", line);
+		if (!ev->completion) {
+			json_string(&j, "message", tapi_message_name(ev->msg) ?
+						   tapi_message_name(ev->msg) : "?");
+			json_uint(&j, "param1", ev->p1);
+			json_uint(&j, "param2", ev->p2);
+			json_uint(&j, "param3", ev->p3);
+		}
+		json_object_end(&j);
+		json_finish(&j);
+	} else {
+		printf("%8.3f  tapi    %s\n", since_open(ev->usec), line);
+	}
+	pthread_mutex_unlock(&mon.print_lock);
+	if (mon.panel) {
+		/* Lamp modes are read back from the provider, as a host would. */
+		if (!ev->completion && ev->msg == PHONE_STATE && ev->p1 == PHONESTATE_LAMP &&
+		    ev->p2 < 128)
+			mon.s.h->phoneGetLamp(mon.s.hd, (DWORD)ev->p2, &mon.lamp_mode[ev->p2]);
+		pthread_mutex_lock(&mon.print_lock);
+		draw_panel();
+		pthread_mutex_unlock(&mon.print_lock);
+	}
+}
+
+static void show_report(const uint8_t *report, size_t len)
+{
+	char hex[200], fields[600];
+	uint64_t now = host_now_usec();
+
+	hex_format_bytes(report, len, hex, sizeof(hex));
+	decode(report, len, fields, sizeof(fields));
+	pthread_mutex_lock(&mon.print_lock);
+	if (mon.panel) {
+		snprintf(mon.last_report, sizeof(mon.last_report), "%s  %s", hex, fields);
+		draw_panel();
+	} else if (mon.opts.json) {
+		struct json j;
+
+		json_init(&j, stdout);
+		json_object_begin(&j, NULL);
+		json_string(&j, "type", "report");
+		json_int(&j, "usec", (int64_t)(now - mon.s.open_usec));
+		json_string(&j, "bytes", hex);
+		json_string(&j, "fields", fields);
+		json_object_end(&j);
+		json_finish(&j);
+	} else {
+		printf("%8.3f  report  %-24s %s\n", since_open(now), hex, fields);
+	}
+	pthread_mutex_unlock(&mon.print_lock);
+}
+
+/* Raw reports from the node itself: hidraw gives each open file its own copy. */
+static void watch_node(const char *node, int seconds)
+{
+	uint8_t buf[4096];
+	int fd = open(node, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct pollfd fds[2] = { { .fd = fd, .events = POLLIN }, { .fd = mon.stop, .events = POLLIN } };
+	uint64_t end = seconds > 0 ? host_now_usec() + (uint64_t)seconds * 1000000u : 0;
+
+	if (fd < 0) {
+		phonectl_error("%s: %s (the TAPI events still show)", node, strerror(errno));
+		fds[0].fd = -1;
+	}
+	for (;;) {
+		int timeout = end ? (int)((end - host_now_usec()) / 1000) : -1;
+		ssize_t n;
+
+		if (end && host_now_usec() >= end)
+			break;
+		if (poll(fds, 2, timeout) <= 0 && errno != EINTR)
+			break;
+		if (fds[1].revents)
+			break;
+		if (!(fds[0].revents & POLLIN))
+			continue;
+		n = read(fd, buf, sizeof(buf));
+		if (n > 0)
+			show_report(buf, (size_t)n);
+		else if (n < 0 && errno != EAGAIN && errno != EINTR)
+			break;
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
+/* Raw reports of a recording, paced as the provider plays them. */
+static void watch_recording(const struct recording *rec, size_t device, int seconds)
+{
+	struct replay_options ropts = { .realtime = true, .unplug_at_end = true };
+	struct transport *t = NULL;
+	uint64_t end = host_now_usec() + (uint64_t)(seconds > 0 ? seconds : 3600) * 1000000u;
+	uint8_t buf[4096];
+
+	if (replay_open(rec, device, "monitor", &ropts, &t, NULL) < 0)
+		return;
+	while (host_now_usec() < end) {
+		struct pollfd p = { .fd = mon.stop, .events = POLLIN };
+		int n = transport_read(t, buf, sizeof(buf), 100);
+
+		if (n > 0)
+			show_report(buf, (size_t)n);
+		else if (n < 0 && n != -EINTR)
+			break;
+		if (poll(&p, 1, 0) > 0)
+			break;
+	}
+	transport_close(t);
+	/* The provider's last events of the recording may still be on their way. */
+	usleep(200 * 1000);
+}
+
+static void on_signal(int sig)
+{
+	uint64_t one = 1;
+
+	(void)sig;
+	if (write(mon.stop, &one, sizeof(one)) < 0) {
+		/* a second signal will try again */
+	}
+}
+
+static int load_descriptor(const char *device, struct recording **rec, size_t *device_index)
+{
+	uint8_t *bytes = NULL;
+	struct text_error err;
+	long n;
+
+	if (strncmp(device, "/dev/", 5) == 0) {
+		bytes = malloc(RDESC_MAX_SIZE);
+		n = bytes ? hidraw_node_descriptor(device, bytes, RDESC_MAX_SIZE) : -ENOMEM;
+		if (n < 0 || rdesc_parse(bytes, (size_t)n, &mon.desc, NULL) < 0) {
+			free(bytes);
+			phonectl_error("%s: cannot read its report descriptor", device);
+			return -1;
+		}
+		free(bytes);
+		return 0;
+	}
+	if (recording_read_file(device, rec, &err) < 0) {
+		phonectl_error("%s:%u:%u: %s", device, err.line, err.column, err.message);
+		return -1;
+	}
+	/* The first device of the recording that is a phone: the one the provider opens as 0. */
+	for (size_t i = 0; i < (*rec)->n_devices; i++) {
+		struct phone_model *m = NULL;
+
+		if (phone_model_build((*rec)->devices[i].rdesc, (*rec)->devices[i].rdesc_len, &m) < 0)
+			continue;
+		phone_model_free(m);
+		*device_index = i;
+		return rdesc_parse((*rec)->devices[i].rdesc, (*rec)->devices[i].rdesc_len,
+				   &mon.desc, NULL) < 0 ? -1 : 0;
+	}
+	phonectl_error("%s: no phone in this recording", device);
+	return -1;
+}
+
+int phonectl_monitor(int argc, char **argv, const struct phonectl_options *global)
+{
+	static const struct option longopts[] = {
+		{ "panel", no_argument, NULL, 'p' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "seconds", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct recording *rec = NULL;
+	size_t device_index = 0;
+	LPPHONECAPS caps;
+	int c, seconds = 0, rc = EXIT_FAILURE;
+	const char *device;
+
+	mon.opts = *global;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p': mon.panel = true; break;
+		case 'j': mon.opts.json = 1; break;
+		case 's': seconds = atoi(optarg); break;
+		case 'h':
+			printf("Usage: phonectl monitor [--panel] [--json] [--seconds N] DEVICE\n");
+			return EXIT_SUCCESS;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1) {
+		phonectl_error("monitor takes one device: a hidraw node or a recording");
+		return EXIT_USAGE;
+	}
+	device = argv[optind];
+	/* A panel needs a terminal to redraw; elsewhere plain lines say the same. */
+	if (mon.panel && (!isatty(STDOUT_FILENO) || mon.opts.json))
+		mon.panel = false;
+	mon.stop = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (mon.stop < 0 || load_descriptor(device, &rec, &device_index) < 0)
+		goto out;
+	if (session_start(&mon.s, device, "replay+unplug") < 0)
+		goto out;
+	host_set_on_event(mon.s.h, on_event);
+	caps = session_caps(&mon.s, 0);
+	if (caps) {
+		session_string(caps, caps->dwPhoneNameOffset, caps->dwPhoneNameSize, mon.name,
+			       sizeof(mon.name));
+		mon.n_ids = caps->dwNumButtonLamps < 128 ? caps->dwNumButtonLamps : 128;
+		mon.lamp_modes_caps = malloc(mon.n_ids * sizeof(DWORD) + 1);
+		if (mon.lamp_modes_caps && caps->dwLampModesSize == mon.n_ids * 4)
+			memcpy(mon.lamp_modes_caps, (uint8_t *)caps + caps->dwLampModesOffset,
+			       mon.n_ids * 4);
+		for (int d = 0; d < 3; d++) {
+			DWORD bit = 1u << d;
+
+			if (caps->dwHookSwitchDevs & bit)
+				mon.hook_mode[d] = PHONEHOOKSWITCHMODE_ONHOOK;
+		}
+		free(caps);
+	}
+	for (DWORD id = 0; id < mon.n_ids; id++)
+		mon.lamp_mode[id] = PHONELAMPMODE_OFF;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	if (session_open(&mon.s, 0) < 0)
+		goto stop;
+	if (!mon.panel && !mon.opts.json)
+		printf("monitoring %s \"%s\"%s\n", device, mon.name,
+		       seconds ? "" : " (Ctrl-C ends)");
+	if (mon.panel) {
+		pthread_mutex_lock(&mon.print_lock);
+		draw_panel();
+		pthread_mutex_unlock(&mon.print_lock);
+	}
+	if (rec)
+		watch_recording(rec, device_index, seconds);
+	else
+		watch_node(device, seconds);
+	rc = EXIT_SUCCESS;
+stop:
+	host_set_on_event(mon.s.h, NULL);
+	session_stop(&mon.s);
+out:
+	recording_free(rec);
+	rdesc_free(mon.desc);
+	free(mon.lamp_modes_caps);
+	if (mon.stop >= 0)
+		close(mon.stop);
+	return rc;
+}

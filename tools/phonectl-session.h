@@ -1,0 +1,38 @@
+/*
+ * phonectl drives phones through the provider, as a TAPI host does, so what it shows is
+ * what a host sees. A session loads hidphone.tsp, points it at one device and opens it.
+ */
+#ifndef HIDPHONE_PHONECTL_SESSION_H
+#define HIDPHONE_PHONECTL_SESSION_H
+
+#include <stdbool.h>
+
+#include "tapi-host.h"
+
+struct session {
+	struct host *h;
+	DWORD n_phones;
+	DWORD device_id;          /* the opened phone's id, base 0 */
+	HDRVPHONE hd;             /* NULL until opened */
+	uint64_t open_usec;
+	bool replay;
+};
+
+/*
+ * DEVICE is a hidraw node (/dev/hidrawN) or a recording file. replay_mode is the
+ * HIDPHONE_DEVICES prefix to play a recording with ("replay", "replay+fast+unplug", ...).
+ * Returns 0, or -1 after printing why.
+ */
+int session_start(struct session *s, const char *device, const char *replay_mode);
+/* Opens phone `id` and asks for every PHONE_STATE and PHONE_BUTTON. */
+int session_open(struct session *s, DWORD id);
+void session_stop(struct session *s);
+
+/* PHONECAPS of phone id at the host's version, in a buffer that fits it (free it). */
+LPPHONECAPS session_caps(struct session *s, DWORD id);
+/* The UTF-16 string at (offset, size) of a TAPI structure, as ASCII/UTF-8 into buf. */
+const char *session_string(const void *base, DWORD offset, DWORD size, char *buf, size_t len);
+/* Waits for the completion of request and prints it; returns its result (1: timeout). */
+LONG session_complete(struct session *s, DRV_REQUESTID request, LONG returned);
+
+#endif
