@@ -109,6 +109,49 @@ static void add_hook(struct phone_model *m, enum phone_hook_device dev, const st
 	h->input = place_of(f);
 }
 
+static uint32_t parent_usage(const struct rdesc *d, const struct rdesc_field *f)
+{
+	return f->collection == RDESC_NONE ? 0 : d->collections[f->collection].usage;
+}
+
+static void add_display_field(struct phone_model *m, const struct tel_control *c,
+			      const struct rdesc_field *f)
+{
+	struct phone_display *dp = &m->display;
+
+	if (f->kind == RDESC_INPUT)
+		return;
+	switch (USAGE_ID(c->usage)) {
+	case AD_ROW:
+		if (!dp->row)
+			dp->row = f;
+		break;
+	case AD_COLUMN:
+		if (!dp->column)
+			dp->column = f;
+		break;
+	case AD_DISPLAY_DATA:
+		/* The Font Report also has Display Data: the character it loads, not text. */
+		if (!dp->data && parent_usage(m->desc, f) != USAGE(UP_ALPHANUMERIC_DISPLAY, AD_FONT_REPORT) &&
+		    f->bit_size == 8)
+			dp->data = f;
+		break;
+	}
+}
+
+/* The display is usable when the cursor can be placed and text sent; its size follows. */
+static void finish_display(struct phone_display *dp)
+{
+	if (!dp->row || !dp->column || !dp->data || dp->row->logical_min != 0 ||
+	    dp->column->logical_min != 0 || dp->row->logical_max < 0 || dp->column->logical_max < 0)
+		return;
+	dp->rows = (uint32_t)dp->row->logical_max + 1;
+	dp->columns = (uint32_t)dp->column->logical_max + 1;
+	if (dp->rows > PHONE_DISPLAY_MAX_ROWS || dp->columns > PHONE_DISPLAY_MAX_COLUMNS)
+		return;
+	dp->present = true;
+}
+
 static int build(struct phone_model *m, const struct tel_map *map)
 {
 	const struct rdesc *d = m->desc;
@@ -186,6 +229,7 @@ static int build(struct phone_model *m, const struct tel_map *map)
 				speaker_out = f;
 			break;
 		case TEL_ROLE_DISPLAY:
+			add_display_field(m, c, f);
 			break;
 		}
 	}
@@ -210,6 +254,7 @@ static int build(struct phone_model *m, const struct tel_map *map)
 		m->hooks[PHONE_HOOK_SPEAKER].output = place_of(speaker_out);
 	}
 
+	finish_display(&m->display);
 	qsort(slots, n_slots, sizeof(slots[0]), compare_slots);
 	/*
 	 * Ids below 16 are the keypad's whether the device has keys or not, so the ids past
@@ -494,6 +539,88 @@ int phone_model_encode(const struct phone_model *m, const struct phone_output_st
 		}
 		if (rc < 0)
 			return rc;
+	}
+	return 0;
+}
+
+/* A report of the given kind and id, zeroed, with its id byte; returns its length. */
+static size_t blank_report(const struct rdesc *d, const struct rdesc_field *f, uint8_t *buf,
+			   size_t size)
+{
+	const struct rdesc_report *r = rdesc_find_report(d, (enum rdesc_kind)f->kind, f->report_id);
+	size_t len = r ? rdesc_report_bytes(d, r) : 0;
+
+	if (!len || len > size)
+		return 0;
+	memset(buf, 0, len);
+	if (d->numbered)
+		buf[0] = f->report_id;
+	return len;
+}
+
+static int emit_report(const struct phone_model *m, uint8_t *buf, size_t len, uint8_t kind,
+		       int (*emit)(const uint8_t *, size_t, enum rdesc_kind, void *), void *ctx)
+{
+	uint8_t out[RDESC_MAX_REPORT_BITS / 8 + 2];
+
+	if (m->desc->numbered)
+		return emit(buf, len, (enum rdesc_kind)kind, ctx);
+	/* Unnumbered reports go out behind a 0 id byte, as hidapi expects. */
+	out[0] = 0;
+	memcpy(out + 1, buf, len);
+	return emit(out, len + 1, (enum rdesc_kind)kind, ctx);
+}
+
+int phone_model_encode_display(const struct phone_model *m, const uint8_t *text,
+			       int (*emit)(const uint8_t *report, size_t len, enum rdesc_kind kind,
+					   void *ctx),
+			       void *ctx)
+{
+	const struct phone_display *dp = &m->display;
+	const struct rdesc *d = m->desc;
+	uint8_t buf[RDESC_MAX_REPORT_BITS / 8 + 1];
+	uint32_t per_report;
+
+	if (!dp->present)
+		return -ENODEV;
+	per_report = dp->data->count;
+	for (uint32_t row = 0; row < dp->rows; row++) {
+		for (uint32_t col = 0; col < dp->columns; col += per_report) {
+			size_t len;
+			int rc;
+
+			/* The cursor first: a Character Report writes where it stands. */
+			len = blank_report(d, dp->row, buf, sizeof(buf));
+			if (!len)
+				return -EINVAL;
+			field_put(dp->row, 0, buf + d->numbered, len - d->numbered, row);
+			if (dp->column->report_id == dp->row->report_id && dp->column->kind == dp->row->kind) {
+				field_put(dp->column, 0, buf + d->numbered, len - d->numbered, col);
+			} else {
+				rc = emit_report(m, buf, len, dp->row->kind, emit, ctx);
+				if (rc < 0)
+					return rc;
+				len = blank_report(d, dp->column, buf, sizeof(buf));
+				if (!len)
+					return -EINVAL;
+				field_put(dp->column, 0, buf + d->numbered, len - d->numbered, col);
+			}
+			rc = emit_report(m, buf, len, dp->column->kind, emit, ctx);
+			if (rc < 0)
+				return rc;
+
+			len = blank_report(d, dp->data, buf, sizeof(buf));
+			if (!len)
+				return -EINVAL;
+			for (uint32_t i = 0; i < per_report; i++) {
+				uint8_t c = col + i < dp->columns ? text[row * dp->columns + col + i] : ' ';
+
+				field_put(dp->data, i, buf + d->numbered, len - d->numbered, c);
+			}
+			rc = emit_report(m, buf, len, dp->data->kind, emit, ctx);
+			if (rc < 0)
+				return rc;
+		}
 	}
 	return 0;
 }

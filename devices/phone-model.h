@@ -65,6 +65,21 @@ struct phone_hook {
 	struct phone_place output;      /* the LED/output driven when the host sets the state */
 };
 
+/*
+ * An Alphanumeric Display (HID 1.11, A.8): text is written by setting the cursor (Row,
+ * Column in the Cursor Position Report) and sending Display Data in Character Reports. Its
+ * size comes from the descriptor: the cursor fields' logical ranges.
+ */
+#define PHONE_DISPLAY_MAX_ROWS 16u
+#define PHONE_DISPLAY_MAX_COLUMNS 256u
+
+struct phone_display {
+	bool present;
+	uint32_t rows, columns;
+	const struct rdesc_field *row, *column;  /* Cursor Position Report */
+	const struct rdesc_field *data;          /* Display Data of the Character Report */
+};
+
 /* The whole desired output state: the model builds every output report from it. */
 struct phone_output_state {
 	bool lamp_on[PHONE_MAX_IDS];
@@ -96,6 +111,7 @@ struct phone_model {
 	struct phone_button buttons[PHONE_MAX_IDS]; /* indexed by id; id >= n_ids unused */
 	uint32_t n_ids;                   /* ids 0..n_ids-1 exist (dummies included) */
 	struct phone_place ringer;        /* Telephony Ringer output, field NULL if none */
+	struct phone_display display;
 	uint32_t ring_lamp_id;            /* the Ring LED's id, PHONE_MAX_IDS if none */
 	size_t max_input_bytes;
 };
@@ -126,5 +142,16 @@ int phone_model_decode(const struct phone_model *m, struct phone_input_state *st
  */
 int phone_model_encode(const struct phone_model *m, const struct phone_output_state *state,
 		       int (*emit)(const uint8_t *report, size_t len, void *ctx), void *ctx);
+
+/*
+ * Writes rows x columns characters (text, row after row) to the display: for each run of
+ * characters a Character Report fits, the cursor report then the characters. emit gets
+ * each report (report id first) and its kind: output reports are written, feature
+ * reports set. Returns 0, -ENODEV without a display, or the first error emit returned.
+ */
+int phone_model_encode_display(const struct phone_model *m, const uint8_t *text,
+			       int (*emit)(const uint8_t *report, size_t len, enum rdesc_kind kind,
+					   void *ctx),
+			       void *ctx);
 
 #endif

@@ -17,6 +17,12 @@ static bool is_phone_application(const struct rdesc *desc, uint16_t app)
 	return app != RDESC_NONE && tel_collection_usage_is_phone(desc->collections[app].usage);
 }
 
+static bool is_display_application(const struct rdesc *desc, uint16_t app)
+{
+	return app != RDESC_NONE &&
+	       desc->collections[app].usage == USAGE(UP_ALPHANUMERIC_DISPLAY, AD_ALPHANUMERIC_DISPLAY);
+}
+
 static bool is_consumer_application(const struct rdesc *desc, uint16_t app)
 {
 	return app != RDESC_NONE && desc->collections[app].usage == USAGE(UP_CONSUMER, CONSUMER_CONTROL);
@@ -121,6 +127,15 @@ int tel_map_build(const struct rdesc *desc, struct tel_map *map)
 		bool phone = is_phone_application(desc, f->application);
 		bool consumer = is_consumer_application(desc, f->application);
 
+		/* A phone's display may have an application collection of its own (HID 1.11 A.8). */
+		if (is_display_application(desc, f->application)) {
+			if (f->usage && USAGE_PAGE(f->usage) == UP_ALPHANUMERIC_DISPLAY) {
+				rc = add_control(map, &cap, TEL_ROLE_DISPLAY, f->usage, i);
+				if (rc)
+					goto fail;
+			}
+			continue;
+		}
 		if (!phone && !consumer)
 			continue;
 		if (rdesc_field_is_array(f)) {

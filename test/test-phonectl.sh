@@ -120,6 +120,16 @@ if grep -q "completed: success" "$tmp/out" && grep -q "^O: .* 3 02 01 00" "$tmp/
 if [ $? -eq 1 ] && grep -q "refused: PHONEERR_INVALHOOKSWITCHDEV" "$tmp/out"; then ok; else not_ok "hook on a missing handset: $(cat "$tmp/out")"; fi
 check "hook get" "$PHONECTL" hook "$DEMO"
 grep -q "off hook: none" "$tmp/out" && ok || not_ok "hook get: $(cat "$tmp/out")"
+# The desk phone has a 2 x 16 display (test/data/synthetic/desk-phone.rdesc.hex).
+desk=test/data/synthetic/desk-phone.rdesc.hex
+{ printf 'R: %s ' "$(grep -v '^#' "$desk" | wc -w)"; grep -v '^#' "$desk" | tr '\n' ' '; printf '\nN: Desk Phone\nI: 3 1234 5678\n'; } > "$tmp/desk.hid"
+"$PHONECTL" -v display "$tmp/desk.hid" 0 0 Hi >"$tmp/out" 2>"$tmp/err"
+if grep -q "completed: success" "$tmp/out" && grep -q "^F: .* set 2 02 00" "$tmp/err" &&
+   grep -q "^F: .* set 5 03 48 69 20 20" "$tmp/err"; then ok; else not_ok "display set: $(cat "$tmp/out" "$tmp/err")"; fi
+check "display get" "$PHONECTL" display "$tmp/desk.hid"
+if [ "$(cat "$tmp/out")" = "                                " ]; then ok; else not_ok "display get: '$(cat "$tmp/out")'"; fi
+"$PHONECTL" display "$tmp/desk.hid" 5 0 Hi >"$tmp/out" 2>&1
+if [ $? -eq 1 ] && grep -q "refused: PHONEERR_INVALPARAM" "$tmp/out"; then ok; else not_ok "display off the screen: $(cat "$tmp/out")"; fi
 "$PHONECTL" display "$DEMO" >"$tmp/out" 2>&1
 if [ $? -eq 1 ] && grep -q "refused: PHONEERR_OPERATIONUNAVAIL" "$tmp/out"; then ok; else not_ok "display without one: $(cat "$tmp/out")"; fi
 "$PHONECTL" volume "$DEMO" HEADSET >"$tmp/out" 2>&1

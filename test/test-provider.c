@@ -47,7 +47,11 @@ static void write_recording(const char *path, const char *fixture, const char *n
 	long n;
 
 	assert_non_null(f);
-	snprintf(rpath, sizeof(rpath), TEST_DATA_DIR "/descriptors/%s.rdesc.hex", fixture);
+	/* a fixture name, or a path under the test data for the synthetic ones */
+	if (strchr(fixture, '/'))
+		snprintf(rpath, sizeof(rpath), TEST_DATA_DIR "/%s", fixture);
+	else
+		snprintf(rpath, sizeof(rpath), TEST_DATA_DIR "/descriptors/%s.rdesc.hex", fixture);
 	n = rdesc_read_file(rpath, rdesc, &fmt, &err);
 	assert_true(n > 0);
 	snprintf(dev.name, sizeof(dev.name), "%s", name);
@@ -82,7 +86,10 @@ static struct host *start(const char *devices, DWORD expect_phones)
 	return h;
 }
 
-/* Output reports the provider sent, as "02 01 00" strings, in order. */
+/* Output reports the provider sent, as "02 01 00" strings, in order; with features set,
+ * the feature reports instead. */
+static bool want_features;
+
 static size_t read_outputs(char out[][64], size_t max)
 {
 	FILE *f = fopen(log_path, "r");
@@ -95,7 +102,9 @@ static size_t read_outputs(char out[][64], size_t max)
 		unsigned long sec, usec, len;
 		int off = 0;
 
-		if (sscanf(line, "O: %lu.%lu %lu %n", &sec, &usec, &len, &off) == 3 && off > 0) {
+		if ((want_features ? sscanf(line, "F: %lu.%lu set %lu %n", &sec, &usec, &len, &off) :
+				     sscanf(line, "O: %lu.%lu %lu %n", &sec, &usec, &len, &off)) == 3 &&
+		    off > 0) {
 			line[strcspn(line, "\n")] = '\0';
 			snprintf(out[n++], 64, "%s", line + off);
 		}
@@ -674,6 +683,92 @@ static void remove_tmpdir(void)
 	rmdir(tmpdir);
 }
 
+/*
+ * The desk phone (test/data/synthetic/desk-phone.rdesc.hex): a Speaker Phone that toggles,
+ * a keypad whose idle value is outside its logical range, and a 2 x 16 Alphanumeric Display
+ * written through feature reports (HID 1.11, A.8).
+ */
+static const struct play desk_plays[] = {
+	{ 300, "01 02 00" },   /* Speaker Phone pressed: speakerphone on */
+	{ 330, "01 00 00" },   /* released: nothing */
+	{ 360, "01 00 0d" },   /* keypad value 13: key A */
+	{ 390, "01 00 00" },   /* 0, below the logical range: no key */
+	{ 420, "01 02 00" },   /* Speaker Phone again: off */
+	{ 0, NULL },
+};
+
+static void test_desk_phone(void **state)
+{
+	struct host *h = host;
+	char path[512], devices[600];
+	uint8_t buf[512];
+	LPPHONECAPS caps = (LPPHONECAPS)buf;
+	LPVARSTRING v = (LPVARSTRING)buf;
+	HDRVPHONE hd;
+	(void)state;
+
+	snprintf(path, sizeof(path), "%s/desk.hid", tmpdir);
+	write_recording(path, "synthetic/desk-phone.rdesc.hex", "Desk Phone", 0x1234, 0x5678,
+			desk_plays);
+	snprintf(devices, sizeof(devices), "replay:%s", path);
+	start(devices, 1);
+	caps->dwTotalSize = sizeof(buf);
+	assert_int_equal(h->phoneGetDevCaps(100, h->version, 0, caps), 0);
+	assert_int_equal(caps->dwDisplayNumRows, 2);
+	assert_int_equal(caps->dwDisplayNumColumns, 16);
+	assert_true(caps->dwPhoneStates & PHONESTATE_DISPLAY);
+	assert_true(caps->dwPhoneFeatures & PHONEFEATURE_SETDISPLAY);
+	assert_int_equal(caps->dwHookSwitchDevs, PHONEHOOKSWITCHDEV_HANDSET | PHONEHOOKSWITCHDEV_SPEAKER);
+	hd = open_phone(h, 100);
+	assert_int_equal(h->phoneSetStatusMessages(hd, PHONESTATE_SPEAKERHOOKSWITCH | PHONESTATE_DISPLAY,
+						   PHONEBUTTONMODE_KEYPAD,
+						   PHONEBUTTONSTATE_DOWN | PHONEBUTTONSTATE_UP), 0);
+	assert_true(host_wait(h, 4, WAIT_MS));
+	assert_int_equal(h->events[0].p1, PHONESTATE_SPEAKERHOOKSWITCH);
+	assert_int_equal(h->events[0].p2, PHONEHOOKSWITCHMODE_MICSPEAKER);
+	assert_int_equal(h->events[1].msg, PHONE_BUTTON);
+	assert_int_equal(h->events[1].p1, 12);       /* key A */
+	assert_int_equal(h->events[1].p3, PHONEBUTTONSTATE_DOWN);
+	assert_int_equal(h->events[2].p3, PHONEBUTTONSTATE_UP);
+	assert_int_equal(h->events[3].p1, PHONESTATE_SPEAKERHOOKSWITCH);
+	assert_int_equal(h->events[3].p2, PHONEHOOKSWITCHMODE_ONHOOK);
+
+	/* text at row 0, column 0: the cursor (report 2: column bits 0-3, row 4-7), then the
+	 * Character Report (report 3) with four characters, for every run of four */
+	host_clear(h);
+	assert_int_equal(h->phoneSetDisplay(5, hd, 0, 0, (LPCWSTR)(const void *)"Hello", 6), 5);
+	assert_int_equal(host_wait_completion(h, 5, WAIT_MS), 0);
+	assert_non_null(find_event(h, 0, PHONE_STATE));
+	want_features = true;
+	assert_true(has_output("02 00"));
+	assert_true(has_output("03 48 65 6c 6c"));
+	assert_true(has_output("02 04"));
+	assert_true(has_output("03 6f 20 20 20"));
+	assert_true(has_output("02 1c"));            /* row 1, column 12 */
+	/* runs on into row 1 and stops at the end of the display */
+	assert_int_equal(h->phoneSetDisplay(6, hd, 0, 14, (LPCWSTR)(const void *)"abcXYZ", 6), 6);
+	assert_int_equal(host_wait_completion(h, 6, WAIT_MS), 0);
+	assert_true(has_output("03 20 20 61 62"));   /* row 0, columns 12-15 */
+	assert_true(has_output("03 63 58 59 5a"));   /* row 1, columns 0-3 */
+	want_features = false;
+	v->dwTotalSize = sizeof(buf);
+	assert_int_equal(h->phoneGetDisplay(hd, v), 0);
+	assert_int_equal(v->dwStringFormat, STRINGFORMAT_ASCII);
+	assert_int_equal(v->dwStringSize, 32);
+	assert_memory_equal(buf + v->dwStringOffset, "Hello         abcXYZ            ", 32);
+	v->dwTotalSize = 30;
+	assert_int_equal(h->phoneGetDisplay(hd, v), 0);
+	assert_int_equal(v->dwNeededSize, VARSTRING_SIZE + 32);
+	assert_int_equal(v->dwStringSize, 0);
+	assert_int_equal(h->phoneSetDisplay(7, hd, 2, 0, (LPCWSTR)(const void *)"x", 2),
+			 PHONEERR_INVALPARAM);
+	assert_int_equal(h->phoneSetDisplay(7, hd, 0, 16, (LPCWSTR)(const void *)"x", 2),
+			 PHONEERR_INVALPARAM);
+	assert_int_equal(h->phoneSetDisplay(7, hd, 0, 0, NULL, 2), PHONEERR_INVALPOINTER);
+	assert_int_equal(h->phoneClose(hd), 0);
+	host_stop(h);
+}
+
 /* A failed test must not leave its phones open for the next one. */
 static int shut_down(void **state)
 {
@@ -700,6 +795,7 @@ int main(void)
 		TEST(test_concurrency),
 		TEST(test_open_close_cycles),
 		TEST(test_bad_devices_variable),
+		TEST(test_desk_phone),
 	};
 	int rc;
 

@@ -95,6 +95,17 @@ struct phone *tsp_phone_new(const struct transport_info *info, const char *sourc
 	memcpy(p->info.product_name, info->product_name, sizeof(p->info.product_name));
 	memcpy(p->info.serial, info->serial, sizeof(p->info.serial));
 	p->device_id = TSP_NO_ID;
+	if (p->model->display.present) {
+		size_t n = (size_t)p->model->display.rows * p->model->display.columns;
+
+		p->display_text = malloc(n);
+		if (!p->display_text) {
+			phone_model_free(p->model);
+			free(p);
+			return NULL;
+		}
+		memset(p->display_text, ' ', n);
+	}
 	snprintf(p->source, sizeof(p->source), "%s", source);
 	p->permanent_id = permanent_id_of(info, source);
 	pthread_mutex_init(&p->io_lock, NULL);
@@ -107,6 +118,7 @@ void tsp_phone_free(struct phone *p)
 	if (!p)
 		return;
 	phone_model_free(p->model);
+	free(p->display_text);
 	pthread_mutex_destroy(&p->io_lock);
 	pthread_cond_destroy(&p->idle);
 	free(p);

@@ -66,6 +66,8 @@ static DWORD features(const struct phone_model *m)
 		f |= PHONEFEATURE_GETLAMP | PHONEFEATURE_SETLAMP;
 	if (can_ring(m))
 		f |= PHONEFEATURE_GETRING | PHONEFEATURE_SETRING;
+	if (m->display.present)
+		f |= PHONEFEATURE_GETDISPLAY | PHONEFEATURE_SETDISPLAY;
 	for (int d = 0; d < PHONE_HOOK_DEVICES; d++) {
 		if (m->hooks[d].present)
 			f |= get_hook[d];
@@ -87,6 +89,8 @@ static DWORD phone_states(const struct phone_model *m)
 		s |= PHONESTATE_LAMP;
 	if (can_ring(m))
 		s |= PHONESTATE_RINGMODE;
+	if (m->display.present)
+		s |= PHONESTATE_DISPLAY;
 	for (int d = 0; d < PHONE_HOOK_DEVICES; d++) {
 		if (m->hooks[d].present)
 			s |= hook_states[d];
@@ -219,6 +223,8 @@ static void fill_caps(const struct phone *p, LPPHONECAPS caps, DWORD version)
 			caps->dwHeadsetHookSwitchModes = modes_of;
 	}
 	caps->dwNumRingModes = can_ring(m) ? 1 : 0;
+	caps->dwDisplayNumRows = m->display.rows;
+	caps->dwDisplayNumColumns = m->display.columns;
 	caps->dwNumButtonLamps = m->n_ids;
 
 	if (version >= TAPI_VERSION2_0) {
@@ -314,11 +320,12 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetStatus(HDRVPHONE hdPhone, LPPHONESTATUS lp
 	lpPhoneStatus->dwHandsetVolume = lpPhoneStatus->dwHandsetGain = 0;
 	lpPhoneStatus->dwSpeakerVolume = lpPhoneStatus->dwSpeakerGain = 0;
 	lpPhoneStatus->dwHeadsetVolume = lpPhoneStatus->dwHeadsetGain = 0;
-	lpPhoneStatus->dwDisplaySize = lpPhoneStatus->dwDisplayOffset = 0;
 	for (uint32_t id = 0; id < p->model->n_ids; id++)
 		lamps[id] = p->lamp_mode[id];
 	varstruct_add(&vs, lamps, p->model->n_ids * 4, &lpPhoneStatus->dwLampModesSize,
 		      &lpPhoneStatus->dwLampModesOffset);
+	varstruct_add(&vs, p->display_text, p->model->display.rows * p->model->display.columns,
+		      &lpPhoneStatus->dwDisplaySize, &lpPhoneStatus->dwDisplayOffset);
 	lpPhoneStatus->dwDevSpecificSize = lpPhoneStatus->dwDevSpecificOffset = 0;
 	if (p->version >= TAPI_VERSION2_0)
 		lpPhoneStatus->dwPhoneFeatures = features(p->model);

@@ -327,21 +327,74 @@ static LONG volume_gain(HDRVPHONE hdPhone, DWORD dev)
 
 TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetDisplay(HDRVPHONE hdPhone, LPVARSTRING lpDisplay)
 {
+	struct varstruct vs;
+	struct phone *p;
+	uint32_t n;
+
 	if (!lpDisplay)
 		return PHONEERR_INVALPOINTER;
-	return unavailable(hdPhone);
+	pthread_mutex_lock(&tsp.lock);
+	p = tsp_phone_by_handle(hdPhone);
+	if (!p)
+		return fail(PHONEERR_INVALPHONEHANDLE);
+	if (!p->model->display.present)
+		return fail(PHONEERR_OPERATIONUNAVAIL);
+	if (lpDisplay->dwTotalSize < VARSTRING_SIZE)
+		return fail(PHONEERR_STRUCTURETOOSMALL);
+	n = p->model->display.rows * p->model->display.columns;
+	varstruct_init(&vs, lpDisplay, lpDisplay->dwTotalSize, VARSTRING_SIZE);
+	/* PHONECAPS announces ASCII: the text comes back as the host wrote it, row after row. */
+	lpDisplay->dwStringFormat = STRINGFORMAT_ASCII;
+	varstruct_add(&vs, p->display_text, n, &lpDisplay->dwStringSize,
+		      &lpDisplay->dwStringOffset);
+	lpDisplay->dwNeededSize = vs.needed;
+	lpDisplay->dwUsedSize = vs.used;
+	pthread_mutex_unlock(&tsp.lock);
+	return 0;
 }
 
+/*
+ * The display is one buffer of rows x columns characters: text written at (row, column)
+ * runs on into the next rows and is cut at the end of the display (TSPI_phoneSetDisplay).
+ * It stops at a NUL; characters the display cannot show become spaces.
+ */
 TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetDisplay(DRV_REQUESTID dwRequestID, HDRVPHONE hdPhone,
 					      DWORD dwRow, DWORD dwColumn, LPCWSTR lpsDisplay,
 					      DWORD dwSize)
 {
-	(void)dwRequestID;
-	(void)dwRow;
-	(void)dwColumn;
+	const uint8_t *bytes = (const uint8_t *)lpsDisplay;
+	const struct phone_display *dp;
+	struct transport *t;
+	uint64_t handle;
+	struct phone *p;
+	size_t at, end;
+	int rc;
+
 	if (!lpsDisplay && dwSize)
 		return PHONEERR_INVALPOINTER;
-	return unavailable(hdPhone);
+	pthread_mutex_lock(&tsp.lock);
+	p = tsp_phone_by_handle(hdPhone);
+	if (!p)
+		return fail(PHONEERR_INVALPHONEHANDLE);
+	dp = &p->model->display;
+	if (!dp->present)
+		return fail(PHONEERR_OPERATIONUNAVAIL);
+	if (dwRow >= dp->rows || dwColumn >= dp->columns)
+		return fail(PHONEERR_INVALPARAM);
+	at = (size_t)dwRow * dp->columns + dwColumn;
+	end = (size_t)dp->rows * dp->columns;
+	for (DWORD i = 0; i < dwSize && bytes[i] && at < end; i++, at++)
+		p->display_text[at] = bytes[i] >= 0x20 && bytes[i] < 0x7f ? bytes[i] : ' ';
+	tsp_phone_state(p, PHONESTATE_DISPLAY, 0);
+	t = p->transport;
+	handle = p->handle;
+	tsp_phone_acquire(p);
+	pthread_mutex_unlock(&tsp.lock);
+	rc = tsp_phone_commit_display(p, t);
+	tsp_phone_release(p);
+	tsp_post_completion(handle, dwRequestID, tsp_phone_error(rc));
+	tsp_dispatch();
+	return (LONG)dwRequestID;
 }
 
 TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetVolume(HDRVPHONE hdPhone, DWORD dwHookSwitchDev,

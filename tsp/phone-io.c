@@ -93,6 +93,38 @@ int tsp_phone_commit(struct phone *p, struct transport *t)
 	return commit(p, t);
 }
 
+static int write_display_report(const uint8_t *report, size_t len, enum rdesc_kind kind,
+				void *data)
+{
+	struct transport *t = data;
+
+	/* HID 1.11's display example uses feature reports; others use output reports. */
+	return kind == RDESC_FEATURE ? transport_set_feature(t, report, len) :
+				       transport_write(t, report, len);
+}
+
+int tsp_phone_commit_display(struct phone *p, struct transport *t)
+{
+	const struct phone_display *dp = &p->model->display;
+	size_t n = (size_t)dp->rows * dp->columns;
+	uint8_t *text = malloc(n ? n : 1);
+	int rc;
+
+	if (!text)
+		return -ENOMEM;
+	pthread_mutex_lock(&p->io_lock);
+	pthread_mutex_lock(&tsp.lock);
+	memcpy(text, p->display_text, n);
+	pthread_mutex_unlock(&tsp.lock);
+	rc = phone_model_encode_display(p->model, text, write_display_report, t);
+	pthread_mutex_unlock(&p->io_lock);
+	free(text);
+	if (rc < 0)
+		tsp_log(TSP_LOG_WARNING, "%s: writing the display failed: %s", p->source,
+			strerror(-rc));
+	return rc;
+}
+
 void tsp_phone_acquire(struct phone *p)
 {
 	p->busy++;
@@ -249,6 +281,9 @@ int tsp_phone_open(struct phone *p)
 	}
 	p->ring_mode = 0;
 	p->ring_volume = 0;
+	if (p->display_text)
+		memset(p->display_text, ' ',
+		       (size_t)p->model->display.rows * p->model->display.columns);
 	*args = (struct reader_args){ .phone = p, .transport = t, .handle = p->handle };
 	tsp.readers++;
 	rc = pthread_create(&p->reader, NULL, reader_main, args);

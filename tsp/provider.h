@@ -65,6 +65,7 @@ struct phone {
 	struct phone_input_state in;
 	uint32_t lamp_mode[PHONE_MAX_IDS];
 	uint32_t ring_mode, ring_volume;
+	uint8_t *display_text;       /* rows x columns characters, NULL without a display */
 
 	pthread_mutex_t io_lock;     /* orders writes to the transport */
 };
@@ -117,6 +118,8 @@ int tsp_phone_open(struct phone *p);                        /* lock held; starts
 void tsp_phone_close(struct phone *p, bool forced);         /* lock held on entry and exit */
 /* Pushes the whole output state to the device through t; call without the provider lock. */
 int tsp_phone_commit(struct phone *p, struct transport *t);
+/* Writes the whole display text to the device through t; call without the provider lock. */
+int tsp_phone_commit_display(struct phone *p, struct transport *t);
 /* Marks a TSPI call as using the open phone (lock held); ends with tsp_phone_release. */
 void tsp_phone_acquire(struct phone *p);
 void tsp_phone_release(struct phone *p);
