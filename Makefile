@@ -152,6 +152,15 @@ check-tools: $(PHONECTL) $(PROVIDER) | $(DEPS_CHECK)
 check: check-unit check-tools check-udev check-abi check-sanitize check-tsan check-valgrind
 	@echo "make check: all suites passed"
 
+# What the provider costs (idle wakeups, memory and open time with 32 phones), printed.
+$(BUILDDIR)/test/bench-provider: $(OBJ)/test/bench-provider.o $(OBJ)/tools/tapi-host.o $(CORE_LIB) \
+				 | $(PROVIDER)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) -ldl $(PKG_LIBS) -pthread
+
+bench: $(BUILDDIR)/test/bench-provider
+	@$(BUILDDIR)/test/bench-provider
+
 # Real kernel, real USB stack: the fixtures as USB HID gadgets in a qemu guest (test/vm/).
 check-vm: all
 	@BUILDDIR="$(BUILDDIR)" CC="$(CC)" sh test/vm/run.sh

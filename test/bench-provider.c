@@ -1,0 +1,180 @@
+/*
+ * make bench: what the provider costs, printed, not judged.
+ *
+ *  - idle wakeups: voluntary and involuntary context switches of every thread of this
+ *    process (the provider's readers, dispatch and hotplug threads, the host's main thread
+ *    asleep) over a quiet interval, with no phone open and with 32 open;
+ *  - memory per open phone (RSS), 32 phones at once;
+ *  - how long opening and closing 32 phones takes.
+ * The phones are replayed recordings of a real descriptor that send nothing while idle.
+ * Input latency against a bare read() of hidraw is measured on the real USB stack by
+ * make check-vm, which prints both side by side.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hid/rdesc-load.h"
+#include "hid/recording.h"
+#include "tools/tapi-host.h"
+
+#define PHONES 32
+#define IDLE_SECONDS 3
+
+static unsigned long long context_switches(void)
+{
+	unsigned long long total = 0;
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		char path[300], line[256];
+		FILE *f;
+
+		/* The main thread only sleeps and reads /proc; other processes preempt it. */
+		if (e->d_name[0] == '.' || atoi(e->d_name) == getpid())
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/status", e->d_name);
+		f = fopen(path, "r");
+		while (f && fgets(line, sizeof(line), f)) {
+			unsigned long long n;
+
+			if (sscanf(line, "voluntary_ctxt_switches: %llu", &n) == 1 ||
+			    sscanf(line, "nonvoluntary_ctxt_switches: %llu", &n) == 1)
+				total += n;
+		}
+		if (f)
+			fclose(f);
+	}
+	if (d)
+		closedir(d);
+	return total;
+}
+
+static long rss_kib(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	long kib = -1;
+
+	while (f && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
+			break;
+	}
+	if (f)
+		fclose(f);
+	return kib;
+}
+
+static int count_threads(void)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+	int n = 0;
+
+	while (d && (e = readdir(d)))
+		n += e->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* Wakeups of the whole process over a quiet interval, minus the main thread's own sleep. */
+static double idle_wakeups_per_second(void)
+{
+	unsigned long long before, after;
+
+	/* New reader threads block for the first time right after an open: let them. */
+	usleep(300 * 1000);
+	before = context_switches();
+	sleep(IDLE_SECONDS);
+	after = context_switches();
+	return (double)(after - before) / IDLE_SECONDS;
+}
+
+int main(void)
+{
+	char dir[] = "/tmp/hidphone-bench-XXXXXX", devices[PHONES * 80 + 16] = "replay:";
+	struct recording_device dev = { .bus = 3, .vendor = 0x0b0e, .product = 0x24c9 };
+	uint8_t *rdesc = malloc(RDESC_MAX_SIZE);
+	HDRVPHONE hd[PHONES];
+	enum rdesc_file_format fmt;
+	struct text_error err;
+	struct host *h;
+	uint64_t t0, t1, t2;
+	long rss0, rss1;
+	double idle_closed, idle_open;
+	long n;
+
+	if (!mkdtemp(dir) || !rdesc)
+		return 1;
+	n = rdesc_read_file(TEST_DATA_DIR "/descriptors/jabra-link-380c.rdesc.hex", rdesc, &fmt, &err);
+	if (n < 0)
+		return 1;
+	dev.rdesc = rdesc;
+	dev.rdesc_len = (size_t)n;
+	for (int i = 0; i < PHONES; i++) {
+		char path[128];
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/phone%02d.hid", dir, i);
+		snprintf(dev.name, sizeof(dev.name), "Phone %d", i);
+		f = fopen(path, "w");
+		if (!f || recording_write_device(f, &dev, false) < 0)
+			return 1;
+		fclose(f);
+		strcat(devices, i ? ":" : "");
+		strcat(devices, path);
+	}
+	setenv("HIDPHONE_DEVICES", devices, 1);
+	h = host_load(TEST_PROVIDER);
+	if (!h || host_start(h, 0) != 0 || h->num_phones != PHONES) {
+		fprintf(stderr, "bench: the provider did not start with %d phones\n", PHONES);
+		return 1;
+	}
+
+	idle_closed = idle_wakeups_per_second();
+	rss0 = rss_kib();
+	t0 = host_now_usec();
+	for (int i = 0; i < PHONES; i++) {
+		if (h->phoneOpen((DWORD)i, (HTAPIPHONE)(uintptr_t)(i + 1), &hd[i], h->version,
+				 host_phone_event) != 0) {
+			fprintf(stderr, "bench: cannot open phone %d\n", i);
+			return 1;
+		}
+	}
+	t1 = host_now_usec();
+	rss1 = rss_kib();
+	printf("bench: %d phones open: %d threads, RSS %+ld KiB (%.1f KiB per phone), opened in %.1f ms\n",
+	       PHONES, count_threads(), rss1 - rss0, (double)(rss1 - rss0) / PHONES,
+	       (double)(t1 - t0) / 1000.0);
+	idle_open = idle_wakeups_per_second();
+	uint64_t slowest = 0;
+	t1 = host_now_usec();
+	for (int i = 0; i < PHONES; i++) {
+		uint64_t c0 = host_now_usec();
+
+		h->phoneClose(hd[i]);
+		if (host_now_usec() - c0 > slowest)
+			slowest = host_now_usec() - c0;
+	}
+	t2 = host_now_usec();
+	printf("bench: %d phones closed in %.1f ms, the slowest in %.1f ms\n", PHONES,
+	       (double)(t2 - t1) / 1000.0, (double)slowest / 1000.0);
+	printf("bench: idle wakeups, no phone open: %.2f/s\n", idle_closed);
+	printf("bench: idle wakeups, %d phones open: %.2f/s (%.3f per phone per second; the target is at most 1)\n",
+	       PHONES, idle_open, idle_open / PHONES);
+	host_stop(h);
+	host_unload(h);
+	for (int i = 0; i < PHONES; i++) {
+		char path[128];
+
+		snprintf(path, sizeof(path), "%s/phone%02d.hid", dir, i);
+		unlink(path);
+	}
+	rmdir(dir);
+	free(rdesc);
+	return 0;
+}
