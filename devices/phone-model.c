@@ -71,7 +71,7 @@ static struct phone_place place_of(const struct rdesc_field *f)
 struct slot {
 	uint64_t key;
 	uint32_t usage, lamp_usage;
-	const struct rdesc_field *input, *lamp;
+	const struct rdesc_field *input, *lamp, *lamp_mode;
 };
 
 static int compare_slots(const void *a, const void *b)
@@ -200,8 +200,10 @@ static int build(struct phone_model *m, const struct tel_map *map)
 			if (!s->input)
 				s->input = f;
 			break;
+		case TEL_ROLE_LAMP_MODE:
 		case TEL_ROLE_LAMP:
-			if (c->usage == USAGE(UP_LED, LED_OFF_HOOK) && !offhook_led) {
+			if (c->role == TEL_ROLE_LAMP && c->usage == USAGE(UP_LED, LED_OFF_HOOK) &&
+			    !offhook_led) {
 				offhook_led = f;
 				break;
 			}
@@ -217,8 +219,12 @@ static int build(struct phone_model *m, const struct tel_map *map)
 				s = &slots[n_slots++];
 				*s = (struct slot){ .key = canonical_key(c->usage), .lamp_usage = c->usage };
 			}
-			if (!s->lamp)
+			if (c->role == TEL_ROLE_LAMP_MODE) {
+				if (!s->lamp_mode)
+					s->lamp_mode = f;
+			} else if (!s->lamp) {
 				s->lamp = f;
+			}
 			break;
 		case TEL_ROLE_RINGER:
 			if (!m->ringer.field)
@@ -271,20 +277,22 @@ static int build(struct phone_model *m, const struct tel_map *map)
 		struct phone_button *b = &m->buttons[PHONE_KEYPAD_IDS + i];
 
 		b->usage = slots[i].usage;
-		b->lamp_usage = slots[i].lamp ? slots[i].lamp_usage : 0;
+		b->lamp_usage = slots[i].lamp || slots[i].lamp_mode ? slots[i].lamp_usage : 0;
+		if (slots[i].lamp_mode)
+			b->lamp_mode = place_of(slots[i].lamp_mode);
 		if (slots[i].input) {
 			b->has_input = true;
 			b->input = place_of(slots[i].input);
 			b->one_shot = slots[i].input->flags & RDESC_RELATIVE;
 		}
-		if (slots[i].lamp) {
+		if (slots[i].lamp)
 			b->lamp = place_of(slots[i].lamp);
-			if (slots[i].lamp_usage == USAGE(UP_LED, LED_RING))
-				m->ring_lamp_id = b->id;
-		}
+		if ((slots[i].lamp || slots[i].lamp_mode) &&
+		    slots[i].lamp_usage == USAGE(UP_LED, LED_RING))
+			m->ring_lamp_id = b->id;
 	}
 	for (uint32_t id = 0; id < m->n_ids; id++) {
-		if (m->buttons[id].has_input || m->buttons[id].lamp.field)
+		if (m->buttons[id].has_input || phone_button_has_lamp(&m->buttons[id]))
 			m->n_buttons++;
 	}
 	return 0;
@@ -471,10 +479,46 @@ static bool report_has_control(const struct phone_model *m, uint8_t id)
 			return true;
 	}
 	for (uint32_t bid = 0; bid < m->n_ids; bid++) {
-		if (in_report(&m->buttons[bid].lamp, RDESC_OUTPUT, id))
+		if (in_report(&m->buttons[bid].lamp, RDESC_OUTPUT, id) ||
+		    in_report(&m->buttons[bid].lamp_mode, RDESC_OUTPUT, id))
 			return true;
 	}
 	return false;
+}
+
+static const uint16_t blink_selector[] = {
+	[PHONE_LAMP_STEADY] = LED_INDICATOR_ON,
+	[PHONE_LAMP_FLASH] = LED_INDICATOR_FLASH,
+	[PHONE_LAMP_SLOW_BLINK] = LED_INDICATOR_SLOW_BLINK,
+	[PHONE_LAMP_FAST_BLINK] = LED_INDICATOR_FAST_BLINK,
+};
+
+bool phone_model_lamp_can(const struct phone_model *m, const struct phone_button *b,
+			  enum phone_lamp_blink blink)
+{
+	int64_t v;
+
+	if (blink == PHONE_LAMP_STEADY)
+		return phone_button_has_lamp(b);
+	return b->lamp_mode.field && blink < sizeof(blink_selector) / sizeof(blink_selector[0]) &&
+	       field_array_value_for(m->desc, b->lamp_mode.field,
+				     USAGE(UP_LED, blink_selector[blink]), &v) == 0;
+}
+
+/* The selector array: the mode's selector, Indicator Off, or a value outside the list. */
+static void put_lamp_mode(const struct phone_model *m, const struct phone_place *p, uint8_t *payload,
+			  size_t len, bool on, uint8_t blink)
+{
+	const struct rdesc_field *f = p->field;
+	uint16_t selector = on && blink < sizeof(blink_selector) / sizeof(blink_selector[0]) ?
+				    blink_selector[blink] : LED_INDICATOR_OFF;
+	int64_t v;
+
+	if (field_array_value_for(m->desc, f, USAGE(UP_LED, selector), &v) < 0) {
+		/* No Indicator Off listed: a value naming nothing leaves the LED unlit. */
+		v = f->logical_min > 0 ? 0 : (int64_t)f->logical_min + f->usages_count;
+	}
+	field_put(f, 0, payload, len, v);
 }
 
 /* On/off outputs are 1 and 0, clamped into the declared range (0..1 on every device seen). */
@@ -520,12 +564,14 @@ int phone_model_encode(const struct phone_model *m, const struct phone_output_st
 			const struct phone_button *b = &m->buttons[bid];
 			bool on = state->lamp_on[bid];
 
-			if (!in_report(&b->lamp, RDESC_OUTPUT, rep->id))
-				continue;
 			/* The Ring LED also shows that the phone rings. */
 			if (bid == m->ring_lamp_id)
 				on = on || state->ringing;
-			put(&b->lamp, payload, plen, on);
+			if (in_report(&b->lamp, RDESC_OUTPUT, rep->id))
+				put(&b->lamp, payload, plen, on);
+			if (in_report(&b->lamp_mode, RDESC_OUTPUT, rep->id))
+				put_lamp_mode(m, &b->lamp_mode, payload, plen, on,
+					      state->lamp_on[bid] ? state->lamp_blink[bid] : 0);
 		}
 		/* Unnumbered descriptors send report id 0 first, as hidapi expects. */
 		if (!d->numbered) {

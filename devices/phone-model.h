@@ -45,6 +45,14 @@ struct phone_place {
 	uint8_t kind;           /* enum rdesc_kind */
 };
 
+/* How a lamp lights beyond on and off, when its LED has a multi-mode indicator. */
+enum phone_lamp_blink {
+	PHONE_LAMP_STEADY = 0,
+	PHONE_LAMP_FLASH,       /* Indicator Flash */
+	PHONE_LAMP_SLOW_BLINK,  /* Indicator Slow Blink */
+	PHONE_LAMP_FAST_BLINK,  /* Indicator Fast Blink */
+};
+
 struct phone_button {
 	uint32_t id;
 	uint32_t usage;         /* usage of the button, 0 for a lamp without a button */
@@ -53,7 +61,8 @@ struct phone_button {
 	bool one_shot;          /* relative: reports presses only; the release is implied */
 	bool keypad;
 	struct phone_place input;    /* variable field, or the array listing the key */
-	struct phone_place lamp;     /* output field of the lamp */
+	struct phone_place lamp;     /* output field of the lamp (on/off), or none */
+	struct phone_place lamp_mode;/* its multi-mode indicator's selector array, or none */
 };
 
 struct phone_hook {
@@ -83,6 +92,7 @@ struct phone_display {
 /* The whole desired output state: the model builds every output report from it. */
 struct phone_output_state {
 	bool lamp_on[PHONE_MAX_IDS];
+	uint8_t lamp_blink[PHONE_MAX_IDS];   /* enum phone_lamp_blink, while lamp_on */
 	bool ringing;
 	bool hook_offhook[PHONE_HOOK_DEVICES];
 };
@@ -124,6 +134,16 @@ int phone_model_build(const uint8_t *rdesc, size_t len, struct phone_model **out
 void phone_model_free(struct phone_model *model);
 
 const struct phone_button *phone_model_button(const struct phone_model *m, uint32_t id);
+
+/* Whether the lamp of b can show blink (its multi-mode indicator lists the selector). */
+bool phone_model_lamp_can(const struct phone_model *m, const struct phone_button *b,
+			  enum phone_lamp_blink blink);
+
+/* A lamp exists when there is an on/off LED or a multi-mode indicator for it. */
+static inline bool phone_button_has_lamp(const struct phone_button *b)
+{
+	return b->lamp.field || b->lamp_mode.field;
+}
 
 /*
  * Decodes one input report (report id first when the descriptor numbers its reports) against

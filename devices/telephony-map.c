@@ -58,6 +58,31 @@ static bool is_consumer_phone_key(uint32_t usage)
 	       usage == USAGE(UP_CONSUMER, CONSUMER_MUTE);
 }
 
+/* LED-page usages that say how an indicator lights, not which one (HUT: US, UM, Sel, DV). */
+static bool is_indicator_modifier(uint32_t usage)
+{
+	return USAGE_PAGE(usage) == UP_LED && USAGE_ID(usage) >= 0x3a && USAGE_ID(usage) <= 0x4a;
+}
+
+/*
+ * A Usage Multi Mode Indicator is a Usage Modifier collection: it modifies the usage of the
+ * collection around it, the LED, and holds an array of Indicator On/Flash/Slow Blink/Fast
+ * Blink/Off selectors (HID 1.11 6.2.2.6, HUT LED page). Returns the LED's usage, or 0.
+ */
+static uint32_t multi_mode_target(const struct rdesc *desc, const struct rdesc_field *f)
+{
+	const struct rdesc_collection *c, *parent;
+
+	if (f->collection == RDESC_NONE)
+		return 0;
+	c = &desc->collections[f->collection];
+	if (c->usage != USAGE(UP_LED, LED_MULTI_MODE_INDICATOR) || c->parent == RDESC_NONE)
+		return 0;
+	parent = &desc->collections[c->parent];
+	return USAGE_PAGE(parent->usage) == UP_LED && !is_indicator_modifier(parent->usage) ?
+		       parent->usage : 0;
+}
+
 /* The role of one usage in a field of a phone collection, or -1 for none. */
 static int role_of(const struct rdesc_field *f, uint32_t usage)
 {
@@ -77,6 +102,8 @@ static int role_of(const struct rdesc_field *f, uint32_t usage)
 		return -1;
 	}
 	if (f->kind == RDESC_OUTPUT) {
+		if (is_indicator_modifier(usage))
+			return -1;
 		if (page == UP_LED)
 			return TEL_ROLE_LAMP;
 		if (usage == USAGE(UP_TELEPHONY, TEL_RINGER))
@@ -138,6 +165,13 @@ int tel_map_build(const struct rdesc *desc, struct tel_map *map)
 		}
 		if (!phone && !consumer)
 			continue;
+		if (rdesc_field_is_array(f) && f->kind == RDESC_OUTPUT && phone &&
+		    multi_mode_target(desc, f)) {
+			rc = add_control(map, &cap, TEL_ROLE_LAMP_MODE, multi_mode_target(desc, f), i);
+			if (rc)
+				goto fail;
+			continue;
+		}
 		if (rdesc_field_is_array(f)) {
 			/* One control per listed usage; keypads are arrays on every device seen. */
 			for (uint32_t u = 0; u < f->usages_count; u++) {
@@ -193,6 +227,7 @@ const char *tel_role_name(enum tel_role role)
 	case TEL_ROLE_RINGER: return "ringer";
 	case TEL_ROLE_DISPLAY: return "display";
 	case TEL_ROLE_OUTPUT: return "output";
+	case TEL_ROLE_LAMP_MODE: return "lamp mode";
 	}
 	return "?";
 }

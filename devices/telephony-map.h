@@ -26,12 +26,13 @@ enum tel_role {
 	TEL_ROLE_RINGER,        /* Telephony Ringer output */
 	TEL_ROLE_DISPLAY,       /* Alphanumeric Display page, any direction */
 	TEL_ROLE_OUTPUT,        /* another Telephony output (Speaker Phone, Line, ...) */
+	TEL_ROLE_LAMP_MODE,     /* a multi-mode indicator's selector array: how an LED lights */
 };
-#define TEL_ROLE_COUNT (TEL_ROLE_OUTPUT + 1)
+#define TEL_ROLE_COUNT (TEL_ROLE_LAMP_MODE + 1)
 
 struct tel_control {
 	enum tel_role role;
-	uint32_t usage;
+	uint32_t usage;     /* TEL_ROLE_LAMP_MODE: the LED whose mode the array selects */
 	uint32_t field;     /* index into rdesc.fields */
 };
 

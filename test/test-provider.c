@@ -765,6 +765,26 @@ static void test_desk_phone(void **state)
 	assert_int_equal(h->phoneSetDisplay(7, hd, 0, 16, (LPCWSTR)(const void *)"x", 2),
 			 PHONEERR_INVALPARAM);
 	assert_int_equal(h->phoneSetDisplay(7, hd, 0, 0, NULL, 2), PHONEERR_INVALPOINTER);
+
+	/* Message Waiting (id 18) blinks as its multi-mode indicator offers (report 4: 1 On,
+	 * 2 Flash, 3 Slow Blink, 4 Fast Blink, 5 Off); Hold (16) has no such indicator */
+	const DWORD *lamp_modes = (const DWORD *)(buf + caps->dwLampModesOffset);
+	caps->dwTotalSize = sizeof(buf);
+	assert_int_equal(h->phoneGetDevCaps(100, h->version, 0, caps), 0);
+	assert_int_equal(lamp_modes[18], PHONELAMPMODE_OFF | PHONELAMPMODE_STEADY |
+					 PHONELAMPMODE_FLASH | PHONELAMPMODE_WINK | PHONELAMPMODE_FLUTTER);
+	assert_int_equal(lamp_modes[16], PHONELAMPMODE_OFF | PHONELAMPMODE_STEADY);
+	assert_int_equal(h->phoneSetLamp(8, hd, 18, PHONELAMPMODE_FLASH), 8);
+	assert_int_equal(host_wait_completion(h, 8, WAIT_MS), 0);
+	assert_true(has_output("01 04"));     /* the plain LED lit too */
+	assert_true(has_output("04 02"));
+	assert_int_equal(h->phoneSetLamp(9, hd, 18, PHONELAMPMODE_FLUTTER), 9);
+	assert_int_equal(host_wait_completion(h, 9, WAIT_MS), 0);
+	assert_true(has_output("04 04"));
+	assert_int_equal(h->phoneSetLamp(10, hd, 18, PHONELAMPMODE_OFF), 10);
+	assert_int_equal(host_wait_completion(h, 10, WAIT_MS), 0);
+	assert_true(has_output("04 05"));
+	assert_int_equal(h->phoneSetLamp(11, hd, 16, PHONELAMPMODE_FLASH), PHONEERR_INVALLAMPMODE);
 	assert_int_equal(h->phoneClose(hd), 0);
 	host_stop(h);
 }

@@ -362,10 +362,18 @@ static void print_caps(struct session *s, LPPHONECAPS caps)
 		if (s->hd && s->h->phoneGetButtonInfo(s->hd, id, info) == 0)
 			session_string(buf, info->dwButtonTextOffset, info->dwButtonTextSize, text,
 				       sizeof(text));
+		char lamp[96] = "-";
+		size_t used = 0;
+
+		for (DWORD bit = PHONELAMPMODE_OFF; bit <= PHONELAMPMODE_UNKNOWN && a.lamps[id] !=
+		     PHONELAMPMODE_DUMMY; bit <<= 1) {
+			if (a.lamps[id] & bit)
+				used += (size_t)snprintf(lamp + used, sizeof(lamp) - used, "%s%s",
+							 used ? "|" : "", tapi_lampmode_name(bit));
+		}
 		printf("    %3u  %-26s button %-8s %-13s lamp %s\n", id, text,
 		       tapi_buttonmode_name(a.modes[id]), tapi_buttonfunction_name(a.functions[id]),
-		       a.lamps[id] == PHONELAMPMODE_DUMMY ? "-" :
-		       (a.lamps[id] & PHONELAMPMODE_STEADY) ? "OFF|STEADY" : "?");
+		       lamp);
 	}
 	printf("  what changes them: the report descriptor; device profiles are not supported yet\n");
 }

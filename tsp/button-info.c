@@ -78,8 +78,22 @@ void tsp_button_text(const struct phone_button *b, char *buf, size_t size)
 	usage_format(usage, buf, size);
 }
 
-DWORD tsp_lamp_modes(const struct phone_button *b)
+DWORD tsp_lamp_modes(const struct phone_model *m, const struct phone_button *b)
 {
-	/* Lamps are on or off: the provider drives no blink cadence of its own. */
-	return b->lamp.field ? PHONELAMPMODE_OFF | PHONELAMPMODE_STEADY : PHONELAMPMODE_DUMMY;
+	DWORD modes;
+
+	if (!phone_button_has_lamp(b))
+		return PHONELAMPMODE_DUMMY;
+	/*
+	 * Blinking is what the device's multi-mode indicator offers; the provider drives no
+	 * cadence of its own. Flash is TAPI's flash, slow blink its wink, fast blink flutter.
+	 */
+	modes = PHONELAMPMODE_OFF | PHONELAMPMODE_STEADY;
+	if (phone_model_lamp_can(m, b, PHONE_LAMP_FLASH))
+		modes |= PHONELAMPMODE_FLASH;
+	if (phone_model_lamp_can(m, b, PHONE_LAMP_SLOW_BLINK))
+		modes |= PHONELAMPMODE_WINK;
+	if (phone_model_lamp_can(m, b, PHONE_LAMP_FAST_BLINK))
+		modes |= PHONELAMPMODE_FLUTTER;
+	return modes;
 }

@@ -36,7 +36,7 @@ static DWORD hook_bit(int dev)
 static bool has_lamps(const struct phone_model *m)
 {
 	for (uint32_t id = 0; id < m->n_ids; id++) {
-		if (m->buttons[id].lamp.field)
+		if (phone_button_has_lamp(&m->buttons[id]))
 			return true;
 	}
 	return false;
@@ -188,7 +188,7 @@ static void fill_caps(const struct phone *p, LPPHONECAPS caps, DWORD version)
 	for (uint32_t id = 0; id < m->n_ids; id++) {
 		modes[id] = tsp_button_mode(&m->buttons[id]);
 		functions[id] = tsp_button_function(&m->buttons[id]);
-		lamps[id] = tsp_lamp_modes(&m->buttons[id]);
+		lamps[id] = tsp_lamp_modes(m, &m->buttons[id]);
 	}
 	snprintf(name, sizeof(name), "%s", p->info.product_name[0] ? p->info.product_name :
 		 "HID phone");

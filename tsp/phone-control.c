@@ -166,14 +166,18 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetLamp(DRV_REQUESTID dwRequestID, HDRVPHONE 
 	if (!p)
 		return fail(PHONEERR_INVALPHONEHANDLE);
 	b = phone_model_button(p->model, dwButtonLampID);
-	if (!b || !b->lamp.field)
+	if (!b || !phone_button_has_lamp(b))
 		return fail(PHONEERR_INVALBUTTONLAMPID);
 	if (!single_bit(dwLampMode) || (dwLampMode & ~ALL_LAMPMODES) ||
-	    !(dwLampMode & tsp_lamp_modes(b)) || dwLampMode == PHONELAMPMODE_DUMMY)
+	    !(dwLampMode & tsp_lamp_modes(p->model, b)) || dwLampMode == PHONELAMPMODE_DUMMY)
 		return fail(PHONEERR_INVALLAMPMODE);
 	if (p->lamp_mode[b->id] != dwLampMode) {
 		p->lamp_mode[b->id] = dwLampMode;
-		p->out.lamp_on[b->id] = dwLampMode == PHONELAMPMODE_STEADY;
+		p->out.lamp_on[b->id] = dwLampMode != PHONELAMPMODE_OFF;
+		p->out.lamp_blink[b->id] = dwLampMode == PHONELAMPMODE_FLASH ? PHONE_LAMP_FLASH :
+					   dwLampMode == PHONELAMPMODE_WINK ? PHONE_LAMP_SLOW_BLINK :
+					   dwLampMode == PHONELAMPMODE_FLUTTER ? PHONE_LAMP_FAST_BLINK :
+					   PHONE_LAMP_STEADY;
 		tsp_phone_state(p, PHONESTATE_LAMP, b->id);
 	}
 	return complete(p, dwRequestID, true);

@@ -277,7 +277,8 @@ int tsp_phone_open(struct phone *p)
 	for (uint32_t id = 0; id < PHONE_MAX_IDS; id++) {
 		const struct phone_button *b = phone_model_button(p->model, id);
 
-		p->lamp_mode[id] = b && b->lamp.field ? PHONELAMPMODE_OFF : PHONELAMPMODE_DUMMY;
+		p->lamp_mode[id] = b && phone_button_has_lamp(b) ? PHONELAMPMODE_OFF :
+							       PHONELAMPMODE_DUMMY;
 	}
 	p->ring_mode = 0;
 	p->ring_volume = 0;

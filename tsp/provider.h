@@ -167,6 +167,6 @@ size_t utf8_to_utf16(const char *in, uint16_t *out, size_t max);
 DWORD tsp_button_mode(const struct phone_button *b);
 DWORD tsp_button_function(const struct phone_button *b);
 void tsp_button_text(const struct phone_button *b, char *buf, size_t size);
-DWORD tsp_lamp_modes(const struct phone_button *b);
+DWORD tsp_lamp_modes(const struct phone_model *m, const struct phone_button *b);
 
 #endif
