@@ -2,7 +2,7 @@
 
 #include "hex-text.h"
 
-static int hexval(char c)
+int hex_digit_value(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -33,7 +33,7 @@ long hex_parse_bytes(const char *text, size_t len, uint8_t *out, size_t max, siz
 		start = pos;
 		if (len - pos >= 2 && text[pos] == '0' && (text[pos + 1] == 'x' || text[pos + 1] == 'X'))
 			pos += 2;
-		if (len - pos < 2 || (hi = hexval(text[pos])) < 0 || (lo = hexval(text[pos + 1])) < 0 ||
+		if (len - pos < 2 || (hi = hex_digit_value(text[pos])) < 0 || (lo = hex_digit_value(text[pos + 1])) < 0 ||
 		    (len - pos > 2 && !is_separator(text[pos + 2]))) {
 			*bad_at = start;
 			return -EINVAL;

@@ -9,6 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The value of a hex digit, -1 for anything else. */
+int hex_digit_value(char c);
+
 /*
  * Parses the hex bytes in text[0..len) into out (room for max bytes). Returns the number of
  * bytes, -EINVAL on a token that is not a hex byte (*bad_at = its offset in text) or -E2BIG

@@ -28,8 +28,9 @@ static int sysfs_dir(const char *node, char *buf, size_t size)
 	return 0;
 }
 
-static long read_all(const char *path, uint8_t *out, size_t max)
+long sysfs_read_file(const char *path, void *buf, size_t max)
 {
+	uint8_t *out = buf;
 	size_t len = 0;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
@@ -90,7 +91,7 @@ long hidraw_node_descriptor(const char *node, uint8_t *out, size_t max)
 
 	if (sysfs_dir(node, dir, sizeof(dir)) == 0) {
 		snprintf(path, sizeof(path), "%s/report_descriptor", dir);
-		n = read_all(path, out, max);
+		n = sysfs_read_file(path, out, max);
 		if (n > 0)
 			return n;
 	}
@@ -123,7 +124,7 @@ int hidraw_node_info(const char *node, struct hidraw_node_info *info)
 	copy_value(info->syspath, sizeof(info->syspath), path);
 
 	snprintf(path, sizeof(path), "%s/uevent", dir);
-	n = read_all(path, (uint8_t *)uevent, sizeof(uevent) - 1);
+	n = sysfs_read_file(path, (uint8_t *)uevent, sizeof(uevent) - 1);
 	if (n < 0)
 		return (int)n;
 	uevent[n] = '\0';
@@ -151,8 +152,7 @@ int hidraw_node_info(const char *node, struct hidraw_node_info *info)
 	return 0;
 }
 
-/* Reads a one-line sysfs attribute into buf; "" when it is not there. */
-static void read_attr(const char *dir, const char *name, char *buf, size_t size)
+void sysfs_read_attr(const char *dir, const char *name, char *buf, size_t size)
 {
 	char path[PATH_MAX + 64];
 	long n;
@@ -160,7 +160,7 @@ static void read_attr(const char *dir, const char *name, char *buf, size_t size)
 	buf[0] = '\0';
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path))
 		return;
-	n = read_all(path, (uint8_t *)buf, size - 1);
+	n = sysfs_read_file(path, (uint8_t *)buf, size - 1);
 	if (n <= 0)
 		return;
 	buf[n] = '\0';
@@ -205,16 +205,16 @@ int hidraw_node_transport_info(const char *node, struct transport_info *info)
 	if (!slash)
 		return 0;
 	*slash = '\0';
-	read_attr(iface, "bInterfaceNumber", num, sizeof(num));
+	sysfs_read_attr(iface, "bInterfaceNumber", num, sizeof(num));
 	if (num[0])
 		info->interface = (int)strtol(num, NULL, 16);
-	read_attr(dir, "manufacturer", info->manufacturer, sizeof(info->manufacturer));
-	read_attr(dir, "product", name, sizeof(name));
+	sysfs_read_attr(dir, "manufacturer", info->manufacturer, sizeof(info->manufacturer));
+	sysfs_read_attr(dir, "product", name, sizeof(name));
 	if (name[0])
 		copy_value(info->product_name, sizeof(info->product_name), name);
 	if (!info->serial[0])
-		read_attr(dir, "serial", info->serial, sizeof(info->serial));
-	read_attr(dir, "bcdDevice", num, sizeof(num));
+		sysfs_read_attr(dir, "serial", info->serial, sizeof(info->serial));
+	sysfs_read_attr(dir, "bcdDevice", num, sizeof(num));
 	if (num[0])
 		info->release = (uint16_t)strtol(num, NULL, 16);
 	return 0;

@@ -23,6 +23,14 @@ long hidraw_node_descriptor(const char *node, uint8_t *out, size_t max);
 
 int hidraw_node_info(const char *node, struct hidraw_node_info *info);
 
+/*
+ * Reads up to max bytes of a (sysfs) file; returns the length or a negative errno. Ask for
+ * one byte more than you accept to tell an oversized file from one that fits exactly.
+ */
+long sysfs_read_file(const char *path, void *out, size_t max);
+/* A one-line attribute of dir, without its newline; "" when it cannot be read. */
+void sysfs_read_attr(const char *dir, const char *name, char *buf, size_t size);
+
 struct transport_info;
 
 /*

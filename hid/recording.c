@@ -50,17 +50,6 @@ const char *recording_message_name(uint32_t message)
 	return NULL;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decimal, or hex with 0x, of [s, s+len) into 32 bits; the whole text must be the number. */
 static int parse_u32(const char *s, size_t len, uint32_t *value)
 {
@@ -75,7 +64,7 @@ static int parse_u32(const char *s, size_t len, uint32_t *value)
 	if (i == len)
 		return -EINVAL;
 	for (; i < len; i++) {
-		int d = base == 16 ? hexval(s[i]) : (s[i] >= '0' && s[i] <= '9' ? s[i] - '0' : -1);
+		int d = base == 16 ? hex_digit_value(s[i]) : (s[i] >= '0' && s[i] <= '9' ? s[i] - '0' : -1);
 
 		if (d < 0)
 			return -EINVAL;
@@ -222,7 +211,7 @@ static int parse_hex(struct parser *p, size_t *i, uint64_t max, uint64_t *value,
 	if (k == end)
 		return fail(p, -EINVAL, start, "expected %s in hex", what);
 	for (; k < end; k++) {
-		int d = hexval(p->l[k]);
+		int d = hex_digit_value(p->l[k]);
 
 		if (d < 0)
 			return fail(p, -EINVAL, start, "expected %s in hex", what);

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "devices/telephony-map.h"
+#include "hid/hidraw-node.h"
 #include "hid/rdesc.h"
 #include "hid/usage-names.h"
 #include "json-writer.h"
@@ -63,48 +64,6 @@ static const char *prefix(const char *env, const char *fallback)
 	return p && *p ? p : fallback;
 }
 
-static long read_file(const char *path, void *buf, size_t max)
-{
-	size_t len = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	while (len < max) {
-		ssize_t n = read(fd, (uint8_t *)buf + len, max - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int rc = -errno;
-
-			close(fd);
-			return rc;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	return (long)len;
-}
-
-/* A one-line attribute, without its newline; "" when it cannot be read. */
-static void read_attr(const char *dir, const char *attr, char *buf, size_t size)
-{
-	char path[PATH_MAX + 64];
-	long n;
-
-	buf[0] = '\0';
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, attr) >= sizeof(path))
-		return;
-	n = read_file(path, buf, size - 1);
-	if (n <= 0)
-		return;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-}
-
 static void copy_text(char *dst, size_t size, const char *src)
 {
 	snprintf(dst, size, "%.*s", (int)strcspn(src, "\n"), src);
@@ -118,7 +77,7 @@ static void read_uevent(const char *hid_dir, struct entry *e, char *hid_name, si
 
 	hid_name[0] = '\0';
 	snprintf(path, sizeof(path), "%s/uevent", hid_dir);
-	n = read_file(path, text, sizeof(text) - 1);
+	n = sysfs_read_file(path, text, sizeof(text) - 1);
 	if (n <= 0)
 		return;
 	text[n] = '\0';
@@ -148,7 +107,7 @@ static void read_udev(const char *run, struct entry *e)
 	if (!e->have_devnum)
 		return;
 	snprintf(path, sizeof(path), "%s/udev/data/c%u:%u", run, e->major, e->minor);
-	n = read_file(path, text, sizeof(text) - 1);
+	n = sysfs_read_file(path, text, sizeof(text) - 1);
 	if (n < 0)
 		return;
 	text[n] = '\0';
@@ -228,7 +187,7 @@ static void read_descriptor(const char *hid_dir, struct entry *e)
 		return;
 	}
 	snprintf(path, sizeof(path), "%s/report_descriptor", hid_dir);
-	n = read_file(path, bytes, RDESC_MAX_SIZE);
+	n = sysfs_read_file(path, bytes, RDESC_MAX_SIZE);
 	if (n <= 0) {
 		snprintf(e->reason, sizeof(e->reason), "descriptor unreadable: %s",
 			 n == 0 ? "it is empty" : strerror((int)-n));
@@ -274,7 +233,7 @@ static void read_entry(const char *sysfs, const char *dev, const char *run, cons
 	snprintf(e->node, sizeof(e->node), "%s/%s", dev, name);
 	snprintf(class_dir, sizeof(class_dir), "%s/class/hidraw/%s", sysfs, name);
 
-	read_attr(class_dir, "dev", text, sizeof(text));
+	sysfs_read_attr(class_dir, "dev", text, sizeof(text));
 	if (sscanf(text, "%u:%u", &e->major, &e->minor) == 2)
 		e->have_devnum = true;
 	read_udev(run, e);
@@ -293,7 +252,7 @@ static void read_entry(const char *sysfs, const char *dev, const char *run, cons
 	slash = strrchr(up, '/');
 	if (slash && slash != up) {
 		*slash = '\0';
-		read_attr(up, "bInterfaceNumber", text, sizeof(text));
+		sysfs_read_attr(up, "bInterfaceNumber", text, sizeof(text));
 		if (text[0])
 			e->interface = (int)strtol(text, NULL, 16);
 		slash = strrchr(up, '/');
@@ -301,8 +260,8 @@ static void read_entry(const char *sysfs, const char *dev, const char *run, cons
 			char product[128];
 
 			*slash = '\0';
-			read_attr(up, "manufacturer", e->manufacturer, sizeof(e->manufacturer));
-			read_attr(up, "product", product, sizeof(product));
+			sysfs_read_attr(up, "manufacturer", e->manufacturer, sizeof(e->manufacturer));
+			sysfs_read_attr(up, "product", product, sizeof(product));
 			if (product[0])
 				copy_text(e->product_name, sizeof(e->product_name), product);
 		}

@@ -130,6 +130,17 @@ static void *monitor_main(void *data)
 	return NULL;
 }
 
+static void release(void)
+{
+	if (hp.stop >= 0)
+		close(hp.stop);
+	hp.stop = -1;
+	udev_monitor_unref(hp.monitor);
+	hp.monitor = NULL;
+	udev_unref(hp.udev);
+	hp.udev = NULL;
+}
+
 void tsp_hotplug_start(void)
 {
 	if (hp.running)
@@ -151,13 +162,7 @@ void tsp_hotplug_start(void)
 fail:
 	tsp_log(TSP_LOG_WARNING, "hotplug: cannot watch for phones (%s); only those present now "
 		"are used", strerror(errno));
-	if (hp.stop >= 0)
-		close(hp.stop);
-	hp.stop = -1;
-	udev_monitor_unref(hp.monitor);
-	hp.monitor = NULL;
-	udev_unref(hp.udev);
-	hp.udev = NULL;
+	release();
 }
 
 void tsp_hotplug_stop(void)
@@ -169,11 +174,6 @@ void tsp_hotplug_stop(void)
 	if (write(hp.stop, &one, sizeof(one)) < 0)
 		tsp_log(TSP_LOG_WARNING, "hotplug: cannot stop the monitor: %s", strerror(errno));
 	pthread_join(hp.thread, NULL);
-	close(hp.stop);
-	hp.stop = -1;
-	udev_monitor_unref(hp.monitor);
-	hp.monitor = NULL;
-	udev_unref(hp.udev);
-	hp.udev = NULL;
+	release();
 	hp.running = false;
 }

@@ -90,6 +90,22 @@ static void forget_phones(void)
 	tsp.n_phones = tsp.cap_phones = 0;
 }
 
+/* Finds the phones once per provider life; EnumDevices does, or Init for a host that skips it. */
+static LONG enumerate(void)
+{
+	int rc;
+
+	if (tsp.enumerated)
+		return 0;
+	rc = tsp_discover();
+	if (rc < 0) {
+		forget_phones();
+		return tsp_line_error(rc);
+	}
+	tsp.enumerated = true;
+	return 0;
+}
+
 TSPI_EXPORT LONG TSPIAPI TSPI_providerEnumDevices(DWORD dwPermanentProviderID,
 						  LPDWORD lpdwNumLines, LPDWORD lpdwNumPhones,
 						  HPROVIDER hProvider,
@@ -97,21 +113,14 @@ TSPI_EXPORT LONG TSPIAPI TSPI_providerEnumDevices(DWORD dwPermanentProviderID,
 						  PHONEEVENT lpfnPhoneCreateProc)
 {
 	LONG result = 0;
-	int rc;
 
 	(void)lpfnLineCreateProc;
 	if (!lpdwNumLines || !lpdwNumPhones)
 		return LINEERR_INVALPARAM;
 	pthread_mutex_lock(&tsp.lock);
-	if (!tsp.enumerated) {
-		rc = tsp_discover();
-		if (rc < 0) {
-			forget_phones();
-			result = tsp_line_error(rc);
-			goto out;
-		}
-		tsp.enumerated = true;
-	}
+	result = enumerate();
+	if (result)
+		goto out;
 	tsp.permanent_provider_id = dwPermanentProviderID;
 	tsp.hprovider = hProvider;
 	tsp.create_proc = lpfnPhoneCreateProc;
@@ -132,7 +141,6 @@ TSPI_EXPORT LONG TSPIAPI TSPI_providerInit(DWORD dwTSPIVersion, DWORD dwPermanen
 					   LPDWORD lpdwTSPIOptions)
 {
 	LONG result = 0;
-	int rc;
 
 	(void)dwLineDeviceIDBase;
 	(void)dwNumLines;
@@ -142,15 +150,9 @@ TSPI_EXPORT LONG TSPIAPI TSPI_providerInit(DWORD dwTSPIVersion, DWORD dwPermanen
 	/* A second Init while one is in force is ignored (TSPI_providerInit). */
 	if (tsp.initialized)
 		goto out;
-	if (!tsp.enumerated) {
-		rc = tsp_discover();
-		if (rc < 0) {
-			forget_phones();
-			result = tsp_line_error(rc);
-			goto out;
-		}
-		tsp.enumerated = true;
-	}
+	result = enumerate();
+	if (result)
+		goto out;
 	tsp.version = dwTSPIVersion;
 	tsp.permanent_provider_id = dwPermanentProviderID;
 	tsp.phone_base = dwPhoneDeviceIDBase;

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "devices/telephony-map.h"
+#include "hid/hidraw-node.h"
 #include "hid/rdesc-load.h"
 #include "hid/rdesc.h"
 
@@ -50,36 +51,6 @@ static void usage(FILE *out)
 	      "device (a Telephony-page top-level collection), nothing otherwise.\n", out);
 }
 
-/*
- * Reads up to max bytes of path. One byte more than a descriptor can hold is asked for, so
- * an oversized file is told apart from one that fits exactly.
- */
-static long read_bounded(const char *path, uint8_t *out, size_t max)
-{
-	size_t len = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	while (len < max) {
-		ssize_t n = read(fd, out + len, max - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int rc = -errno;
-
-			close(fd);
-			return rc;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	return (long)len;
-}
-
 /* The report descriptor of the HID device a hidraw sysfs directory belongs to. */
 static long read_sysfs(const char *syspath, uint8_t *out, char *name, size_t name_size)
 {
@@ -90,7 +61,8 @@ static long read_sysfs(const char *syspath, uint8_t *out, char *name, size_t nam
 		fprintf(stderr, "hidphone-probe: %s: path too long\n", syspath);
 		return -ENAMETOOLONG;
 	}
-	long n = read_bounded(name, out, RDESC_MAX_SIZE + 1);
+	/* one byte more than a descriptor may have: an oversized file is told apart */
+	long n = sysfs_read_file(name, out, RDESC_MAX_SIZE + 1);
 
 	if (n < 0)
 		fprintf(stderr, "hidphone-probe: %s: %s\n", name, strerror((int)-n));
