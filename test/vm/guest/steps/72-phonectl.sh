@@ -227,3 +227,413 @@ wait_opens() {
 	return 0
 }
 
+
+# tr'd fixture names as shell variable suffixes: the hidraw node of each fixture.
+var_of() { echo "$1" | tr -c 'a-zA-Z0-9\n' '_'; }
+node_of() { eval "echo \"\$NODE_$(var_of "$1")\""; }
+
+# ============================================================================================
+
+PHONES=
+CONTROLS=
+for fx in $(cat "$E2E_RUN/standing" 2>/dev/null); do
+	fx_load "$fx" || continue
+	if ! dev=$(fx_hidraw "$fx" 5000); then
+		tap_not_ok "phonectl: $fx has a hidraw node"
+		continue
+	fi
+	eval "NODE_$(var_of "$fx")=$dev"
+	if [ "$FX_KIND" = phone ]; then PHONES="$PHONES $fx"; else CONTROLS="$CONTROLS $fx"; fi
+done
+# shellcheck disable=SC2086 # word counts
+NPHONES=$(echo $PHONES | wc -w)
+# shellcheck disable=SC2086
+NDEVS=$(echo $PHONES $CONTROLS | wc -w)
+echo "# phones:$PHONES; others:$CONTROLS"
+if [ "$NPHONES" = 0 ]; then
+	tap_not_ok "phonectl: no phone in the standing set"
+	exit 0
+fi
+t0=$(e2e_uptime)
+lap() {
+	echo "# phonectl: $1 took $(awk -v a="$t0" -v b="$(e2e_uptime)" 'BEGIN{printf "%.2f", b-a}') s"
+	t0=$(e2e_uptime)
+}
+
+# --- list ------------------------------------------------------------------------------------
+
+check_list_json() {
+	f=$PC/list-json.out
+	jqcheck "$f" ".devices | length == $NDEVS" || return 1
+	jqcheck "$f" "[.devices[].phone] == ([range($NPHONES)] | map(true)) + ([range($NDEVS - $NPHONES)] | map(false))" ||
+		return 1
+	jqcheck "$f" "[.devices[] | select(.phone) | .tapi_id] | sort == [range($NPHONES)]" || return 1
+	for fx in $PHONES $CONTROLS; do
+		fx_load "$fx"
+		if [ "$FX_KIND" = phone ]; then
+			want='phone == true and accessible == true and reason == null and (tapi_id | type) == "number"'
+		else
+			want='phone == false and tapi_id == null and reason == "no Telephony top-level collection"'
+		fi
+		jqcheck "$f" --arg node "$(node_of "$fx")" --arg mfr "$FX_MFR" --arg prod "$FX_PROD" \
+			"[.devices[] | select(.node == \$node)] | length == 1 and (.[0] |
+			 .vendor_id == $((0x$FX_VID)) and .product_id == $((0x$FX_PID)) and .bus_name == \"usb\" and
+			 .manufacturer == \$mfr and .product == \$prod and $want)" || { echo "($fx)"; return 1; }
+	done
+}
+
+check_list_text() {
+	f=$PC/list.out
+	for fx in $PHONES $CONTROLS; do
+		fx_load "$fx"
+		node=$(node_of "$fx")
+		want="$node  $FX_VID:$FX_PID  usb  interface 0  \"$FX_MFR $FX_PROD\""
+		if ! ln=$(grep -n -x -F "$want" "$f"); then
+			echo "$fx: no line '$want'"
+			cat "$f"
+			return 1
+		fi
+		next=$(sed -n "$((${ln%%:*} + 1))p" "$f")
+		if [ "$FX_KIND" = phone ]; then
+			want="  phone, TAPI id $(jq -r --arg node "$node" '.devices[] | select(.node == $node) | .tapi_id' \
+				"$PC/list-json.out")"
+		else
+			want="  not a phone: no Telephony top-level collection"
+		fi
+		if [ "$next" != "$want" ]; then
+			echo "$fx: after its line, want '$want', got '$next'"
+			cat "$f"
+			return 1
+		fi
+	done
+	last_phone=$(grep -n '^  phone, TAPI id' "$f" | tail -n 1 | cut -d: -f1)
+	first_other=$(grep -n '^  not a phone' "$f" | head -n 1 | cut -d: -f1)
+	if [ -n "$first_other" ] && [ "$last_phone" -gt "$first_other" ]; then
+		echo "a device that is not a phone is listed before a phone"
+		cat "$f"
+		return 1
+	fi
+}
+
+check_list_global_json() {
+	pc_status 0 list-json2 30 --json list || return 1
+	jqcheck "$PC/list-json2.out" --slurpfile a "$PC/list-json.out" '. == $a[0]'
+}
+
+if tap "phonectl list --json: exit 0" pc_status 0 list-json 30 list --json; then
+	tap "phonectl list --json: $NDEVS devices, the $NPHONES phones first, each with its node, VID:PID, bus usb, the USB strings of phones.tsv, TAPI ids 0..$((NPHONES - 1)) once each; the G535 not a phone: no Telephony top-level collection" \
+		check_list_json
+	tap "phonectl --json list (the global option) prints the same" check_list_global_json
+fi
+if tap "phonectl list: exit 0" pc_status 0 list 30 list; then
+	tap "phonectl list: a line per device with node, VID:PID, usb, interface 0 and \"manufacturer product\"; phones first with the TAPI id of --json, the G535 'not a phone: no Telephony top-level collection'" \
+		check_list_text
+fi
+lap list
+
+# --- describe ----------------------------------------------------------------------------------
+
+fx_nbytes() { hex2bin "$E2E_DIR/descriptors/$1.rdesc.hex" | wc -c; }
+
+for fx in $PHONES $CONTROLS; do
+	fx_load "$fx"
+	node=$(node_of "$fx")
+	nb=$(fx_nbytes "$fx")
+	n=describe-$fx
+	tap "phonectl describe $node --json ($fx): exit 0" pc_status 0 "$n" 30 describe "$node" --json || continue
+	if [ "$FX_KIND" = phone ]; then
+		tap "phonectl describe $node --json ($fx): descriptor_bytes $nb, device $FX_VID:$FX_PID, a phone, tapi.name \"$FX_PROD\", tapi.num_button_lamps > 0" \
+			jqcheck "$PC/$n.out" --arg prod "$FX_PROD" ".descriptor_bytes == $nb and .format == \"hidraw\" and
+			 .device.vendor_id == $((0x$FX_VID)) and .device.product_id == $((0x$FX_PID)) and
+			 .telephony.phone == true and .tapi.name == \$prod and .tapi.num_button_lamps > 0"
+	else
+		tap "phonectl describe $node --json ($fx): descriptor_bytes $nb, device $FX_VID:$FX_PID, not a phone, no tapi" \
+			jqcheck "$PC/$n.out" ".descriptor_bytes == $nb and .device.vendor_id == $((0x$FX_VID)) and
+			 .device.product_id == $((0x$FX_PID)) and .telephony.phone == false and (has(\"tapi\") | not)"
+	fi
+done
+
+FX1=$(echo $PHONES | cut -d' ' -f1)
+NODE1=$(node_of "$FX1")
+NB1=$(fx_nbytes "$FX1")
+check_describe_text() {
+	pc_status 0 describe-text 30 describe "$NODE1" || return 1
+	grep -qxF "descriptor: $NODE1 (hidraw), $NB1 bytes" "$PC/describe-text.out" &&
+		grep -q '^tapi (PHONECAPS from the provider):' "$PC/describe-text.out" && return 0
+	show describe-text
+	return 1
+}
+tap "phonectl describe $NODE1 ($FX1, text): 'descriptor: $NODE1 (hidraw), $NB1 bytes' and the provider's PHONECAPS" \
+	check_describe_text
+
+check_attached() {
+	pc_status 0 attached 60 describe --attached --json || return 1
+	want=$(for fx in $PHONES; do node_of "$fx"; done | jq -R . | jq -s -c 'sort')
+	jqcheck "$PC/attached.out" -s "[.[].source] | sort == $want and all(.[]; .telephony.phone and .tapi.num_button_lamps > 0)"
+}
+tap "phonectl describe --attached --json: exactly the phones ($(for fx in $PHONES; do node_of "$fx"; done | tr '\n' ' ')), each with its PHONECAPS" \
+	check_attached
+lap describe
+
+# --- lamp, ring, hook, output: bytes at the gadget ----------------------------------------------
+
+# check_wire NAME WANT_STDOUT WANT_REPORT GOT: run NAME exited 0 printing WANT_STDOUT (a
+# line), and the gadget received exactly one output report, WANT_REPORT.
+check_wire() {
+	bad=
+	[ "$PC_RC" = 0 ] || bad="status $PC_RC"
+	grep -qxF "$2" "$PC/$1.out" || bad="$bad; no line '$2'"
+	[ "$4" = "$3" ] || bad="$bad; the gadget received [$(echo "$4" | tr '\n' '|' | sed 's/|$//')], want [$3]"
+	[ -z "$bad" ] && return 0
+	echo "${bad#; }"
+	show "$1"
+	return 1
+}
+
+# wire FIXTURE NAME DESC WANT_STDOUT WANT_REPORT ARGS...: phonectl ARGS with gadget-phone
+# recording at the fixture's gadget, then check_wire.
+wire() {
+	_fx=$1 _n=$2 _d=$3 _o=$4 _r=$5
+	shift 5
+	if [ -z "$_r" ]; then
+		tap_not_ok "$_d (no expected report: the .expect lacks the field)"
+		return
+	fi
+	if ! gcap_start "$_fx" "$PC/$_n.gadget"; then
+		tap_not_ok "$_d (gadget-phone did not start)"
+		return
+	fi
+	pc "$_n" 30 "$@"
+	_got=$(gcap_end)
+	tap "$_d" check_wire "$_n" "$_o" "$_r" "$_got"
+}
+
+check_lamp_list() {
+	# every id whose PHONECAPS lamp modes are not DUMMY (1), in order, each OFF after the open
+	ids=$(jq -r '.tapi.buttons[] | select(.lamp_modes != 1) | .id' "$PC/describe-$1.out" | tr '\n' ' ')
+	got=$(awk '$1 == "lamp" { printf "%s ", $2 }' "$PC/$2.out")
+	if [ "$PC_RC" != 0 ] || [ -z "$ids" ] || [ "$got" != "$ids" ] ||
+		[ "$(grep -c ' OFF$' "$PC/$2.out")" != "$(echo $ids | wc -w)" ]; then
+		echo "want lamps $ids, all OFF; got $got"
+		show "$2"
+		return 1
+	fi
+}
+
+for fx in $PHONES; do
+	fx_load "$fx"
+	node=$(node_of "$fx")
+	dj=$PC/describe-$fx.out
+	# A lamp that can be steady whose button is Phone Mute (it shares its id with the Mute LED).
+	lamp=$(jq -r '[.tapi.buttons[] | select(.function == "MUTE" and ((.lamp_modes / 4 | floor) % 2) == 1) | .id][0] // empty' "$dj" 2>/dev/null)
+	devs=$(jq -r '.tapi.hookswitch_devs // 0' "$dj" 2>/dev/null)
+	hdev=
+	[ $((devs & 1)) != 0 ] && hdev=HANDSET
+	[ $((devs & 2)) != 0 ] && [ -z "$hdev" ] && hdev=SPEAKER
+	[ $((devs & 4)) != 0 ] && hdev=HEADSET
+
+	pc "lamps-$fx" 30 lamp "$node"
+	tap "phonectl lamp $node ($fx): lists every lamp of PHONECAPS, OFF" check_lamp_list "$fx" "lamps-$fx"
+
+	if [ -n "$lamp" ]; then
+		wire "$fx" "lamp-$fx" "phonectl lamp $node $lamp STEADY ($fx, the Mute lamp): completed: success, the Mute LED alone at the gadget" \
+			"completed: success" "$(fx_report "$fx" output 0x0008:0x0009=1)" lamp "$node" "$lamp" STEADY
+	else
+		tap_not_ok "phonectl lamp ($fx): no lamp with STEADY whose button function is MUTE in describe --json"
+	fi
+	wire "$fx" "ring-$fx" "phonectl ring $node 1 ($fx): completed: success, Ring LED and Ringer at the gadget" \
+		"completed: success" "$(fx_report "$fx" output 0x0008:0x0018=1 0x000b:0x009e=1)" ring "$node" 1
+	if [ -n "$hdev" ]; then
+		wire "$fx" "hook-$fx" "phonectl hook $node $hdev MICSPEAKER ($fx): completed: success, the Off-Hook LED at the gadget" \
+			"completed: success" "$(fx_report "$fx" output 0x0008:0x0017=1)" hook "$node" "$hdev" MICSPEAKER
+	else
+		tap_not_ok "phonectl hook ($fx): describe --json gives no hook switch device"
+	fi
+	out=$(echo "$FX_OUT" | sed 's/../& /g; s/ $//')
+	# shellcheck disable=SC2086 # one argument per byte
+	wire "$fx" "output-$fx" "phonectl output $node $out ($fx): 'sent $(echo $out | wc -w) bytes', those bytes at the gadget" \
+		"sent $(echo $out | wc -w) bytes" "$out" output "$node" $out
+done
+lap "lamp, ring, hook, output"
+
+# Getters, on the first phone: a fresh open has every lamp off, the ringer silent, on hook.
+check_getters() {
+	lamp=$(jq -r '[.tapi.buttons[] | select(.lamp_modes != 1) | .id][0]' "$PC/describe-$FX1.out")
+	pc_status 0 lampget 30 lamp "$NODE1" "$lamp" && grep -qxF "lamp $lamp: OFF" "$PC/lampget.out" || { show lampget; return 1; }
+	pc_status 0 ringget 30 ring "$NODE1" && grep -qx 'ring mode 0, volume 0x[0-9a-f]*' "$PC/ringget.out" || { show ringget; return 1; }
+	pc_status 0 hookget 30 hook "$NODE1" && grep -qxF 'off hook: none' "$PC/hookget.out" || { show hookget; return 1; }
+}
+tap "phonectl lamp $NODE1 ID, ring $NODE1, hook $NODE1 ($FX1): lamp OFF, ring mode 0, off hook: none" check_getters
+
+# --- feature reports: f_hid answers GET_REPORT with zeros and stalls SET_REPORT ---------------
+
+FID=$(jq -r '[.reports[] | select(.kind == "feature") | .id][0] // 1' "$PC/describe-$FX1.out" 2>/dev/null)
+[ -n "$FID" ] || FID=1
+check_feature_get() {
+	pc_status "0|1" fget 30 feature get "$NODE1" "$FID" || return 1
+	echo "status $PC_RC: $(head -c 200 "$PC/fget.out" "$PC/fget.err" | tr '\n' ' ')"
+	if [ "$PC_RC" = 0 ] && ! grep -q "^$(printf '%02x' "$FID")\\b" "$PC/fget.out"; then
+		echo "the bytes do not start with the report id $FID"
+		return 1
+	fi
+}
+tap "phonectl feature get $NODE1 $FID ($FX1): succeeds or fails cleanly (exit 0 with the report, or 1 with a message)" \
+	check_feature_get
+check_feature_set() {
+	pc_status 1 fset 30 feature set "$NODE1" "$FID" 00 || return 1
+	echo "stderr: $(head -c 300 "$PC/fset.err")"
+}
+tap "phonectl feature set $NODE1 $FID 00 ($FX1): f_hid stalls SET_REPORT: exit 1 with a message, no hang" \
+	check_feature_set
+lap feature
+
+# --- monitor and record while the gadget plays hook off, key 5, hook on --------------------------
+
+HS=$(fx_hook_state "$FX1")
+R_OFF=$(fx_report "$FX1" input 0x000b:0x0020=1)
+R_K5=$(fx_report "$FX1" input 0x000b:0x0020=1 keypad=0xb5)
+R_K0=$(fx_report "$FX1" input 0x000b:0x0020=1 keypad=0xb0)
+R_ON=$(fx_report "$FX1" input 0x000b:0x0020=0)
+SCRIPT=$PC/play.hidrec
+printf 'E: %s\nS: 250\nE: %s\nS: 250\nE: %s\nS: 250\nE: %s\n' "$R_OFF" "$R_K5" "$R_OFF" "$R_ON" >"$SCRIPT"
+echo "# $FX1 plays: $R_OFF (hook off) / $R_K5 (key 5) / $R_OFF (key up) / $R_ON (hook on); hook state $HS"
+
+check_monitor() {
+	f=$PC/monitor.out
+	bad=
+	[ "$MON_RC" = 0 ] || bad="monitor exited with status $MON_RC"
+	reps=$(printf '"%s",' "$R_OFF" "$R_K5" "$R_OFF" "$R_ON")
+	evs="[\"PHONE_STATE\",$((HS)),8,0],[\"PHONE_BUTTON\",5,8,2],[\"PHONE_BUTTON\",5,8,1],[\"PHONE_STATE\",$((HS)),1,0]"
+	jq -e -s "[.[] | select(.type == \"report\") | .bytes] == [${reps%,}]" "$f" >/dev/null 2>&1 ||
+		bad="$bad; report lines are not [${reps%,}]"
+	jq -e -s "[.[] | select(.type == \"event\" and (.message == \"PHONE_STATE\" or .message == \"PHONE_BUTTON\")) |
+		[.message, .param1, .param2, .param3]] == [$evs]" "$f" >/dev/null 2>&1 ||
+		bad="$bad; PHONE_STATE/PHONE_BUTTON events are not [$evs]"
+	[ -z "$bad" ] && return 0
+	echo "${bad#; }"
+	cat "$f"
+	echo "stderr:"
+	cat "$PC/monitor.err"
+	echo "gadget:"
+	cat "$PC/monitor.gadget"
+	return 1
+}
+
+timeout 30 phonectl monitor --json --seconds 3 "$NODE1" >"$PC/monitor.out" 2>"$PC/monitor.err" &
+mpid=$!
+if wait_opens "$NODE1" 3 15000; then
+	nap_ms 200
+	gplay "$FX1" "$SCRIPT" "$PC/monitor.gadget"
+	wait "$GPLAY_PID"
+else
+	echo "# monitor did not open $NODE1 within 15 s"
+fi
+wait "$mpid"
+MON_RC=$?
+tap "phonectl monitor --json --seconds 3 $NODE1 ($FX1): the 4 reports played at the gadget as report lines, then PHONE_STATE off hook, PHONE_BUTTON 5 down, up, PHONE_STATE on hook" \
+	check_monitor
+lap monitor
+
+# record NAME ARGS...: phonectl record --seconds 3 -o $PC/NAME.hid ARGS $NODE1 while the
+# gadget plays the script; REC_RC is its status.
+record() {
+	_n=$1
+	shift
+	rm -f "$PC/$_n.hid"
+	timeout 30 phonectl record --seconds 3 -o "$PC/$_n.hid" "$@" "$NODE1" >"$PC/$_n.out" 2>"$PC/$_n.err" &
+	_p=$!
+	_w=0
+	# The header is written once the phone is open.
+	while ! grep -q '^R: ' "$PC/$_n.hid" 2>/dev/null && [ "$_w" -lt 15000 ]; do
+		nap_ms 20
+		_w=$((_w + 20))
+	done
+	nap_ms 200
+	gplay "$FX1" "$SCRIPT" "$PC/$_n.gadget"
+	wait "$GPLAY_PID"
+	wait "$_p"
+	REC_RC=$?
+}
+
+# check_recording NAME KEY_REPORT KEY_ID: the recording parses, has the fixture's R:, the four
+# E: lines (the key as KEY_REPORT), the T: lines of the four events (the key as KEY_ID),
+# timestamps that never go back, and replay --check passes on it.
+check_recording() {
+	f=$PC/$1.hid
+	bad=
+	[ "$REC_RC" = 0 ] || bad="record exited with status $REC_RC"
+	r=$(awk '$1 == "R:" { $1 = ""; print substr($0, 2); exit }' "$f")
+	want="$NB1 $(hex2bin "$E2E_DIR/descriptors/$FX1.rdesc.hex" | od -An -v -tx1 | tr -s ' \n' '  ' | sed 's/^ //; s/ $//')"
+	[ "$r" = "$want" ] || bad="$bad; the R: line is not the fixture's $NB1 bytes"
+	e=$(awk '$1 == "E:" { $1 = $2 = $3 = ""; sub(/^ +/, ""); printf "%s|", $0 }' "$f")
+	want="$R_OFF|$2|$R_OFF|$R_ON|"
+	[ "$e" = "$want" ] || bad="$bad; E: lines [$e], want [$want]"
+	t=$(awk '$1 == "T:" && ($3 == "PHONE_STATE" || $3 == "PHONE_BUTTON") { printf "%s %s %s %s|", $3, $4, $5, $6 }' "$f")
+	hs=$(printf '0x%x' "$HS")
+	want="PHONE_STATE $hs 0x8 0x0|PHONE_BUTTON $3 0x8 0x2|PHONE_BUTTON $3 0x8 0x1|PHONE_STATE $hs 0x1 0x0|"
+	[ "$t" = "$want" ] || bad="$bad; T: lines [$t], want [$want]"
+	awk '$1 == "E:" || $1 == "T:" { t = $2 + 0; if (t < last) bad = 1; last = t } END { exit bad }' "$f" ||
+		bad="$bad; timestamps go back"
+	if pc "$1-rdesc" 30 describe --json --rdesc "$f"; then
+		jq -e ".format == \"recording\" and .descriptor_bytes == $NB1" "$PC/$1-rdesc.out" >/dev/null 2>&1 ||
+			bad="$bad; describe --json --rdesc: not a recording of $NB1 descriptor bytes: $(head -c 300 "$PC/$1-rdesc.out" "$PC/$1-rdesc.err")"
+	else
+		bad="$bad; describe --rdesc killed"
+	fi
+	if pc "$1-replay" 30 replay --check "$f"; then
+		[ "$PC_RC" = 0 ] && grep -qxF "replay --check: 4 event(s) match $f" "$PC/$1-replay.out" ||
+			bad="$bad; replay --check (status $PC_RC): $(cat "$PC/$1-replay.out" "$PC/$1-replay.err")"
+	else
+		bad="$bad; replay --check killed"
+	fi
+	[ -z "$bad" ] && return 0
+	echo "${bad#; }"
+	cat "$f"
+	echo "stderr:"
+	cat "$PC/$1.err"
+	echo "gadget:"
+	cat "$PC/$1.gadget"
+	return 1
+}
+
+record rec
+tap "phonectl record --seconds 3 -o FILE $NODE1 ($FX1): R: of the fixture, E: lines with the key obfuscated to Key 0, T: lines with button id 0, in time order; describe --rdesc FILE reads it; replay --check FILE passes" \
+	check_recording rec "$R_K0" 0x0
+e2e_export phonectl-record.hid "$PC/rec.hid" >/dev/null
+record rec-keys --show-keys
+tap "phonectl record --show-keys --seconds 3 -o FILE $NODE1 ($FX1): E: lines with key 5, T: lines with button id 5; replay --check FILE passes" \
+	check_recording rec-keys "$R_K5" 0x5
+e2e_export phonectl-record-show-keys.hid "$PC/rec-keys.hid" >/dev/null
+
+# A recording whose T: lines say something else fails the check.
+check_tampered() {
+	awk 'done != 1 && $1 == "T:" && $3 == "PHONE_BUTTON" { $4 = "0x7"; done = 1 } { print }' \
+		"$PC/rec-keys.hid" >"$PC/tampered.hid"
+	pc_status 1 tampered 30 replay --check --fast "$PC/tampered.hid" || return 1
+	grep -q "expected PHONE_BUTTON id=7" "$PC/tampered.out" || { show tampered; return 1; }
+}
+tap "phonectl replay --check --fast: the same recording with button id 7 in its first PHONE_BUTTON fails (exit 1, names the line)" \
+	check_tampered
+lap "record, replay"
+
+# --- exit statuses --------------------------------------------------------------------------------
+
+MISSING=/dev/hidraw99
+while [ -e "$MISSING" ]; do MISSING=${MISSING}9; done
+i=0
+for args in "" "frobnicate" "--frobnicate list" "list extra" "describe" "describe $NODE1 --attached" \
+	"monitor" "record --seconds 0 $NODE1" "replay" "lamp" "lamp $NODE1 x STEADY" "lamp $NODE1 0 SPARKLE" \
+	"ring $NODE1 loud" "hook $NODE1 HEADSET SIDEWAYS" "output $NODE1" "output $NODE1 zz" \
+	"feature get $NODE1" "feature get $NODE1 300" "feature frob $NODE1 1"; do
+	i=$((i + 1))
+	# shellcheck disable=SC2086 # the words are the arguments
+	tap "phonectl $args: usage error, exit 2" pc_status 2 "usage-$i" 30 $args
+done
+for args in "describe $MISSING" "describe --rdesc /tmp/no-such-file" "monitor --seconds 1 $MISSING" \
+	"record --seconds 1 $MISSING" "replay /tmp/no-such-file" "lamp $MISSING" "ring $MISSING 1" \
+	"hook $MISSING" "output $MISSING 02 00 00" "feature get $MISSING 1" "feature set $MISSING 1 00"; do
+	i=$((i + 1))
+	# shellcheck disable=SC2086
+	tap "phonectl $args: missing, exit 1 with a message" pc_status 1 "missing-$i" 30 $args
+done
+lap "exit statuses"
