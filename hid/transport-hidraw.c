@@ -128,36 +128,55 @@ static int hidraw_read(struct transport *t, uint8_t *buf, size_t len, int timeou
 	}
 }
 
-/* hidapi reports failure without a reason; the node says whether the device is gone. */
-static int failure(struct hidraw_transport *h)
+/*
+ * hidapi reports failure without a reason. The node says whether the device is gone; else
+ * the errno of hidapi's write() or ioctl(), taken right after the call, tells a stall
+ * (EPIPE) or a timeout from other I/O errors.
+ */
+static int failure(struct hidraw_transport *h, int saved_errno)
 {
 	struct pollfd p = { .fd = h->fd, .events = POLLIN };
 
 	if (poll(&p, 1, 0) > 0 && (p.revents & (POLLERR | POLLHUP | POLLNVAL)))
 		return -ENODEV;
-	return -EIO;
+	switch (saved_errno) {
+	case EPIPE:
+	case ETIMEDOUT:
+	case EAGAIN:
+	case EBUSY:
+	case ENODEV:
+	case ESHUTDOWN:
+	case EINVAL:
+		return -saved_errno;
+	default:
+		return -EIO;
+	}
 }
 
 static int hidraw_write(struct transport *t, const uint8_t *data, size_t len)
 {
 	struct hidraw_transport *h = to_hidraw(t);
 
-	return hid_write(h->dev, data, len) < 0 ? failure(h) : 0;
+	errno = 0;
+	return hid_write(h->dev, data, len) < 0 ? failure(h, errno) : 0;
 }
 
 static int hidraw_get_feature(struct transport *t, uint8_t *data, size_t len)
 {
 	struct hidraw_transport *h = to_hidraw(t);
-	int n = hid_get_feature_report(h->dev, data, len);
+	int n;
 
-	return n < 0 ? failure(h) : n;
+	errno = 0;
+	n = hid_get_feature_report(h->dev, data, len);
+	return n < 0 ? failure(h, errno) : n;
 }
 
 static int hidraw_set_feature(struct transport *t, const uint8_t *data, size_t len)
 {
 	struct hidraw_transport *h = to_hidraw(t);
 
-	return hid_send_feature_report(h->dev, data, len) < 0 ? failure(h) : 0;
+	errno = 0;
+	return hid_send_feature_report(h->dev, data, len) < 0 ? failure(h, errno) : 0;
 }
 
 static void hidraw_interrupt(struct transport *t)

@@ -350,7 +350,8 @@ static void print_caps(struct session *s, LPPHONECAPS caps)
 	}
 	printf("  ring modes: %u\n", caps->dwNumRingModes);
 	printf("  display: %ux%u\n", caps->dwDisplayNumRows, caps->dwDisplayNumColumns);
-	printf("  buttons and lamps: %u ids\n", caps->dwNumButtonLamps);
+	printf("  buttons and lamps: %u ids%s\n", caps->dwNumButtonLamps,
+	       s->hd ? "" : " (their names need access to the device: see phonectl list)");
 	for (DWORD id = 0; a.modes && id < caps->dwNumButtonLamps; id++) {
 		uint8_t buf[256];
 		LPPHONEBUTTONINFO info = (LPPHONEBUTTONINFO)buf;
@@ -514,8 +515,10 @@ static int describe_source(struct source *src, const struct phonectl_options *op
 	}
 	if (map.n_collections) {
 		caps = tapi_caps(src, &s, tmp);
-		if (caps)
-			session_open(&s, 0);
+		/* Button names need the phone open; caps do not, so without access they still show. */
+		if (caps && s.h->phoneOpen(0, (HTAPIPHONE)(uintptr_t)1, &s.hd, s.h->version,
+					   host_phone_event) != 0)
+			s.hd = NULL;
 	}
 	if (opts->json) {
 		print_json(src, d, &map, caps);

@@ -327,7 +327,10 @@ static int load_descriptor(const char *device, struct recording **rec, size_t *d
 		return 0;
 	}
 	if (recording_read_file(device, rec, &err) < 0) {
-		phonectl_error("%s:%u:%u: %s", device, err.line, err.column, err.message);
+		if (err.line)
+			phonectl_error("%s:%u:%u: %s", device, err.line, err.column, err.message);
+		else
+			phonectl_error("%s: %s", device, err.message);
 		return -1;
 	}
 	/* The first device of the recording that is a phone: the one the provider opens as 0. */

@@ -191,7 +191,10 @@ int phonectl_replay(int argc, char **argv, const struct phonectl_options *global
 		return EXIT_USAGE;
 	}
 	if (recording_read_file(argv[optind], &rec, &err) < 0) {
-		phonectl_error("%s:%u:%u: %s", argv[optind], err.line, err.column, err.message);
+		if (err.line)
+			phonectl_error("%s:%u:%u: %s", argv[optind], err.line, err.column, err.message);
+		else
+			phonectl_error("%s: %s", argv[optind], err.message);
 		return EXIT_FAILURE;
 	}
 	print_as_t = print_t;

@@ -63,6 +63,9 @@ int main(int argc, char **argv)
 	struct phonectl_options opts = { 0 };
 	int i;
 
+	/* monitor, record and replay print as things happen, also into a pipe or a file. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
 	/* Global options come before the command; a command parses the rest itself. DEVICE is a
 	 * hidraw node or a recording file (played through the provider). */
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {

@@ -7,10 +7,11 @@
  *
  *   hidraw                          the real devices
  *   hidraw:/dev/hidrawN[:...]       only these nodes (phonectl uses it for one device), as without the variable
- *   replay[+fast][+unplug]:A[:B...] the devices of recordings A, B, ... played back when the
- *                                   phone is opened, paced by their timestamps (+fast: as
- *                                   fast as possible; +unplug: the device goes away after
- *                                   its last report)
+ *   replay[+fast][+unplug]:A[:B...] the devices of recordings A, B, ... played back once the
+ *                                   phone is open and the host has set its status filter
+ *                                   (1 s after the open at the latest), paced by their
+ *                                   timestamps (+fast: as fast as possible; +unplug: the
+ *                                   device goes away after its last report)
  *   none                            no devices
  *
  * HIDPHONE_REPLAY_LOG=FILE appends the output reports sent to replayed devices to FILE as
@@ -110,6 +111,7 @@ struct phone *tsp_phone_new(const struct transport_info *info, const char *sourc
 	p->permanent_id = permanent_id_of(info, source);
 	pthread_mutex_init(&p->io_lock, NULL);
 	pthread_cond_init(&p->idle, NULL);
+	pthread_cond_init(&p->go, NULL);
 	return p;
 }
 
@@ -121,6 +123,7 @@ void tsp_phone_free(struct phone *p)
 	free(p->display_text);
 	pthread_mutex_destroy(&p->io_lock);
 	pthread_cond_destroy(&p->idle);
+	pthread_cond_destroy(&p->go);
 	free(p);
 }
 

@@ -76,6 +76,8 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneOpen(DWORD dwDeviceID, HTAPIPHONE htPhone,
 
 	if (!lphdPhone)
 		return PHONEERR_INVALPOINTER;
+	/* Readers of phones that went away are done by now: reap them as phones come and go. */
+	tsp_join_ended_readers(false);
 	pthread_mutex_lock(&tsp.lock);
 	p = tsp_phone_by_id(dwDeviceID);
 	if (!p)
@@ -133,6 +135,8 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetStatusMessages(HDRVPHONE hdPhone, DWORD dw
 	p->filter_states = dwPhoneStates;
 	p->filter_button_modes = dwButtonModes;
 	p->filter_button_states = dwButtonModes ? dwButtonStates : 0;
+	p->replay_go = true;
+	pthread_cond_broadcast(&p->go);
 	pthread_mutex_unlock(&tsp.lock);
 	return 0;
 }

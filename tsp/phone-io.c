@@ -8,6 +8,7 @@
  * that the reader thread itself is delivering.
  */
 #include <errno.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -208,6 +209,22 @@ static void *reader_main(void *data)
 	uint8_t *buf = malloc(len);
 
 	free(data);
+	/*
+	 * A recording starts playing when the host has said which events it wants: events of
+	 * the first reports would otherwise race its TSPI_phoneSetStatusMessages. A host that
+	 * never sets the filter gets the playback a second after the open.
+	 */
+	if (p->replay) {
+		struct timespec until;
+
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 1;
+		pthread_mutex_lock(&tsp.lock);
+		while (!p->replay_go && p->handle == args.handle && !p->closing &&
+		       pthread_cond_timedwait(&p->go, &tsp.lock, &until) == 0)
+			;
+		pthread_mutex_unlock(&tsp.lock);
+	}
 	for (;;) {
 		int n = buf ? transport_read(args.transport, buf, len, -1) : -ENOMEM;
 		bool echo;
@@ -237,11 +254,55 @@ static void *reader_main(void *data)
 	}
 	free(buf);
 	transport_close(args.transport);
-	pthread_mutex_lock(&tsp.lock);
-	if (--tsp.readers == 0)
-		pthread_cond_broadcast(&tsp.readers_done);
-	pthread_mutex_unlock(&tsp.lock);
 	return NULL;
+}
+
+/* Lock held. Keeps a reader that cannot be joined now for tsp_join_ended_readers(). */
+static void keep_ended_reader(pthread_t reader)
+{
+	if (tsp.n_ended_readers == tsp.cap_ended_readers) {
+		size_t cap = tsp.cap_ended_readers ? tsp.cap_ended_readers * 2 : 8;
+		pthread_t *n = realloc(tsp.ended_readers, cap * sizeof(*n));
+
+		if (!n) {
+			/* Without room to keep it, the thread must clean up after itself. */
+			pthread_detach(reader);
+			return;
+		}
+		tsp.ended_readers = n;
+		tsp.cap_ended_readers = cap;
+	}
+	tsp.ended_readers[tsp.n_ended_readers++] = reader;
+}
+
+void tsp_join_ended_readers(bool all)
+{
+	pthread_mutex_lock(&tsp.lock);
+	for (size_t i = 0; i < tsp.n_ended_readers;) {
+		pthread_t t = tsp.ended_readers[i];
+
+		/* A reader may be waiting for the lock on its way out: never join holding it. */
+		pthread_mutex_unlock(&tsp.lock);
+		bool joined = all ? pthread_join(t, NULL) == 0 : pthread_tryjoin_np(t, NULL) == 0;
+		pthread_mutex_lock(&tsp.lock);
+		if (joined) {
+			for (size_t j = 0; j < tsp.n_ended_readers; j++) {
+				if (pthread_equal(tsp.ended_readers[j], t)) {
+					tsp.ended_readers[j] = tsp.ended_readers[--tsp.n_ended_readers];
+					break;
+				}
+			}
+			i = 0;
+			continue;
+		}
+		i++;
+	}
+	if (all) {
+		free(tsp.ended_readers);
+		tsp.ended_readers = NULL;
+		tsp.cap_ended_readers = 0;
+	}
+	pthread_mutex_unlock(&tsp.lock);
 }
 
 static int open_transport(struct phone *p, struct transport **t)
@@ -282,14 +343,13 @@ int tsp_phone_open(struct phone *p)
 	}
 	p->ring_mode = 0;
 	p->ring_volume = 0;
+	p->replay_go = false;
 	if (p->display_text)
 		memset(p->display_text, ' ',
 		       (size_t)p->model->display.rows * p->model->display.columns);
 	*args = (struct reader_args){ .phone = p, .transport = t, .handle = p->handle };
-	tsp.readers++;
 	rc = pthread_create(&p->reader, NULL, reader_main, args);
 	if (rc) {
-		tsp.readers--;
 		transport_close(t);
 		p->transport = NULL;
 		p->handle = 0;
@@ -317,9 +377,10 @@ void tsp_phone_close(struct phone *p, bool forced)
 
 	join = p->reader_running && !pthread_equal(reader, pthread_self());
 	if (p->reader_running) {
+		pthread_cond_broadcast(&p->go);
 		transport_interrupt(p->transport);
 		if (!join)
-			pthread_detach(reader);
+			keep_ended_reader(reader);
 	}
 	p->reader_running = false;
 	pthread_mutex_unlock(&tsp.lock);

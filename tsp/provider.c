@@ -10,7 +10,6 @@
 
 struct provider tsp = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
-	.readers_done = PTHREAD_COND_INITIALIZER,
 };
 
 struct phone *tsp_phone_by_id(uint32_t device_id)
@@ -193,14 +192,12 @@ TSPI_EXPORT LONG TSPIAPI TSPI_providerShutdown(DWORD dwTSPIVersion, DWORD dwPerm
 	tsp_hotplug_stop();
 	pthread_mutex_lock(&tsp.lock);
 	forget_phones();
-	/*
-	 * A reader that ended its own phone (unplug, or a close from inside a callback) runs
-	 * detached until it has delivered the last events. The host may unload the provider
-	 * once this returns, so no thread and no callback of ours may still be running.
-	 */
-	while (tsp.readers)
-		pthread_cond_wait(&tsp.readers_done, &tsp.lock);
 	pthread_mutex_unlock(&tsp.lock);
+	/*
+	 * The host may unload the provider once this returns: no thread of ours may still run
+	 * provider code, and no callback may still be on its way.
+	 */
+	tsp_join_ended_readers(true);
 	tsp_dispatch_wait_idle();
 	pthread_mutex_lock(&tsp.lock);
 	tsp_discovery_release();

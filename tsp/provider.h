@@ -57,6 +57,8 @@ struct phone {
 	pthread_t reader;
 	bool reader_running;
 	bool closing;
+	bool replay_go;              /* a replayed phone plays once the host set its filter */
+	pthread_cond_t go;
 	unsigned busy;               /* TSPI calls using the open device right now */
 	pthread_cond_t idle;         /* signalled when busy drops to 0 */
 
@@ -84,8 +86,13 @@ struct provider {
 	uint64_t next_handle;
 	uintptr_t next_temp_id;
 	bool hidapi_ready;
-	unsigned readers;            /* reader threads alive, detached ones included */
-	pthread_cond_t readers_done; /* signalled when readers drops to 0 */
+	/*
+	 * Readers that ended their own phone (unplug, or a close from inside a callback) cannot
+	 * join themselves: they are joined later, at the latest by providerShutdown, so no
+	 * thread runs provider code once a host may unload it.
+	 */
+	pthread_t *ended_readers;
+	size_t n_ended_readers, cap_ended_readers;
 };
 
 extern struct provider tsp;
@@ -123,6 +130,8 @@ int tsp_phone_commit_display(struct phone *p, struct transport *t);
 /* Marks a TSPI call as using the open phone (lock held); ends with tsp_phone_release. */
 void tsp_phone_acquire(struct phone *p);
 void tsp_phone_release(struct phone *p);
+/* Joins the readers that ended their own phone: those done already, or all (lock not held). */
+void tsp_join_ended_readers(bool all);
 
 /* tsp/dispatch.c: callbacks to the host, in order, never concurrently, no lock held. */
 void tsp_post_event(uint64_t handle, PHONEEVENT proc, HTAPIPHONE ht, DWORD msg, DWORD_PTR p1,

@@ -10,7 +10,7 @@
 #   BUILDDIR            build directory (default build); everything goes to $BUILDDIR/vm
 #   CC                  compiler for the guest programs (default cc)
 #   E2E_ACCEL           kvm | tcg (default: kvm only if /dev/kvm really works)
-#   E2E_TIMEOUT         seconds before qemu is killed (default 240)
+#   E2E_TIMEOUT         seconds before qemu is killed (default 300)
 #   E2E_MEM             guest memory (default 512M)
 #   E2E_APPEND          extra kernel command line, e.g. "e2e.steps=20-standing-set,60-latency e2e.lat=200"
 #                       (knobs listed in guest/init)
@@ -22,8 +22,9 @@
 #   E2E_EXTRA_MODULES   further kernel modules to insmod (names, e.g. "hid-multitouch")
 #
 # Needs what `make all` builds (hidphone.tsp, hidphone-probe, phonectl): the guest runs the
-# real provider and udev rules; after the run, compare-rdesc.sh checks our descriptor parser
-# against the kernel's (TAP lines numbered on from the guest's; jq on the host).
+# real provider, phonectl and the udev rules; after the run, compare-rdesc.sh checks our
+# descriptor parser against the kernel's (TAP lines numbered on from the guest's). jq on the
+# host, for that and, copied into the guest, for step 72's JSON checks.
 #
 # Exit status: 0 all guest tests passed and the kernel oracle agrees; 1 a test failed or
 # the VM did not deliver a result (boot failure, timeout); the reason is printed.
@@ -41,7 +42,7 @@ DEBS=$CACHE/debs
 OUT=$VM/out
 STAGE=$VM/initramfs
 FIXTURES=$ROOT/test/data/descriptors
-E2E_TIMEOUT=${E2E_TIMEOUT:-240}
+E2E_TIMEOUT=${E2E_TIMEOUT:-300}
 E2E_MEM=${E2E_MEM:-512M}
 MULTIARCH=x86_64-linux-gnu
 
@@ -276,7 +277,7 @@ SYSLIBPATH=$SYSROOT/lib/$MULTIARCH:$SYSROOT/usr/lib/$MULTIARCH:$SYSROOT/usr/lib/
 
 T0=$(cut -d' ' -f1 /proc/uptime)
 # What `make all` builds: the provider the guest host loads, the udev probe the guest's
-# udevd runs, and phonectl for the kernel-oracle comparison after the run.
+# udevd runs, and phonectl (step 72 in the guest, the kernel-oracle comparison after the run).
 PROVIDER=$BUILDDIR/hidphone.tsp
 PROBE=$BUILDDIR/hidphone-probe
 PHONECTL=$BUILDDIR/phonectl
@@ -361,6 +362,14 @@ for p in ${E2E_EXTRA_BINS:-}; do
 done
 # The provider as a host finds it, with its ldd closure (hidapi-hidraw, libudev, ...).
 copy_with_libs "$PROVIDER" /usr/local/lib/hidphone.tsp
+# phonectl for step 72 (it loads the provider above through HIDPHONE_TSP), and jq to check
+# its JSON there: busybox has none, so the host's jq goes in with its libraries.
+copy_with_libs "$PHONECTL" /usr/local/bin/phonectl
+if command -v jq >/dev/null; then
+	copy_with_libs "$(command -v jq)" /usr/local/bin/jq
+else
+	say "no jq on this host: the guest's phonectl checks will fail (apt-get install jq)"
+fi
 # The udev rules and their probe where `make install-udev` puts them: udev's own directory,
 # from which udevd runs a rule's bare program name (/lib/udev in Debian 12's udev).
 UDEVLIBDIR=
@@ -396,8 +405,10 @@ for m in $ORDER; do
 	cp "$MODDIR/$m" "$STAGE/lib/modules/${m##*/}"
 	echo "${m##*/}" >>"$STAGE/etc/e2e/modules.order"
 done
-echo "root:x:0:0:root:/root:/bin/sh" >"$STAGE/etc/passwd"
-echo "root:x:0:" >"$STAGE/etc/group"
+# nobody: step 72 runs phonectl as a user who may not open the hidraw nodes (busybox su).
+printf '%s\n' "root:x:0:0:root:/root:/bin/sh" "nobody:x:65534:65534:nobody:/nonexistent:/bin/sh" \
+	>"$STAGE/etc/passwd"
+printf '%s\n' "root:x:0:" "nogroup:x:65534:" >"$STAGE/etc/group"
 cat "$OUT/kernel-version.txt" >"$STAGE/etc/e2e/kernel-version"
 # Uncompressed: unpacking beats decompressing gzip/xz under TCG.
 (cd "$STAGE" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$VM/initramfs.cpio" ||
@@ -477,20 +488,23 @@ elif [ "$result" != PASS ] || [ "$QEMU_RC" != 1 ]; then
 	say "FAIL: guest result $result, qemu status $QEMU_RC"
 	guest_ok=0
 fi
-# The guest's TAP lines as counted on the console (a cut-off run has no totals line).
+# The guest's TAP lines as counted on the console (a cut-off run has no totals line). A
+# "not ok ... # TODO" is a known bug (guest/lib.sh tap_todo): counted apart, failing nothing.
 g_pass=$(grep -c '^ok [0-9]' "$OUT/console.log" || true)
-g_fail=$(grep -c '^not ok [0-9]' "$OUT/console.log" || true)
+g_todo=$(grep '^not ok [0-9]' "$OUT/console.log" | grep -c ' # TODO ' || true)
+g_fail=$(($(grep -c '^not ok [0-9]' "$OUT/console.log" || true) - g_todo))
 [ "$guest_ok" = 1 ] || [ "$g_fail" -gt 0 ] || g_fail=1
 
 # The kernel as an oracle for our descriptor parser: its parse of every fixture, exported
 # by the guest, against phonectl's. The TAP numbering continues the guest's.
 T0=$(cut -d' ' -f1 /proc/uptime)
 PHONECTL=$PHONECTL OUT=$OUT FIXTURES=$FIXTURES TSV=$HERE/phones.tsv \
-	sh "$HERE/compare-rdesc.sh" $((g_pass + g_fail + 1)) >"$OUT/oracle.tap" 2>&1 || true
+	sh "$HERE/compare-rdesc.sh" $((g_pass + g_fail + g_todo + 1)) >"$OUT/oracle.tap" 2>&1 || true
 cat "$OUT/oracle.tap"
 o_pass=$(grep -c '^ok [0-9]' "$OUT/oracle.tap" || true)
 o_fail=$(grep -c '^not ok [0-9]' "$OUT/oracle.tap" || true)
 say "kernel oracle: $o_pass fixtures agree, $o_fail disagree ($(elapsed "$T0") s)"
 say "total $(elapsed "$T_START") s"
+[ "$g_todo" -eq 0 ] || say "$g_todo known bug(s) marked TODO (not ok ... # TODO), not counted as failures"
 echo "$((g_pass + o_pass)) passed, $((g_fail + o_fail)) failed"
 [ "$guest_ok" = 1 ] && [ "$o_fail" -eq 0 ]

@@ -34,6 +34,26 @@ tap() {
 	return "$_rc"
 }
 
+# tap_todo REASON DESCRIPTION COMMAND [ARGS...]: a test point for a known bug (TAP's TODO
+# directive): "not ok N - DESC # TODO REASON" while the bug is there, which fails nothing;
+# "ok N - DESC # TODO REASON" once it is fixed (time to make it a plain tap).
+tap_todo() {
+	_why=$1
+	shift
+	_desc=$1
+	shift
+	_out=$("$@" 2>&1)
+	_rc=$?
+	if [ "$_rc" -eq 0 ]; then
+		_tap_record ok "$_desc # TODO $_why"
+	else
+		echo todo >>"$E2E_RUN/tap"
+		echo "not ok $(wc -l <"$E2E_RUN/tap") - $_desc # TODO $_why"
+	fi
+	[ -n "$_out" ] && printf '%s\n' "$_out" | sed -e 's/^# //' -e 's/^/# /'
+	return "$_rc"
+}
+
 tap_counts() {
 	# prints "<passed> <failed>"
 	if [ -f "$E2E_RUN/tap" ]; then

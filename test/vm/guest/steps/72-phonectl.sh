@@ -1,10 +1,13 @@
 # phonectl (build/phonectl, loading the real hidphone.tsp) against the standing set's virtual
-# USB phones and the G535: list, describe, monitor, record and replay, lamp, ring, hook,
-# output, feature, and its exit statuses. The gadget side (gadget-phone at /dev/hidgN) plays
-# the input reports and records the output reports that reach the "device". Expectations
-# come from phones.tsv and the fixtures' .expect files (positions from the independent
-# decoder), never from phonectl's or the provider's parser. JSON is checked with jq.
-# Every phonectl run is under `timeout`; 124/143 (killed) or >2 (crashed) fail the point.
+# USB phones and the G535: list, describe, lamp, ring, hook, output, display, volume,
+# feature, monitor, record and replay, as root and as a user who may not open the nodes, an
+# unplug under monitor and record, and the exit statuses. The gadget side (gadget-phone at
+# /dev/hidgN) plays the input reports and records the output reports that reach the
+# "device". Expectations come from phones.tsv and the fixtures' .expect files (positions
+# from the independent decoder), never from phonectl's or the provider's parser. JSON is
+# checked with jq (the host's, copied in by run.sh).
+# Every phonectl run is under `timeout`: killed (124/143) or crashed (>2) fails the point,
+# including the crash described below, which a point of its own watches for.
 
 unset HIDPHONE_DEVICES HIDPHONE_REPLAY_LOG
 export HIDPHONE_TSP=/usr/local/lib/hidphone.tsp
@@ -24,17 +27,63 @@ nap_ms() { usleep $(($1 * 1000)) 2>/dev/null || sleep 1; }
 
 # --- running phonectl --------------------------------------------------------------------
 
+# A bug this step found: TSPI_providerShutdown returned while a reader thread that ended its
+# own phone (unplug, or the end of a replayed recording) still ran its last instructions in
+# reader_main (tsp/phone-io.c), so the host's dlclose pulled the code from under it and
+# phonectl died of SIGSEGV as it exited ("segfault at A ip A", executing unmapped memory).
+# Such a crash is written to $PC/known-crashes, and the point at the end of the step fails
+# on any. Any other crash fails where it happens.
+KNOWN_BUG="provider: a reader thread outlives TSPI_providerShutdown (phonectl SIGSEGV in reader_main after dlclose)"
+: >"$PC/known-crashes"
+# The kernel logs unhandled SIGSEGVs when this is on (the default on x86).
+echo 1 >/proc/sys/debug/exception-trace 2>/dev/null
+
+# dmesg_mark: the kernel log's length now, for known_crash.
+dmesg_mark() { dmesg | wc -l; }
+
+# known_crash MARK NAME: a phonectl thread died executing unmapped code since the kernel log
+# had MARK lines ("phonectl[TID]": the thread, not the process); noted if so.
+known_crash() {
+	_l=$(dmesg | awk -v from="$1" 'NR > from && /phonectl\[[0-9]+\]: segfault at / {
+		i = index($0, "phonectl[")
+		split(substr($0, i), f, " ")
+		a = f[4]; b = f[6]; sub(/^0+/, "", a); sub(/^0+/, "", b)
+		if (f[5] == "ip" && a == b) { print substr($0, i); exit }
+	}')
+	[ -n "$_l" ] || return 1
+	echo "$2: $_l" >>"$PC/known-crashes"
+	echo "# $2: phonectl died of the known unload race: $_l"
+}
+
+# reap PID NAME MARK: waits for a phonectl started in the background after dmesg_mark gave
+# MARK; REAP_RC is its status, 0 for the known crash.
+reap() {
+	{ wait "$1"; } 2>/dev/null
+	REAP_RC=$?
+	REAP_KNOWN=
+	if [ "$REAP_RC" = 139 ] && known_crash "$3" "$2"; then
+		REAP_RC=0
+		REAP_KNOWN=1
+	fi
+}
+
 # pc NAME SECS ARGS...: phonectl ARGS under a timeout, stdout to $PC/NAME.out, stderr to
-# $PC/NAME.err; PC_RC is its status. Returns 0 unless it was killed or crashed.
+# $PC/NAME.err; PC_RC is its status. Returns 0 unless it was killed or crashed. A run that
+# dies of the known crash is run again, once.
 pc() {
-	_n=$1 _s=$2
+	_pn=$1 _ps=$2
 	shift 2
-	timeout "$_s" phonectl "$@" >"$PC/$_n.out" 2>"$PC/$_n.err"
-	PC_RC=$?
+	for _try in 1 2; do
+		_pm=$(dmesg_mark)
+		timeout "$_ps" phonectl "$@" >"$PC/$_pn.out" 2>"$PC/$_pn.err" &
+		{ wait $!; } 2>/dev/null
+		PC_RC=$?
+		[ "$PC_RC" = 139 ] && [ "$_try" = 1 ] && known_crash "$_pm" "$_pn" >/dev/null || break
+	done
 	case $PC_RC in
 	0 | 1 | 2) return 0 ;;
 	*)
-		echo "phonectl $* exited with status $PC_RC (124/143: killed after $_s s)"
+		echo "phonectl $* exited with status $PC_RC (124/143: killed after $_ps s)"
 		return 1
 		;;
 	esac
@@ -88,8 +137,8 @@ jqcheck() {
 # not have, or that lives in another report, is left out; none at all prints nothing.
 # The length is phones.tsv's report when its id is that one, else what the fields need.
 fx_report() {
-	fx_load "$1" || return 1
-	_k=$2
+	_fxr=$1 _k=$2
+	fx_load "$_fxr" || return 1
 	shift 2
 	awk -v kind="$_k" -v tsvin="$FX_IN" -v tsvout="$FX_OUT" -v specs="$*" '
 	function hex(s,   i, c, v) {
@@ -101,14 +150,16 @@ fx_report() {
 		}
 		return v
 	}
+	# (busybox awk has no ^ without its math support)
+	function pow2(n,   r) { r = 1; while (n-- > 0) r *= 2; return r }
 	function setbits(bit, size, v,   i, pos, byte, m) {
 		for (i = 0; i < size; i++) {
 			pos = (rid ? 8 : 0) + bit + i
 			byte = int(pos / 8)
 			if (byte >= len) continue
-			m = 2 ^ (pos % 8)
+			m = pow2(pos % 8)
 			if (int(b[byte] / m) % 2) b[byte] -= m
-			if (int(v / 2 ^ i) % 2) b[byte] += m
+			if (int(v / pow2(i)) % 2) b[byte] += m
 		}
 	}
 	$1 == "var" && $4 == kind {
@@ -143,7 +194,7 @@ fx_report() {
 		b[0] = rid
 		if (kind == "input" && kp && krid == rid) {
 			nu = klast - kfirst + 1
-			split("0 " (2 ^ ksize - 1) " " kmax, cand, " ")
+			split("0 " (pow2(ksize) - 1) " " kmax, cand, " ")
 			for (c = 1; c <= 3; c++) {
 				v = cand[c] + 0
 				if (v < kmin || v > kmax || v - kmin >= nu) { setbits(kbit, ksize, v); break }
@@ -162,7 +213,7 @@ fx_report() {
 		}
 		for (i = 0; i < len; i++) printf "%s%02x", i ? " " : "", b[i]
 		printf "\n"
-	}' "$E2E_DIR/descriptors/$1.expect"
+	}' "$E2E_DIR/descriptors/$_fxr.expect"
 }
 
 # The PHONESTATE_ of the hook switch a fixture reports: its Telephony top-level collection
@@ -194,11 +245,11 @@ gcap_start() {
 	return 0
 }
 
-# gcap_end: waits up to 2 s for gadget-phone to finish, then stops it; prints the output
-# reports it received, one per line ("02 04 00").
+# gcap_end [MS]: waits up to MS (default 2000) for gadget-phone to finish, then stops it;
+# prints the output reports it received, one per line ("02 04 00").
 gcap_end() {
 	_w=0
-	while ! grep -q '^END' "$GCAP_FILE" 2>/dev/null && [ "$_w" -lt 2000 ]; do
+	while ! grep -q '^END' "$GCAP_FILE" 2>/dev/null && [ "$_w" -lt "${1:-2000}" ]; do
 		nap_ms 20
 		_w=$((_w + 20))
 	done
@@ -208,10 +259,11 @@ gcap_end() {
 }
 
 # gplay FIXTURE SCRIPT LOG: gadget-phone plays SCRIPT at the fixture's /dev/hidgN, in the
-# background (GPLAY_PID), its I:/O: lines to LOG.
+# background (GPLAY_PID), its I:/O: lines to LOG; it stays 500 ms to take the provider's
+# answer to the last report (the Off-Hook LED).
 gplay() {
 	_g=$(gadget.sh hidg "$1" 5000) || return 1
-	gadget-phone -d "$_g" -D -s "$2" -t 10000 -w 3000 >"$3" 2>&1 &
+	gadget-phone -d "$_g" -D -s "$2" -l 500 -t 10000 -w 3000 >"$3" 2>&1 &
 	GPLAY_PID=$!
 }
 
@@ -219,6 +271,7 @@ gplay() {
 # provider's fd and hidapi's), i.e. until the phone is open.
 wait_opens() {
 	_w=0
+	# shellcheck disable=SC2010 # ls -l shows the links' targets, which is what counts
 	while [ "$(ls -l /proc/[0-9]*/fd 2>/dev/null | grep -c " -> $1\$")" -lt "$2" ]; do
 		[ "$_w" -ge "$3" ] && return 1
 		nap_ms 20
@@ -227,8 +280,7 @@ wait_opens() {
 	return 0
 }
 
-
-# tr'd fixture names as shell variable suffixes: the hidraw node of each fixture.
+# NODE_<fixture, non-alphanumerics as _>: the hidraw node of each fixture.
 var_of() { echo "$1" | tr -c 'a-zA-Z0-9\n' '_'; }
 node_of() { eval "echo \"\$NODE_$(var_of "$1")\""; }
 
@@ -271,9 +323,9 @@ check_list_json() {
 	for fx in $PHONES $CONTROLS; do
 		fx_load "$fx"
 		if [ "$FX_KIND" = phone ]; then
-			want='phone == true and accessible == true and reason == null and (tapi_id | type) == "number"'
+			want='.phone == true and .accessible == true and .reason == null and (.tapi_id | type) == "number"'
 		else
-			want='phone == false and tapi_id == null and reason == "no Telephony top-level collection"'
+			want='.phone == false and .tapi_id == null and .reason == "no Telephony top-level collection"'
 		fi
 		jqcheck "$f" --arg node "$(node_of "$fx")" --arg mfr "$FX_MFR" --arg prod "$FX_PROD" \
 			"[.devices[] | select(.node == \$node)] | length == 1 and (.[0] |
@@ -339,16 +391,17 @@ for fx in $PHONES $CONTROLS; do
 	fx_load "$fx"
 	node=$(node_of "$fx")
 	nb=$(fx_nbytes "$fx")
-	n=describe-$fx
-	tap "phonectl describe $node --json ($fx): exit 0" pc_status 0 "$n" 30 describe "$node" --json || continue
+	# (not $n: lib.sh's tap numbering uses it)
+	dn=describe-$fx
+	tap "phonectl describe $node --json ($fx): exit 0" pc_status 0 "$dn" 30 describe "$node" --json || continue
 	if [ "$FX_KIND" = phone ]; then
 		tap "phonectl describe $node --json ($fx): descriptor_bytes $nb, device $FX_VID:$FX_PID, a phone, tapi.name \"$FX_PROD\", tapi.num_button_lamps > 0" \
-			jqcheck "$PC/$n.out" --arg prod "$FX_PROD" ".descriptor_bytes == $nb and .format == \"hidraw\" and
+			jqcheck "$PC/$dn.out" --arg prod "$FX_PROD" ".descriptor_bytes == $nb and .format == \"hidraw\" and
 			 .device.vendor_id == $((0x$FX_VID)) and .device.product_id == $((0x$FX_PID)) and
 			 .telephony.phone == true and .tapi.name == \$prod and .tapi.num_button_lamps > 0"
 	else
 		tap "phonectl describe $node --json ($fx): descriptor_bytes $nb, device $FX_VID:$FX_PID, not a phone, no tapi" \
-			jqcheck "$PC/$n.out" ".descriptor_bytes == $nb and .device.vendor_id == $((0x$FX_VID)) and
+			jqcheck "$PC/$dn.out" ".descriptor_bytes == $nb and .device.vendor_id == $((0x$FX_VID)) and
 			 .device.product_id == $((0x$FX_PID)) and .telephony.phone == false and (has(\"tapi\") | not)"
 	fi
 done
@@ -369,7 +422,7 @@ tap "phonectl describe $NODE1 ($FX1, text): 'descriptor: $NODE1 (hidraw), $NB1 b
 check_attached() {
 	pc_status 0 attached 60 describe --attached --json || return 1
 	want=$(for fx in $PHONES; do node_of "$fx"; done | jq -R . | jq -s -c 'sort')
-	jqcheck "$PC/attached.out" -s "[.[].source] | sort == $want and all(.[]; .telephony.phone and .tapi.num_button_lamps > 0)"
+	jqcheck "$PC/attached.out" -s "([.[].source] | sort) == $want and all(.[]; .telephony.phone and .tapi.num_button_lamps > 0)"
 }
 tap "phonectl describe --attached --json: exactly the phones ($(for fx in $PHONES; do node_of "$fx"; done | tr '\n' ' ')), each with its PHONECAPS" \
 	check_attached
@@ -403,7 +456,9 @@ wire() {
 		tap_not_ok "$_d (gadget-phone did not start)"
 		return
 	fi
-	pc "$_n" 30 "$@"
+	# (its complaint about a kill or crash as a diagnostic; PC_RC stays in this shell)
+	pc "$_n" 30 "$@" >"$PC/$_n.why"
+	sed 's/^/# /' "$PC/$_n.why"
 	_got=$(gcap_end)
 	tap "$_d" check_wire "$_n" "$_o" "$_r" "$_got"
 }
@@ -432,7 +487,8 @@ for fx in $PHONES; do
 	[ $((devs & 2)) != 0 ] && [ -z "$hdev" ] && hdev=SPEAKER
 	[ $((devs & 4)) != 0 ] && hdev=HEADSET
 
-	pc "lamps-$fx" 30 lamp "$node"
+	pc "lamps-$fx" 30 lamp "$node" >"$PC/lamps-$fx.why"
+	sed 's/^/# /' "$PC/lamps-$fx.why"
 	tap "phonectl lamp $node ($fx): lists every lamp of PHONECAPS, OFF" check_lamp_list "$fx" "lamps-$fx"
 
 	if [ -n "$lamp" ]; then
@@ -465,19 +521,72 @@ check_getters() {
 }
 tap "phonectl lamp $NODE1 ID, ring $NODE1, hook $NODE1 ($FX1): lamp OFF, ring mode 0, off hook: none" check_getters
 
+# Requests the provider refuses (exit 1, "refused: <its error>" on stdout), none of which may
+# put anything on the wire. The standing phones are headsets without a display or volume.
+MUTE1=$(jq -r '[.tapi.buttons[] | select(.function == "MUTE" and ((.lamp_modes / 4 | floor) % 2) == 1) | .id][0] // 0' "$PC/describe-$FX1.out")
+# a blink mode that lamp's PHONECAPS lamp modes leave out
+MODES1=$(jq -r ".tapi.buttons[] | select(.id == $MUTE1) | .lamp_modes" "$PC/describe-$FX1.out")
+NOMODE1=
+for m in 8:WINK 16:FLASH 32:FLUTTER 64:BROKENFLUTTER; do
+	[ $((${MODES1:-0} & ${m%%:*})) = 0 ] && { NOMODE1=${m#*:}; break; }
+done
+# check_refused ERROR ARGS...: phonectl ARGS exits 1 printing "refused: ERROR".
+check_refused() {
+	_want=$1
+	shift
+	pc refused 30 "$@" || return 1
+	[ "$PC_RC" = 1 ] && grep -qxF "refused: $_want" "$PC/refused.out" && return 0
+	echo "want status 1 and 'refused: $_want'"
+	show refused
+	return 1
+}
+refuse() {
+	_e=$1
+	shift
+	tap "phonectl $* ($FX1): exit 1, refused: $_e" check_refused "$_e" "$@"
+}
+if gcap_start "$FX1" "$PC/refusals.gadget"; then
+	refuse PHONEERR_INVALBUTTONLAMPID lamp "$NODE1" 999 STEADY
+	[ -z "$NOMODE1" ] || refuse PHONEERR_INVALLAMPMODE lamp "$NODE1" "$MUTE1" "$NOMODE1"
+	refuse PHONEERR_INVALRINGMODE ring "$NODE1" 5
+	# a hook switch device the phone does not have
+	devs1=$(jq -r '.tapi.hookswitch_devs // 0' "$PC/describe-$FX1.out")
+	for d in 1:HANDSET 2:SPEAKER 4:HEADSET; do
+		if [ $((devs1 & ${d%%:*})) = 0 ]; then
+			refuse PHONEERR_INVALHOOKSWITCHDEV hook "$NODE1" "${d#*:}" MICSPEAKER
+			break
+		fi
+	done
+	refuse PHONEERR_OPERATIONUNAVAIL display "$NODE1"
+	refuse PHONEERR_OPERATIONUNAVAIL display "$NODE1" 0 0 hello
+	refuse PHONEERR_OPERATIONUNAVAIL volume "$NODE1" HEADSET
+	refuse PHONEERR_OPERATIONUNAVAIL volume "$NODE1" HEADSET 0x8000
+	got=$(gcap_end 300)
+	tap "phonectl: the refused requests put nothing on the wire ($FX1's gadget received nothing)" test -z "$got"
+	[ -z "$got" ] || echo "# received: $got"
+else
+	tap_not_ok "phonectl: refusals ($FX1's gadget-phone did not start)"
+fi
+lap "getters, refusals"
+
 # --- feature reports: f_hid answers GET_REPORT with zeros and stalls SET_REPORT ---------------
 
+# The first feature report the descriptor declares, and its size on the wire (id included).
 FID=$(jq -r '[.reports[] | select(.kind == "feature") | .id][0] // 1' "$PC/describe-$FX1.out" 2>/dev/null)
 [ -n "$FID" ] || FID=1
+FLEN=$(jq -r "[.reports[] | select(.kind == \"feature\" and .id == $FID) | .bytes][0] // empty" "$PC/describe-$FX1.out" 2>/dev/null)
 check_feature_get() {
 	pc_status "0|1" fget 30 feature get "$NODE1" "$FID" || return 1
-	echo "status $PC_RC: $(head -c 200 "$PC/fget.out" "$PC/fget.err" | tr '\n' ' ')"
-	if [ "$PC_RC" = 0 ] && ! grep -q "^$(printf '%02x' "$FID")\\b" "$PC/fget.out"; then
-		echo "the bytes do not start with the report id $FID"
+	echo "status $PC_RC: $(cat "$PC/fget.out" "$PC/fget.err" | head -c 300 | tr '\n' ' ')"
+	[ "$PC_RC" = 0 ] || return 0
+	# f_hid answers with zeros, report id byte included: only the size can be judged.
+	got=$(head -n 1 "$PC/fget.out" | wc -w)
+	if [ -n "$FLEN" ] && [ "$got" != "$FLEN" ]; then
+		echo "$got bytes printed, the descriptor declares $FLEN"
 		return 1
 	fi
 }
-tap "phonectl feature get $NODE1 $FID ($FX1): succeeds or fails cleanly (exit 0 with the report, or 1 with a message)" \
+tap "phonectl feature get $NODE1 $FID ($FX1): succeeds or fails cleanly (exit 0 with the ${FLEN:-?} bytes of the report, or 1 with a message)" \
 	check_feature_get
 check_feature_set() {
 	pc_status 1 fset 30 feature set "$NODE1" "$FID" 00 || return 1
@@ -519,19 +628,37 @@ check_monitor() {
 	return 1
 }
 
+MON_LIVE="not measured"
+mark=$(dmesg_mark)
 timeout 30 phonectl monitor --json --seconds 3 "$NODE1" >"$PC/monitor.out" 2>"$PC/monitor.err" &
 mpid=$!
 if wait_opens "$NODE1" 3 15000; then
 	nap_ms 200
 	gplay "$FX1" "$SCRIPT" "$PC/monitor.gadget"
 	wait "$GPLAY_PID"
+	# Half a second after the last report, with a second or more of --seconds to go: what
+	# has reached monitor's output file by now is what a pipe reader would have seen.
+	if kill -0 "$mpid" 2>/dev/null; then
+		MON_LIVE=$(grep -c '"type":"report"' "$PC/monitor.out")
+	else
+		MON_LIVE="none (monitor had ended)"
+	fi
 else
 	echo "# monitor did not open $NODE1 within 15 s"
 fi
-wait "$mpid"
-MON_RC=$?
+reap "$mpid" monitor "$mark"
+MON_RC=$REAP_RC
 tap "phonectl monitor --json --seconds 3 $NODE1 ($FX1): the 4 reports played at the gadget as report lines, then PHONE_STATE off hook, PHONE_BUTTON 5 down, up, PHONE_STATE on hook" \
 	check_monitor
+# Known phonectl bug: monitor prints with stdio and never flushes, so off a terminal (a pipe
+# into jq, a log file) its lines come in 4 KiB blocks or at exit, not live.
+check_monitor_live() {
+	[ "$MON_LIVE" = 4 ] && return 0
+	echo "report lines in the file while monitor still ran: $MON_LIVE (want 4)"
+	return 1
+}
+tap "phonectl monitor --json $NODE1: the 4 report lines are in its output file while it still runs" \
+	check_monitor_live
 lap monitor
 
 # record NAME ARGS...: phonectl record --seconds 3 -o $PC/NAME.hid ARGS $NODE1 while the
@@ -540,6 +667,7 @@ record() {
 	_n=$1
 	shift
 	rm -f "$PC/$_n.hid"
+	_m=$(dmesg_mark)
 	timeout 30 phonectl record --seconds 3 -o "$PC/$_n.hid" "$@" "$NODE1" >"$PC/$_n.out" 2>"$PC/$_n.err" &
 	_p=$!
 	_w=0
@@ -551,8 +679,8 @@ record() {
 	nap_ms 200
 	gplay "$FX1" "$SCRIPT" "$PC/$_n.gadget"
 	wait "$GPLAY_PID"
-	wait "$_p"
-	REC_RC=$?
+	reap "$_p" "$_n" "$_m"
+	REC_RC=$REAP_RC
 }
 
 # check_recording NAME KEY_REPORT KEY_ID: the recording parses, has the fixture's R:, the four
@@ -599,22 +727,135 @@ check_recording() {
 record rec
 tap "phonectl record --seconds 3 -o FILE $NODE1 ($FX1): R: of the fixture, E: lines with the key obfuscated to Key 0, T: lines with button id 0, in time order; describe --rdesc FILE reads it; replay --check FILE passes" \
 	check_recording rec "$R_K0" 0x0
-e2e_export phonectl-record.hid "$PC/rec.hid" >/dev/null
+e2e_export phonectl-record.hid "$PC/rec.hid"
 record rec-keys --show-keys
 tap "phonectl record --show-keys --seconds 3 -o FILE $NODE1 ($FX1): E: lines with key 5, T: lines with button id 5; replay --check FILE passes" \
 	check_recording rec-keys "$R_K5" 0x5
-e2e_export phonectl-record-show-keys.hid "$PC/rec-keys.hid" >/dev/null
+e2e_export phonectl-record-show-keys.hid "$PC/rec-keys.hid"
 
 # A recording whose T: lines say something else fails the check.
 check_tampered() {
 	awk 'done != 1 && $1 == "T:" && $3 == "PHONE_BUTTON" { $4 = "0x7"; done = 1 } { print }' \
 		"$PC/rec-keys.hid" >"$PC/tampered.hid"
-	pc_status 1 tampered 30 replay --check --fast "$PC/tampered.hid" || return 1
-	grep -q "expected PHONE_BUTTON id=7" "$PC/tampered.out" || { show tampered; return 1; }
+	# (not --fast: fast playback can beat phonectl's phoneSetStatusMessages after the open)
+	pc tampered 30 replay --check "$PC/tampered.hid" || return 1
+	# (the difference goes to stdout, nothing to stderr)
+	[ "$PC_RC" = 1 ] && grep -q "^$PC/tampered.hid:[0-9]*: expected PHONE_BUTTON id=7" "$PC/tampered.out" ||
+		{ show tampered; return 1; }
 }
-tap "phonectl replay --check --fast: the same recording with button id 7 in its first PHONE_BUTTON fails (exit 1, names the line)" \
+tap "phonectl replay --check: the same recording with button id 7 in its first PHONE_BUTTON fails (exit 1, names the line)" \
 	check_tampered
 lap "record, replay"
+
+# --- a user who may not open the nodes -------------------------------------------------------------
+# Without a logind seat the uaccess tag grants nothing: the nodes stay root's, 0600. phonectl
+# list must say so, with the fix and what udev's database says; the phones keep their ids.
+
+as_nobody() {
+	# busybox su keeps the environment (HIDPHONE_TSP, LD_LIBRARY_PATH) but for HOME and the like
+	su -s /bin/sh nobody -c "$*"
+}
+check_nobody_list() {
+	as_nobody "timeout 30 phonectl list --json" >"$PC/nobody-list.out" 2>"$PC/nobody-list.err"
+	rc=$?
+	[ "$rc" = 0 ] || { echo "status $rc"; cat "$PC/nobody-list.err"; return 1; }
+	jqcheck "$PC/nobody-list.out" "[.devices[] | select(.phone) | .tapi_id] | sort == [range($NPHONES)]" || return 1
+	for fx in $PHONES; do
+		node=$(node_of "$fx")
+		jqcheck "$PC/nobody-list.out" --arg node "$node" \
+			--arg why "no permission to open $node (owner root, mode 0600); install the udev rules: sudo make install, then replug or run sudo udevadm trigger --action=change --subsystem-match=hidraw; udev: ID_HIDPHONE=1 and the uaccess tag are already set, so access goes to the user of the active local session on the seat only" \
+			'.devices[] | select(.node == $node) | .accessible == false and .reason == $why and .udev == {"record": true, "id_hidphone": true, "uaccess": true}' ||
+			{ echo "($fx)"; return 1; }
+	done
+}
+check_nobody_lamp() {
+	as_nobody "timeout 30 phonectl lamp $NODE1" >"$PC/nobody-lamp.out" 2>"$PC/nobody-lamp.err"
+	rc=$?
+	if [ "$rc" = 1 ] && grep -q 'PHONEERR_RESOURCEUNAVAIL' "$PC/nobody-lamp.err" &&
+		grep -q 'permission denied; install' "$PC/nobody-lamp.err"; then
+		return 0
+	fi
+	echo "status $rc"
+	cat "$PC/nobody-lamp.out" "$PC/nobody-lamp.err"
+	return 1
+}
+if as_nobody true 2>/dev/null; then
+	tap "phonectl list --json as nobody: every phone accessible false with the permission reason, the fix and udev's ID_HIDPHONE=1 + uaccess; TAPI ids still 0..$((NPHONES - 1))" \
+		check_nobody_list
+	tap "phonectl lamp $NODE1 as nobody: exit 1, PHONEERR_RESOURCEUNAVAIL, the provider names the fix" \
+		check_nobody_lamp
+else
+	tap_not_ok "phonectl: su to nobody works in the guest (run.sh puts nobody in /etc/passwd)"
+fi
+lap "as nobody"
+
+# --- the device goes away while monitor and record have it open ------------------------------------
+
+FXU=$(echo $PHONES | awk '{ print $NF }')
+NODEU=$(node_of "$FXU")
+fx_load "$FXU"
+udc=$(gadget.sh udc "$FXU")
+mark=$(dmesg_mark)
+timeout 30 phonectl monitor --json --seconds 20 "$NODEU" >"$PC/unplug-monitor.out" 2>"$PC/unplug-monitor.err" &
+upm=$!
+timeout 30 phonectl record --seconds 20 -o "$PC/unplug.hid" "$NODEU" >"$PC/unplug-record.out" 2>"$PC/unplug-record.err" &
+upr=$!
+if wait_opens "$NODEU" 6 15000; then
+	tu=$(e2e_uptime)
+	gadget.sh unbind "$FXU"
+	reap "$upm" unplug-monitor "$mark"
+	rcm=$REAP_RC
+	crashed=$REAP_KNOWN
+	reap "$upr" unplug-record "$mark"
+	rcr=$REAP_RC
+	secs=$(awk -v a="$tu" -v b="$(e2e_uptime)" 'BEGIN { printf "%.2f", b - a }')
+	check_unplug_record() {
+		bad=
+		[ "$rcr" = 0 ] || bad="record status $rcr"
+		awk -v s="$secs" 'BEGIN { exit !(s < 5) }' || bad="$bad; it took $secs s"
+		# It stops at PHONE_CLOSE; PHONE_REMOVE may or may not make it before.
+		case "$(awk '$1 == "T:" { printf "%s ", $3 }' "$PC/unplug.hid")" in
+		"PHONE_CLOSE " | "PHONE_CLOSE PHONE_REMOVE ") ;;
+		*) bad="$bad; T: lines are not PHONE_CLOSE [PHONE_REMOVE]" ;;
+		esac
+		grep -q '^R: ' "$PC/unplug.hid" || bad="$bad; no R: line"
+		grep -q 'the device went away' "$PC/unplug-record.err" || bad="$bad; it did not say the device went away"
+		[ -z "$bad" ] && return 0
+		echo "${bad#; }"
+		cat "$PC/unplug-record.err"
+		grep -v '^R:' "$PC/unplug.hid"
+		return 1
+	}
+	check_unplug_monitor() {
+		bad=
+		[ "$rcm" = 0 ] || bad="monitor status $rcm"
+		awk -v s="$secs" 'BEGIN { exit !(s < 5) }' || bad="$bad; it took $secs s"
+		if [ -n "$crashed" ]; then
+			# output it had not flushed would die with it
+			echo "monitor died of the known crash: its events cannot be judged"
+		else
+			jq -e -s '[.[] | select(.type == "event") | .message] | . == ["PHONE_CLOSE"] or . == ["PHONE_CLOSE", "PHONE_REMOVE"]' \
+				"$PC/unplug-monitor.out" >/dev/null 2>&1 || bad="$bad; events are not PHONE_CLOSE [PHONE_REMOVE]"
+		fi
+		[ -z "$bad" ] && return 0
+		echo "${bad#; }"
+		cat "$PC/unplug-monitor.out" "$PC/unplug-monitor.err"
+		return 1
+	}
+	tap "phonectl record of $NODEU ($FXU), unplugged: ends within 5 s (both took $secs s) with status 0, the file has R: and ends with T: PHONE_CLOSE, stderr says the device went away" \
+		check_unplug_record
+	tap "phonectl monitor --json of $NODEU ($FXU), unplugged: ends within 5 s with status 0 (or the known crash) after PHONE_CLOSE (PHONE_REMOVE if in time)" \
+		check_unplug_monitor
+else
+	tap_not_ok "phonectl monitor and record of $NODEU ($FXU) did not open it within 15 s"
+	kill "$upm" "$upr" 2>/dev/null
+	wait "$upm" "$upr"
+fi
+# Back as it was for the following steps.
+[ -n "$(gadget.sh udc "$FXU")" ] || gadget.sh bind "$FXU" "$udc" >/dev/null
+tap "$FXU: plugged in again after the unplug test" hidraw-check find "$FX_VID" "$FX_PID" 15000
+udevadm settle --timeout=10 || echo "# udevadm settle timed out"
+lap "unplug"
 
 # --- exit statuses --------------------------------------------------------------------------------
 
@@ -637,3 +878,19 @@ for args in "describe $MISSING" "describe --rdesc /tmp/no-such-file" "monitor --
 	tap "phonectl $args: missing, exit 1 with a message" pc_status 1 "missing-$i" 30 $args
 done
 lap "exit statuses"
+
+# The crash of KNOWN_BUG above (a reader outliving TSPI_providerShutdown, fixed since) showed
+# in about one unplugged monitor in two and one replay in a hundred: any sign of it fails.
+check_no_known_crash() {
+	[ -s "$PC/known-crashes" ] || return 0
+	cat "$PC/known-crashes"
+	return 1
+}
+tap "phonectl: no run died executing unloaded provider code" check_no_known_crash
+
+# Leave no output report queued at the gadgets (f_hid holds a few, then the host's writes
+# wait): the later steps' firmware starts from an empty queue.
+for fx in $PHONES; do
+	g=$(gadget.sh hidg "$fx" 5000) && gadget-phone -d "$g" -D -q -t 2000 | sed -n 's/^X: /# drained at the end: /p'
+done
+lap "drain"
