@@ -43,18 +43,19 @@ static DWORD hook_state(int dev)
 
 /*
  * Ends an asynchronous request whose change is in p's state (lock held on entry, released
- * on return): writes the state when asked to, then completes the request.
+ * on return): writes it with commit (the output state, or the display), then completes
+ * the request.
  */
-static LONG complete(struct phone *p, DRV_REQUESTID request, bool write)
+static LONG complete(struct phone *p, DRV_REQUESTID request,
+		     int (*commit)(struct phone *p, struct transport *t))
 {
 	struct transport *t = p->transport;
 	uint64_t handle = p->handle;
-	int rc = 0;
+	int rc;
 
 	tsp_phone_acquire(p);
 	pthread_mutex_unlock(&tsp.lock);
-	if (write)
-		rc = tsp_phone_commit(p, t);
+	rc = commit(p, t);
 	tsp_phone_release(p);
 	tsp_post_completion(handle, request, tsp_phone_error(rc));
 	tsp_dispatch();
@@ -184,7 +185,7 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetLamp(DRV_REQUESTID dwRequestID, HDRVPHONE 
 					   PHONE_LAMP_STEADY;
 		tsp_phone_state(p, PHONESTATE_LAMP, b->id);
 	}
-	return complete(p, dwRequestID, true);
+	return complete(p, dwRequestID, tsp_phone_commit);
 }
 
 TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetHookSwitch(HDRVPHONE hdPhone, LPDWORD lpdwHookSwitchDevs)
@@ -253,7 +254,7 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetHookSwitch(DRV_REQUESTID dwRequestID, HDRV
 			tsp_phone_state(p, hook_state(d), dwHookSwitchMode);
 		}
 	}
-	return complete(p, dwRequestID, true);
+	return complete(p, dwRequestID, tsp_phone_commit);
 }
 
 static bool can_ring(const struct phone_model *m)
@@ -300,7 +301,7 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetRing(DRV_REQUESTID dwRequestID, HDRVPHONE 
 		p->out.ringing = dwRingMode != 0;
 		tsp_phone_state(p, PHONESTATE_RINGMODE, dwRingMode);
 	}
-	return complete(p, dwRequestID, true);
+	return complete(p, dwRequestID, tsp_phone_commit);
 }
 
 /* A request the device has no means for, on a valid handle. */
@@ -372,11 +373,8 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetDisplay(DRV_REQUESTID dwRequestID, HDRVPHO
 {
 	const uint8_t *bytes = (const uint8_t *)lpsDisplay;
 	const struct phone_display *dp;
-	struct transport *t;
-	uint64_t handle;
 	struct phone *p;
 	size_t at, end;
-	int rc;
 
 	if (!lpsDisplay && dwSize)
 		return PHONEERR_INVALPOINTER;
@@ -394,15 +392,7 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetDisplay(DRV_REQUESTID dwRequestID, HDRVPHO
 	for (DWORD i = 0; i < dwSize && bytes[i] && at < end; i++, at++)
 		p->display_text[at] = bytes[i] >= 0x20 && bytes[i] < 0x7f ? bytes[i] : ' ';
 	tsp_phone_state(p, PHONESTATE_DISPLAY, 0);
-	t = p->transport;
-	handle = p->handle;
-	tsp_phone_acquire(p);
-	pthread_mutex_unlock(&tsp.lock);
-	rc = tsp_phone_commit_display(p, t);
-	tsp_phone_release(p);
-	tsp_post_completion(handle, dwRequestID, tsp_phone_error(rc));
-	tsp_dispatch();
-	return (LONG)dwRequestID;
+	return complete(p, dwRequestID, tsp_phone_commit_display);
 }
 
 TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetVolume(HDRVPHONE hdPhone, DWORD dwHookSwitchDev,
