@@ -107,11 +107,12 @@ $(BUILDDIR)/test/test-json-writer: $(OBJ)/test/test-json-writer.o $(OBJ)/tools/j
 # The provider test loads hidphone.tsp as a host does; it links only the host and the
 # recording writer it makes its fixtures with.
 $(BUILDDIR)/test/test-provider $(BUILDDIR)/test/test-provider-fixtures: \
-		$(BUILDDIR)/test/%: $(OBJ)/test/%.o $(OBJ)/tools/tapi-host.o $(CORE_LIB) | $(PROVIDER)
+		$(BUILDDIR)/test/%: $(OBJ)/test/%.o $(OBJ)/tools/tapi-host.o $(OBJ)/test/test-util.o \
+			$(CORE_LIB) | $(PROVIDER)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) -lcmocka -ldl $(PKG_LIBS) -pthread
 
-$(BUILDDIR)/test/%: $(OBJ)/test/%.o $(CORE_LIB)
+$(BUILDDIR)/test/%: $(OBJ)/test/%.o $(OBJ)/test/test-util.o $(CORE_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(PKG_LIBS) -pthread
 

@@ -18,20 +18,15 @@
 #include "hid/rdesc-load.h"
 #include "hid/usage-ids.h"
 #include "hid/usage-names.h"
+#include "test-util.h"
 
 static struct phone_model *load(const char *name)
 {
-	char path[256];
-	uint8_t *bytes = malloc(RDESC_MAX_SIZE);
-	enum rdesc_file_format fmt;
-	struct text_error err;
 	struct phone_model *m = NULL;
-	long n;
+	size_t n;
+	uint8_t *bytes = test_fixture_rdesc(name, &n);
 
-	snprintf(path, sizeof(path), TEST_DATA_DIR "/descriptors/%s.rdesc.hex", name);
-	n = rdesc_read_file(path, bytes, &fmt, &err);
-	assert_true(n > 0);
-	assert_int_equal(phone_model_build(bytes, (size_t)n, &m), 0);
+	assert_int_equal(phone_model_build(bytes, n, &m), 0);
 	free(bytes);
 	return m;
 }

@@ -30,6 +30,7 @@
 #include "hid/rdesc-load.h"
 #include "hid/rdesc.h"
 #include "hid/recording.h"
+#include "test-util.h"
 #include "tools/tapi-host.h"
 
 #define FIXTURE_DIR TEST_DATA_DIR "/descriptors"
@@ -644,29 +645,6 @@ static void expect_changes(const struct fixture *fx, const char *what, const str
 
 /* --- playing ---------------------------------------------------------------------------- */
 
-static void remove_tmpdir(void)
-{
-	DIR *d;
-	struct dirent *e;
-
-	if (getenv("HIDPHONE_TEST_KEEP")) {
-		fprintf(stderr, "test files kept in %s\n", tmpdir);
-		return;
-	}
-	d = opendir(tmpdir);
-	while (d && (e = readdir(d))) {
-		char path[600];
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", tmpdir, e->d_name);
-		unlink(path);
-	}
-	if (d)
-		closedir(d);
-	rmdir(tmpdir);
-}
-
 static struct fixture *fixture_named(const uint16_t *name, size_t units)
 {
 	for (size_t i = 0; i < n_fixtures; i++) {
@@ -1178,7 +1156,7 @@ int main(void)
 	shut_down(NULL);
 	for (size_t i = 0; i < n_fixtures; i++)
 		rdesc_free(fixtures[i].desc);
-	remove_tmpdir();
+	test_remove_dir(tmpdir);
 	host_unload(host);
 	return rc;
 }

@@ -12,7 +12,6 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +21,7 @@
 #include "hid/hex-text.h"
 #include "hid/recording.h"
 #include "hid/rdesc-load.h"
+#include "test-util.h"
 #include "tools/tapi-host.h"
 
 #define WAIT_MS 3000
@@ -659,30 +659,6 @@ static void test_bad_devices_variable(void **state)
 	h->providerShutdown(TAPI_VERSION3_1, 42);
 }
 
-/* HIDPHONE_TEST_KEEP=1 keeps the recordings and the output log for a look. */
-static void remove_tmpdir(void)
-{
-	DIR *d;
-	struct dirent *e;
-
-	if (getenv("HIDPHONE_TEST_KEEP")) {
-		fprintf(stderr, "test files kept in %s\n", tmpdir);
-		return;
-	}
-	d = opendir(tmpdir);
-	while (d && (e = readdir(d))) {
-		char path[600];
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", tmpdir, e->d_name);
-		unlink(path);
-	}
-	if (d)
-		closedir(d);
-	rmdir(tmpdir);
-}
-
 /*
  * The desk phone (test/data/synthetic/desk-phone.rdesc.hex): a Speaker Phone that toggles,
  * a keypad whose idle value is outside its logical range, and a 2 x 16 Alphanumeric Display
@@ -826,7 +802,7 @@ int main(void)
 	if (!host_load(TEST_PROVIDER))
 		return 1;
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	remove_tmpdir();
+	test_remove_dir(tmpdir);
 	host_unload(host);
 	return rc;
 }

@@ -14,20 +14,15 @@
 #include "hid/rdesc-load.h"
 #include "hid/usage-ids.h"
 #include "hid/usage-names.h"
+#include "test-util.h"
 
 static struct rdesc *load_fixture(const char *name)
 {
-	char path[256];
-	uint8_t *bytes = malloc(RDESC_MAX_SIZE);
-	enum rdesc_file_format fmt;
-	struct text_error err;
 	struct rdesc *d = NULL;
-	long n;
+	size_t n;
+	uint8_t *bytes = test_fixture_rdesc(name, &n);
 
-	snprintf(path, sizeof(path), TEST_DATA_DIR "/descriptors/%s.rdesc.hex", name);
-	n = rdesc_read_file(path, bytes, &fmt, &err);
-	assert_true(n > 0);
-	assert_int_equal(rdesc_parse(bytes, (size_t)n, &d, NULL), 0);
+	assert_int_equal(rdesc_parse(bytes, n, &d, NULL), 0);
 	free(bytes);
 	return d;
 }
