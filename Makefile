@@ -14,7 +14,7 @@ FUZZ_SECONDS ?= 60
 CC      ?= cc
 CLANG   ?= clang
 CFLAGS  ?= -O2 -g
-PKGS    := hidapi-hidraw libusb-1.0 libudev
+PKGS    := hidapi-hidraw libusb-1.0 libudev libre
 
 # Expanded only when a recipe runs, i.e. after the dependency check below has installed
 # the packages pkg-config asks about.
@@ -23,14 +23,17 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
 	    -Wformat=2 -Wvla -Wpointer-arith -Wundef
+# libre's headers take the C99 integer and bool types from the system only when told so.
+RE_CFLAGS := -DHAVE_INTTYPES_H -DHAVE_STDBOOL_H
 HP_CFLAGS = -std=c11 $(WARNINGS) -fPIC -fvisibility=hidden -D_GNU_SOURCE -I. -Iinclude \
-	    -MMD -MP $(PKG_CFLAGS)
+	    -MMD -MP $(PKG_CFLAGS) $(RE_CFLAGS)
 
 HID_SRCS := hid/rdesc-parse.c hid/rdesc-load.c hid/field-codec.c hid/hex-text.c \
 	    hid/usage-names.c hid/hidraw-node.c hid/recording.c hid/transport-replay.c \
 	    hid/transport-hidraw.c
 DEV_SRCS := devices/telephony-map.c devices/phone-model.c
-CORE_SRCS := $(HID_SRCS) $(DEV_SRCS)
+LOOP_SRCS := loop/event-loop.c
+CORE_SRCS := $(HID_SRCS) $(DEV_SRCS) $(LOOP_SRCS)
 TSP_SRCS := tsp/provider.c tsp/discovery.c tsp/phone-io.c tsp/phone-caps.c \
 	    tsp/phone-control.c tsp/dispatch.c tsp/errors.c tsp/log.c tsp/varstruct.c \
 	    tsp/button-info.c tsp/hotplug.c
@@ -41,7 +44,8 @@ TOOL_SRCS := tools/phonectl.c tools/phonectl-describe.c tools/json-writer.c \
 
 UNIT_TESTS := test-rdesc-parse test-field-codec test-rdesc-load test-usage-names \
 	      test-real-descriptors test-telephony-map test-json-writer test-phone-model \
-	      test-recording test-transport-replay test-provider test-provider-fixtures
+	      test-recording test-transport-replay test-event-loop test-provider \
+	      test-provider-fixtures
 
 OBJ := $(BUILDDIR)/obj
 CORE_OBJS := $(CORE_SRCS:%.c=$(OBJ)/%.o)
@@ -129,7 +133,7 @@ check-sanitize: | $(DEPS_CHECK)
 # The provider's threads (readers, dispatch, requests from several host threads) under
 # ThreadSanitizer: the provider and the tests that drive it, built again in $(BUILDDIR)/tsan.
 TSAN_FLAGS := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
-TSAN_TESTS := test-transport-replay test-provider test-provider-fixtures
+TSAN_TESTS := test-transport-replay test-event-loop test-provider test-provider-fixtures
 check-tsan: | $(DEPS_CHECK)
 	@TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 $(TSAN_OPTIONS)" \
 		$(MAKE) --no-print-directory BUILDDIR=$(BUILDDIR)/tsan CFLAGS="$(TSAN_FLAGS)" \

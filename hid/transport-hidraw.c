@@ -201,6 +201,11 @@ static void hidraw_close(struct transport *t)
 	free(h);
 }
 
+static int hidraw_wait_fd(struct transport *t)
+{
+	return to_hidraw(t)->fd;
+}
+
 static const struct transport_ops hidraw_ops = {
 	.read = hidraw_read,
 	.write = hidraw_write,
@@ -208,6 +213,7 @@ static const struct transport_ops hidraw_ops = {
 	.set_feature = hidraw_set_feature,
 	.interrupt = hidraw_interrupt,
 	.close = hidraw_close,
+	.wait_fd = hidraw_wait_fd,
 };
 
 static bool is_hidraw_node(const char *path)

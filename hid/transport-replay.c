@@ -160,6 +160,33 @@ static int replay_read(struct transport *t, uint8_t *buf, size_t len, int timeou
 	return rc;
 }
 
+static long replay_due_ms(struct transport *t)
+{
+	struct replay *r = (struct replay *)t;
+	uint64_t now = now_ns();
+	long ms = -1;
+
+	pthread_mutex_lock(&r->lock);
+	/* The clock starts here as in read(): asking is the start of reading. */
+	if (!r->started) {
+		r->started = true;
+		r->start_ns = now;
+	}
+	if (r->interrupted) {
+		ms = 0;
+	} else if (r->next_input < r->n_inputs) {
+		uint64_t due = r->start_ns + r->inputs[r->next_input].due_usec * NSEC_PER_USEC;
+
+		/* Rounded up: a read() at the end of the wait finds the report due. */
+		ms = !r->realtime || now >= due ? 0 :
+		     (long)((due - now + NSEC_PER_MSEC - 1) / NSEC_PER_MSEC);
+	} else if (r->unplug_at_end) {
+		ms = 0;
+	}
+	pthread_mutex_unlock(&r->lock);
+	return ms;
+}
+
 static void replay_interrupt(struct transport *t)
 {
 	struct replay *r = (struct replay *)t;
@@ -346,6 +373,7 @@ static const struct transport_ops replay_ops = {
 	.set_feature = replay_set_feature,
 	.interrupt = replay_interrupt,
 	.close = replay_close,
+	.due_ms = replay_due_ms,
 };
 
 /* Copies the device's E: and F: get lines out of the recording. */

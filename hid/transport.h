@@ -9,6 +9,10 @@
  *
  * A transport is used by one reader thread and any number of writer threads: read() may run
  * concurrently with the other calls, and the other calls are serialised by the caller.
+ *
+ * An event loop reads without blocking: it waits until wait_fd() is readable (hidraw) or
+ * for due_ms() to pass (replay, which has no descriptor), then calls read() with a timeout
+ * of 0 until it returns 0.
  */
 #ifndef HIDPHONE_TRANSPORT_H
 #define HIDPHONE_TRANSPORT_H
@@ -48,6 +52,13 @@ struct transport_ops {
 	/* Makes a read() that is waiting return -EINTR soon, so a reader thread can stop. */
 	void (*interrupt)(struct transport *t);
 	void (*close)(struct transport *t);
+	/*
+	 * The descriptor that becomes readable (or hangs up) when read() has something; -1
+	 * when the transport has none and says when with due_ms() instead.
+	 */
+	int (*wait_fd)(struct transport *t);
+	/* Milliseconds until read() has something (0: now); -1: nothing will come. */
+	long (*due_ms)(struct transport *t);
 };
 
 struct transport {
@@ -77,6 +88,16 @@ static inline int transport_set_feature(struct transport *t, const uint8_t *data
 static inline void transport_interrupt(struct transport *t)
 {
 	t->ops->interrupt(t);
+}
+
+static inline int transport_wait_fd(struct transport *t)
+{
+	return t->ops->wait_fd ? t->ops->wait_fd(t) : -1;
+}
+
+static inline long transport_due_ms(struct transport *t)
+{
+	return t->ops->due_ms ? t->ops->due_ms(t) : -1;
 }
 
 static inline void transport_close(struct transport *t)

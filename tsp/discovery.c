@@ -109,9 +109,6 @@ struct phone *tsp_phone_new(const struct transport_info *info, const char *sourc
 	}
 	snprintf(p->source, sizeof(p->source), "%s", source);
 	p->permanent_id = permanent_id_of(info, source);
-	pthread_mutex_init(&p->io_lock, NULL);
-	pthread_cond_init(&p->idle, NULL);
-	pthread_cond_init(&p->go, NULL);
 	return p;
 }
 
@@ -121,9 +118,6 @@ void tsp_phone_free(struct phone *p)
 		return;
 	phone_model_free(p->model);
 	free(p->display_text);
-	pthread_mutex_destroy(&p->io_lock);
-	pthread_cond_destroy(&p->idle);
-	pthread_cond_destroy(&p->go);
 	free(p);
 }
 

@@ -5,12 +5,15 @@
  * call back into TSPI from inside a callback. So every event and completion goes into one
  * queue, and whichever thread finds the queue idle delivers everything in it, without
  * holding any lock during a callback. A thread that queues while another delivers just
- * leaves its item: the delivering thread takes it in order. Reader threads deliver their
- * own input events this way, with nothing between the read() and the callback but the
- * decoding.
+ * leaves its item: the delivering thread takes it in order.
+ *
+ * The I/O loop never runs host code: what it queues (input events, completions, hotplug)
+ * is delivered by the dispatch thread, so a slow callback never holds up a device, and a
+ * callback may call TSPI functions that wait for the loop.
  */
 #include <stdlib.h>
 
+#include "loop/event-loop.h"
 #include "provider.h"
 
 struct item {
@@ -31,10 +34,11 @@ static struct item *head, *tail;
 static bool delivering;
 static _Thread_local bool in_callback;
 
-bool tsp_dispatch_in_callback(void)
-{
-	return in_callback;
-}
+static struct {
+	pthread_t thread;
+	bool running, stop, wanted;
+	pthread_cond_t wake;
+} dt = { .wake = PTHREAD_COND_INITIALIZER };
 
 static void enqueue(struct item *it)
 {
@@ -78,7 +82,7 @@ void tsp_post_completion(uint64_t handle, DRV_REQUESTID request, LONG result)
 	enqueue(it);
 }
 
-void tsp_dispatch(void)
+static void deliver(void)
 {
 	pthread_mutex_lock(&queue_lock);
 	/* Nested in a callback, or another thread is at it: the items wait their turn. */
@@ -114,6 +118,63 @@ void tsp_dispatch(void)
 	pthread_mutex_unlock(&queue_lock);
 }
 
+void tsp_dispatch(void)
+{
+	if (loop_on_thread()) {
+		pthread_mutex_lock(&queue_lock);
+		dt.wanted = true;
+		pthread_cond_signal(&dt.wake);
+		pthread_mutex_unlock(&queue_lock);
+		return;
+	}
+	deliver();
+}
+
+static void *dispatch_main(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&queue_lock);
+	for (;;) {
+		while (!dt.wanted && !dt.stop)
+			pthread_cond_wait(&dt.wake, &queue_lock);
+		if (dt.stop && !dt.wanted)
+			break;
+		dt.wanted = false;
+		pthread_mutex_unlock(&queue_lock);
+		deliver();
+		pthread_mutex_lock(&queue_lock);
+	}
+	pthread_mutex_unlock(&queue_lock);
+	return NULL;
+}
+
+int tsp_dispatch_start(void)
+{
+	int rc;
+
+	if (dt.running)
+		return 0;
+	dt.stop = false;
+	dt.wanted = false;
+	rc = pthread_create(&dt.thread, NULL, dispatch_main, NULL);
+	if (rc)
+		return -rc;
+	dt.running = true;
+	return 0;
+}
+
+void tsp_dispatch_stop(void)
+{
+	if (!dt.running)
+		return;
+	pthread_mutex_lock(&queue_lock);
+	dt.stop = true;
+	pthread_cond_signal(&dt.wake);
+	pthread_mutex_unlock(&queue_lock);
+	pthread_join(dt.thread, NULL);
+	dt.running = false;
+}
+
 void tsp_dispatch_forget(uint64_t handle)
 {
 	pthread_mutex_lock(&queue_lock);
@@ -147,7 +208,7 @@ void tsp_dispatch_flush(uint64_t handle)
 	/* Inside a callback nothing can be delivered until it returns; do not wait for it. */
 	if (in_callback)
 		return;
-	tsp_dispatch();
+	deliver();
 	pthread_mutex_lock(&queue_lock);
 	while (queued(handle))
 		pthread_cond_wait(&queue_changed, &queue_lock);
@@ -158,7 +219,7 @@ void tsp_dispatch_wait_idle(void)
 {
 	if (in_callback)
 		return;
-	tsp_dispatch();
+	deliver();
 	pthread_mutex_lock(&queue_lock);
 	while (head || delivering)
 		pthread_cond_wait(&queue_changed, &queue_lock);

@@ -7,27 +7,26 @@
  * away is force-closed if open (PHONE_CLOSE) and removed (PHONE_REMOVE); its id is never
  * used again, and a re-plugged device comes back as a new phone.
  *
- * The monitor thread sleeps in poll() with no timeout: it costs nothing while nothing is
- * plugged or unplugged. Stopping it goes through an eventfd.
+ * The monitor's socket is watched by the I/O loop: it costs nothing while nothing is
+ * plugged or unplugged, and events are handled on the loop thread like the phones' input.
  */
 #include <errno.h>
 #include <libudev.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <re.h>
+
 #include "hid/hidraw-node.h"
+#include "loop/event-loop.h"
 #include "provider.h"
 
 static struct {
 	bool running;
-	pthread_t thread;
 	struct udev *udev;
 	struct udev_monitor *monitor;
-	int stop;
-} hp = { .stop = -1 };
+} hp;
 
 static struct phone *find_by_path(const char *path)
 {
@@ -94,47 +93,47 @@ static void device_removed(const char *node)
 	tsp_dispatch();
 }
 
-static void *monitor_main(void *data)
+/* Loop thread: one udev event. */
+static void monitor_readable(int flags, void *arg)
 {
-	struct pollfd fds[2] = {
-		{ .fd = udev_monitor_get_fd(hp.monitor), .events = POLLIN },
-		{ .fd = hp.stop, .events = POLLIN },
-	};
+	struct udev_device *dev;
+	const char *action, *node;
 
-	(void)data;
-	for (;;) {
-		struct udev_device *dev;
-		const char *action, *node;
-
-		if (poll(fds, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			tsp_log(TSP_LOG_ERROR, "hotplug: poll: %s", strerror(errno));
-			break;
-		}
-		if (fds[1].revents)
-			break;
-		dev = udev_monitor_receive_device(hp.monitor);
-		if (!dev)
-			continue;
-		action = udev_device_get_action(dev);
-		node = udev_device_get_devnode(dev);
-		if (action && node) {
-			if (strcmp(action, "add") == 0)
-				device_added(node);
-			else if (strcmp(action, "remove") == 0)
-				device_removed(node);
-		}
-		udev_device_unref(dev);
+	(void)flags;
+	(void)arg;
+	dev = udev_monitor_receive_device(hp.monitor);
+	if (!dev)
+		return;
+	action = udev_device_get_action(dev);
+	node = udev_device_get_devnode(dev);
+	if (action && node) {
+		if (strcmp(action, "add") == 0)
+			device_added(node);
+		else if (strcmp(action, "remove") == 0)
+			device_removed(node);
 	}
-	return NULL;
+	udev_device_unref(dev);
+}
+
+static void watch_on_loop(void *arg)
+{
+	int err;
+
+	(void)arg;
+	err = fd_listen(udev_monitor_get_fd(hp.monitor), FD_READ, monitor_readable, NULL);
+	if (err)
+		tsp_log(TSP_LOG_WARNING, "hotplug: cannot watch for phones (%s); only those "
+			"present now are used", strerror(err));
+}
+
+static void unwatch_on_loop(void *arg)
+{
+	(void)arg;
+	fd_close(udev_monitor_get_fd(hp.monitor));
 }
 
 static void release(void)
 {
-	if (hp.stop >= 0)
-		close(hp.stop);
-	hp.stop = -1;
 	udev_monitor_unref(hp.monitor);
 	hp.monitor = NULL;
 	udev_unref(hp.udev);
@@ -154,8 +153,8 @@ void tsp_hotplug_start(void)
 	    udev_monitor_filter_add_match_subsystem_devtype(hp.monitor, "hidraw", NULL) < 0 ||
 	    udev_monitor_enable_receiving(hp.monitor) < 0)
 		goto fail;
-	hp.stop = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (hp.stop < 0 || pthread_create(&hp.thread, NULL, monitor_main, NULL) != 0)
+	/* Posted, not called: the provider lock is held, which the loop may be waiting for. */
+	if (loop_post(watch_on_loop, NULL) < 0)
 		goto fail;
 	hp.running = true;
 	return;
@@ -167,13 +166,9 @@ fail:
 
 void tsp_hotplug_stop(void)
 {
-	uint64_t one = 1;
-
 	if (!hp.running)
 		return;
-	if (write(hp.stop, &one, sizeof(one)) < 0)
-		tsp_log(TSP_LOG_WARNING, "hotplug: cannot stop the monitor: %s", strerror(errno));
-	pthread_join(hp.thread, NULL);
+	loop_call(unwatch_on_loop, NULL);
 	release();
 	hp.running = false;
 }

@@ -2,9 +2,10 @@
  * Using a phone: open and close, the status-message filter, and the requests that change
  * what the phone shows (lamps, hook switch, ringer) with their Get counterparts.
  *
- * Every asynchronous request is checked, applied to the desired state and written to the
- * device before the function returns; its ASYNC_COMPLETION is queued behind any event the
- * change caused, so the host sees the PHONE_STATE first and the completion once.
+ * Every asynchronous request is checked and applied to the desired state before the function
+ * returns; the I/O loop then writes it to the device and queues its ASYNC_COMPLETION behind
+ * any event the change caused, so the host sees the PHONE_STATE first and the completion
+ * once.
  */
 #include <errno.h>
 
@@ -43,21 +44,13 @@ static DWORD hook_state(int dev)
 
 /*
  * Ends an asynchronous request whose change is in p's state (lock held on entry, released
- * on return): writes it with commit (the output state, or the display), then completes
- * the request.
+ * on return): the loop writes it (the output state, or the display) and then completes
+ * the request; the function returns without waiting for the device.
  */
-static LONG complete(struct phone *p, DRV_REQUESTID request,
-		     int (*commit)(struct phone *p, struct transport *t))
+static LONG complete(struct phone *p, DRV_REQUESTID request, enum tsp_write what)
 {
-	struct transport *t = p->transport;
-	uint64_t handle = p->handle;
-	int rc;
-
-	tsp_phone_acquire(p);
+	tsp_phone_request(p, request, what);
 	pthread_mutex_unlock(&tsp.lock);
-	rc = commit(p, t);
-	tsp_phone_release(p);
-	tsp_post_completion(handle, request, tsp_phone_error(rc));
 	tsp_dispatch();
 	return (LONG)request;
 }
@@ -77,8 +70,6 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneOpen(DWORD dwDeviceID, HTAPIPHONE htPhone,
 
 	if (!lphdPhone)
 		return PHONEERR_INVALPOINTER;
-	/* Readers of phones that went away are done by now: reap them as phones come and go. */
-	tsp_join_ended_readers(false);
 	pthread_mutex_lock(&tsp.lock);
 	p = tsp_phone_by_id(dwDeviceID);
 	if (!p)
@@ -136,8 +127,7 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetStatusMessages(HDRVPHONE hdPhone, DWORD dw
 	p->filter_states = dwPhoneStates;
 	p->filter_button_modes = dwButtonModes;
 	p->filter_button_states = dwButtonModes ? dwButtonStates : 0;
-	p->replay_go = true;
-	pthread_cond_broadcast(&p->go);
+	tsp_phone_go(p);
 	pthread_mutex_unlock(&tsp.lock);
 	return 0;
 }
@@ -185,7 +175,7 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetLamp(DRV_REQUESTID dwRequestID, HDRVPHONE 
 					   PHONE_LAMP_STEADY;
 		tsp_phone_state(p, PHONESTATE_LAMP, b->id);
 	}
-	return complete(p, dwRequestID, tsp_phone_commit);
+	return complete(p, dwRequestID, TSP_WRITE_OUTPUT);
 }
 
 TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetHookSwitch(HDRVPHONE hdPhone, LPDWORD lpdwHookSwitchDevs)
@@ -254,7 +244,7 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetHookSwitch(DRV_REQUESTID dwRequestID, HDRV
 			tsp_phone_state(p, hook_state(d), dwHookSwitchMode);
 		}
 	}
-	return complete(p, dwRequestID, tsp_phone_commit);
+	return complete(p, dwRequestID, TSP_WRITE_OUTPUT);
 }
 
 static bool can_ring(const struct phone_model *m)
@@ -301,7 +291,7 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetRing(DRV_REQUESTID dwRequestID, HDRVPHONE 
 		p->out.ringing = dwRingMode != 0;
 		tsp_phone_state(p, PHONESTATE_RINGMODE, dwRingMode);
 	}
-	return complete(p, dwRequestID, tsp_phone_commit);
+	return complete(p, dwRequestID, TSP_WRITE_OUTPUT);
 }
 
 /* A request the device has no means for, on a valid handle. */
@@ -392,7 +382,7 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetDisplay(DRV_REQUESTID dwRequestID, HDRVPHO
 	for (DWORD i = 0; i < dwSize && bytes[i] && at < end; i++, at++)
 		p->display_text[at] = bytes[i] >= 0x20 && bytes[i] < 0x7f ? bytes[i] : ' ';
 	tsp_phone_state(p, PHONESTATE_DISPLAY, 0);
-	return complete(p, dwRequestID, tsp_phone_commit_display);
+	return complete(p, dwRequestID, TSP_WRITE_DISPLAY);
 }
 
 TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetVolume(HDRVPHONE hdPhone, DWORD dwHookSwitchDev,

@@ -1,25 +1,22 @@
 /*
- * An open phone's I/O: opening its transport, the reader thread that turns input reports
- * into TAPI events, pushing output state to the device, and closing, also when the device
- * is gone.
+ * An open phone's I/O: opening its transport, reading it on the I/O loop and turning input
+ * reports into TAPI events, writing output state to the device, and closing, also when the
+ * device is gone.
  *
- * The reader thread owns the transport: it closes it when it ends. So a close can never pull
- * the transport from under a read, even when the host closes the phone from inside a callback
- * that the reader thread itself is delivering.
+ * The loop thread owns the open transport: it reads, writes and closes it, so a close can
+ * never pull the transport from under a read or a write. A close stops the reading through
+ * the loop, behind the requests posted before it.
  */
 #include <errno.h>
 #include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "hid/transport-hidraw.h"
-#include "provider.h"
+#include <re.h>
 
-struct reader_args {
-	struct phone *phone;
-	struct transport *transport;
-	uint64_t handle;
-};
+#include "hid/transport-hidraw.h"
+#include "loop/event-loop.h"
+#include "provider.h"
 
 static DWORD hook_state_bit(enum phone_hook_device dev)
 {
@@ -69,29 +66,23 @@ static int write_report(const uint8_t *report, size_t len, void *data)
 }
 
 /*
- * Writes the output state as it is when the write happens, under the I/O lock: of two
- * requests racing, the one writing last writes the newest state, never an older snapshot.
+ * Loop thread. Writes the output state as it is when the write happens: of two requests,
+ * the one written last writes the newest state, never an older snapshot. Every write is on
+ * the loop thread, so they never interleave.
  */
 static int commit(struct phone *p, struct transport *t)
 {
 	struct commit_ctx c = { .t = t };
 	struct phone_output_state state;
 
-	pthread_mutex_lock(&p->io_lock);
 	pthread_mutex_lock(&tsp.lock);
 	state = p->out;
 	pthread_mutex_unlock(&tsp.lock);
 	phone_model_encode(p->model, &state, write_report, &c);
-	pthread_mutex_unlock(&p->io_lock);
 	if (c.rc < 0)
 		tsp_log(TSP_LOG_WARNING, "%s: writing an output report failed: %s", p->source,
 			strerror(-c.rc));
 	return c.rc;
-}
-
-int tsp_phone_commit(struct phone *p, struct transport *t)
-{
-	return commit(p, t);
 }
 
 static int write_display_report(const uint8_t *report, size_t len, enum rdesc_kind kind,
@@ -104,7 +95,8 @@ static int write_display_report(const uint8_t *report, size_t len, enum rdesc_ki
 				       transport_write(t, report, len);
 }
 
-int tsp_phone_commit_display(struct phone *p, struct transport *t)
+/* Loop thread: writes the whole display text. */
+static int commit_display(struct phone *p, struct transport *t)
 {
 	const struct phone_display *dp = &p->model->display;
 	size_t n = (size_t)dp->rows * dp->columns;
@@ -113,12 +105,10 @@ int tsp_phone_commit_display(struct phone *p, struct transport *t)
 
 	if (!text)
 		return -ENOMEM;
-	pthread_mutex_lock(&p->io_lock);
 	pthread_mutex_lock(&tsp.lock);
 	memcpy(text, p->display_text, n);
 	pthread_mutex_unlock(&tsp.lock);
 	rc = phone_model_encode_display(p->model, text, write_display_report, t);
-	pthread_mutex_unlock(&p->io_lock);
 	free(text);
 	if (rc < 0)
 		tsp_log(TSP_LOG_WARNING, "%s: writing the display failed: %s", p->source,
@@ -126,40 +116,70 @@ int tsp_phone_commit_display(struct phone *p, struct transport *t)
 	return rc;
 }
 
-void tsp_phone_acquire(struct phone *p)
+struct request {
+	uint64_t handle;
+	DRV_REQUESTID id;
+	enum tsp_write what;
+};
+
+/* The open of handle, also while it closes (its close waits for this on the loop). */
+static struct phone *open_phone(uint64_t handle)
 {
-	p->busy++;
+	for (size_t i = 0; i < tsp.n_phones; i++) {
+		if (tsp.phones[i]->handle == handle)
+			return tsp.phones[i];
+	}
+	return NULL;
 }
 
-void tsp_phone_release(struct phone *p)
+static void request_on_loop(void *arg)
 {
+	struct request *rq = arg;
+	struct transport *t = NULL;
+	struct phone *p;
+	int rc = -ENODEV;
+
 	pthread_mutex_lock(&tsp.lock);
-	if (--p->busy == 0)
-		pthread_cond_broadcast(&p->idle);
+	p = open_phone(rq->handle);
+	if (p)
+		t = p->transport;
 	pthread_mutex_unlock(&tsp.lock);
+	/*
+	 * p stays: phones are freed on this thread, or by a close, which waits for this
+	 * thread to pass its stop first. A phone closed by unplug before now has no open.
+	 */
+	if (p && t)
+		rc = rq->what == TSP_WRITE_DISPLAY ? commit_display(p, t) : commit(p, t);
+	tsp_post_completion(rq->handle, rq->id, tsp_phone_error(rc));
+	tsp_dispatch();
+	free(rq);
 }
 
-void tsp_phone_removed(struct phone *p)
+void tsp_phone_request(struct phone *p, DRV_REQUESTID request, enum tsp_write what)
 {
-	/*
-	 * The reader sees the node hang up and the udev monitor sees it go: the first does the
-	 * work, and the flag keeps the other away while the close has the lock released.
-	 */
-	if (p->removed)
-		return;
-	p->removed = true;
-	tsp_log(TSP_LOG_INFO, "%s: device removed", p->source);
-	/* TAPI has counted it: providerInit gives it its id, reports the removal and frees it. */
-	if (!tsp.initialized)
-		return;
-	if (p->handle)
-		tsp_phone_close(p, true);
+	struct request *rq = malloc(sizeof(*rq));
+	int rc = rq ? 0 : -ENOMEM;
+
+	if (rq) {
+		*rq = (struct request){ .handle = p->handle, .id = request, .what = what };
+		rc = loop_post(request_on_loop, rq);
+	}
+	if (rc < 0) {
+		/* Every request completes, also when it cannot be carried out. */
+		free(rq);
+		tsp_post_completion(p->handle, request, tsp_phone_error(rc));
+	}
+}
+
+/* Unlinks p from the table, tells TAPI and frees it (lock held). */
+static void forget_removed(struct phone *p)
+{
 	if (p->device_id != TSP_NO_ID && tsp.create_proc)
 		tsp_post_event(0, tsp.create_proc, NULL, PHONE_REMOVE, p->device_id, 0, 0);
 	/*
-	 * Nothing refers to the phone any more: its reader has ended or is past its last use of
-	 * it, and TSPI calls on it finished before the close returned. A re-plugged device
-	 * comes back as a new phone with a new id.
+	 * Nothing refers to the phone any more: its reading has stopped and its requests were
+	 * written or completed before the close returned. A re-plugged device comes back as a
+	 * new phone with a new id.
 	 */
 	for (size_t i = 0; i < tsp.n_phones; i++) {
 		if (tsp.phones[i] == p) {
@@ -170,6 +190,29 @@ void tsp_phone_removed(struct phone *p)
 		}
 	}
 	tsp_phone_free(p);
+}
+
+void tsp_phone_removed(struct phone *p)
+{
+	/*
+	 * The reading sees the node hang up and the udev monitor sees it go: the first does the
+	 * work, and the flag keeps the other away while the close has the lock released.
+	 */
+	if (p->removed)
+		return;
+	p->removed = true;
+	tsp_log(TSP_LOG_INFO, "%s: device removed", p->source);
+	/* TAPI has counted it: providerInit gives it its id, reports the removal and frees it. */
+	if (!tsp.initialized)
+		return;
+	/* A host thread is closing it right now: that close finishes the removal. */
+	if (p->closing) {
+		p->remove_after_close = true;
+		return;
+	}
+	if (p->handle && tsp_phone_close(p, true))
+		return;
+	forget_removed(p);
 }
 
 /* Turns one report into events; true when the device wants its hook change confirmed. */
@@ -201,108 +244,137 @@ static bool handle_report(struct phone *p, const uint8_t *buf, size_t n)
 	return need_echo;
 }
 
-static void *reader_main(void *data)
+/*
+ * An open phone's reading, on the loop thread: the node's descriptor watched by the loop
+ * (hidraw), or a timer for the next report of a recording (replay).
+ */
+struct phone_io {
+	struct phone *phone;
+	struct transport *t;
+	uint64_t handle;
+	int fd;                      /* watched, or -1 */
+	bool playing;                /* a recording: the host has set its filter (or 1 s passed) */
+	struct loop_timer timer;     /* a recording: the next report, or the 1 s before playing */
+	size_t len;
+	uint8_t buf[];
+};
+
+static void io_unwatch(struct phone_io *io)
 {
-	struct reader_args args = *(struct reader_args *)data;
-	struct phone *p = args.phone;
-	size_t len = p->model->max_input_bytes ? p->model->max_input_bytes : 64;
-	uint8_t *buf = malloc(len);
+	if (io->fd >= 0)
+		fd_close(io->fd);
+	io->fd = -1;
+	loop_timer_cancel(&io->timer);
+}
 
-	free(data);
-	/*
-	 * A recording starts playing when the host has said which events it wants: events of
-	 * the first reports would otherwise race its TSPI_phoneSetStatusMessages. A host that
-	 * never sets the filter gets the playback a second after the open.
-	 */
-	if (p->replay) {
-		struct timespec until;
+/* Reads what the transport has; false when the phone's open ended meanwhile. */
+static bool io_read(struct phone_io *io)
+{
+	struct phone *p = io->phone;
 
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += 1;
-		pthread_mutex_lock(&tsp.lock);
-		while (!p->replay_go && p->handle == args.handle && !p->closing &&
-		       pthread_cond_timedwait(&p->go, &tsp.lock, &until) == 0)
-			;
-		pthread_mutex_unlock(&tsp.lock);
-	}
 	for (;;) {
-		int n = buf ? transport_read(args.transport, buf, len, -1) : -ENOMEM;
+		int n = transport_read(io->t, io->buf, io->len, 0);
 		bool echo;
 
+		if (n == 0)
+			return true;
 		pthread_mutex_lock(&tsp.lock);
-		if (p->handle != args.handle || p->closing) {
+		if (p->handle != io->handle || p->closing) {
 			pthread_mutex_unlock(&tsp.lock);
-			break;
+			return false;
 		}
 		if (n == -ENODEV) {
+			io_unwatch(io);
+			/* Closes the phone, which stops and frees io on this thread, at once. */
 			tsp_phone_removed(p);
 			pthread_mutex_unlock(&tsp.lock);
 			tsp_dispatch();
-			break;
+			return false;
 		}
 		if (n < 0 && n != -EINTR) {
 			tsp_log(TSP_LOG_ERROR, "%s: reading failed: %s", p->source, strerror(-n));
+			io_unwatch(io);
 			pthread_mutex_unlock(&tsp.lock);
-			break;
+			return false;
 		}
-		echo = n > 0 && handle_report(p, buf, (size_t)n);
+		echo = n > 0 && handle_report(p, io->buf, (size_t)n);
 		pthread_mutex_unlock(&tsp.lock);
 		/* The host hears of the change first; the confirmation write may take a while. */
 		tsp_dispatch();
 		if (echo)
-			commit(p, args.transport);
+			commit(p, io->t);
 	}
-	free(buf);
-	transport_close(args.transport);
-	return NULL;
 }
 
-/* Lock held. Keeps a reader that cannot be joined now for tsp_join_ended_readers(). */
-static void keep_ended_reader(pthread_t reader)
+static void io_readable(int flags, void *arg)
 {
-	if (tsp.n_ended_readers == tsp.cap_ended_readers) {
-		size_t cap = tsp.cap_ended_readers ? tsp.cap_ended_readers * 2 : 8;
-		pthread_t *n = realloc(tsp.ended_readers, cap * sizeof(*n));
-
-		if (!n) {
-			/* Without room to keep it, the thread must clean up after itself. */
-			pthread_detach(reader);
-			return;
-		}
-		tsp.ended_readers = n;
-		tsp.cap_ended_readers = cap;
-	}
-	tsp.ended_readers[tsp.n_ended_readers++] = reader;
+	(void)flags;
+	io_read(arg);
 }
 
-void tsp_join_ended_readers(bool all)
+static void io_play(void *arg)
 {
-	pthread_mutex_lock(&tsp.lock);
-	for (size_t i = 0; i < tsp.n_ended_readers;) {
-		pthread_t t = tsp.ended_readers[i];
+	struct phone_io *io = arg;
+	long ms;
 
-		/* A reader may be waiting for the lock on its way out: never join holding it. */
-		pthread_mutex_unlock(&tsp.lock);
-		bool joined = all ? pthread_join(t, NULL) == 0 : pthread_tryjoin_np(t, NULL) == 0;
-		pthread_mutex_lock(&tsp.lock);
-		if (joined) {
-			for (size_t j = 0; j < tsp.n_ended_readers; j++) {
-				if (pthread_equal(tsp.ended_readers[j], t)) {
-					tsp.ended_readers[j] = tsp.ended_readers[--tsp.n_ended_readers];
-					break;
-				}
-			}
-			i = 0;
-			continue;
-		}
-		i++;
+	io->playing = true;
+	if (!io_read(io))
+		return;
+	ms = transport_due_ms(io->t);
+	if (ms >= 0)
+		loop_timer_start(&io->timer, (uint64_t)ms, io_play, io);
+}
+
+static void io_start(void *arg)
+{
+	struct phone_io *io = arg;
+	int fd = transport_wait_fd(io->t);
+	int err;
+
+	if (fd < 0) {
+		/*
+		 * A recording starts playing when the host has said which events it wants:
+		 * events of the first reports would otherwise race its
+		 * TSPI_phoneSetStatusMessages. A host that never sets the filter gets the
+		 * playback a second after the open.
+		 */
+		if (!io->playing)
+			loop_timer_start(&io->timer, 1000, io_play, io);
+		return;
 	}
-	if (all) {
-		free(tsp.ended_readers);
-		tsp.ended_readers = NULL;
-		tsp.cap_ended_readers = 0;
+	err = fd_listen(fd, FD_READ | FD_EXCEPT, io_readable, io);
+	if (err) {
+		tsp_log(TSP_LOG_ERROR, "%s: cannot watch the device: %s", io->phone->source,
+			strerror(err));
+		return;
 	}
-	pthread_mutex_unlock(&tsp.lock);
+	io->fd = fd;
+}
+
+static void io_go(void *arg)
+{
+	struct phone_io *io = arg;
+
+	if (!io->playing)
+		io_play(io);
+}
+
+static void io_stop(void *arg)
+{
+	struct phone_io *io = arg;
+
+	io_unwatch(io);
+	transport_close(io->t);
+	free(io);
+}
+
+void tsp_phone_go(struct phone *p)
+{
+	if (p->replay_go || !p->io)
+		return;
+	p->replay_go = true;
+	/* Posted before any stop of this open (that needs the lock held here): io is alive. */
+	loop_post(io_go, p->io);
 }
 
 static int open_transport(struct phone *p, struct transport **t)
@@ -314,11 +386,12 @@ static int open_transport(struct phone *p, struct transport **t)
 
 int tsp_phone_open(struct phone *p)
 {
-	struct reader_args *args = malloc(sizeof(*args));
+	size_t len = p->model->max_input_bytes ? p->model->max_input_bytes : 64;
+	struct phone_io *io = calloc(1, sizeof(*io) + len);
 	struct transport *t = NULL;
 	int rc;
 
-	if (!args)
+	if (!io)
 		return -ENOMEM;
 	rc = open_transport(p, &t);
 	if (rc < 0) {
@@ -328,7 +401,7 @@ int tsp_phone_open(struct phone *p)
 				p->source);
 		else
 			tsp_log(TSP_LOG_ERROR, "%s: cannot open: %s", p->source, strerror(-rc));
-		free(args);
+		free(io);
 		return rc;
 	}
 	p->transport = t;
@@ -347,48 +420,47 @@ int tsp_phone_open(struct phone *p)
 	if (p->display_text)
 		memset(p->display_text, ' ',
 		       (size_t)p->model->display.rows * p->model->display.columns);
-	*args = (struct reader_args){ .phone = p, .transport = t, .handle = p->handle };
-	rc = pthread_create(&p->reader, NULL, reader_main, args);
-	if (rc) {
+	*io = (struct phone_io){ .phone = p, .t = t, .handle = p->handle, .fd = -1, .len = len };
+	rc = loop_post(io_start, io);
+	if (rc < 0) {
 		transport_close(t);
 		p->transport = NULL;
 		p->handle = 0;
-		free(args);
-		return -rc;
+		free(io);
+		return rc;
 	}
-	p->reader_running = true;
+	p->io = io;
 	return 0;
 }
 
-void tsp_phone_close(struct phone *p, bool forced)
+bool tsp_phone_close(struct phone *p, bool forced)
 {
 	uint64_t handle = p->handle;
 	PHONEEVENT proc = p->event_proc;
 	HTAPIPHONE ht = p->htphone;
-	pthread_t reader = p->reader;
-	bool join;
+	struct phone_io *io = p->io;
 
 	if (!handle || p->closing)
-		return;
+		return false;
 	p->closing = true;
-	/* TSPI calls under way finish (and complete) first. */
-	while (p->busy)
-		pthread_cond_wait(&p->idle, &tsp.lock);
-
-	join = p->reader_running && !pthread_equal(reader, pthread_self());
-	if (p->reader_running) {
-		pthread_cond_broadcast(&p->go);
-		transport_interrupt(p->transport);
-		if (!join)
-			keep_ended_reader(reader);
-	}
-	p->reader_running = false;
+	p->io = NULL;
 	pthread_mutex_unlock(&tsp.lock);
-	if (join)
-		pthread_join(reader, NULL);
-	/* No event of this open reaches the host after the close; every completion does. */
-	tsp_dispatch_forget(handle);
-	tsp_dispatch_flush(handle);
+	/*
+	 * Behind the requests already posted, which are written and completed first; at once
+	 * when the loop itself closes (unplug).
+	 */
+	if (io && loop_call(io_stop, io) < 0)
+		io_stop(io);   /* no loop: nothing else can use io */
+	/*
+	 * No event of this open reaches the host after the host's close; every completion
+	 * does. A forced close keeps what the device did before it went: those events are
+	 * queued before the PHONE_CLOSE, so the host gets them in order.
+	 */
+	if (!forced)
+		tsp_dispatch_forget(handle);
+	/* The loop never waits for the host: a callback may be waiting for the loop. */
+	if (!loop_on_thread())
+		tsp_dispatch_flush(handle);
 	pthread_mutex_lock(&tsp.lock);
 
 	p->transport = NULL;
@@ -397,4 +469,9 @@ void tsp_phone_close(struct phone *p, bool forced)
 	p->event_proc = NULL;
 	if (forced)
 		tsp_post_event(0, proc, ht, PHONE_CLOSE, 0, 0, 0);
+	if (p->remove_after_close) {
+		forget_removed(p);
+		return true;
+	}
+	return false;
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "loop/event-loop.h"
 #include "provider.h"
 
 struct provider tsp = {
@@ -41,6 +42,44 @@ struct phone *tsp_phone_by_handle(HDRVPHONE handle)
 	return NULL;
 }
 
+/*
+ * The I/O loop and the dispatch thread live from enumeration to shutdown: two threads
+ * however many phones there are.
+ */
+int tsp_threads_start(void)
+{
+	int rc;
+
+	if (tsp.threads_running)
+		return 0;
+	rc = loop_start(NULL);
+	if (rc < 0)
+		return rc;
+	rc = tsp_dispatch_start();
+	if (rc < 0) {
+		loop_stop();
+		return rc;
+	}
+	tsp.threads_running = true;
+	return 0;
+}
+
+void tsp_threads_stop(void)
+{
+	bool running;
+
+	pthread_mutex_lock(&tsp.lock);
+	running = tsp.threads_running;
+	tsp.threads_running = false;
+	pthread_mutex_unlock(&tsp.lock);
+	if (!running)
+		return;
+	/* The loop first: what it still does may queue callbacks for the dispatch thread. */
+	loop_stop();
+	tsp_dispatch_wait_idle();
+	tsp_dispatch_stop();
+}
+
 /* The highest version in both ranges, or -1 when they do not meet. */
 static int negotiate(DWORD low, DWORD high, DWORD *version)
 {
@@ -74,14 +113,17 @@ TSPI_EXPORT LONG TSPIAPI TSPI_lineNegotiateTSPIVersion(DWORD dwDeviceID, DWORD d
 
 static void forget_phones(void)
 {
-	for (size_t i = 0; i < tsp.n_phones; i++) {
-		struct phone *p = tsp.phones[i];
+	/* From the end: a close releases the lock, and the loop may remove phones meanwhile. */
+	while (tsp.n_phones) {
+		struct phone *p = tsp.phones[tsp.n_phones - 1];
 
 		/* Hosts close their phones before shutting down; one that did not is told nothing. */
 		if (p->handle) {
 			p->event_proc = NULL;
-			tsp_phone_close(p, false);
+			if (tsp_phone_close(p, false))
+				continue;
 		}
+		tsp.n_phones--;
 		tsp_phone_free(p);
 	}
 	free(tsp.phones);
@@ -96,7 +138,9 @@ static LONG enumerate(void)
 
 	if (tsp.enumerated)
 		return 0;
-	rc = tsp_discover();
+	rc = tsp_threads_start();
+	if (rc == 0)
+		rc = tsp_discover();
 	if (rc < 0) {
 		forget_phones();
 		return tsp_line_error(rc);
@@ -128,8 +172,10 @@ TSPI_EXPORT LONG TSPIAPI TSPI_providerEnumDevices(DWORD dwPermanentProviderID,
 	tsp_log(TSP_LOG_INFO, "provider %u: %zu phone(s)", dwPermanentProviderID, tsp.n_phones);
 out:
 	pthread_mutex_unlock(&tsp.lock);
-	if (result)
+	if (result) {
 		tsp_hotplug_stop();
+		tsp_threads_stop();
+	}
 	return result;
 }
 
@@ -179,8 +225,10 @@ TSPI_EXPORT LONG TSPIAPI TSPI_providerInit(DWORD dwTSPIVersion, DWORD dwPermanen
 	}
 out:
 	pthread_mutex_unlock(&tsp.lock);
-	if (result)
+	if (result) {
 		tsp_hotplug_stop();
+		tsp_threads_stop();
+	}
 	return result;
 }
 
@@ -197,8 +245,8 @@ TSPI_EXPORT LONG TSPIAPI TSPI_providerShutdown(DWORD dwTSPIVersion, DWORD dwPerm
 	 * The host may unload the provider once this returns: no thread of ours may still run
 	 * provider code, and no callback may still be on its way.
 	 */
-	tsp_join_ended_readers(true);
 	tsp_dispatch_wait_idle();
+	tsp_threads_stop();
 	pthread_mutex_lock(&tsp.lock);
 	tsp_discovery_release();
 	tsp.initialized = false;

@@ -2,10 +2,16 @@
  * The provider's internals, shared by the tsp/ files. Nothing here is exported: the
  * shared object exports only the TSPI_* functions (include/tspi.h).
  *
+ * Threads: the host's threads call TSPI; one loop thread (loop/event-loop.h) does all
+ * device I/O — reading every open phone, the udev monitor, timers, and the writes that
+ * requests cause — and one dispatch thread delivers callbacks. Neither count grows with
+ * the number of phones.
+ *
  * Locking: one provider mutex guards the device table and every phone's state. It is never
  * held while a host callback runs (tsp/dispatch.c delivers callbacks), nor during device I/O
- * (each phone has an I/O mutex that orders its writes). So a host may call any TSPI function
- * from inside its callbacks.
+ * (all of which happens on the loop thread, in order). So a host may call any TSPI function
+ * from inside its callbacks. TSPI functions never wait on a device: they change the state
+ * and post the write to the loop; the loop completes the request.
  */
 #ifndef HIDPHONE_TSP_PROVIDER_H
 #define HIDPHONE_TSP_PROVIDER_H
@@ -54,13 +60,10 @@ struct phone {
 	uint32_t version;
 	uint32_t filter_states, filter_button_modes, filter_button_states;
 	struct transport *transport;
-	pthread_t reader;
-	bool reader_running;
+	struct phone_io *io;         /* the open's reading, owned by the loop thread */
 	bool closing;
+	bool remove_after_close;     /* unplugged while a close had the lock released */
 	bool replay_go;              /* a replayed phone plays once the host set its filter */
-	pthread_cond_t go;
-	unsigned busy;               /* TSPI calls using the open device right now */
-	pthread_cond_t idle;         /* signalled when busy drops to 0 */
 
 	/* Phone state. */
 	struct phone_output_state out;
@@ -68,8 +71,6 @@ struct phone {
 	uint32_t lamp_mode[PHONE_MAX_IDS];
 	uint32_t ring_mode, ring_volume;
 	uint8_t *display_text;       /* rows x columns characters, NULL without a display */
-
-	pthread_mutex_t io_lock;     /* orders writes to the transport */
 };
 
 struct provider {
@@ -86,13 +87,7 @@ struct provider {
 	uint64_t next_handle;
 	uintptr_t next_temp_id;
 	bool hidapi_ready;
-	/*
-	 * Readers that ended their own phone (unplug, or a close from inside a callback) cannot
-	 * join themselves: they are joined later, at the latest by providerShutdown, so no
-	 * thread runs provider code once a host may unload it.
-	 */
-	pthread_t *ended_readers;
-	size_t n_ended_readers, cap_ended_readers;
+	bool threads_running;        /* the I/O loop and the dispatch thread */
 };
 
 extern struct provider tsp;
@@ -122,16 +117,22 @@ void tsp_hotplug_stop(void);                                /* lock NOT held */
  */
 void tsp_phone_removed(struct phone *p);
 int tsp_phone_open(struct phone *p);                        /* lock held; starts I/O */
-void tsp_phone_close(struct phone *p, bool forced);         /* lock held on entry and exit */
-/* Pushes the whole output state to the device through t; call without the provider lock. */
-int tsp_phone_commit(struct phone *p, struct transport *t);
-/* Writes the whole display text to the device through t; call without the provider lock. */
-int tsp_phone_commit_display(struct phone *p, struct transport *t);
-/* Marks a TSPI call as using the open phone (lock held); ends with tsp_phone_release. */
-void tsp_phone_acquire(struct phone *p);
-void tsp_phone_release(struct phone *p);
-/* Joins the readers that ended their own phone: those done already, or all (lock not held). */
-void tsp_join_ended_readers(bool all);
+/*
+ * Lock held on entry and exit (released meanwhile). Returns true when p was freed (it was
+ * unplugged during the close).
+ */
+bool tsp_phone_close(struct phone *p, bool forced);
+/* A replayed phone starts playing (the host set its filter). Lock held. */
+void tsp_phone_go(struct phone *p);
+/*
+ * Ends an asynchronous request whose change is in p's state: the loop writes the whole
+ * output state (or the display) to the device, then completes the request. Lock held.
+ */
+enum tsp_write { TSP_WRITE_OUTPUT, TSP_WRITE_DISPLAY };
+void tsp_phone_request(struct phone *p, DRV_REQUESTID request, enum tsp_write what);
+/* Starts and stops the I/O loop and the dispatch thread (lock not held). */
+int tsp_threads_start(void);
+void tsp_threads_stop(void);
 
 /* tsp/dispatch.c: callbacks to the host, in order, never concurrently, no lock held. */
 void tsp_post_event(uint64_t handle, PHONEEVENT proc, HTAPIPHONE ht, DWORD msg, DWORD_PTR p1,
@@ -143,7 +144,9 @@ void tsp_dispatch(void);
 void tsp_dispatch_forget(uint64_t handle);
 /* Waits (without the provider lock) until nothing queued belongs to handle. */
 void tsp_dispatch_flush(uint64_t handle);
-bool tsp_dispatch_in_callback(void);
+/* The thread that delivers for the loop thread (which never runs host code). */
+int tsp_dispatch_start(void);
+void tsp_dispatch_stop(void);
 /* Waits until nothing is queued and no callback runs (not from inside a callback). */
 void tsp_dispatch_wait_idle(void);
 

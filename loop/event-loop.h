@@ -1,0 +1,75 @@
+/*
+ * The one I/O loop: a single thread running libre's main loop (re_main) on which every
+ * descriptor the provider reads is watched and every timer runs: hidraw nodes, the udev
+ * monitor, the replay transport's pacing, lamp cadences, and — for the layers above devices/
+ * that build on it — ALSA mixer descriptors and SIP/RTP sockets.
+ *
+ * Code running on the loop thread may call libre's fd_listen()/fd_close()/tmr_start()
+ * directly: the loop thread has its own libre context (re_thread_init), so a host process
+ * that runs libre itself is not disturbed, and its libre state is not ours.
+ *
+ * Other threads never touch loop-owned state; they hand work over with loop_post() (async)
+ * or loop_call() (runs it and waits for it to have run; for the few places that need a
+ * result or an ordering point; the loop itself never waits on those threads).
+ *
+ * Timers (struct loop_timer) read the loop's clock, which tests replace with their own
+ * (struct loop_clock): then nothing fires by itself, and loop_timers_advance() runs what the
+ * test clock says is due, so cadences are tested without sleeping.
+ */
+#ifndef HIDPHONE_LOOP_EVENT_LOOP_H
+#define HIDPHONE_LOOP_EVENT_LOOP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef void loop_fn(void *arg);
+
+/* A clock for tests: milliseconds, never going back. */
+struct loop_clock {
+	uint64_t (*now_ms)(void *ctx);
+	void *ctx;
+};
+
+/*
+ * Starts the loop thread. clock NULL: the monotonic clock, timers fire by themselves.
+ * Returns 0, -EALREADY when it runs, or a negative errno.
+ */
+int loop_start(const struct loop_clock *clock);
+/*
+ * Runs what was posted before, then ends the loop thread and joins it. Not from the loop
+ * thread. Timers still armed are dropped (their owners cancel them first).
+ */
+void loop_stop(void);
+bool loop_running(void);
+bool loop_on_thread(void);
+
+/* Runs fn(arg) on the loop thread, later, in posting order. -ESHUTDOWN: no loop. */
+int loop_post(loop_fn *fn, void *arg);
+/* Runs fn(arg) on the loop thread and returns when it has run (at once on the loop thread). */
+int loop_call(loop_fn *fn, void *arg);
+
+/* Timers: loop thread only. A timer is zero-initialised or loop_timer_init()ed first. */
+struct loop_timer {
+	struct loop_timer *next;
+	uint64_t due_ms;
+	loop_fn *fn;
+	void *arg;
+	bool armed;
+};
+
+void loop_timer_start(struct loop_timer *t, uint64_t delay_ms, loop_fn *fn, void *arg);
+void loop_timer_cancel(struct loop_timer *t);
+static inline bool loop_timer_armed(const struct loop_timer *t)
+{
+	return t->armed;
+}
+/* The loop clock, in milliseconds (any thread). */
+uint64_t loop_now_ms(void);
+
+/*
+ * With a test clock: runs, on the loop thread, every timer due by the clock's time now
+ * (also those a timer started that are due by then); returns how many ran.
+ */
+int loop_timers_advance(void);
+
+#endif
