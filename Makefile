@@ -157,7 +157,8 @@ check-tools: $(PHONECTL) $(PROVIDER) | $(DEPS_CHECK)
 check: check-unit check-tools check-udev check-abi check-sanitize check-tsan check-valgrind
 	@echo "make check: all suites passed"
 
-# What the provider costs (idle wakeups, memory and open time with 32 phones), printed.
+# What the provider costs with 1, 32 and 128 phones (threads, idle wakeups, memory, open and
+# close time), printed.
 $(BUILDDIR)/test/bench-provider: $(OBJ)/test/bench-provider.o $(OBJ)/tools/tapi-host.o $(CORE_LIB) \
 				 | $(PROVIDER)
 	@mkdir -p $(@D)

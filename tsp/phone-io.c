@@ -318,6 +318,7 @@ static void io_play(void *arg)
 	long ms;
 
 	io->playing = true;
+	loop_timer_cancel(&io->timer);    /* the 1 s wait, when the host was quicker */
 	if (!io_read(io))
 		return;
 	ms = transport_due_ms(io->t);
