@@ -128,6 +128,62 @@ static bool has_output(const char *hex)
 	return false;
 }
 
+/* The output reports of id 1 logged so far with their time since the open, in ms. */
+static size_t read_timed_outputs(char out[][64], double *ms, size_t max)
+{
+	FILE *f = fopen(log_path, "r");
+	char line[512];
+	size_t n = 0;
+
+	while (f && fgets(line, sizeof(line), f) && n < max) {
+		unsigned long sec, usec, len;
+		int off = 0;
+
+		if (sscanf(line, "O: %lu.%lu %lu %n", &sec, &usec, &len, &off) == 3 && off > 0 &&
+		    strncmp(line + off, "01 ", 3) == 0) {
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(out[n], 64, "%s", line + off);
+			ms[n++] = (double)sec * 1000.0 + (double)usec / 1000.0;
+		}
+	}
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/*
+ * FLASH on a lamp with an on/off LED only (Hold, id 16, in report 1): the provider's timer
+ * sends the report with the LED on and off, 1000 ms each, until the lamp is set steady or
+ * off.
+ */
+static void check_host_flash(struct host *h, HDRVPHONE hd)
+{
+	static char outs[256][64];
+	double ms[256];
+	size_t n0 = read_timed_outputs(outs, ms, 256), n;
+	DWORD mode = 0;
+
+	assert_int_equal(h->phoneSetLamp(11, hd, 16, PHONELAMPMODE_FLASH), 11);
+	assert_int_equal(host_wait_completion(h, 11, WAIT_MS), 0);
+	assert_int_equal(h->phoneGetLamp(hd, 16, &mode), 0);
+	assert_int_equal(mode, PHONELAMPMODE_FLASH);
+	usleep(2300 * 1000);
+	assert_int_equal(h->phoneSetLamp(12, hd, 16, PHONELAMPMODE_OFF), 12);
+	assert_int_equal(host_wait_completion(h, 12, WAIT_MS), 0);
+	n = read_timed_outputs(outs, ms, 256);
+	/* on (the request), off at +1 s, on at +2 s, then off (the request) */
+	assert_int_equal(n - n0, 4);
+	assert_string_equal(outs[n0], outs[n0 + 2]);
+	assert_string_not_equal(outs[n0], outs[n0 + 1]);
+	assert_string_equal(outs[n0 + 1], outs[n0 + 3]);
+	for (size_t i = n0 + 1; i < n0 + 3; i++) {
+		double gap = ms[i] - ms[i - 1];
+
+		if (gap < 950 || gap > 1150)
+			fail_msg("flash edge %zu came after %.1f ms, not 1000", i - n0, gap);
+	}
+}
+
 static HDRVPHONE open_phone(struct host *h, DWORD id)
 {
 	HDRVPHONE hd = NULL;
@@ -431,7 +487,7 @@ static void test_error_paths(void **state)
 	assert_int_equal(h->phoneSetLamp(1, hd, 999, PHONELAMPMODE_STEADY), PHONEERR_INVALBUTTONLAMPID);
 	assert_int_equal(h->phoneSetLamp(1, hd, 20, PHONELAMPMODE_STEADY | PHONELAMPMODE_OFF),
 			 PHONEERR_INVALLAMPMODE);
-	assert_int_equal(h->phoneSetLamp(1, hd, 20, PHONELAMPMODE_FLUTTER), PHONEERR_INVALLAMPMODE);
+	assert_int_equal(h->phoneSetLamp(1, hd, 20, PHONELAMPMODE_UNKNOWN), PHONEERR_INVALLAMPMODE);
 	assert_int_equal(h->phoneSetLamp(1, hd, 20, 0), PHONEERR_INVALLAMPMODE);
 	assert_int_equal(h->phoneGetLamp(hd, 999, &v), PHONEERR_INVALBUTTONLAMPID);
 	assert_int_equal(h->phoneGetLamp(hd, 20, NULL), PHONEERR_INVALPOINTER);
@@ -743,13 +799,16 @@ static void test_desk_phone(void **state)
 	assert_int_equal(h->phoneSetDisplay(7, hd, 0, 0, NULL, 2), PHONEERR_INVALPOINTER);
 
 	/* Message Waiting (id 18) blinks as its multi-mode indicator offers (report 4: 1 On,
-	 * 2 Flash, 3 Slow Blink, 4 Fast Blink, 5 Off); Hold (16) has no such indicator */
+	 * 2 Flash, 3 Slow Blink, 4 Fast Blink, 5 Off); Hold (16) has no such indicator: the
+	 * provider blinks its on/off LED */
 	const DWORD *lamp_modes = (const DWORD *)(buf + caps->dwLampModesOffset);
 	caps->dwTotalSize = sizeof(buf);
 	assert_int_equal(h->phoneGetDevCaps(100, h->version, 0, caps), 0);
 	assert_int_equal(lamp_modes[18], PHONELAMPMODE_OFF | PHONELAMPMODE_STEADY |
 					 PHONELAMPMODE_FLASH | PHONELAMPMODE_WINK | PHONELAMPMODE_FLUTTER);
-	assert_int_equal(lamp_modes[16], PHONELAMPMODE_OFF | PHONELAMPMODE_STEADY);
+	assert_int_equal(lamp_modes[16], PHONELAMPMODE_OFF | PHONELAMPMODE_STEADY |
+					 PHONELAMPMODE_WINK | PHONELAMPMODE_FLASH |
+					 PHONELAMPMODE_FLUTTER | PHONELAMPMODE_BROKENFLUTTER);
 	assert_int_equal(h->phoneSetLamp(8, hd, 18, PHONELAMPMODE_FLASH), 8);
 	assert_int_equal(host_wait_completion(h, 8, WAIT_MS), 0);
 	assert_true(has_output("01 04"));     /* the plain LED lit too */
@@ -760,7 +819,7 @@ static void test_desk_phone(void **state)
 	assert_int_equal(h->phoneSetLamp(10, hd, 18, PHONELAMPMODE_OFF), 10);
 	assert_int_equal(host_wait_completion(h, 10, WAIT_MS), 0);
 	assert_true(has_output("04 05"));
-	assert_int_equal(h->phoneSetLamp(11, hd, 16, PHONELAMPMODE_FLASH), PHONEERR_INVALLAMPMODE);
+	check_host_flash(h, hd);
 	assert_int_equal(h->phoneClose(hd), 0);
 	host_stop(h);
 }

@@ -85,10 +85,14 @@ DWORD tsp_lamp_modes(const struct phone_model *m, const struct phone_button *b)
 	if (!phone_button_has_lamp(b))
 		return PHONELAMPMODE_DUMMY;
 	/*
-	 * Blinking is what the device's multi-mode indicator offers; the provider drives no
-	 * cadence of its own. Flash is TAPI's flash, slow blink its wink, fast blink flutter.
+	 * Blinking is what the device's multi-mode indicator offers: flash is TAPI's flash,
+	 * slow blink its wink, fast blink flutter. An LED with on and off only blinks by the
+	 * provider's timers, in every mode (tsp/lamp-cadence.h).
 	 */
 	modes = PHONELAMPMODE_OFF | PHONELAMPMODE_STEADY;
+	if (!b->lamp_mode.field && b->lamp.field)
+		return modes | PHONELAMPMODE_WINK | PHONELAMPMODE_FLASH | PHONELAMPMODE_FLUTTER |
+		       PHONELAMPMODE_BROKENFLUTTER;
 	if (phone_model_lamp_can(m, b, PHONE_LAMP_FLASH))
 		modes |= PHONELAMPMODE_FLASH;
 	if (phone_model_lamp_can(m, b, PHONE_LAMP_SLOW_BLINK))

@@ -169,7 +169,9 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetLamp(DRV_REQUESTID dwRequestID, HDRVPHONE 
 	if (p->lamp_mode[b->id] != dwLampMode) {
 		p->lamp_mode[b->id] = dwLampMode;
 		p->out.lamp_on[b->id] = dwLampMode != PHONELAMPMODE_OFF;
-		p->out.lamp_blink[b->id] = dwLampMode == PHONELAMPMODE_FLASH ? PHONE_LAMP_FLASH :
+		/* Without a multi-mode indicator, the loop blinks the on/off LED. */
+		p->out.lamp_blink[b->id] = !b->lamp_mode.field ? PHONE_LAMP_STEADY :
+					   dwLampMode == PHONELAMPMODE_FLASH ? PHONE_LAMP_FLASH :
 					   dwLampMode == PHONELAMPMODE_WINK ? PHONE_LAMP_SLOW_BLINK :
 					   dwLampMode == PHONELAMPMODE_FLUTTER ? PHONE_LAMP_FAST_BLINK :
 					   PHONE_LAMP_STEADY;

@@ -16,6 +16,7 @@
 
 #include "hid/transport-hidraw.h"
 #include "loop/event-loop.h"
+#include "lamp-cadence.h"
 #include "provider.h"
 
 static DWORD hook_state_bit(enum phone_hook_device dev)
@@ -48,6 +49,23 @@ void tsp_phone_button(struct phone *p, uint32_t id, bool down)
 		return;
 	tsp_post_event(p->handle, p->event_proc, p->htphone, PHONE_BUTTON, id, mode, state);
 }
+
+/*
+ * An open phone's I/O, on the loop thread: the node's descriptor watched by the loop
+ * (hidraw) or a timer for the next report of a recording (replay), and the cadences of
+ * lamps the provider blinks itself.
+ */
+struct phone_io {
+	struct phone *phone;
+	struct transport *t;
+	uint64_t handle;
+	int fd;                      /* watched, or -1 */
+	bool playing;                /* a recording: the host has set its filter (or 1 s passed) */
+	struct loop_timer timer;     /* a recording: the next report, or the 1 s before playing */
+	struct lamp_blinker blink;
+	size_t len;
+	uint8_t buf[];
+};
 
 struct commit_ctx {
 	struct transport *t;
@@ -118,9 +136,67 @@ static int commit_display(struct phone *p, struct transport *t)
 
 struct request {
 	uint64_t handle;
+	struct phone_io *io;         /* alive while the open of handle is */
 	DRV_REQUESTID id;
 	enum tsp_write what;
 };
+
+/*
+ * The cadence the provider times for lamp id: a blink mode of a lamp that has an on/off
+ * LED and no multi-mode indicator to blink by itself.
+ */
+static enum lamp_cadence host_cadence(const struct phone *p, uint32_t id)
+{
+	const struct phone_button *b = phone_model_button(p->model, id);
+
+	if (!b || b->lamp_mode.field || !b->lamp.field)
+		return LAMP_CADENCE_NONE;
+	switch (p->lamp_mode[id]) {
+	case PHONELAMPMODE_WINK: return LAMP_CADENCE_WINK;
+	case PHONELAMPMODE_FLASH: return LAMP_CADENCE_FLASH;
+	case PHONELAMPMODE_FLUTTER: return LAMP_CADENCE_FLUTTER;
+	case PHONELAMPMODE_BROKENFLUTTER: return LAMP_CADENCE_BROKEN_FLUTTER;
+	}
+	return LAMP_CADENCE_NONE;
+}
+
+/* Lock held, loop thread: the blinking lamps' on/off state as their cadence says now. */
+static bool apply_blink(struct phone *p, struct phone_io *io)
+{
+	bool changed = false;
+
+	for (uint32_t id = 0; io->blink.blinking && id < PHONE_MAX_IDS; id++) {
+		bool lit;
+
+		if (!io->blink.cadence[id])
+			continue;
+		lit = lamp_blinker_lit(&io->blink, id);
+		changed |= p->out.lamp_on[id] != lit;
+		p->out.lamp_on[id] = lit;
+	}
+	return changed;
+}
+
+/* Lock held, loop thread: the lamp modes the host set become cadences. */
+static void sync_blink(struct phone *p, struct phone_io *io)
+{
+	for (uint32_t id = 0; id < p->model->n_ids && id < PHONE_MAX_IDS; id++)
+		lamp_blinker_set(&io->blink, id, host_cadence(p, id));
+	apply_blink(p, io);
+}
+
+static void blink_edge(void *arg)
+{
+	struct phone_io *io = arg;
+	struct phone *p = io->phone;
+	bool changed;
+
+	pthread_mutex_lock(&tsp.lock);
+	changed = p->handle == io->handle && !p->closing && apply_blink(p, io);
+	pthread_mutex_unlock(&tsp.lock);
+	if (changed)
+		commit(p, io->t);
+}
 
 /* The open of handle, also while it closes (its close waits for this on the loop). */
 static struct phone *open_phone(uint64_t handle)
@@ -141,8 +217,11 @@ static void request_on_loop(void *arg)
 
 	pthread_mutex_lock(&tsp.lock);
 	p = open_phone(rq->handle);
-	if (p)
+	if (p) {
 		t = p->transport;
+		if (rq->what == TSP_WRITE_OUTPUT)
+			sync_blink(p, rq->io);
+	}
 	pthread_mutex_unlock(&tsp.lock);
 	/*
 	 * p stays: phones are freed on this thread, or by a close, which waits for this
@@ -161,7 +240,8 @@ void tsp_phone_request(struct phone *p, DRV_REQUESTID request, enum tsp_write wh
 	int rc = rq ? 0 : -ENOMEM;
 
 	if (rq) {
-		*rq = (struct request){ .handle = p->handle, .id = request, .what = what };
+		*rq = (struct request){ .handle = p->handle, .io = p->io, .id = request,
+					.what = what };
 		rc = loop_post(request_on_loop, rq);
 	}
 	if (rc < 0) {
@@ -244,20 +324,6 @@ static bool handle_report(struct phone *p, const uint8_t *buf, size_t n)
 	return need_echo;
 }
 
-/*
- * An open phone's reading, on the loop thread: the node's descriptor watched by the loop
- * (hidraw), or a timer for the next report of a recording (replay).
- */
-struct phone_io {
-	struct phone *phone;
-	struct transport *t;
-	uint64_t handle;
-	int fd;                      /* watched, or -1 */
-	bool playing;                /* a recording: the host has set its filter (or 1 s passed) */
-	struct loop_timer timer;     /* a recording: the next report, or the 1 s before playing */
-	size_t len;
-	uint8_t buf[];
-};
 
 static void io_unwatch(struct phone_io *io)
 {
@@ -332,6 +398,8 @@ static void io_start(void *arg)
 	int fd = transport_wait_fd(io->t);
 	int err;
 
+	lamp_blinker_init(&io->blink, blink_edge, io);
+
 	if (fd < 0) {
 		/*
 		 * A recording starts playing when the host has said which events it wants:
@@ -365,6 +433,7 @@ static void io_stop(void *arg)
 	struct phone_io *io = arg;
 
 	io_unwatch(io);
+	lamp_blinker_stop(&io->blink);
 	transport_close(io->t);
 	free(io);
 }
