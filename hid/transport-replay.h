@@ -4,8 +4,10 @@
  * recording can be run through the provider.
  *
  *  - read() returns the device's E: reports in order, paced by their timestamps or as fast
- *    as the reader asks; the pacing clock starts at the first read(), which is time 0 of
- *    the recording (every gap, the first included, is cut to 2 s).
+ *    as the reader asks; the pacing clock starts at the first read() (or due_ms()), which
+ *    is time 0 of the recording (every gap, the first included, is cut to 2 s). due_ms()
+ *    tells an event loop when the next report falls due, as the replay has no descriptor
+ *    to watch.
  *  - get_feature() answers from the recording's `F: get` lines.
  *  - write() and set_feature() are kept in memory for tests and, optionally, appended to a
  *    log as O: and F: set lines, so a replay run leaves a recording of what the host sent.

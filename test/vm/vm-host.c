@@ -9,7 +9,7 @@
  *   vm-host output       SetLamp, SetRing, SetHookSwitch -> bytes at the gadget, completions
  *   vm-host latency      input report -> callback, bare hidraw read, SetLamp -> gadget (printed)
  *   vm-host hotplug      unplug/replug with the phone open, PHONE_CREATE, 4 phones at once,
- *                        leak check over E2E_HOTPLUG cycles (default 50)
+ *                        leak check over E2E_HOTPLUG cycles (default 200)
  *
  * Prints its own test points, "ok - DESC" or "not ok - DESC", with "# " diagnostics;
  * guest/lib.sh (tap_run) turns them into the run's TAP lines. Exit status: 0 all held,
@@ -1448,6 +1448,68 @@ static LONG issue(struct phone *p, const struct request *q, DWORD lamp, DWORD de
 	}
 }
 
+/*
+ * A lamp the provider blinks itself (an on/off LED, no multi-mode indicator: its modes
+ * include BROKENFLUTTER): WINK for 2.7 s, then OFF. At the gadget, the LED bit of the
+ * reports that arrive must turn on at once, then change every 500 ms (on, off, on, off,
+ * on, off); every report is printed with its time at the gadget.
+ */
+static void run_cadence(struct phone *p, struct gadget *g, DWORD lamp, DWORD modes,
+			const struct xvar *v, int rid)
+{
+	struct check c = { 0 };
+	size_t first = gadget_count(g);
+	DRV_REQUESTID id = ++next_request, off_id;
+	int64_t t0 = 0, edge_t[32];
+	bool edge_on[32], last = false, have_last = false;
+	int n_edges = 0;
+
+	if (!(modes & PHONELAMPMODE_BROKENFLUTTER)) {
+		diag("cadence: %s: lamp %u blinks by the device (modes %#x), not timed here",
+		     p->fx->name, lamp, (unsigned)modes);
+		return;
+	}
+	if (H->phoneSetLamp(id, p->hd, lamp, PHONELAMPMODE_WINK) != (LONG)id ||
+	    ev_find(0, is_completion, &id, 3000) < 0)
+		check_fail(&c, "SetLamp(WINK) not accepted and completed");
+	usleep(2700 * 1000);
+	off_id = ++next_request;
+	if (H->phoneSetLamp(off_id, p->hd, lamp, PHONELAMPMODE_OFF) != (LONG)off_id ||
+	    ev_find(0, is_completion, &off_id, 3000) < 0)
+		check_fail(&c, "SetLamp(OFF) not accepted and completed");
+	usleep(200 * 1000);
+	pthread_mutex_lock(&g->lock);
+	for (size_t i = first; i < g->n_outs; i++) {
+		const struct outrep *o = &g->outs[i];
+		bool bit;
+
+		if (rid && o->b[0] != rid)
+			continue;
+		bit = rep_get(o->b, o->len, rid, v->bit);
+		if (!t0)
+			t0 = o->t;
+		diag("cadence: %s: +%7.1f ms at the gadget: %s (LED %s)", p->fx->name,
+		     (double)(o->t - t0) / 1000.0, hex(o->b, o->len), bit ? "on" : "off");
+		if ((!have_last || bit != last) && n_edges < 32) {
+			edge_t[n_edges] = o->t;
+			edge_on[n_edges++] = bit;
+		}
+		last = bit;
+		have_last = true;
+	}
+	pthread_mutex_unlock(&g->lock);
+	if (n_edges < 6 || !edge_on[0])
+		check_fail(&c, "%d LED changes at the gadget, want on and 5 more", n_edges);
+	for (int i = 1; i < n_edges && i < 6; i++) {
+		double gap = (double)(edge_t[i] - edge_t[i - 1]) / 1000.0;
+
+		if (edge_on[i] == edge_on[i - 1] || gap < 380.0 || gap > 620.0)
+			check_fail(&c, "change %d after %.1f ms, want 500", i, gap);
+	}
+	tap(&c, "output: %s: WINK on lamp %u (an on/off LED) blinks at the gadget 500 ms on, "
+	    "500 ms off, by the provider's timer", p->fx->name, lamp);
+}
+
 static void run_output(struct phone *p, struct gadget *g)
 {
 	struct fixture *f = p->fx;
@@ -1545,6 +1607,7 @@ static void run_output(struct phone *p, struct gadget *g)
 		tap(&c, "output: %s: %s (lamp id %u, hook dev %#x) puts %s on the wire, completes once "
 		    "with 0", f->name, q->what, lamp, dev, hex(want.b, want.len));
 	}
+	run_cadence(p, g, lamp, lamps[lamp], v_mute, rid);
 }
 
 static int cmd_output(void)
@@ -2023,7 +2086,7 @@ static bool adopt(DWORD *next_id, size_t from, DWORD *id_out, struct caps *caps,
 static int cmd_hotplug(void)
 {
 	struct check c = { 0 };
-	int cycles = (int)env_long("E2E_HOTPLUG", 50);
+	int cycles = (int)env_long("E2E_HOTPLUG", 200);
 	struct fixture *ctrl = NULL, *extra = NULL, *cyc = NULL;
 	DWORD next_id, lamp_id = 0xffffffffu;
 	struct phone *p;
