@@ -30,100 +30,9 @@
 
 static FILE *replay_log;
 
-/* FNV-1a: permanent ids that stay the same for the same device (serial, or where it is). */
-static uint32_t fnv1a(uint32_t h, const void *data, size_t len)
-{
-	const uint8_t *p = data;
-
-	for (size_t i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 16777619u;
-	}
-	return h;
-}
-
-static uint32_t permanent_id_of(const struct transport_info *info, const char *where)
-{
-	uint32_t h = 2166136261u;
-
-	h = fnv1a(h, &info->vendor, sizeof(info->vendor));
-	h = fnv1a(h, &info->product, sizeof(info->product));
-	if (info->serial[0])
-		h = fnv1a(h, info->serial, strlen(info->serial));
-	else
-		h = fnv1a(h, where, strlen(where));
-	/* 0 and all-ones read as "no id" to some hosts. */
-	return h == 0 || h == 0xffffffffu ? 1 : h;
-}
-
-int tsp_phone_add(struct phone *p)
-{
-	if (tsp.n_phones == tsp.cap_phones) {
-		size_t cap = tsp.cap_phones ? tsp.cap_phones * 2 : 16;
-		struct phone **n = realloc(tsp.phones, cap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		tsp.phones = n;
-		tsp.cap_phones = cap;
-	}
-	tsp.phones[tsp.n_phones++] = p;
-	return 0;
-}
-
-struct phone *tsp_phone_new(const struct transport_info *info, const char *source)
-{
-	struct phone *p = calloc(1, sizeof(*p));
-	int rc;
-
-	if (!p)
-		return NULL;
-	rc = phone_model_build(info->rdesc, info->rdesc_len, &p->model);
-	if (rc < 0) {
-		if (rc != -ENODEV)
-			tsp_log(TSP_LOG_WARNING, "%s: unusable report descriptor (%s)", source,
-				strerror(-rc));
-		free(p);
-		return NULL;
-	}
-	snprintf(p->info.path, sizeof(p->info.path), "%s", info->path);
-	p->info.bus = info->bus;
-	p->info.vendor = info->vendor;
-	p->info.product = info->product;
-	p->info.release = info->release;
-	p->info.interface = info->interface;
-	memcpy(p->info.manufacturer, info->manufacturer, sizeof(p->info.manufacturer));
-	memcpy(p->info.product_name, info->product_name, sizeof(p->info.product_name));
-	memcpy(p->info.serial, info->serial, sizeof(p->info.serial));
-	p->device_id = TSP_NO_ID;
-	if (p->model->display.present) {
-		size_t n = (size_t)p->model->display.rows * p->model->display.columns;
-
-		p->display_text = malloc(n);
-		if (!p->display_text) {
-			phone_model_free(p->model);
-			free(p);
-			return NULL;
-		}
-		memset(p->display_text, ' ', n);
-	}
-	snprintf(p->source, sizeof(p->source), "%s", source);
-	p->permanent_id = permanent_id_of(info, source);
-	return p;
-}
-
-void tsp_phone_free(struct phone *p)
-{
-	if (!p)
-		return;
-	phone_model_free(p->model);
-	free(p->display_text);
-	free(p);
-}
-
 static char *only_nodes;  /* "hidraw:" list, ':'-separated, or NULL for all */
 
-bool tsp_hidraw_wanted(const char *path)
+static bool hidraw_wanted(const char *path)
 {
 	size_t n = strlen(path);
 
@@ -136,14 +45,21 @@ bool tsp_hidraw_wanted(const char *path)
 	return false;
 }
 
+static int hidraw_source_open(struct phone *p, struct transport **out)
+{
+	return hidraw_transport_open(p->info.path, out);
+}
+
+static const struct phone_source hidraw_source = { .open = hidraw_source_open };
+
 static void found_hidraw(const struct transport_info *info, void *ctx)
 {
 	struct phone *p;
 
 	(void)ctx;
-	if (!tsp_hidraw_wanted(info->path))
+	if (!hidraw_wanted(info->path))
 		return;
-	p = tsp_phone_new(info, info->path);
+	p = tsp_phone_new(info, info->path, &hidraw_source);
 	if (!p)
 		return;
 	if (tsp_phone_add(p) < 0) {
@@ -170,7 +86,7 @@ static int discover_hidraw(void)
 		tsp.hidapi_ready = true;
 	}
 	/* Watch before listing, so a phone plugged in meanwhile is not missed. */
-	tsp_hotplug_start();
+	tsp_hotplug_start(hidraw_wanted, &hidraw_source);
 	return hidraw_transport_enumerate(found_hidraw, NULL);
 }
 
@@ -203,6 +119,32 @@ static void log_headers(const struct recording *rec)
 	fflush(replay_log);
 }
 
+static int replay_source_open(struct phone *p, struct transport **out)
+{
+	struct replay_options opts = {
+		.realtime = !p->replay_fast,
+		.unplug_at_end = p->replay_unplug,
+		.output_log = replay_log,
+	};
+	struct transport_info *info = malloc(sizeof(*info));
+	struct recording *rec = NULL;
+	struct text_error err;
+	int rc;
+
+	if (!info)
+		return -ENOMEM;
+	rc = recording_read_file(p->replay_file, &rec, &err);
+	if (rc == 0 && p->replay_index >= rec->n_devices)
+		rc = -ENODEV;
+	if (rc == 0)
+		rc = replay_open(rec, p->replay_index, p->source, &opts, out, info);
+	recording_free(rec);
+	free(info);
+	return rc;
+}
+
+static const struct phone_source replay_source = { .open = replay_source_open };
+
 static int discover_recording(const char *file, bool fast, bool unplug, bool only_file)
 {
 	struct transport_info *info = malloc(sizeof(*info));
@@ -225,7 +167,7 @@ static int discover_recording(const char *file, bool fast, bool unplug, bool onl
 		struct phone *p;
 
 		recording_info(&rec->devices[i], i, file, info);
-		p = tsp_phone_new(info, info->path);
+		p = tsp_phone_new(info, info->path, &replay_source);
 		if (!p)
 			continue;
 		p->replay = true;
@@ -332,30 +274,6 @@ int tsp_discover(void)
 		}
 	}
 	free(copy);
-	return rc;
-}
-
-int tsp_replay_open(struct phone *p, struct transport **out)
-{
-	struct replay_options opts = {
-		.realtime = !p->replay_fast,
-		.unplug_at_end = p->replay_unplug,
-		.output_log = replay_log,
-	};
-	struct transport_info *info = malloc(sizeof(*info));
-	struct recording *rec = NULL;
-	struct text_error err;
-	int rc;
-
-	if (!info)
-		return -ENOMEM;
-	rc = recording_read_file(p->replay_file, &rec, &err);
-	if (rc == 0 && p->replay_index >= rec->n_devices)
-		rc = -ENODEV;
-	if (rc == 0)
-		rc = replay_open(rec, p->replay_index, p->source, &opts, out, info);
-	recording_free(rec);
-	free(info);
 	return rc;
 }
 

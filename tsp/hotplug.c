@@ -26,6 +26,8 @@ static struct {
 	bool running;
 	struct udev *udev;
 	struct udev_monitor *monitor;
+	bool (*wanted)(const char *node);
+	const struct phone_source *source;
 } hp;
 
 static struct phone *find_by_path(const char *path)
@@ -52,12 +54,12 @@ static void device_added(const char *node)
 	}
 	pthread_mutex_lock(&tsp.lock);
 	/* Listed by the enumeration already (the monitor starts just before it). */
-	if (find_by_path(node) || !tsp.enumerated || !tsp_hidraw_wanted(node)) {
+	if (find_by_path(node) || !tsp.enumerated || !hp.wanted(node)) {
 		pthread_mutex_unlock(&tsp.lock);
 		free(info);
 		return;
 	}
-	p = tsp_phone_new(info, node);
+	p = tsp_phone_new(info, node, hp.source);
 	free(info);
 	if (!p) {
 		pthread_mutex_unlock(&tsp.lock);
@@ -140,10 +142,12 @@ static void release(void)
 	hp.udev = NULL;
 }
 
-void tsp_hotplug_start(void)
+void tsp_hotplug_start(bool (*wanted)(const char *node), const struct phone_source *source)
 {
 	if (hp.running)
 		return;
+	hp.wanted = wanted;
+	hp.source = source;
 	hp.udev = udev_new();
 	if (!hp.udev)
 		goto fail;

@@ -106,14 +106,15 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneNegotiateTSPIVersion(DWORD dwDeviceID, DWORD 
 
 	if (!lpdwTSPIVersion)
 		return PHONEERR_INVALPOINTER;
-	pthread_mutex_lock(&tsp.lock);
 	/* Docs disagree whether INITIALIZE_NEGOTIATION can come here; accept it like the line call. */
-	if (dwDeviceID != INITIALIZE_NEGOTIATION && !tsp_phone_by_id(dwDeviceID))
-		result = PHONEERR_BADDEVICEID;
-	else if (tsp_negotiate(dwLowVersion, dwHighVersion, lpdwTSPIVersion) < 0)
-		result = PHONEERR_INCOMPATIBLEAPIVERSION;
-	pthread_mutex_unlock(&tsp.lock);
-	return result;
+	if (dwDeviceID != INITIALIZE_NEGOTIATION) {
+		if (!tsp_enter_id(dwDeviceID, 0, &result))
+			return result;
+		tsp_leave(0);
+	}
+	if (tsp_negotiate(dwLowVersion, dwHighVersion, lpdwTSPIVersion) < 0)
+		return PHONEERR_INCOMPATIBLEAPIVERSION;
+	return 0;
 }
 
 TSPI_EXPORT LONG TSPIAPI TSPI_phoneNegotiateExtVersion(DWORD dwDeviceID, DWORD dwTSPIVersion,
@@ -136,28 +137,17 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetExtensionID(DWORD dwDeviceID, DWORD dwTSPI
 
 	if (!lpExtensionID)
 		return PHONEERR_INVALPOINTER;
-	pthread_mutex_lock(&tsp.lock);
-	if (!tsp_phone_by_id(dwDeviceID))
-		result = PHONEERR_BADDEVICEID;
-	else if (dwTSPIVersion < TSP_VERSION_LOW || dwTSPIVersion > TSP_VERSION_HIGH)
-		result = PHONEERR_INCOMPATIBLEAPIVERSION;
-	else
-		memset(lpExtensionID, 0, sizeof(*lpExtensionID)); /* all zero: no extensions */
-	pthread_mutex_unlock(&tsp.lock);
-	return result;
+	if (!tsp_enter_id(dwDeviceID, dwTSPIVersion, &result))
+		return result;
+	memset(lpExtensionID, 0, sizeof(*lpExtensionID)); /* all zero: no extensions */
+	return tsp_leave(0);
 }
 
 TSPI_EXPORT LONG TSPIAPI TSPI_phoneSelectExtVersion(HDRVPHONE hdPhone, DWORD dwExtVersion)
 {
-	LONG result;
-
-	pthread_mutex_lock(&tsp.lock);
-	if (!tsp_phone_by_handle(hdPhone))
-		result = PHONEERR_INVALPHONEHANDLE;
-	else
-		result = dwExtVersion == 0 ? 0 : PHONEERR_INCOMPATIBLEEXTVERSION;
-	pthread_mutex_unlock(&tsp.lock);
-	return result;
+	if (!tsp_enter_handle(hdPhone))
+		return PHONEERR_INVALPHONEHANDLE;
+	return tsp_leave(dwExtVersion == 0 ? 0 : PHONEERR_INCOMPATIBLEEXTVERSION);
 }
 
 static void fill_guid(GUID *g, uint32_t permanent_id, uint16_t vendor, uint16_t product)
@@ -265,20 +255,15 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetDevCaps(DWORD dwDeviceID, DWORD dwTSPIVers
 
 	if (!lpPhoneCaps)
 		return PHONEERR_INVALPOINTER;
-	pthread_mutex_lock(&tsp.lock);
-	p = tsp_phone_by_id(dwDeviceID);
+	p = tsp_enter_id(dwDeviceID, dwTSPIVersion, &result);
 	if (!p)
-		result = PHONEERR_BADDEVICEID;
-	else if (dwTSPIVersion < TSP_VERSION_LOW || dwTSPIVersion > TSP_VERSION_HIGH)
-		result = PHONEERR_INCOMPATIBLEAPIVERSION;
-	else if (dwExtVersion != 0)
-		result = PHONEERR_INCOMPATIBLEEXTVERSION;
-	else if (lpPhoneCaps->dwTotalSize < caps_size(dwTSPIVersion))
-		result = PHONEERR_STRUCTURETOOSMALL;
-	else
-		fill_caps(p, lpPhoneCaps, dwTSPIVersion);
-	pthread_mutex_unlock(&tsp.lock);
-	return result;
+		return result;
+	if (dwExtVersion != 0)
+		return tsp_leave(PHONEERR_INCOMPATIBLEEXTVERSION);
+	if (lpPhoneCaps->dwTotalSize < caps_size(dwTSPIVersion))
+		return tsp_leave(PHONEERR_STRUCTURETOOSMALL);
+	fill_caps(p, lpPhoneCaps, dwTSPIVersion);
+	return tsp_leave(0);
 }
 
 static DWORD hook_mode(const struct phone *p, int dev)
@@ -294,21 +279,15 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetStatus(HDRVPHONE hdPhone, LPPHONESTATUS lp
 	struct varstruct vs;
 	struct phone *p;
 	uint32_t fixed;
-	LONG result = 0;
 
 	if (!lpPhoneStatus)
 		return PHONEERR_INVALPOINTER;
-	pthread_mutex_lock(&tsp.lock);
-	p = tsp_phone_by_handle(hdPhone);
-	if (!p) {
-		result = PHONEERR_INVALPHONEHANDLE;
-		goto out;
-	}
+	p = tsp_enter_handle(hdPhone);
+	if (!p)
+		return PHONEERR_INVALPHONEHANDLE;
 	fixed = status_size(p->version);
-	if (lpPhoneStatus->dwTotalSize < fixed) {
-		result = PHONEERR_STRUCTURETOOSMALL;
-		goto out;
-	}
+	if (lpPhoneStatus->dwTotalSize < fixed)
+		return tsp_leave(PHONEERR_STRUCTURETOOSMALL);
 	/* dwNumOwners, dwNumMonitors and OwnerName are the host's: left as they are. */
 	varstruct_init(&vs, lpPhoneStatus, lpPhoneStatus->dwTotalSize, fixed);
 	lpPhoneStatus->dwStatusFlags = PHONESTATUSFLAGS_CONNECTED;
@@ -331,9 +310,7 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetStatus(HDRVPHONE hdPhone, LPPHONESTATUS lp
 		lpPhoneStatus->dwPhoneFeatures = features(p->model);
 	lpPhoneStatus->dwNeededSize = vs.needed;
 	lpPhoneStatus->dwUsedSize = vs.used;
-out:
-	pthread_mutex_unlock(&tsp.lock);
-	return result;
+	return tsp_leave(0);
 }
 
 TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetButtonInfo(HDRVPHONE hdPhone, DWORD dwButtonLampID,
@@ -344,26 +321,18 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetButtonInfo(HDRVPHONE hdPhone, DWORD dwButt
 	struct phone *p;
 	uint32_t fixed;
 	char text[64];
-	LONG result = 0;
 
 	if (!lpButtonInfo)
 		return PHONEERR_INVALPOINTER;
-	pthread_mutex_lock(&tsp.lock);
-	p = tsp_phone_by_handle(hdPhone);
-	if (!p) {
-		result = PHONEERR_INVALPHONEHANDLE;
-		goto out;
-	}
+	p = tsp_enter_handle(hdPhone);
+	if (!p)
+		return PHONEERR_INVALPHONEHANDLE;
 	b = phone_model_button(p->model, dwButtonLampID);
-	if (!b) {
-		result = PHONEERR_INVALBUTTONLAMPID;
-		goto out;
-	}
+	if (!b)
+		return tsp_leave(PHONEERR_INVALBUTTONLAMPID);
 	fixed = p->version >= TAPI_VERSION1_4 ? PHONEBUTTONINFO_SIZE_1_4 : PHONEBUTTONINFO_SIZE_1_0;
-	if (lpButtonInfo->dwTotalSize < fixed) {
-		result = PHONEERR_STRUCTURETOOSMALL;
-		goto out;
-	}
+	if (lpButtonInfo->dwTotalSize < fixed)
+		return tsp_leave(PHONEERR_STRUCTURETOOSMALL);
 	memset((uint8_t *)lpButtonInfo + sizeof(DWORD), 0, fixed - sizeof(DWORD));
 	varstruct_init(&vs, lpButtonInfo, lpButtonInfo->dwTotalSize, fixed);
 	lpButtonInfo->dwButtonMode = tsp_button_mode(b);
@@ -377,40 +346,31 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetButtonInfo(HDRVPHONE hdPhone, DWORD dwButt
 								 PHONEBUTTONSTATE_UP;
 	lpButtonInfo->dwNeededSize = vs.needed;
 	lpButtonInfo->dwUsedSize = vs.used;
-out:
-	pthread_mutex_unlock(&tsp.lock);
-	return result;
+	return tsp_leave(0);
 }
 
 TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetID(HDRVPHONE hdPhone, LPVARSTRING lpDeviceID,
 					 LPCWSTR lpszDeviceClass, HANDLE hTargetProcess)
 {
-	LONG result;
-
 	(void)hTargetProcess;
 	if (!lpDeviceID || !lpszDeviceClass)
 		return PHONEERR_INVALPOINTER;
-	pthread_mutex_lock(&tsp.lock);
+	if (!tsp_enter_handle(hdPhone))
+		return PHONEERR_INVALPHONEHANDLE;
 	/* TAPI answers tapi/phone itself; the provider has no other device class. */
-	result = tsp_phone_by_handle(hdPhone) ? PHONEERR_INVALDEVICECLASS :
-						PHONEERR_INVALPHONEHANDLE;
-	pthread_mutex_unlock(&tsp.lock);
-	return result;
+	return tsp_leave(PHONEERR_INVALDEVICECLASS);
 }
 
 TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetIcon(DWORD dwDeviceID, LPCWSTR lpszDeviceClass,
 					   LPHICON lphIcon)
 {
-	LONG result = 0;
+	LONG result;
 
 	(void)lpszDeviceClass;
 	if (!lphIcon)
 		return PHONEERR_INVALPOINTER;
-	pthread_mutex_lock(&tsp.lock);
-	if (!tsp_phone_by_id(dwDeviceID))
-		result = PHONEERR_BADDEVICEID;
-	else
-		*lphIcon = NULL; /* TAPI shows its generic phone icon */
-	pthread_mutex_unlock(&tsp.lock);
-	return result;
+	if (!tsp_enter_id(dwDeviceID, 0, &result))
+		return result;
+	*lphIcon = NULL; /* TAPI shows its generic phone icon */
+	return tsp_leave(0);
 }

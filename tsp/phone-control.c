@@ -42,46 +42,25 @@ static DWORD hook_state(int dev)
 	return states[dev];
 }
 
-/*
- * Ends an asynchronous request whose change is in p's state (lock held on entry, released
- * on return): the loop writes it (the output state, or the display) and then completes
- * the request; the function returns without waiting for the device.
- */
-static LONG complete(struct phone *p, DRV_REQUESTID request, enum tsp_write what)
-{
-	tsp_phone_request(p, request, what);
-	pthread_mutex_unlock(&tsp.lock);
-	tsp_dispatch();
-	return (LONG)request;
-}
-
-static LONG fail(LONG result)
-{
-	pthread_mutex_unlock(&tsp.lock);
-	return result;
-}
-
 TSPI_EXPORT LONG TSPIAPI TSPI_phoneOpen(DWORD dwDeviceID, HTAPIPHONE htPhone,
 					LPHDRVPHONE lphdPhone, DWORD dwTSPIVersion,
 					PHONEEVENT lpfnEventProc)
 {
 	struct phone *p;
+	LONG err;
 	int rc;
 
 	if (!lphdPhone)
 		return PHONEERR_INVALPOINTER;
-	pthread_mutex_lock(&tsp.lock);
-	p = tsp_phone_by_id(dwDeviceID);
+	p = tsp_enter_id(dwDeviceID, dwTSPIVersion, &err);
 	if (!p)
-		return fail(PHONEERR_BADDEVICEID);
-	if (dwTSPIVersion < TSP_VERSION_LOW || dwTSPIVersion > TSP_VERSION_HIGH)
-		return fail(PHONEERR_INCOMPATIBLEAPIVERSION);
+		return err;
 	/* TAPI funnels every application's open into one; a second one is a host bug. */
 	if (p->handle)
-		return fail(PHONEERR_INUSE);
+		return tsp_leave(PHONEERR_INUSE);
 	rc = tsp_phone_open(p);
 	if (rc < 0)
-		return fail(tsp_phone_error(rc));
+		return tsp_leave(tsp_phone_error(rc));
 	p->htphone = htPhone;
 	p->event_proc = lpfnEventProc;
 	p->version = dwTSPIVersion;
@@ -90,20 +69,18 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneOpen(DWORD dwDeviceID, HTAPIPHONE htPhone,
 	p->filter_button_modes = 0;
 	p->filter_button_states = 0;
 	*lphdPhone = (HDRVPHONE)(uintptr_t)p->handle;
-	pthread_mutex_unlock(&tsp.lock);
-	return 0;
+	return tsp_leave(0);
 }
 
 TSPI_EXPORT LONG TSPIAPI TSPI_phoneClose(HDRVPHONE hdPhone)
 {
 	struct phone *p;
 
-	pthread_mutex_lock(&tsp.lock);
-	p = tsp_phone_by_handle(hdPhone);
+	p = tsp_enter_handle(hdPhone);
 	if (!p)
-		return fail(PHONEERR_INVALPHONEHANDLE);
+		return PHONEERR_INVALPHONEHANDLE;
 	tsp_phone_close(p, false);
-	pthread_mutex_unlock(&tsp.lock);
+	tsp_leave(0);
 	tsp_dispatch();
 	return 0;
 }
@@ -113,23 +90,21 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetStatusMessages(HDRVPHONE hdPhone, DWORD dw
 {
 	struct phone *p;
 
-	pthread_mutex_lock(&tsp.lock);
-	p = tsp_phone_by_handle(hdPhone);
+	p = tsp_enter_handle(hdPhone);
 	if (!p)
-		return fail(PHONEERR_INVALPHONEHANDLE);
+		return PHONEERR_INVALPHONEHANDLE;
 	if (dwPhoneStates & ~ALL_PHONESTATES)
-		return fail(PHONEERR_INVALPHONESTATE);
+		return tsp_leave(PHONEERR_INVALPHONESTATE);
 	if (dwButtonModes & ~ALL_BUTTONMODES)
-		return fail(PHONEERR_INVALBUTTONMODE);
+		return tsp_leave(PHONEERR_INVALBUTTONMODE);
 	/* Button states only mean something with button modes, and then they are required. */
 	if (dwButtonModes && (!dwButtonStates || (dwButtonStates & ~ALL_BUTTONSTATES)))
-		return fail(PHONEERR_INVALBUTTONSTATE);
+		return tsp_leave(PHONEERR_INVALBUTTONSTATE);
 	p->filter_states = dwPhoneStates;
 	p->filter_button_modes = dwButtonModes;
 	p->filter_button_states = dwButtonModes ? dwButtonStates : 0;
 	tsp_phone_go(p);
-	pthread_mutex_unlock(&tsp.lock);
-	return 0;
+	return tsp_leave(0);
 }
 
 TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetLamp(HDRVPHONE hdPhone, DWORD dwButtonLampID,
@@ -139,15 +114,13 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetLamp(HDRVPHONE hdPhone, DWORD dwButtonLamp
 
 	if (!lpdwLampMode)
 		return PHONEERR_INVALPOINTER;
-	pthread_mutex_lock(&tsp.lock);
-	p = tsp_phone_by_handle(hdPhone);
+	p = tsp_enter_handle(hdPhone);
 	if (!p)
-		return fail(PHONEERR_INVALPHONEHANDLE);
+		return PHONEERR_INVALPHONEHANDLE;
 	if (!phone_model_button(p->model, dwButtonLampID))
-		return fail(PHONEERR_INVALBUTTONLAMPID);
+		return tsp_leave(PHONEERR_INVALBUTTONLAMPID);
 	*lpdwLampMode = p->lamp_mode[dwButtonLampID];
-	pthread_mutex_unlock(&tsp.lock);
-	return 0;
+	return tsp_leave(0);
 }
 
 TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetLamp(DRV_REQUESTID dwRequestID, HDRVPHONE hdPhone,
@@ -156,16 +129,15 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetLamp(DRV_REQUESTID dwRequestID, HDRVPHONE 
 	const struct phone_button *b;
 	struct phone *p;
 
-	pthread_mutex_lock(&tsp.lock);
-	p = tsp_phone_by_handle(hdPhone);
+	p = tsp_enter_handle(hdPhone);
 	if (!p)
-		return fail(PHONEERR_INVALPHONEHANDLE);
+		return PHONEERR_INVALPHONEHANDLE;
 	b = phone_model_button(p->model, dwButtonLampID);
 	if (!b || !phone_button_has_lamp(b))
-		return fail(PHONEERR_INVALBUTTONLAMPID);
+		return tsp_leave(PHONEERR_INVALBUTTONLAMPID);
 	if (!single_bit(dwLampMode) || (dwLampMode & ~ALL_LAMPMODES) ||
 	    !(dwLampMode & tsp_lamp_modes(p->model, b)) || dwLampMode == PHONELAMPMODE_DUMMY)
-		return fail(PHONEERR_INVALLAMPMODE);
+		return tsp_leave(PHONEERR_INVALLAMPMODE);
 	if (p->lamp_mode[b->id] != dwLampMode) {
 		p->lamp_mode[b->id] = dwLampMode;
 		p->out.lamp_on[b->id] = dwLampMode != PHONELAMPMODE_OFF;
@@ -177,7 +149,7 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetLamp(DRV_REQUESTID dwRequestID, HDRVPHONE 
 					   PHONE_LAMP_STEADY;
 		tsp_phone_state(p, PHONESTATE_LAMP, b->id);
 	}
-	return complete(p, dwRequestID, TSP_WRITE_OUTPUT);
+	return tsp_leave_async(p, dwRequestID, TSP_WRITE_OUTPUT);
 }
 
 TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetHookSwitch(HDRVPHONE hdPhone, LPDWORD lpdwHookSwitchDevs)
@@ -190,17 +162,15 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetHookSwitch(HDRVPHONE hdPhone, LPDWORD lpdw
 
 	if (!lpdwHookSwitchDevs)
 		return PHONEERR_INVALPOINTER;
-	pthread_mutex_lock(&tsp.lock);
-	p = tsp_phone_by_handle(hdPhone);
+	p = tsp_enter_handle(hdPhone);
 	if (!p)
-		return fail(PHONEERR_INVALPHONEHANDLE);
+		return PHONEERR_INVALPHONEHANDLE;
 	for (int d = 0; d < PHONE_HOOK_DEVICES; d++) {
 		if (p->model->hooks[d].present && p->in.hook_offhook[d])
 			devs |= bits[d];
 	}
 	*lpdwHookSwitchDevs = devs;
-	pthread_mutex_unlock(&tsp.lock);
-	return 0;
+	return tsp_leave(0);
 }
 
 TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetHookSwitch(DRV_REQUESTID dwRequestID, HDRVPHONE hdPhone,
@@ -209,26 +179,25 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetHookSwitch(DRV_REQUESTID dwRequestID, HDRV
 	struct phone *p;
 	bool offhook;
 
-	pthread_mutex_lock(&tsp.lock);
-	p = tsp_phone_by_handle(hdPhone);
+	p = tsp_enter_handle(hdPhone);
 	if (!p)
-		return fail(PHONEERR_INVALPHONEHANDLE);
+		return PHONEERR_INVALPHONEHANDLE;
 	if (!dwHookSwitchDevs || (dwHookSwitchDevs & ~ALL_HOOKSWITCHDEVS))
-		return fail(PHONEERR_INVALHOOKSWITCHDEV);
+		return tsp_leave(PHONEERR_INVALHOOKSWITCHDEV);
 	for (DWORD bit = 1; bit <= PHONEHOOKSWITCHDEV_HEADSET; bit <<= 1) {
 		int d = hook_index(bit);
 
 		if (!(dwHookSwitchDevs & bit))
 			continue;
 		if (!p->model->hooks[d].present)
-			return fail(PHONEERR_INVALHOOKSWITCHDEV);
+			return tsp_leave(PHONEERR_INVALHOOKSWITCHDEV);
 		/* Only a device with an output for it (the Off-Hook LED) can be told. */
 		if (!p->model->hooks[d].settable)
-			return fail(PHONEERR_OPERATIONUNAVAIL);
+			return tsp_leave(PHONEERR_OPERATIONUNAVAIL);
 	}
 	if (dwHookSwitchMode != PHONEHOOKSWITCHMODE_ONHOOK &&
 	    dwHookSwitchMode != PHONEHOOKSWITCHMODE_MICSPEAKER)
-		return fail(PHONEERR_INVALHOOKSWITCHMODE);
+		return tsp_leave(PHONEERR_INVALHOOKSWITCHMODE);
 
 	offhook = dwHookSwitchMode != PHONEHOOKSWITCHMODE_ONHOOK;
 	for (DWORD bit = 1; bit <= PHONEHOOKSWITCHDEV_HEADSET; bit <<= 1) {
@@ -246,7 +215,7 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetHookSwitch(DRV_REQUESTID dwRequestID, HDRV
 			tsp_phone_state(p, hook_state(d), dwHookSwitchMode);
 		}
 	}
-	return complete(p, dwRequestID, TSP_WRITE_OUTPUT);
+	return tsp_leave_async(p, dwRequestID, TSP_WRITE_OUTPUT);
 }
 
 static bool can_ring(const struct phone_model *m)
@@ -261,16 +230,14 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetRing(HDRVPHONE hdPhone, LPDWORD lpdwRingMo
 
 	if (!lpdwRingMode || !lpdwVolume)
 		return PHONEERR_INVALPOINTER;
-	pthread_mutex_lock(&tsp.lock);
-	p = tsp_phone_by_handle(hdPhone);
+	p = tsp_enter_handle(hdPhone);
 	if (!p)
-		return fail(PHONEERR_INVALPHONEHANDLE);
+		return PHONEERR_INVALPHONEHANDLE;
 	if (!can_ring(p->model))
-		return fail(PHONEERR_OPERATIONUNAVAIL);
+		return tsp_leave(PHONEERR_OPERATIONUNAVAIL);
 	*lpdwRingMode = p->ring_mode;
 	*lpdwVolume = p->ring_volume;
-	pthread_mutex_unlock(&tsp.lock);
-	return 0;
+	return tsp_leave(0);
 }
 
 TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetRing(DRV_REQUESTID dwRequestID, HDRVPHONE hdPhone,
@@ -278,52 +245,40 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetRing(DRV_REQUESTID dwRequestID, HDRVPHONE 
 {
 	struct phone *p;
 
-	pthread_mutex_lock(&tsp.lock);
-	p = tsp_phone_by_handle(hdPhone);
+	p = tsp_enter_handle(hdPhone);
 	if (!p)
-		return fail(PHONEERR_INVALPHONEHANDLE);
+		return PHONEERR_INVALPHONEHANDLE;
 	if (!can_ring(p->model))
-		return fail(PHONEERR_OPERATIONUNAVAIL);
+		return tsp_leave(PHONEERR_OPERATIONUNAVAIL);
 	/* One ring pattern: 0 is silence, 1 rings. */
 	if (dwRingMode > 1)
-		return fail(PHONEERR_INVALRINGMODE);
+		return tsp_leave(PHONEERR_INVALRINGMODE);
 	p->ring_volume = dwVolume > 0xffff ? 0xffff : dwVolume;
 	if (p->ring_mode != dwRingMode) {
 		p->ring_mode = dwRingMode;
 		p->out.ringing = dwRingMode != 0;
 		tsp_phone_state(p, PHONESTATE_RINGMODE, dwRingMode);
 	}
-	return complete(p, dwRequestID, TSP_WRITE_OUTPUT);
+	return tsp_leave_async(p, dwRequestID, TSP_WRITE_OUTPUT);
 }
 
 /* A request the device has no means for, on a valid handle. */
 static LONG unavailable(HDRVPHONE hdPhone)
 {
-	LONG result;
-
-	pthread_mutex_lock(&tsp.lock);
-	result = tsp_phone_by_handle(hdPhone) ? PHONEERR_OPERATIONUNAVAIL :
-						PHONEERR_INVALPHONEHANDLE;
-	pthread_mutex_unlock(&tsp.lock);
-	return result;
+	if (!tsp_enter_handle(hdPhone))
+		return PHONEERR_INVALPHONEHANDLE;
+	return tsp_leave(PHONEERR_OPERATIONUNAVAIL);
 }
 
 /* Volume and gain requests name exactly one hookswitch device. */
 static LONG volume_gain(HDRVPHONE hdPhone, DWORD dev)
 {
-	LONG result;
-	struct phone *p;
-
-	pthread_mutex_lock(&tsp.lock);
-	p = tsp_phone_by_handle(hdPhone);
-	if (!p)
-		result = PHONEERR_INVALPHONEHANDLE;
-	else if (hook_index(dev) < 0)
-		result = PHONEERR_INVALHOOKSWITCHDEV;
-	else
-		result = PHONEERR_OPERATIONUNAVAIL; /* no device exposes audio levels over HID */
-	pthread_mutex_unlock(&tsp.lock);
-	return result;
+	if (!tsp_enter_handle(hdPhone))
+		return PHONEERR_INVALPHONEHANDLE;
+	if (hook_index(dev) < 0)
+		return tsp_leave(PHONEERR_INVALHOOKSWITCHDEV);
+	/* no device exposes audio levels over HID */
+	return tsp_leave(PHONEERR_OPERATIONUNAVAIL);
 }
 
 TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetDisplay(HDRVPHONE hdPhone, LPVARSTRING lpDisplay)
@@ -334,14 +289,13 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetDisplay(HDRVPHONE hdPhone, LPVARSTRING lpD
 
 	if (!lpDisplay)
 		return PHONEERR_INVALPOINTER;
-	pthread_mutex_lock(&tsp.lock);
-	p = tsp_phone_by_handle(hdPhone);
+	p = tsp_enter_handle(hdPhone);
 	if (!p)
-		return fail(PHONEERR_INVALPHONEHANDLE);
+		return PHONEERR_INVALPHONEHANDLE;
 	if (!p->model->display.present)
-		return fail(PHONEERR_OPERATIONUNAVAIL);
+		return tsp_leave(PHONEERR_OPERATIONUNAVAIL);
 	if (lpDisplay->dwTotalSize < VARSTRING_SIZE)
-		return fail(PHONEERR_STRUCTURETOOSMALL);
+		return tsp_leave(PHONEERR_STRUCTURETOOSMALL);
 	n = p->model->display.rows * p->model->display.columns;
 	varstruct_init(&vs, lpDisplay, lpDisplay->dwTotalSize, VARSTRING_SIZE);
 	/* PHONECAPS announces ASCII: the text comes back as the host wrote it, row after row. */
@@ -350,8 +304,7 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetDisplay(HDRVPHONE hdPhone, LPVARSTRING lpD
 		      &lpDisplay->dwStringOffset);
 	lpDisplay->dwNeededSize = vs.needed;
 	lpDisplay->dwUsedSize = vs.used;
-	pthread_mutex_unlock(&tsp.lock);
-	return 0;
+	return tsp_leave(0);
 }
 
 /*
@@ -370,21 +323,20 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetDisplay(DRV_REQUESTID dwRequestID, HDRVPHO
 
 	if (!lpsDisplay && dwSize)
 		return PHONEERR_INVALPOINTER;
-	pthread_mutex_lock(&tsp.lock);
-	p = tsp_phone_by_handle(hdPhone);
+	p = tsp_enter_handle(hdPhone);
 	if (!p)
-		return fail(PHONEERR_INVALPHONEHANDLE);
+		return PHONEERR_INVALPHONEHANDLE;
 	dp = &p->model->display;
 	if (!dp->present)
-		return fail(PHONEERR_OPERATIONUNAVAIL);
+		return tsp_leave(PHONEERR_OPERATIONUNAVAIL);
 	if (dwRow >= dp->rows || dwColumn >= dp->columns)
-		return fail(PHONEERR_INVALPARAM);
+		return tsp_leave(PHONEERR_INVALPARAM);
 	at = (size_t)dwRow * dp->columns + dwColumn;
 	end = (size_t)dp->rows * dp->columns;
 	for (DWORD i = 0; i < dwSize && bytes[i] && at < end; i++, at++)
 		p->display_text[at] = bytes[i] >= 0x20 && bytes[i] < 0x7f ? bytes[i] : ' ';
 	tsp_phone_state(p, PHONESTATE_DISPLAY, 0);
-	return complete(p, dwRequestID, TSP_WRITE_DISPLAY);
+	return tsp_leave_async(p, dwRequestID, TSP_WRITE_DISPLAY);
 }
 
 TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetVolume(HDRVPHONE hdPhone, DWORD dwHookSwitchDev,
@@ -422,12 +374,9 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetGain(DRV_REQUESTID dwRequestID, HDRVPHONE 
 /* PHONECAPS says there are no data areas, so every data id is invalid. */
 static LONG no_data(HDRVPHONE hdPhone)
 {
-	LONG result;
-
-	pthread_mutex_lock(&tsp.lock);
-	result = tsp_phone_by_handle(hdPhone) ? PHONEERR_INVALDATAID : PHONEERR_INVALPHONEHANDLE;
-	pthread_mutex_unlock(&tsp.lock);
-	return result;
+	if (!tsp_enter_handle(hdPhone))
+		return PHONEERR_INVALPHONEHANDLE;
+	return tsp_leave(PHONEERR_INVALDATAID);
 }
 
 TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetData(HDRVPHONE hdPhone, DWORD dwDataID, LPVOID lpData,
@@ -458,14 +407,13 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetButtonInfo(DRV_REQUESTID dwRequestID, HDRV
 	(void)dwRequestID;
 	if (!lpButtonInfo)
 		return PHONEERR_INVALPOINTER;
-	pthread_mutex_lock(&tsp.lock);
-	p = tsp_phone_by_handle(hdPhone);
+	p = tsp_enter_handle(hdPhone);
 	if (!p)
-		return fail(PHONEERR_INVALPHONEHANDLE);
+		return PHONEERR_INVALPHONEHANDLE;
 	if (!phone_model_button(p->model, dwButtonLampID))
-		return fail(PHONEERR_INVALBUTTONLAMPID);
+		return tsp_leave(PHONEERR_INVALBUTTONLAMPID);
 	/* A USB phone's keys are what its firmware makes them. */
-	return fail(PHONEERR_OPERATIONUNAVAIL);
+	return tsp_leave(PHONEERR_OPERATIONUNAVAIL);
 }
 
 TSPI_EXPORT LONG TSPIAPI TSPI_phoneDevSpecific(DRV_REQUESTID dwRequestID, HDRVPHONE hdPhone,

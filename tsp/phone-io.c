@@ -14,7 +14,6 @@
 
 #include <re.h>
 
-#include "hid/transport-hidraw.h"
 #include "loop/event-loop.h"
 #include "lamp-cadence.h"
 #include "provider.h"
@@ -447,13 +446,6 @@ void tsp_phone_go(struct phone *p)
 	loop_post(io_go, p->io);
 }
 
-static int open_transport(struct phone *p, struct transport **t)
-{
-	if (p->replay)
-		return tsp_replay_open(p, t);
-	return hidraw_transport_open(p->info.path, t);
-}
-
 int tsp_phone_open(struct phone *p)
 {
 	size_t len = p->model->max_input_bytes ? p->model->max_input_bytes : 64;
@@ -463,7 +455,7 @@ int tsp_phone_open(struct phone *p)
 
 	if (!io)
 		return -ENOMEM;
-	rc = open_transport(p, &t);
+	rc = p->from->open(p, &t);
 	if (rc < 0) {
 		if (rc == -EACCES)
 			tsp_log(TSP_LOG_ERROR, "%s: permission denied; install hidphone's udev rules "

@@ -9,39 +9,6 @@
 #include "loop/event-loop.h"
 #include "provider.h"
 
-struct provider tsp = {
-	.lock = PTHREAD_MUTEX_INITIALIZER,
-};
-
-struct phone *tsp_phone_by_id(uint32_t device_id)
-{
-	if (!tsp.initialized || device_id == TSP_NO_ID)
-		return NULL;
-	/* Ids of phones added after init are TAPI's choice: search, no arithmetic. */
-	for (size_t i = 0; i < tsp.n_phones; i++) {
-		if (tsp.phones[i]->device_id == device_id && !tsp.phones[i]->removed)
-			return tsp.phones[i];
-	}
-	return NULL;
-}
-
-/*
- * Our handles are numbers that are never reused, not pointers: a stale or made-up handle
- * finds nothing instead of pointing at freed or foreign memory.
- */
-struct phone *tsp_phone_by_handle(HDRVPHONE handle)
-{
-	uint64_t h = (uint64_t)(uintptr_t)handle;
-
-	if (!tsp.initialized || h == 0)
-		return NULL;
-	for (size_t i = 0; i < tsp.n_phones; i++) {
-		if (tsp.phones[i]->handle == h && !tsp.phones[i]->closing)
-			return tsp.phones[i];
-	}
-	return NULL;
-}
-
 /*
  * The I/O loop and the dispatch thread live from enumeration to shutdown: two threads
  * however many phones there are.
@@ -189,7 +156,7 @@ TSPI_EXPORT LONG TSPIAPI TSPI_providerInit(DWORD dwTSPIVersion, DWORD dwPermanen
 
 	(void)dwLineDeviceIDBase;
 	(void)dwNumLines;
-	if (dwTSPIVersion < TSP_VERSION_LOW || dwTSPIVersion > TSP_VERSION_HIGH)
+	if (!tsp_version_ok(dwTSPIVersion))
 		return LINEERR_INCOMPATIBLEAPIVERSION;
 	pthread_mutex_lock(&tsp.lock);
 	/* A second Init while one is in force is ignored (TSPI_providerInit). */

@@ -24,91 +24,22 @@
 #include "hid/transport.h"
 #include "tspi.h"
 
-#define TSP_VERSION_LOW  TAPI_VERSION2_0
-#define TSP_VERSION_HIGH TAPI_VERSION3_1
-#define TSP_NO_ID 0xffffffffu
-
-/* What identifies a phone's device: a transport_info without the descriptor bytes, which
- * live on parsed in the phone model (a phone must stay small: hotplug makes many). */
-struct phone_info {
-	char path[256];
-	uint16_t bus, vendor, product, release;
-	int interface;
-	char manufacturer[128];
-	char product_name[128];
-	char serial[128];
-};
-
-struct phone {
-	/* Identity: fixed once discovered. */
-	uint32_t device_id;          /* global TAPI id, TSP_NO_ID until assigned */
-	uintptr_t temp_id;           /* PHONE_CREATE's id for devices found after init */
-	uint32_t permanent_id;
-	struct phone_info info;
-	struct phone_model *model;
-	char source[280];            /* "replay:<file>#<n>" or the hidraw node */
-	bool removed;                /* unplugged: the id is dead for good */
-	bool replay;
-	bool replay_fast, replay_unplug;
-	size_t replay_index;         /* device of the recording */
-	char replay_file[256];
-
-	/* Open state (guarded by the provider lock). */
-	uint64_t handle;             /* HDRVPHONE value of the current open, 0 when closed */
-	HTAPIPHONE htphone;
-	PHONEEVENT event_proc;
-	uint32_t version;
-	uint32_t filter_states, filter_button_modes, filter_button_states;
-	struct transport *transport;
-	struct phone_io *io;         /* the open's reading, owned by the loop thread */
-	bool closing;
-	bool remove_after_close;     /* unplugged while a close had the lock released */
-	bool replay_go;              /* a replayed phone plays once the host set its filter */
-
-	/* Phone state. */
-	struct phone_output_state out;
-	struct phone_input_state in;
-	uint32_t lamp_mode[PHONE_MAX_IDS];
-	uint32_t ring_mode, ring_volume;
-	uint8_t *display_text;       /* rows x columns characters, NULL without a display */
-};
-
-struct provider {
-	pthread_mutex_t lock;
-	bool enumerated, initialized;
-	uint32_t permanent_provider_id;
-	uint32_t version;
-	uint32_t phone_base;
-	HPROVIDER hprovider;
-	PHONEEVENT create_proc;
-	ASYNC_COMPLETION completion_proc;
-	struct phone **phones;
-	size_t n_phones, cap_phones;
-	uint64_t next_handle;
-	uintptr_t next_temp_id;
-	bool hidapi_ready;
-	bool threads_running;        /* the I/O loop and the dispatch thread */
-};
-
-extern struct provider tsp;
+#include "phone.h"
 
 /* tsp/provider.c */
 int tsp_negotiate(DWORD low, DWORD high, DWORD *version);   /* -1: ranges do not meet */
-struct phone *tsp_phone_by_id(uint32_t device_id);          /* lock held */
-struct phone *tsp_phone_by_handle(HDRVPHONE handle);        /* lock held; open phones only */
-void tsp_phone_free(struct phone *p);
 
 /* tsp/discovery.c: where phones come from (hidapi, or recordings named by HIDPHONE_DEVICES) */
 int tsp_discover(void);                                     /* lock held */
-struct phone *tsp_phone_new(const struct transport_info *info, const char *source);
-int tsp_phone_add(struct phone *p);                         /* lock held */
-bool tsp_hidraw_wanted(const char *path);                   /* HIDPHONE_DEVICES=hidraw:... */
-int tsp_replay_open(struct phone *p, struct transport **out);
 void tsp_discovery_release(void);
 
-/* tsp/hotplug.c: phones that come and go after enumeration (hidraw devices only) */
-void tsp_hotplug_start(void);                               /* lock held */
-void tsp_hotplug_stop(void);                                /* lock NOT held */
+/*
+ * tsp/hotplug.c: phones that come and go after enumeration (hidraw devices only). Devices
+ * the filter wants become phones opened through source. Start with the lock held; stop
+ * without.
+ */
+void tsp_hotplug_start(bool (*wanted)(const char *node), const struct phone_source *source);
+void tsp_hotplug_stop(void);
 
 /* tsp/phone-io.c */
 /*
@@ -124,11 +55,7 @@ int tsp_phone_open(struct phone *p);                        /* lock held; starts
 bool tsp_phone_close(struct phone *p, bool forced);
 /* A replayed phone starts playing (the host set its filter). Lock held. */
 void tsp_phone_go(struct phone *p);
-/*
- * Ends an asynchronous request whose change is in p's state: the loop writes the whole
- * output state (or the display) to the device, then completes the request. Lock held.
- */
-enum tsp_write { TSP_WRITE_OUTPUT, TSP_WRITE_DISPLAY };
+/* Posts the write of an asynchronous request to the loop, which completes it. Lock held. */
 void tsp_phone_request(struct phone *p, DRV_REQUESTID request, enum tsp_write what);
 /* Starts and stops the I/O loop and the dispatch thread (lock not held). */
 int tsp_threads_start(void);
