@@ -31,6 +31,13 @@ static void set_time(uint64_t ms)
 	__atomic_store_n(&fake_now, ms, __ATOMIC_SEQ_CST);
 }
 
+/* Sets the test clock and runs what is due by then; how many timers ran. */
+static int advance_to(uint64_t ms)
+{
+	set_time(ms);
+	return loop_timers_advance();
+}
+
 static const struct loop_clock test_clock = { .now_ms = fake_clock };
 
 struct seq {
@@ -189,12 +196,9 @@ static void test_timers_follow_the_clock(void **state)
 	assert_int_equal(loop_start(&test_clock), 0);
 	assert_int_equal(loop_now_ms(), 1000);
 	loop_call(start_three, NULL);
-	set_time(1049);
-	assert_int_equal(loop_timers_advance(), 0);
-	set_time(1050);
-	assert_int_equal(loop_timers_advance(), 1);
-	set_time(1100);
-	assert_int_equal(loop_timers_advance(), 2);
+	assert_int_equal(advance_to(1049), 0);
+	assert_int_equal(advance_to(1050), 1);
+	assert_int_equal(advance_to(1100), 2);
 	assert_int_equal(seq.n, 3);
 	/* Due first runs first; equal due times in the order they were started. */
 	assert_int_equal(seq.order[0], 2);
@@ -206,10 +210,8 @@ static void test_timers_follow_the_clock(void **state)
 	set_time(0);
 	n_fired = 0;
 	loop_call(start_periodic, NULL);
-	for (uint64_t ms = 0; ms <= 2000; ms += 10) {
-		set_time(ms);
-		loop_timers_advance();
-	}
+	for (uint64_t ms = 0; ms <= 2000; ms += 10)
+		advance_to(ms);
 	assert_int_equal(n_fired, 4);
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(fired_at[i], 250u * (uint64_t)(i + 1));
@@ -217,12 +219,9 @@ static void test_timers_follow_the_clock(void **state)
 	seq.n = 0;
 	set_time(0);
 	loop_call(start_and_cancel, NULL);
-	set_time(25);
-	assert_int_equal(loop_timers_advance(), 0);
-	set_time(30);
-	assert_int_equal(loop_timers_advance(), 1);
-	set_time(100);
-	assert_int_equal(loop_timers_advance(), 0);
+	assert_int_equal(advance_to(25), 0);
+	assert_int_equal(advance_to(30), 1);
+	assert_int_equal(advance_to(100), 0);
 	assert_int_equal(seq.n, 1);
 	assert_int_equal(seq.order[0], 2);
 	loop_stop();
@@ -252,13 +251,6 @@ static void test_real_timer(void **state)
 	loop_stop();
 }
 
-static void *poster(void *arg)
-{
-	for (int i = 0; i < 1000; i++)
-		assert_int_equal(loop_post(record, arg), 0);
-	return NULL;
-}
-
 static int counts[4];
 
 static void count_it(void *arg)
@@ -279,7 +271,6 @@ static void test_many_posters(void **state)
 	pthread_t th[4];
 
 	(void)state;
-	(void)poster;
 	assert_int_equal(loop_start(NULL), 0);
 	for (intptr_t i = 0; i < 4; i++)
 		assert_int_equal(pthread_create(&th[i], NULL, counter, (void *)i), 0);
