@@ -6,7 +6,8 @@
 
 #include "hid/usage-ids.h"
 #include "hid/usage-names.h"
-#include "provider.h"
+#include "button-info.h"
+#include "phone.h"
 
 static const struct {
 	uint32_t usage;

@@ -26,7 +26,10 @@
 #include "hid/recording.h"
 #include "hid/transport-hidraw.h"
 #include "hid/transport-replay.h"
-#include "provider.h"
+#include "discovery.h"
+#include "hotplug.h"
+#include "log.h"
+#include "phone.h"
 
 static FILE *replay_log;
 

@@ -14,7 +14,9 @@
 #include <stdlib.h>
 
 #include "loop/event-loop.h"
-#include "provider.h"
+#include "dispatch.h"
+#include "log.h"
+#include "phone.h"
 
 struct item {
 	struct item *next;

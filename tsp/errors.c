@@ -5,7 +5,7 @@
  */
 #include <errno.h>
 
-#include "provider.h"
+#include "errors.h"
 
 LONG tsp_phone_error(int err)
 {

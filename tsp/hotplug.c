@@ -20,7 +20,11 @@
 
 #include "hid/hidraw-node.h"
 #include "loop/event-loop.h"
-#include "provider.h"
+#include "dispatch.h"
+#include "hotplug.h"
+#include "log.h"
+#include "phone.h"
+#include "phone-io.h"
 
 static struct {
 	bool running;

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "provider.h"
+#include "log.h"
 
 static int threshold(void)
 {

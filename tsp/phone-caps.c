@@ -5,7 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "button-info.h"
+#include "phone.h"
 #include "provider.h"
+#include "varstruct.h"
 
 #define VERSION_STRING "hidphone 0.1.0"
 

@@ -9,7 +9,12 @@
  */
 #include <errno.h>
 
-#include "provider.h"
+#include "button-info.h"
+#include "dispatch.h"
+#include "errors.h"
+#include "phone.h"
+#include "phone-io.h"
+#include "varstruct.h"
 
 #define ALL_PHONESTATES      0x00ffffffu
 #define ALL_BUTTONMODES      0x0000003fu

@@ -16,7 +16,12 @@
 
 #include "loop/event-loop.h"
 #include "lamp-cadence.h"
-#include "provider.h"
+#include "button-info.h"
+#include "dispatch.h"
+#include "errors.h"
+#include "log.h"
+#include "phone.h"
+#include "phone-io.h"
 
 static DWORD hook_state_bit(enum phone_hook_device dev)
 {

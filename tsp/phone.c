@@ -7,7 +7,10 @@
 #include <string.h>
 
 #include "phone.h"
-#include "provider.h"
+#include "dispatch.h"
+#include "log.h"
+#include "phone.h"
+#include "phone-io.h"
 
 struct provider tsp = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,

@@ -7,6 +7,13 @@
 #include <string.h>
 
 #include "loop/event-loop.h"
+#include "discovery.h"
+#include "dispatch.h"
+#include "errors.h"
+#include "hotplug.h"
+#include "log.h"
+#include "phone.h"
+#include "phone-io.h"
 #include "provider.h"
 
 /*

@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "provider.h"
+#include "varstruct.h"
 
 void varstruct_init(struct varstruct *vs, void *base, uint32_t total, uint32_t fixed)
 {

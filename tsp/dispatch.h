@@ -1,0 +1,26 @@
+/*
+ * Callbacks to the host, in order, never concurrently, no lock held.
+ */
+#ifndef HIDPHONE_TSP_DISPATCH_H
+#define HIDPHONE_TSP_DISPATCH_H
+
+#include <stdint.h>
+
+#include "tspi.h"
+
+void tsp_post_event(uint64_t handle, PHONEEVENT proc, HTAPIPHONE ht, DWORD msg, DWORD_PTR p1,
+		    DWORD_PTR p2, DWORD_PTR p3);
+void tsp_post_completion(uint64_t handle, DRV_REQUESTID request, LONG result);
+/* Delivers what is queued unless another thread is already delivering. */
+void tsp_dispatch(void);
+/* Drops the events queued for an open that ended; completions stay. */
+void tsp_dispatch_forget(uint64_t handle);
+/* Waits (without the provider lock) until nothing queued belongs to handle. */
+void tsp_dispatch_flush(uint64_t handle);
+/* The thread that delivers for the loop thread (which never runs host code). */
+int tsp_dispatch_start(void);
+void tsp_dispatch_stop(void);
+/* Waits until nothing is queued and no callback runs (not from inside a callback). */
+void tsp_dispatch_wait_idle(void);
+
+#endif

@@ -1,0 +1,19 @@
+/*
+ * Phones that come and go after enumeration (hidraw devices only), seen through a libudev
+ * monitor watched by the I/O loop.
+ */
+#ifndef HIDPHONE_TSP_HOTPLUG_H
+#define HIDPHONE_TSP_HOTPLUG_H
+
+#include <stdbool.h>
+
+#include "phone.h"
+
+/*
+ * Devices the filter wants become phones opened through source. Start with the lock held;
+ * stop without.
+ */
+void tsp_hotplug_start(bool (*wanted)(const char *node), const struct phone_source *source);
+void tsp_hotplug_stop(void);
+
+#endif

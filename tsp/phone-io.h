@@ -1,0 +1,33 @@
+/*
+ * An open phone's I/O on the I/O loop: reading, writing whole output states, completing
+ * requests, closing (also when the device is gone), and the events input causes.
+ */
+#ifndef HIDPHONE_TSP_PHONE_IO_H
+#define HIDPHONE_TSP_PHONE_IO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "phone.h"
+#include "tspi.h"
+
+/*
+ * The device is gone for good: forced close, PHONE_REMOVE, and the phone is freed (its id
+ * stays dead). Lock held; p must not be used after.
+ */
+void tsp_phone_removed(struct phone *p);
+int tsp_phone_open(struct phone *p);                        /* lock held; starts I/O */
+/*
+ * Lock held on entry and exit (released meanwhile). Returns true when p was freed (it was
+ * unplugged during the close).
+ */
+bool tsp_phone_close(struct phone *p, bool forced);
+/* A replayed phone starts playing (the host set its filter). Lock held. */
+void tsp_phone_go(struct phone *p);
+/* Posts the write of an asynchronous request to the loop, which completes it. Lock held. */
+void tsp_phone_request(struct phone *p, DRV_REQUESTID request, enum tsp_write what);
+/* Sends PHONE_STATE when the open's filter lets it through (lock held). */
+void tsp_phone_state(struct phone *p, DWORD state, DWORD_PTR param);
+void tsp_phone_button(struct phone *p, uint32_t id, bool down);
+
+#endif
