@@ -173,7 +173,11 @@ void tsp_dispatch_stop(void)
 	dt.stop = true;
 	pthread_cond_signal(&dt.wake);
 	pthread_mutex_unlock(&queue_lock);
-	pthread_join(dt.thread, NULL);
+	/* A host that shuts down from inside a callback: the thread ends when it returns. */
+	if (pthread_equal(dt.thread, pthread_self()))
+		pthread_detach(dt.thread);
+	else
+		pthread_join(dt.thread, NULL);
 	dt.running = false;
 }
 

@@ -10,7 +10,8 @@
 #   BUILDDIR            build directory (default build); everything goes to $BUILDDIR/vm
 #   CC                  compiler for the guest programs (default cc)
 #   E2E_ACCEL           kvm | tcg (default: kvm only if /dev/kvm really works)
-#   E2E_TIMEOUT         seconds before qemu is killed (default 300)
+#   E2E_TIMEOUT         seconds before qemu is killed (default 1200; the guest's watchdog
+#                       fails the run 40 s before)
 #   E2E_MEM             guest memory (default 512M)
 #   E2E_APPEND          extra kernel command line, e.g. "e2e.steps=20-standing-set,60-latency e2e.lat=200"
 #                       (knobs listed in guest/init)
@@ -42,7 +43,7 @@ DEBS=$CACHE/debs
 OUT=$VM/out
 STAGE=$VM/initramfs
 FIXTURES=$ROOT/test/data/descriptors
-E2E_TIMEOUT=${E2E_TIMEOUT:-300}
+E2E_TIMEOUT=${E2E_TIMEOUT:-1200}
 E2E_MEM=${E2E_MEM:-512M}
 MULTIARCH=x86_64-linux-gnu
 
@@ -449,7 +450,7 @@ T_BOOT=$(cut -d' ' -f1 /proc/uptime)
 		-nodefaults -no-user-config -nographic -monitor none -serial stdio \
 		-machine pc -accel "$ACCEL" -cpu "$CPU" -m "$E2E_MEM" -smp 1 -no-reboot \
 		-kernel "$KDIR/vmlinux" -initrd "$VM/initramfs.cpio" \
-		-append "console=ttyS0 panic=-1 quiet loglevel=3 ${E2E_APPEND:-}" \
+		-append "console=ttyS0 panic=-1 quiet loglevel=3 ${E2E_APPEND:-} e2e.watchdog=$((E2E_TIMEOUT - 40))" \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null 2>&1
 	echo $? >"$VM/qemu.status"
 } | tr -d '\r' | tee "$OUT/console.log" | awk '
