@@ -1,0 +1,309 @@
+/* vm-host latency: see vm-host.c. */
+#include "vm-host.h"
+
+/* --- latency ------------------------------------------------------------------------- */
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+static int64_t pct(int64_t *v, int n, int p)
+{
+	return n ? v[(n * p + 99) / 100 - 1] : -1;
+}
+
+static void stats(const char *what, int64_t *v, int n)
+{
+	int64_t sum = 0;
+
+	if (n <= 0) {
+		diag("latency %s: no samples", what);
+		return;
+	}
+	qsort(v, (size_t)n, sizeof(*v), cmp_i64);
+	for (int i = 0; i < n; i++)
+		sum += v[i];
+	diag("latency %s n=%d min=%lld p50=%lld p90=%lld p99=%lld max=%lld mean=%lld us", what, n,
+	     (long long)v[0], (long long)pct(v, n, 50), (long long)pct(v, n, 90),
+	     (long long)pct(v, n, 99), (long long)v[n - 1], (long long)(sum / n));
+}
+
+/* The hidraw node of VID:PID, from sysfs (as hidraw-check find). */
+static int hidraw_of(unsigned vid, unsigned pid, char *out, size_t cap)
+{
+	DIR *d = opendir("/sys/class/hidraw");
+	struct dirent *e;
+	char want[64];
+	int found = -1;
+
+	if (!d)
+		return -1;
+	snprintf(want, sizeof(want), "HID_ID=0003:%08X:%08X", vid, pid);
+	while (found < 0 && (e = readdir(d))) {
+		char path[300], line[256];
+		FILE *fp;
+		if (strncmp(e->d_name, "hidraw", 6) != 0)
+			continue;
+		snprintf(path, sizeof(path), "/sys/class/hidraw/%s/device/uevent", e->d_name);
+		fp = fopen(path, "re");
+		if (!fp)
+			continue;
+		while (fgets(line, sizeof(line), fp)) {
+			line[strcspn(line, "\n")] = '\0';
+			if (strcmp(line, want) == 0) {
+				snprintf(out, cap, "/dev/%s", e->d_name);
+				found = 0;
+			}
+		}
+		fclose(fp);
+	}
+	closedir(d);
+	return found;
+}
+
+/* The floor: a thread that does nothing but read() the hidraw node, as the provider's
+ * reader thread does, stamping each report as read() returns. */
+struct rawreader {
+	int fd;
+	volatile bool stop;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	size_t n, len;
+	int64_t t;
+	uint8_t buf[256];
+};
+
+static void *raw_main(void *data)
+{
+	struct rawreader *rr = data;
+
+	while (!rr->stop) {
+		struct pollfd pf = { .fd = rr->fd, .events = POLLIN };
+		uint8_t buf[256];
+		ssize_t got;
+
+		if (poll(&pf, 1, 50) <= 0)
+			continue;
+		got = read(rr->fd, buf, sizeof(buf));
+		if (got <= 0)
+			continue;
+		pthread_mutex_lock(&rr->lock);
+		rr->t = e2e_now_us();
+		rr->len = (size_t)got;
+		memcpy(rr->buf, buf, (size_t)got);
+		rr->n++;
+		pthread_cond_broadcast(&rr->cond);
+		pthread_mutex_unlock(&rr->lock);
+	}
+	return NULL;
+}
+
+static bool raw_wait(struct rawreader *rr, size_t n, long ms)
+{
+	int64_t deadline = e2e_now_us() + ms * 1000;
+	bool ok;
+
+	pthread_mutex_lock(&rr->lock);
+	while (rr->n <= n && e2e_now_us() < deadline) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 5 * 1000 * 1000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&rr->cond, &rr->lock, &ts);
+	}
+	ok = rr->n > n;
+	pthread_mutex_unlock(&rr->lock);
+	return ok;
+}
+
+
+int cmd_latency(void)
+{
+	struct check c = { 0 };
+	struct fixture *f = NULL;
+	struct phone *p;
+	static struct gadget g;
+	int n = (int)env_long("E2E_LAT", 1000), lost = 0;
+	int64_t *bare = calloc((size_t)n, sizeof(int64_t));
+	int64_t *prov = calloc((size_t)n, sizeof(int64_t));
+	int64_t *hook = calloc((size_t)n, sizeof(int64_t));
+	int64_t *lamp = calloc((size_t)n, sizeof(int64_t));
+	int64_t *call = calloc((size_t)n, sizeof(int64_t));
+	int n_bare = 0, n_prov = 0, n_hook = 0, n_lamp = 0;
+	struct report down, up, off, on;
+	const struct xarr *kp;
+	const struct xvar *hv;
+	char node[300];
+	DWORD lamp_id = 0xffffffffu;
+	int64_t p50_bare, p50_prov;
+	LONG rc;
+
+	for (int s = 0; s < n_standing && !f; s++) {
+		if (standing[s]->phone && xkeypad(standing[s], 0xb5) && xvar(standing[s], 0x0b, 0x20, K_INPUT))
+			f = standing[s];
+	}
+	if (!f || !bare || !prov || !hook || !lamp || !call) {
+		check_fail(&c, "no standing phone with a keypad and hook switch");
+		tap(&c, "latency");
+		return 1;
+	}
+	kp = xkeypad(f, 0xb5);
+	hv = xvar(f, 0x0b, 0x20, K_INPUT);
+	rep_init(&up, f, K_INPUT, kp->rid);
+	rep_set(&up, kp->bit, kp->size, (uint32_t)keypad_idle(kp));
+	down = up;
+	rep_set(&down, kp->bit, kp->size, (uint32_t)(kp->lmin + (long)(0xb5 - kp->first)));
+	rep_init(&on, f, K_INPUT, hv->rid);
+	if (hv->rid == kp->rid)
+		on = up;
+	off = on;
+	rep_set(&off, hv->bit, hv->size, 1);
+	diag("latency on %s: key 5 %s / %s, hook %s / %s", f->name, hex(down.b, down.len),
+	     hex(up.b, up.len), hex(off.b, off.len), hex(on.b, on.len));
+
+	/* The floor: a bare read() loop on the hidraw node, the provider not running. */
+	if (hidraw_of(f->vid, f->pid, node, sizeof(node)) < 0 || gadget_open(&g, f, 5000) < 0) {
+		check_fail(&c, "no hidraw or gadget node for %s", f->name);
+		tap(&c, "latency");
+		return 1;
+	}
+	{
+		struct rawreader rr = { .fd = open(node, O_RDWR | O_NONBLOCK | O_CLOEXEC) };
+		pthread_t th;
+		uint8_t buf[256];
+
+		pthread_mutex_init(&rr.lock, NULL);
+		pthread_cond_init(&rr.cond, NULL);
+		while (rr.fd >= 0 && read(rr.fd, buf, sizeof(buf)) > 0)
+			;
+		if (rr.fd < 0 || pthread_create(&th, NULL, raw_main, &rr) != 0) {
+			check_fail(&c, "open %s: %s", node, strerror(errno));
+		} else {
+			for (int i = 0; i < n && lost < 10; i++) {
+				const struct report *r = i % 2 ? &up : &down;
+				size_t before;
+				int64_t t0, t1;
+				bool same;
+
+				pthread_mutex_lock(&rr.lock);
+				before = rr.n;
+				pthread_mutex_unlock(&rr.lock);
+				if (gadget_write(&g, r, &t0) < 0 || !raw_wait(&rr, before, 2000)) {
+					lost++;
+					continue;
+				}
+				pthread_mutex_lock(&rr.lock);
+				t1 = rr.t;
+				same = rr.len == r->len && memcmp(rr.buf, r->b, r->len) == 0;
+				pthread_mutex_unlock(&rr.lock);
+				if (!same) {
+					lost++;
+					continue;
+				}
+				bare[n_bare++] = t1 - t0;
+			}
+			rr.stop = true;
+			pthread_join(th, NULL);
+		}
+		if (rr.fd >= 0)
+			close(rr.fd);
+	}
+
+	rc = start_provider();
+	list_phones();
+	p = phone_of(f);
+	if (rc || !p || open_phone(p, (HTAPIPHONE)(uintptr_t)0x7777) != 0) {
+		check_fail(&c, "provider start %#x, or %s not opened", (unsigned)rc, f->name);
+		tap(&c, "latency");
+		gadget_close(&g);
+		return 1;
+	}
+	H->phoneSetStatusMessages(p->hd, ALL_HOOK_STATES, PHONEBUTTONMODE_KEYPAD,
+				  PHONEBUTTONSTATE_DOWN | PHONEBUTTONSTATE_UP);
+	usleep(100 * 1000);
+	/* Through the provider: key down, key up, each one PHONE_BUTTON. */
+	for (int pass = 0; pass < 2; pass++) {
+		int64_t *v = pass ? hook : prov;
+		int *nv = pass ? &n_hook : &n_prov;
+		int count = pass ? n / 4 : n;
+
+		for (int i = 0; i < count && lost < 10; i++) {
+			const struct report *r = pass ? (i % 2 ? &on : &off) : (i % 2 ? &up : &down);
+			size_t before = ev_count();
+			int64_t t0;
+			long idx;
+
+			if (gadget_write(&g, r, &t0) < 0) {
+				lost++;
+				continue;
+			}
+			if (!ev_wait(before, 2000)) {
+				lost++;
+				continue;
+			}
+			idx = (long)before;
+			v[(*nv)++] = ev_at((size_t)idx).t - t0;
+		}
+		usleep(50 * 1000);
+	}
+	/* SetLamp -> the bytes at the gadget. */
+	{
+		const DWORD *lamps = caps_array(&p->caps, p->caps.u.c.dwLampModesOffset,
+						p->caps.u.c.dwLampModesSize);
+		for (DWORD id = 0; lamps && id < p->caps.u.c.dwNumButtonLamps; id++) {
+			if (lamps[id] & PHONELAMPMODE_STEADY) {
+				lamp_id = id;
+				break;
+			}
+		}
+	}
+	for (int i = 0; lamp_id != 0xffffffffu && i < n && lost < 10; i++) {
+		size_t before = gadget_count(&g);
+		DRV_REQUESTID id = ++next_request;
+		int64_t t0 = e2e_now_us(), t1;
+		struct outrep o;
+
+		if (H->phoneSetLamp(id, p->hd, lamp_id, i % 2 ? PHONELAMPMODE_OFF : PHONELAMPMODE_STEADY) !=
+		    (LONG)id) {
+			lost++;
+			continue;
+		}
+		t1 = e2e_now_us();
+		if (!gadget_wait(&g, before, 2000)) {
+			lost++;
+			continue;
+		}
+		pthread_mutex_lock(&g.lock);
+		o = g.outs[before];
+		pthread_mutex_unlock(&g.lock);
+		lamp[n_lamp] = o.t - t0;
+		call[n_lamp++] = t1 - t0;
+	}
+	H->phoneClose(p->hd);
+	stop_provider();
+	gadget_close(&g);
+
+	stats("input, bare read() loop on hidraw (write hidg -> read returns in a reader thread)", bare, n_bare);
+	stats("input through hidphone.tsp (write hidg -> PHONE_BUTTON callback)", prov, n_prov);
+	stats("input through hidphone.tsp, hook switch (write hidg -> PHONE_STATE; includes the "
+	      "Off-Hook echo write)", hook, n_hook);
+	stats("output, TSPI_phoneSetLamp -> report read at the gadget", lamp, n_lamp);
+	stats("TSPI_phoneSetLamp call duration", call, n_lamp);
+	p50_bare = pct(bare, n_bare, 50);
+	p50_prov = pct(prov, n_prov, 50);
+	if (p50_bare > 0)
+		diag("latency ratio p50 provider / p50 bare = %.2f (%lld / %lld us)",
+		     (double)p50_prov / (double)p50_bare, (long long)p50_prov, (long long)p50_bare);
+	if (n_bare != n || n_prov != n || n_hook != n / 4 || n_lamp != n)
+		check_fail(&c, "samples: bare %d, provider %d, hook %d, SetLamp %d of %d (lost %d)",
+			   n_bare, n_prov, n_hook, n_lamp, n, lost);
+	tap(&c, "latency: %d samples each: bare hidraw, provider input, SetLamp output (printed, "
+	    "not judged)", n);
+	return n_failed ? 1 : 0;
+}
+

@@ -1,0 +1,218 @@
+/* vm-host.h: what the guest TAPI host's step groups share (vm-host.c): test points, the
+ * fixtures and the standing set, reports, the gadget end (phone firmware at /dev/hidgN), the
+ * host's callbacks and their log, and the provider. One file per step group: vm-host-discover.c,
+ * vm-host-input.c, vm-host-output.c, vm-host-latency.c, vm-host-hotplug.c. */
+#ifndef HIDPHONE_VM_HOST_H
+#define HIDPHONE_VM_HOST_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <dirent.h>
+#include <malloc.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "e2e-common.h"
+#include "tapi-host.h"
+
+#define PROVIDER_ID 42
+#define HPROV ((HPROVIDER)(uintptr_t)0x1234)
+#define ID_BASE 100u
+#define MAX_FX 32
+#define MAX_REP 64
+#define GADGETS "/sys/kernel/config/usb_gadget"
+
+struct check {
+	int bad;
+	char why[4096];
+	size_t len;
+};
+
+enum { K_INPUT, K_OUTPUT, K_FEATURE };
+
+struct xvar {
+	unsigned page, usage;
+	int kind, rid, bit, size;
+};
+
+struct xarr {
+	unsigned page, first, last;
+	int kind, rid, bit, size, count;
+	long lmin, lmax;
+};
+
+struct fixture {
+	char name[64], mfr[64], prod[96];
+	unsigned vid, pid;
+	uint8_t in[MAX_REP], out[MAX_REP];
+	int in_len, out_len;
+	bool phone;
+	unsigned tlc_usage;           /* the Telephony top-level collection, 0 if none */
+	struct xvar vars[128];
+	int n_vars;
+	struct xarr arrs[16];
+	int n_arrs;
+};
+
+struct report {
+	int rid;
+	size_t len;
+	uint8_t b[MAX_REP];
+};
+
+struct outrep {
+	int64_t t;
+	size_t len;
+	uint8_t b[MAX_REP];
+};
+
+struct gadget {
+	const struct fixture *fx;
+	char path[300];
+	int fd;
+	pthread_t thread;
+	bool running;
+	volatile bool stop;
+	bool gone;
+	bool inited;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct outrep *outs;
+	size_t n_outs, cap_outs;
+};
+
+enum via { VIA_ENUM = 1, VIA_OPEN, VIA_COMPLETION, VIA_LINE };
+
+struct ev {
+	int via;
+	HTAPIPHONE ht;
+	DWORD msg;
+	DWORD_PTR p1, p2, p3;
+	DRV_REQUESTID req;
+	LONG result;
+	int64_t t;
+};
+
+typedef bool (*ev_pred)(const struct ev *e, const void *arg);
+struct caps {
+	LONG rc;
+	DWORD version;
+	union {
+		PHONECAPS c;
+		uint8_t raw[16384];
+	} u;
+	char name[128];
+	bool name_ascii;
+	char info[512];
+};
+
+/* The phones the provider lists, by fixture: the phone whose PhoneName is the product. */
+struct phone {
+	DWORD id;
+	struct fixture *fx;
+	struct caps caps;
+	HDRVPHONE hd;
+	HTAPIPHONE ht;
+};
+
+#define ALL_HOOK_STATES (PHONESTATE_HANDSETHOOKSWITCH | PHONESTATE_SPEAKERHOOKSWITCH | \
+			 PHONESTATE_HEADSETHOOKSWITCH)
+
+extern int n_failed;
+extern struct fixture fxs[MAX_FX];
+extern int n_fx;
+extern struct fixture *standing[8];
+extern int n_standing;
+extern struct host *H;
+extern DWORD version;
+extern DWORD n_enum;
+extern pthread_mutex_t ev_lock;
+extern pthread_cond_t ev_cond;
+extern struct ev *evs;
+extern size_t n_evs, cap_evs;
+extern int ev_inside, ev_concurrent;
+extern struct phone phones[8];
+extern int n_phones;
+
+void check_fail(struct check *c, const char *fmt, ...);
+void diag(const char *fmt, ...);
+void tap(struct check *c, const char *fmt, ...);
+const char *e2e_dir(void);
+int kind_of(const char *s);
+void load_expect(struct fixture *f);
+void load_fixtures(void);
+struct fixture *fixture(const char *name);
+struct fixture *fixture_by_product(const char *prod);
+const struct xvar *xvar(const struct fixture *f, unsigned page, unsigned usage, int kind);
+const struct xarr *xkeypad(const struct fixture *f, unsigned u);
+void load_standing(void);
+void rep_set(struct report *r, int bit, int size, uint32_t v);
+bool rep_get(const uint8_t *b, size_t len, int rid, int bit);
+size_t rep_len(const struct fixture *f, int kind, int rid);
+void rep_init(struct report *r, const struct fixture *f, int kind, int rid);
+const char *hex(const uint8_t *p, size_t n);
+int read_text(const char *path, char *buf, size_t cap);
+int write_text(const char *path, const char *text);
+int hidg_path(const char *fx, char *out, size_t cap);
+void *gadget_main(void *data);
+int gadget_open(struct gadget *g, const struct fixture *fx, long ms);
+void gadget_close(struct gadget *g);
+size_t gadget_count(struct gadget *g);
+bool gadget_wait(struct gadget *g, size_t n, long ms);
+bool gadget_last(struct gadget *g, size_t from, int rid, struct outrep *out);
+int gadget_write(struct gadget *g, const struct report *r, int64_t *t);
+int gadget_udc(const char *fx, char *udc, size_t cap);
+int gadget_bind(const char *fx, const char *udc);
+void record(struct ev e);
+void CALLBACK enum_proc(HTAPIPHONE ht, DWORD msg, DWORD_PTR p1, DWORD_PTR p2, DWORD_PTR p3);
+void CALLBACK open_proc(HTAPIPHONE ht, DWORD msg, DWORD_PTR p1, DWORD_PTR p2, DWORD_PTR p3);
+void CALLBACK completion_proc(DRV_REQUESTID req, LONG result);
+void CALLBACK line_proc(HTAPILINE l, HTAPICALL c, DWORD msg, DWORD_PTR p1, DWORD_PTR p2,
+			       DWORD_PTR p3);
+size_t ev_count(void);
+void ev_clear(void);
+struct ev ev_at(size_t i);
+bool ev_wait(size_t n, long ms);
+long ev_find(size_t from, ev_pred pred, const void *arg, long ms);
+bool is_completion(const struct ev *e, const void *arg);
+int completions_of(DRV_REQUESTID req, LONG *result);
+const char *msg_name(DWORD msg);
+const char *ev_text(const struct ev *e);
+LONG start_provider(void);
+void stop_provider(void);
+void utf16_to_ascii(const uint8_t *base, DWORD off, DWORD size, char *out, size_t cap,
+			   bool *ascii);
+void get_caps(DWORD id, struct caps *c);
+const DWORD *caps_array(const struct caps *c, DWORD off, DWORD size);
+void list_phones(void);
+struct phone *phone_of(const struct fixture *fx);
+LONG open_phone(struct phone *p, HTAPIPHONE ht);
+DWORD button_info(HDRVPHONE hd, DWORD id, DWORD *mode);
+int feature_ids(struct phone *p, DWORD fn, DWORD *ids, int max);
+DWORD hook_dev_of(const struct fixture *f);
+DWORD hook_state_of(DWORD dev);
+int count_standing_phones(void);
+
+/* vm-host-output.c: request ids, unique over the run. */
+extern DRV_REQUESTID next_request;
+long env_long(const char *name, long def);
+/* The value a keypad array reports with no key down. */
+long keypad_idle(const struct xarr *a);
+
+int cmd_discover(void);
+int cmd_input(void);
+int cmd_output(void);
+int cmd_latency(void);
+int cmd_hotplug(void);
+
+#endif
