@@ -74,6 +74,9 @@ static DRV_REQUESTID new_request(void)
 	return id;
 }
 
+/* The longest wait for a cycle's completions after its last request. */
+static int64_t completion_wait_max;
+
 static void *hammer_main(void *data)
 {
 	struct hammer *h = data;
@@ -284,7 +287,26 @@ int cmd_hotplug(void)
 				usleep(5000);
 			hm.stop = true;
 			pthread_join(th, NULL);
-			usleep(20 * 1000);
+			/*
+			 * Completions come from the provider's I/O loop once it has written (or
+			 * given up on) each request: wait for all of them, up to 5 s.
+			 */
+			{
+				int64_t t0 = e2e_now_us(), until = t0 + 5000 * 1000;
+				int k = 0;
+
+				while (k < hm.n_acc && e2e_now_us() < until) {
+					LONG res;
+
+					if (completions_of(hm.accepted[k], &res) > 0)
+						k++;
+					else
+						usleep(1000);
+				}
+				usleep(20 * 1000);   /* a second completion would show by now */
+				if (e2e_now_us() - t0 > completion_wait_max)
+					completion_wait_max = e2e_now_us() - t0;
+			}
 			for (int k = 0; k < hm.n_acc; k++) {
 				LONG res = 0;
 				int n = completions_of(hm.accepted[k], &res);
@@ -381,6 +403,8 @@ int cmd_hotplug(void)
 	    "(%d with an error: issued while the device was going)", total_acc, in_flight_errors);
 	for (int e = 0; e < 8 && err_codes[e]; e++)
 		diag("hotplug: requests in flight completed with %#x", (unsigned)err_codes[e]);
+	diag("hotplug: the last completions of a cycle came at most %.1f ms after its last request",
+	     (double)completion_wait_max / 1000.0);
 	diag("hotplug: %d cycles in %.1f s (%.0f ms each)", n_cycles, (double)t_cycles / 1e6,
 	     n_cycles ? (double)t_cycles / 1e3 / n_cycles : 0.0);
 	diag("hotplug: after cycle 1: VmRSS %ld KiB, heap in use %zu KiB, %d fds, %ld threads; "
