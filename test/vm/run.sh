@@ -294,13 +294,14 @@ for src in "$HERE"/*.c; do
 		continue # a step group of vm-host, built with it
 		;;
 	vm-host)
-		# The guest TAPI host: tools/tapi-host.c resolves the provider's TSPI functions.
-		host_src=$ROOT/tools/tapi-host.c
+		# The guest TAPI host: tools/tapi-host.c resolves the provider's TSPI functions,
+		# tools/tapi-names.c names the messages.
+		host_src="$ROOT/tools/tapi-host.c $ROOT/tools/tapi-names.c"
 		# shellcheck disable=SC2086
 		$CC $GUEST_CFLAGS -I"$HERE" -I"$ROOT/include" -I"$ROOT" -I"$ROOT/test" -I"$ROOT/tools" \
 			-DTEST_PROVIDER='"/usr/local/lib/hidphone.tsp"' \
 			-DHIDPHONE_TSP_INSTALLED='"/usr/local/lib/hidphone.tsp"' -o "$VM/bin/$name" "$src" \
-			"$HERE"/vm-host-*.c "$host_src" -ldl -pthread || die "cannot build $src"
+			"$HERE"/vm-host-*.c $host_src -ldl -pthread || die "cannot build $src"
 		;;
 	*)
 		# shellcheck disable=SC2086

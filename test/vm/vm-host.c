@@ -695,16 +695,12 @@ int completions_of(DRV_REQUESTID req, LONG *result)
 	return n;
 }
 
+/* The message's name from the tools' table (tools/tapi-names.c). */
 const char *msg_name(DWORD msg)
 {
-	switch (msg) {
-	case PHONE_BUTTON: return "PHONE_BUTTON";
-	case PHONE_CLOSE: return "PHONE_CLOSE";
-	case PHONE_STATE: return "PHONE_STATE";
-	case PHONE_CREATE: return "PHONE_CREATE";
-	case PHONE_REMOVE: return "PHONE_REMOVE";
-	}
-	return "PHONE_?";
+	const char *n = tapi_message_name(msg);
+
+	return n ? n : "PHONE_?";
 }
 
 const char *ev_text(const struct ev *e)

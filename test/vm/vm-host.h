@@ -24,6 +24,7 @@
 #include <unistd.h>
 #include "e2e-common.h"
 #include "tapi-host.h"
+#include "tapi-names.h"
 
 #define PROVIDER_ID 42
 #define HPROV ((HPROVIDER)(uintptr_t)0x1234)
