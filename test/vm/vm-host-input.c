@@ -233,52 +233,16 @@ static void run_input(struct phone *p, struct gadget *g)
 int cmd_input(void)
 {
 	struct check c = { 0 };
-	LONG rc = start_provider();
 
-	if (rc) {
-		check_fail(&c, "provider start: %#x", (unsigned)rc);
-		tap(&c, "input: provider started");
+	if (!provider_up("input"))
 		return 1;
-	}
-	list_phones();
-	for (int s = 0; s < n_standing; s++) {
-		struct fixture *f = standing[s];
-		struct phone *p = f->phone ? phone_of(f) : NULL;
-		static struct gadget g;
-
-		if (!f->phone)
-			continue;
-		if (!p) {
-			check_fail(&c, "no phone named \"%s\"", f->prod);
-			tap(&c, "input: %s", f->name);
-			continue;
-		}
-		if (gadget_open(&g, f, 5000) < 0) {
-			check_fail(&c, "gadget node not found");
-			tap(&c, "input: %s", f->name);
-			continue;
-		}
-		rc = open_phone(p, (HTAPIPHONE)(uintptr_t)(0x5000 + p->id));
-		if (!rc)
-			rc = H->phoneSetStatusMessages(p->hd, ALL_HOOK_STATES,
-						       PHONEBUTTONMODE_KEYPAD | PHONEBUTTONMODE_FEATURE |
-							       PHONEBUTTONMODE_CALL,
-						       PHONEBUTTONSTATE_DOWN | PHONEBUTTONSTATE_UP);
-		if (rc) {
-			check_fail(&c, "phoneOpen/SetStatusMessages: %#x", (unsigned)rc);
-			tap(&c, "input: %s", f->name);
-		} else {
-			/* Let a stale report from an earlier step go by before the filter matters. */
-			usleep(100 * 1000);
-			run_input(p, &g);
-			H->phoneClose(p->hd);
-		}
-		gadget_close(&g);
-	}
+	/* 100 ms: a stale report from an earlier step goes by before the filter matters. */
+	each_standing_phone("input", 0x5000, ALL_HOOK_STATES,
+			    PHONEBUTTONMODE_KEYPAD | PHONEBUTTONMODE_FEATURE | PHONEBUTTONMODE_CALL,
+			    PHONEBUTTONSTATE_DOWN | PHONEBUTTONSTATE_UP, 100, run_input);
 	if (ev_concurrent)
 		check_fail(&c, "%d callbacks overlapped", ev_concurrent);
 	tap(&c, "input: callbacks never overlapped");
 	stop_provider();
 	return n_failed ? 1 : 0;
 }
-

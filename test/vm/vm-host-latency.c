@@ -102,23 +102,7 @@ static void *raw_main(void *data)
 
 static bool raw_wait(struct rawreader *rr, size_t n, long ms)
 {
-	int64_t deadline = e2e_now_us() + ms * 1000;
-	bool ok;
-
-	pthread_mutex_lock(&rr->lock);
-	while (rr->n <= n && e2e_now_us() < deadline) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 5 * 1000 * 1000;
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
-		}
-		pthread_cond_timedwait(&rr->cond, &rr->lock, &ts);
-	}
-	ok = rr->n > n;
-	pthread_mutex_unlock(&rr->lock);
-	return ok;
+	return wait_count(&rr->lock, &rr->cond, &rr->n, n, ms);
 }
 
 

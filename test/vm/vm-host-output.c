@@ -199,39 +199,9 @@ static void run_output(struct phone *p, struct gadget *g)
 
 int cmd_output(void)
 {
-	struct check c = { 0 };
-	LONG rc = start_provider();
-
-	if (rc) {
-		check_fail(&c, "provider start: %#x", (unsigned)rc);
-		tap(&c, "output: provider started");
+	if (!provider_up("output"))
 		return 1;
-	}
-	list_phones();
-	for (int s = 0; s < n_standing; s++) {
-		struct fixture *f = standing[s];
-		struct phone *p = f->phone ? phone_of(f) : NULL;
-		static struct gadget g;
-
-		if (!f->phone)
-			continue;
-		if (!p || gadget_open(&g, f, 5000) < 0) {
-			check_fail(&c, p ? "gadget node not found" : "no phone of this name");
-			tap(&c, "output: %s", f->name);
-			continue;
-		}
-		rc = open_phone(p, (HTAPIPHONE)(uintptr_t)(0x6000 + p->id));
-		if (!rc)
-			rc = H->phoneSetStatusMessages(p->hd, 0x00ffffff, 0, 0);
-		if (rc) {
-			check_fail(&c, "phoneOpen/SetStatusMessages: %#x", (unsigned)rc);
-			tap(&c, "output: %s", f->name);
-		} else {
-			run_output(p, &g);
-			H->phoneClose(p->hd);
-		}
-		gadget_close(&g);
-	}
+	each_standing_phone("output", 0x6000, 0x00ffffff, 0, 0, 0, run_output);
 	stop_provider();
 	return n_failed ? 1 : 0;
 }

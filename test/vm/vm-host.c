@@ -471,23 +471,7 @@ size_t gadget_count(struct gadget *g)
 /* Waits until more than n output reports have arrived; false on timeout. */
 bool gadget_wait(struct gadget *g, size_t n, long ms)
 {
-	int64_t deadline = e2e_now_us() + ms * 1000;
-	bool ok;
-
-	pthread_mutex_lock(&g->lock);
-	while (g->n_outs <= n && e2e_now_us() < deadline) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 5 * 1000 * 1000;
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
-		}
-		pthread_cond_timedwait(&g->cond, &g->lock, &ts);
-	}
-	ok = g->n_outs > n;
-	pthread_mutex_unlock(&g->lock);
-	return ok;
+	return wait_count(&g->lock, &g->cond, &g->n_outs, n, ms);
 }
 
 /* The last output report with report id rid at index >= from; false if none. */
@@ -898,6 +882,79 @@ long keypad_idle(const struct xarr *a)
 			return cand[i];
 	}
 	return -1;
+}
+
+bool provider_up(const char *what)
+{
+	struct check c = { 0 };
+	LONG rc = start_provider();
+
+	if (!rc)
+		return true;
+	check_fail(&c, "provider start: %#x", (unsigned)rc);
+	tap(&c, "%s: provider started", what);
+	return false;
+}
+
+void each_standing_phone(const char *what, uintptr_t ht_base, DWORD states, DWORD modes,
+			 DWORD button_states, int settle_ms,
+			 void (*run)(struct phone *p, struct gadget *g))
+{
+	list_phones();
+	for (int s = 0; s < n_standing; s++) {
+		struct fixture *f = standing[s];
+		struct phone *p = f->phone ? phone_of(f) : NULL;
+		static struct gadget g;
+		struct check c = { 0 };
+		LONG rc;
+
+		if (!f->phone)
+			continue;
+		if (!p || gadget_open(&g, f, 5000) < 0) {
+			if (p)
+				check_fail(&c, "gadget node not found");
+			else
+				check_fail(&c, "no phone named \"%s\"", f->prod);
+			tap(&c, "%s: %s", what, f->name);
+			continue;
+		}
+		rc = open_phone(p, (HTAPIPHONE)(ht_base + p->id));
+		if (!rc)
+			rc = H->phoneSetStatusMessages(p->hd, states, modes, button_states);
+		if (rc) {
+			check_fail(&c, "phoneOpen/SetStatusMessages: %#x", (unsigned)rc);
+			tap(&c, "%s: %s", what, f->name);
+		} else {
+			if (settle_ms)
+				usleep((useconds_t)settle_ms * 1000);
+			run(p, &g);
+			H->phoneClose(p->hd);
+		}
+		gadget_close(&g);
+	}
+}
+
+/* Waits on cond, taking lock, until *count > n or ms have passed; whether it is. */
+bool wait_count(pthread_mutex_t *lock, pthread_cond_t *cond, const size_t *count, size_t n,
+		long ms)
+{
+	int64_t deadline = e2e_now_us() + ms * 1000;
+	bool ok;
+
+	pthread_mutex_lock(lock);
+	while (*count <= n && e2e_now_us() < deadline) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 5 * 1000 * 1000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(cond, lock, &ts);
+	}
+	ok = *count > n;
+	pthread_mutex_unlock(lock);
+	return ok;
 }
 
 long env_long(const char *name, long def)

@@ -207,6 +207,19 @@ int count_standing_phones(void);
 /* vm-host-output.c: request ids, unique over the run. */
 extern DRV_REQUESTID next_request;
 long env_long(const char *name, long def);
+/* Starts the provider; false (a failed test point "WHAT: provider started") if it fails. */
+bool provider_up(const char *what);
+/*
+ * For each phone of the standing set: its gadget opened, the phone opened (htPhone ht_base
+ * + id) with that status filter, settle_ms waited, run(p, g), both closed again. A phone
+ * that cannot be set up is a failed test point "WHAT: fixture".
+ */
+void each_standing_phone(const char *what, uintptr_t ht_base, DWORD states, DWORD modes,
+			 DWORD button_states, int settle_ms,
+			 void (*run)(struct phone *p, struct gadget *g));
+/* Waits on cond, taking lock, until *count > n or ms have passed; whether it is. */
+bool wait_count(pthread_mutex_t *lock, pthread_cond_t *cond, const size_t *count, size_t n,
+		long ms);
 /* The value a keypad array reports with no key down. */
 long keypad_idle(const struct xarr *a);
 
