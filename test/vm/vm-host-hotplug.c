@@ -226,16 +226,7 @@ int cmd_hotplug(void)
 		tap(&c, "hotplug: unplug/replug");
 		goto restore;
 	}
-	{
-		const DWORD *lamps = caps_array(&p->caps, p->caps.u.c.dwLampModesOffset,
-						p->caps.u.c.dwLampModesSize);
-		for (DWORD id = 0; lamps && id < p->caps.u.c.dwNumButtonLamps; id++) {
-			if (lamps[id] & PHONELAMPMODE_STEADY) {
-				lamp_id = id;
-				break;
-			}
-		}
-	}
+	lamp_id = first_steady_lamp(p);
 
 	t_start = e2e_now_us();
 	for (int cycle = 1; cycle <= cycles; cycle++) {

@@ -236,16 +236,7 @@ int cmd_latency(void)
 		usleep(50 * 1000);
 	}
 	/* SetLamp -> the bytes at the gadget. */
-	{
-		const DWORD *lamps = caps_array(&p->caps, p->caps.u.c.dwLampModesOffset,
-						p->caps.u.c.dwLampModesSize);
-		for (DWORD id = 0; lamps && id < p->caps.u.c.dwNumButtonLamps; id++) {
-			if (lamps[id] & PHONELAMPMODE_STEADY) {
-				lamp_id = id;
-				break;
-			}
-		}
-	}
+	lamp_id = first_steady_lamp(p);
 	for (int i = 0; lamp_id != 0xffffffffu && i < n && lost < 10; i++) {
 		size_t before = gadget_count(&g);
 		DRV_REQUESTID id = ++next_request;

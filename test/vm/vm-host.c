@@ -884,6 +884,18 @@ long keypad_idle(const struct xarr *a)
 	return -1;
 }
 
+DWORD first_steady_lamp(const struct phone *p)
+{
+	const DWORD *lamps = caps_array(&p->caps, p->caps.u.c.dwLampModesOffset,
+					p->caps.u.c.dwLampModesSize);
+
+	for (DWORD id = 0; lamps && id < p->caps.u.c.dwNumButtonLamps; id++) {
+		if (lamps[id] & PHONELAMPMODE_STEADY)
+			return id;
+	}
+	return 0xffffffffu;
+}
+
 bool provider_up(const char *what)
 {
 	struct check c = { 0 };

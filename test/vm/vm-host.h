@@ -207,6 +207,8 @@ int count_standing_phones(void);
 /* vm-host-output.c: request ids, unique over the run. */
 extern DRV_REQUESTID next_request;
 long env_long(const char *name, long def);
+/* The first lamp id of the phone's caps that can be STEADY; 0xffffffff when none. */
+DWORD first_steady_lamp(const struct phone *p);
 /* Starts the provider; false (a failed test point "WHAT: provider started") if it fails. */
 bool provider_up(const char *what);
 /*
