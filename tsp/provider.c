@@ -55,7 +55,7 @@ void tsp_threads_stop(void)
 }
 
 /* The highest version in both ranges, or -1 when they do not meet. */
-static int negotiate(DWORD low, DWORD high, DWORD *version)
+int tsp_negotiate(DWORD low, DWORD high, DWORD *version)
 {
 	DWORD lo = low > TSP_VERSION_LOW ? low : TSP_VERSION_LOW;
 	DWORD hi = high < TSP_VERSION_HIGH ? high : TSP_VERSION_HIGH;
@@ -64,11 +64,6 @@ static int negotiate(DWORD low, DWORD high, DWORD *version)
 		return -1;
 	*version = hi;
 	return 0;
-}
-
-int tsp_negotiate(DWORD low, DWORD high, DWORD *version)
-{
-	return negotiate(low, high, version);
 }
 
 TSPI_EXPORT LONG TSPIAPI TSPI_lineNegotiateTSPIVersion(DWORD dwDeviceID, DWORD dwLowVersion,
@@ -80,7 +75,7 @@ TSPI_EXPORT LONG TSPIAPI TSPI_lineNegotiateTSPIVersion(DWORD dwDeviceID, DWORD d
 		return LINEERR_BADDEVICEID;
 	if (!lpdwTSPIVersion)
 		return LINEERR_INVALPARAM;
-	if (negotiate(dwLowVersion, dwHighVersion, lpdwTSPIVersion) < 0)
+	if (tsp_negotiate(dwLowVersion, dwHighVersion, lpdwTSPIVersion) < 0)
 		return LINEERR_INCOMPATIBLEAPIVERSION;
 	return 0;
 }
