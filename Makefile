@@ -112,7 +112,7 @@ $(BUILDDIR)/test/test-json-writer: $(OBJ)/test/test-json-writer.o $(OBJ)/tools/j
 # recording writer it makes its fixtures with.
 $(BUILDDIR)/test/test-provider $(BUILDDIR)/test/test-provider-fixtures: \
 		$(BUILDDIR)/test/%: $(OBJ)/test/%.o $(OBJ)/tools/tapi-host.o $(OBJ)/test/test-util.o \
-			$(CORE_LIB) | $(PROVIDER)
+			$(OBJ)/test/expect-file.o $(CORE_LIB) | $(PROVIDER)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) -lcmocka -ldl $(PKG_LIBS) -pthread
 

@@ -30,6 +30,7 @@
 #include "hid/rdesc-load.h"
 #include "hid/rdesc.h"
 #include "hid/recording.h"
+#include "expect-file.h"
 #include "test-util.h"
 #include "tools/tapi-host.h"
 
@@ -79,7 +80,7 @@ static const struct {
 };
 #define N_FEATURES (sizeof(features) / sizeof(features[0]))
 
-enum kind { K_INPUT, K_OUTPUT, K_FEATURE };
+enum kind { K_INPUT = EXPECT_INPUT, K_OUTPUT = EXPECT_OUTPUT, K_FEATURE = EXPECT_FEATURE };
 
 /* `var PAGE USAGE KIND RID BIT SIZE FLAGS` */
 struct xvar {
@@ -151,69 +152,45 @@ static bool played;
 
 /* --- the .expect files ----------------------------------------------------------------- */
 
-static enum kind kind_of(const char *s)
+static void expect_fact(const struct expect_fact *e, void *ctx)
 {
-	if (strcmp(s, "input") == 0)
-		return K_INPUT;
-	if (strcmp(s, "output") == 0)
-		return K_OUTPUT;
-	if (strcmp(s, "feature") == 0)
-		return K_FEATURE;
-	fail_msg("unknown report kind '%s'", s);
-	return K_INPUT;
-}
+	struct fixture *fx = ctx;
 
-static bool has_flag(const char *flags, const char *word)
-{
-	char copy[128], *save = NULL;
-
-	snprintf(copy, sizeof(copy), "%s", flags);
-	for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
-		if (strcmp(w, word) == 0)
-			return true;
+	if ((e->type == EXPECT_VAR || e->type == EXPECT_ARRAY) && e->kind == EXPECT_BAD_KIND)
+		fail_msg("%s.expect: a field of an unknown report kind", fx->name);
+	switch (e->type) {
+	case EXPECT_TLC:
+		if (e->page == PAGE_TELEPHONY && !fx->telephony) {
+			fx->telephony = true;
+			fx->tel_usage = e->usage;
+		}
+		break;
+	case EXPECT_REPORT_IDS:
+		fx->numbered = true;
+		break;
+	case EXPECT_VAR:
+		assert_true(fx->n_vars < MAX_VARS);
+		fx->vars[fx->n_vars++] = (struct xvar){
+			.page = e->page, .usage = e->usage, .kind = (enum kind)e->kind,
+			.rid = (unsigned)e->rid, .bit = (unsigned)e->bit, .size = (unsigned)e->size,
+			.relative = expect_has_flag(e, "Rel"),
+		};
+		break;
+	case EXPECT_ARRAY:
+		assert_true(fx->n_arrays < MAX_ARRAYS);
+		fx->arrays[fx->n_arrays++] = (struct xarray){
+			.page = e->page, .first = e->usage, .last = e->last,
+			.kind = (enum kind)e->kind, .rid = (unsigned)e->rid, .bit = (unsigned)e->bit,
+			.size = (unsigned)e->size, .count = (unsigned)e->count, .lmin = e->lmin,
+			.lmax = e->lmax,
+		};
+		break;
 	}
-	return false;
 }
 
 static void load_expect(struct fixture *fx, const char *path)
 {
-	FILE *f = fopen(path, "r");
-	char line[1024];
-
-	assert_non_null(f);
-	while (fgets(line, sizeof(line), f)) {
-		unsigned page, usage, last, rid, bit, size, count;
-		long lmin, lmax;
-		char kind[16], flags[64];
-
-		if (line[0] == '#' || line[0] == '\n')
-			continue;
-		if (sscanf(line, "tlc %x %x", &page, &usage) == 2) {
-			if (page == PAGE_TELEPHONY && !fx->telephony) {
-				fx->telephony = true;
-				fx->tel_usage = usage;
-			}
-		} else if (strncmp(line, "report-ids", 10) == 0) {
-			fx->numbered = true;
-		} else if (sscanf(line, "var %x %x %15s %u %u %u %63s", &page, &usage, kind, &rid,
-				  &bit, &size, flags) == 7) {
-			assert_true(fx->n_vars < MAX_VARS);
-			fx->vars[fx->n_vars++] = (struct xvar){
-				.page = page, .usage = usage, .kind = kind_of(kind), .rid = rid,
-				.bit = bit, .size = size, .relative = has_flag(flags, "Rel"),
-			};
-		} else if (sscanf(line, "array %x %x %x %15s %u %u %u %u %ld %ld %63s", &page, &usage,
-				  &last, kind, &rid, &bit, &size, &count, &lmin, &lmax, flags) == 11) {
-			assert_true(fx->n_arrays < MAX_ARRAYS);
-			fx->arrays[fx->n_arrays++] = (struct xarray){
-				.page = page, .first = usage, .last = last, .kind = kind_of(kind),
-				.rid = rid, .bit = bit, .size = size, .count = count, .lmin = lmin,
-				.lmax = lmax,
-			};
-		}
-		/* note-page-after-usage and max-payload lines say nothing this test uses */
-	}
-	fclose(f);
+	assert_int_equal(expect_read(path, expect_fact, fx), 0);
 }
 
 static void load_descriptor(const struct fixture *fx, uint8_t *rdesc, size_t *len)

@@ -295,8 +295,8 @@ for src in "$HERE"/*.c; do
 		;;
 	vm-host)
 		# The guest TAPI host: tools/tapi-host.c resolves the provider's TSPI functions,
-		# tools/tapi-names.c names the messages.
-		host_src="$ROOT/tools/tapi-host.c $ROOT/tools/tapi-names.c"
+		# tools/tapi-names.c names the messages, test/expect-file.c reads the .expect files.
+		host_src="$ROOT/tools/tapi-host.c $ROOT/tools/tapi-names.c $ROOT/test/expect-file.c"
 		# shellcheck disable=SC2086
 		$CC $GUEST_CFLAGS -I"$HERE" -I"$ROOT/include" -I"$ROOT" -I"$ROOT/test" -I"$ROOT/tools" \
 			-DTEST_PROVIDER='"/usr/local/lib/hidphone.tsp"' \

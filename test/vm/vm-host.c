@@ -95,40 +95,32 @@ const char *e2e_dir(void)
 	return d && *d ? d : "/etc/e2e";
 }
 
-int kind_of(const char *s)
+static void expect_fact(const struct expect_fact *e, void *ctx)
 {
-	return strcmp(s, "input") == 0 ? K_INPUT : strcmp(s, "output") == 0 ? K_OUTPUT : K_FEATURE;
+	struct fixture *f = ctx;
+	int kind = e->kind == EXPECT_INPUT ? K_INPUT : e->kind == EXPECT_OUTPUT ? K_OUTPUT : K_FEATURE;
+
+	if (e->type == EXPECT_TLC) {
+		if (e->page == 0x0b && !f->tlc_usage)
+			f->tlc_usage = e->usage;
+	} else if (e->type == EXPECT_VAR) {
+		if (f->n_vars < 128)
+			f->vars[f->n_vars++] = (struct xvar){ e->page, e->usage, kind, e->rid, e->bit,
+							      e->size };
+	} else if (e->type == EXPECT_ARRAY) {
+		if (f->n_arrs < 16)
+			f->arrs[f->n_arrs++] = (struct xarr){ e->page, e->usage, e->last, kind, e->rid,
+							      e->bit, e->size, e->count, e->lmin,
+							      e->lmax };
+	}
 }
 
 void load_expect(struct fixture *f)
 {
-	char path[512], line[512];
-	FILE *fp;
+	char path[512];
 
 	snprintf(path, sizeof(path), "%s/descriptors/%s.expect", e2e_dir(), f->name);
-	fp = fopen(path, "re");
-	if (!fp)
-		return;
-	while (fgets(line, sizeof(line), fp)) {
-		char kind[16];
-		unsigned a, b, c;
-		int rid, bit, size, count;
-		long lmin, lmax;
-
-		if (sscanf(line, "tlc %x %x", &a, &b) == 2) {
-			if (a == 0x0b && !f->tlc_usage)
-				f->tlc_usage = b;
-		} else if (sscanf(line, "var %x %x %15s %d %d %d", &a, &b, kind, &rid, &bit, &size) == 6) {
-			if (f->n_vars < 128)
-				f->vars[f->n_vars++] = (struct xvar){ a, b, kind_of(kind), rid, bit, size };
-		} else if (sscanf(line, "array %x %x %x %15s %d %d %d %d %ld %ld", &a, &b, &c, kind, &rid,
-				  &bit, &size, &count, &lmin, &lmax) == 10) {
-			if (f->n_arrs < 16)
-				f->arrs[f->n_arrs++] = (struct xarr){ a, b, c, kind_of(kind), rid, bit,
-								      size, count, lmin, lmax };
-		}
-	}
-	fclose(fp);
+	expect_read(path, expect_fact, f);
 }
 
 void load_fixtures(void)

@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "e2e-common.h"
+#include "expect-file.h"
 #include "tapi-host.h"
 #include "tapi-names.h"
 
@@ -149,7 +150,6 @@ void check_fail(struct check *c, const char *fmt, ...);
 void diag(const char *fmt, ...);
 void tap(struct check *c, const char *fmt, ...);
 const char *e2e_dir(void);
-int kind_of(const char *s);
 void load_expect(struct fixture *f);
 void load_fixtures(void);
 struct fixture *fixture(const char *name);
