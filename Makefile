@@ -34,6 +34,13 @@ CORE_SRCS := $(HID_SRCS) $(DEV_SRCS)
 TSP_SRCS := tsp/provider.c tsp/discovery.c tsp/phone-io.c tsp/phone-caps.c \
 	    tsp/phone-control.c tsp/dispatch.c tsp/errors.c tsp/log.c tsp/varstruct.c \
 	    tsp/button-info.c tsp/hotplug.c
+# The call engine (calls/): SIP, SDP and RTP through libre and librem, whose headers want
+# HAVE_INTTYPES_H to find the fixed-width integer types.
+CALLS_PKGS := libre librem
+CALLS_CFLAGS = $(shell pkg-config --cflags $(CALLS_PKGS)) -DHAVE_INTTYPES_H -DHAVE_STDBOOL_H
+CALLS_LIBS   = $(shell pkg-config --libs $(CALLS_PKGS)) -lm
+CALLS_SRCS := calls/config-parse.c calls/config-file.c calls/call-engine.c calls/call-media.c \
+	      calls/media-port.c
 TOOL_SRCS := tools/phonectl.c tools/phonectl-describe.c tools/json-writer.c \
 	     tools/tapi-host.c tools/tapi-names.c tools/phonectl-session.c \
 	     tools/phonectl-replay.c tools/phonectl-monitor.c tools/phonectl-control.c \
@@ -41,12 +48,15 @@ TOOL_SRCS := tools/phonectl.c tools/phonectl-describe.c tools/json-writer.c \
 
 UNIT_TESTS := test-rdesc-parse test-field-codec test-rdesc-load test-usage-names \
 	      test-real-descriptors test-telephony-map test-json-writer test-phone-model \
-	      test-recording test-transport-replay test-provider test-provider-fixtures
+	      test-recording test-transport-replay test-provider test-provider-fixtures \
+	      test-call-config test-call-engine
 
 OBJ := $(BUILDDIR)/obj
 CORE_OBJS := $(CORE_SRCS:%.c=$(OBJ)/%.o)
 TSP_OBJS  := $(TSP_SRCS:%.c=$(OBJ)/%.o)
 TOOL_OBJS := $(TOOL_SRCS:%.c=$(OBJ)/%.o)
+CALLS_OBJS := $(CALLS_SRCS:%.c=$(OBJ)/%.o)
+CALLS_LIB := $(BUILDDIR)/libhidphone-calls.a
 CORE_LIB  := $(BUILDDIR)/libhidphone-core.a
 PHONECTL  := $(BUILDDIR)/phonectl
 PROVIDER  := $(BUILDDIR)/hidphone.tsp
@@ -61,7 +71,7 @@ include udev/udev.mk
 	check-vm fuzz run install uninstall clean
 .DEFAULT_GOAL := all
 
-all: $(PROVIDER) $(PHONECTL) $(UDEV_PROBE)
+all: $(PROVIDER) $(PHONECTL) $(UDEV_PROBE) $(CALLS_LIB)
 
 # Checked again when the lists in tools/deps.sh change.
 $(DEPS_BUILD): tools/deps.sh
@@ -78,6 +88,12 @@ $(OBJ)/%.o: %.c | $(DEPS_BUILD)
 
 # phonectl looks for the provider beside itself first (the build directory), then here.
 $(OBJ)/tools/tapi-host.o: HP_CFLAGS += -DHIDPHONE_TSP_INSTALLED='"$(LIBDIR)/hidphone/hidphone.tsp"'
+
+$(OBJ)/calls/%.o $(OBJ)/test/test-call-%.o $(OBJ)/test/call-peer.o: HP_CFLAGS += $(CALLS_CFLAGS)
+
+$(CALLS_LIB): $(CALLS_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
 
 $(CORE_LIB): $(CORE_OBJS)
 	@rm -f $@
@@ -111,6 +127,17 @@ $(BUILDDIR)/test/test-provider $(BUILDDIR)/test/test-provider-fixtures: \
 			$(CORE_LIB) | $(PROVIDER)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) -lcmocka -ldl $(PKG_LIBS) -pthread
+
+# The call engine's tests: the configuration parser alone, and the engine against a real
+# baresip (test/call-peer.c starts and drives it) on 127.0.0.1 ports 15100-15199.
+$(BUILDDIR)/test/test-call-config: $(OBJ)/test/test-call-config.o \
+				   $(CALLS_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka
+$(BUILDDIR)/test/test-call-engine: $(OBJ)/test/test-call-engine.o $(OBJ)/test/call-peer.o \
+				   $(CALLS_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(CALLS_LIBS)
 
 $(BUILDDIR)/test/%: $(OBJ)/test/%.o $(OBJ)/test/test-util.o $(CORE_LIB)
 	@mkdir -p $(@D)
@@ -176,6 +203,10 @@ $(FUZZ_DIR)/fuzz-%: test/fuzz-%.c $(CORE_SRCS) | $(DEPS_CHECK)
 	@mkdir -p $(@D)
 	$(CLANG) $(FUZZ_FLAGS) $(PKG_CFLAGS) -o $@ $< $(CORE_SRCS) $(PKG_LIBS) -pthread
 
+$(FUZZ_DIR)/fuzz-config: test/fuzz-config.c calls/config-parse.c | $(DEPS_CHECK)
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_FLAGS) -o $@ $^
+
 $(FUZZ_DIR)/hex2bin: test/hex2bin.c hid/hex-text.c | $(DEPS_CHECK)
 	@mkdir -p $(@D)
 	$(CC) $(HP_CFLAGS) $(CFLAGS) -o $@ $^
@@ -184,8 +215,10 @@ $(FUZZ_DIR)/hex2bin: test/hex2bin.c hid/hex-text.c | $(DEPS_CHECK)
 # the recordings for the recording reader and replay. FUZZ_SECONDS is shared out: half to
 # the descriptor parser and codec, a quarter to each of the others.
 fuzz: $(FUZZ_DIR)/fuzz-rdesc $(FUZZ_DIR)/fuzz-rdesc-file $(FUZZ_DIR)/fuzz-recording \
-      $(FUZZ_DIR)/hex2bin
-	@mkdir -p $(FUZZ_DIR)/corpus-rdesc $(FUZZ_DIR)/corpus-rdesc-file $(FUZZ_DIR)/corpus-recording
+      $(FUZZ_DIR)/fuzz-config $(FUZZ_DIR)/hex2bin
+	@mkdir -p $(FUZZ_DIR)/corpus-rdesc $(FUZZ_DIR)/corpus-rdesc-file $(FUZZ_DIR)/corpus-recording \
+		$(FUZZ_DIR)/corpus-config
+	@cp test/data/config/*.conf $(FUZZ_DIR)/corpus-config/
 	@for f in test/data/descriptors/*.rdesc.hex; do \
 		$(FUZZ_DIR)/hex2bin $$f $(FUZZ_DIR)/corpus-rdesc/$$(basename $$f .rdesc.hex).bin; \
 		cp $$f $(FUZZ_DIR)/corpus-rdesc-file/; done
@@ -195,6 +228,8 @@ fuzz: $(FUZZ_DIR)/fuzz-rdesc $(FUZZ_DIR)/fuzz-rdesc-file $(FUZZ_DIR)/fuzz-record
 		$(FUZZ_DIR)/corpus-rdesc-file
 	@sh test/run-fuzz.sh $(FUZZ_DIR)/fuzz-recording $$(( $(FUZZ_SECONDS) / 4 )) \
 		$(FUZZ_DIR)/corpus-recording
+	@sh test/run-fuzz.sh $(FUZZ_DIR)/fuzz-config $$(( $(FUZZ_SECONDS) / 4 )) \
+		$(FUZZ_DIR)/corpus-config
 
 # --- running ----------------------------------------------------------------------------
 
