@@ -270,10 +270,18 @@ static void sess_close(int err, const struct sip_msg *msg, void *arg)
 
 /* --- calls ---------------------------------------------------------------------------- */
 
+static unsigned live_calls; /* loop thread only; for the tests' leak checks */
+
+unsigned call_engine_live_calls(void)
+{
+	return live_calls;
+}
+
 static void call_destructor(void *arg)
 {
 	struct call *call = arg;
 
+	live_calls--;
 	end_session(call);
 	list_unlink(&call->le);
 }
@@ -286,6 +294,7 @@ static int call_alloc(struct call **cp, struct cline *line, enum call_dir dir)
 	call = mem_zalloc(sizeof(*call), call_destructor);
 	if (!call)
 		return -ENOMEM;
+	live_calls++;
 	call->line = line;
 	call->dir = dir;
 	tmr_init(&call->tmr_answer);

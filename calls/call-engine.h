@@ -133,6 +133,9 @@ enum call_state call_state(const struct call *call);
 void call_set_userdata(struct call *call, void *p);
 void *call_userdata(const struct call *call);
 
+/* Calls allocated and not yet freed, over all engines (a leak check for tests). */
+unsigned call_engine_live_calls(void);
+
 /* --- mapping helpers (exposed for the TAPI layer and tests) --------------------------- */
 
 enum call_reason call_reason_from_scode(uint16_t scode);

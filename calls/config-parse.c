@@ -139,7 +139,7 @@ static int parse_listen(const char *v, char *host, size_t hsize, uint16_t *port)
 			return -EINVAL;
 		*port = (uint16_t)pv;
 	}
-	snprintf(host, hsize, "%s", h);
+	memcpy(host, h, strlen(h) + 1); /* fits: checked above */
 	return 0;
 }
 

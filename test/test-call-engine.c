@@ -203,6 +203,11 @@ static int teardown(void **state)
 	call_engine_destroy(engine);
 	engine = NULL;
 	line = NULL;
+	/* Every call the test made or was offered is gone, whatever happened to its peer. */
+	if (call_engine_live_calls()) {
+		fprintf(stderr, "%u calls leaked\n", call_engine_live_calls());
+		return -1;
+	}
 	/* Lets libre finish what the sessions left (final BYE responses, timers). */
 	loop_run_for(50);
 	libre_close();
