@@ -186,8 +186,14 @@ $(BUILDDIR)/test/bench-provider: $(OBJ)/test/bench-provider.o $(OBJ)/tools/tapi-
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) -ldl $(PKG_LIBS) -pthread
 
-bench: $(BUILDDIR)/test/bench-provider
+$(OBJ)/test/bench-calls.o: HP_CFLAGS += $(CALLS_CFLAGS)
+$(BUILDDIR)/test/bench-calls: $(OBJ)/test/bench-calls.o $(OBJ)/test/call-peer.o $(CALLS_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CALLS_LIBS)
+
+bench: $(BUILDDIR)/test/bench-provider $(BUILDDIR)/test/bench-calls
 	@$(BUILDDIR)/test/bench-provider
+	@$(BUILDDIR)/test/bench-calls
 
 # Real kernel, real USB stack: the fixtures as USB HID gadgets in a qemu guest (test/vm/).
 check-vm: all

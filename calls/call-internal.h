@@ -17,6 +17,10 @@ struct call_engine *call_engine_of(const struct call *call);
 void call_media_digit(struct call *call, char digit);
 void call_media_lost(struct call *call);     /* no RTP for media-timeout, or ICMP errors */
 
+/* The RTP send clock of calls started from now on: a timerfd on the loop (default) or
+ * libre's millisecond timer (for comparison in make bench). */
+extern bool call_media_clock_timerfd;
+
 /* Media of one call: an RTP socket on the line's address, its SDP and the send timer. */
 int cmedia_alloc(struct cmedia **mp, struct call *call, const struct call_line_config *cfg,
 		 const struct sa *laddr);
