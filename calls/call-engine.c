@@ -48,6 +48,7 @@ struct call {
 	char remote_user[128];
 	char remote_name[128];
 	uint64_t t_invite_us, setup_us;
+	struct call_stats final;      /* the media's counters when it ended */
 	void *userdata;
 };
 
@@ -156,6 +157,7 @@ static void end_session(struct call *call)
 {
 	tmr_cancel(&call->tmr_answer);
 	if (call->media) {
+		cmedia_stats(call->media, &call->final);
 		cmedia_stop(call->media);
 		cmedia_free(call->media);
 		call->media = NULL;
@@ -259,6 +261,7 @@ static void sess_close(int err, const struct sip_msg *msg, void *arg)
 		scode = msg->scode;
 		reason = call_reason_from_scode(scode);
 	} else if ((msg && msg->req) || err == ECONNRESET) {
+
 		/* libre closes with ECONNRESET and the request for BYE, and for CANCEL
 		 * of a call we were offered: the other side hung up. */
 		reason = CALL_REASON_NORMAL;
@@ -475,9 +478,11 @@ int call_get_info(const struct call *call, struct call_info *info)
 void call_get_stats(const struct call *call, struct call_stats *st)
 {
 	memset(st, 0, sizeof(*st));
-	st->setup_us = call->setup_us;
 	if (call->media)
 		cmedia_stats(call->media, st);
+	else
+		*st = call->final;
+	st->setup_us = call->setup_us;
 }
 
 struct cline *call_line(const struct call *call) { return call->line; }

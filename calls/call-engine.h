@@ -76,6 +76,7 @@ struct call_stats {
 	uint64_t rtp_tx, rtp_rx;           /* RTP packets sent and received (audio + events) */
 	uint64_t dtmf_tx, dtmf_rx;         /* digits sent and received */
 	uint64_t rx_bad;                   /* RTP packets dropped (unknown payload type) */
+	int32_t rx_peak;                   /* loudest decoded sample received (0-32768) */
 	/* RTP send timer: deviation of each send interval from 20 ms, in microseconds. */
 	uint64_t intervals;
 	uint32_t dev_p50_us, dev_p99_us, dev_max_us;

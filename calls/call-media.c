@@ -283,6 +283,14 @@ int cmedia_alloc(struct cmedia **mp, struct call *call, const struct call_line_c
 	if (err)
 		goto out;
 	udp_error_handler_set(rtp_sock(m->rtp), rtp_error);
+	{
+		/* Unconnected UDP sockets hear of ICMP errors only with IP_RECVERR: then a
+		 * far end whose process died shows as ECONNREFUSED within a few packets. */
+		int one = 1;
+
+		(void)udp_setsockopt(rtp_sock(m->rtp), IPPROTO_IP, IP_RECVERR, &one,
+				     sizeof(one));
+	}
 
 	/* Bound to the any-address, the SDP names the address the default route leaves by. */
 	sa_cpy(&sdp_addr, laddr);
@@ -440,6 +448,7 @@ void cmedia_stats(const struct cmedia *m, struct call_stats *st)
 
 	*st = m->st;
 	st->setup_us = setup;
+	st->rx_peak = m->port ? m->port->peak_in : 0;
 	if (st->intervals) {
 		st->dev_p50_us = percentile(m, st->intervals, 50);
 		st->dev_p99_us = percentile(m, st->intervals, 99);

@@ -207,7 +207,8 @@ int peer_start(struct call_peer *p, uint16_t sip_port, uint16_t ctrl_port)
 		 "ausrc_srate 48000\n"
 		 "ausrc_channels 2\n"
 		 "rtp_timeout 0\n"
-		 "rtp_ports 15300-15399\n",
+		 "rtp_ports 15300-15399\n"
+		 "rtp_stats yes\n",
 		 sip_port, ctrl_port);
 	snprintf(accounts, sizeof(accounts),
 		 "<sip:bob@127.0.0.1:%u>;regint=0;answermode=auto;audio_codecs=PCMU,PCMA\n"
@@ -232,7 +233,9 @@ int peer_start(struct call_peer *p, uint16_t sip_port, uint16_t ctrl_port)
 		fd = open("/dev/null", O_RDONLY);
 		if (fd >= 0)
 			dup2(fd, 0);
-		execl(BARESIP, BARESIP, "-f", p->dir, "-v", (char *)NULL);
+		/* Line-buffered, so its log can be read while it runs. */
+		execl("/usr/bin/stdbuf", "stdbuf", "-oL", "-eL", BARESIP, "-f", p->dir, "-v",
+		      (char *)NULL);
 		_exit(127);
 	}
 	p->rx = mbuf_alloc(8192);
@@ -423,4 +426,25 @@ void peer_dump_events(const struct call_peer *p)
 
 	for (i = 0; i < p->nevents; i++)
 		fprintf(stderr, "  [%u] %.300s\n", i, p->events[i]);
+}
+
+/* baresip -v prints each call's RTP counters when the call ends:
+ *     audio           Transmit:     Receive:
+ *     packets:             25           20
+ * Returns the last call's received count, or -1 if there is none yet. */
+long peer_log_rx_packets(const struct call_peer *p)
+{
+	char path[96], line[256];
+	long tx, rx, last = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/log", p->dir);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "packets: %ld %ld", &tx, &rx) == 2)
+			last = rx;
+	fclose(f);
+	return last;
 }

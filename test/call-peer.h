@@ -48,5 +48,7 @@ int peer_find_event(const struct call_peer *p, unsigned from, ...);
 /* Waits for such an event (bounded); returns its index or -1 (and prints what came). */
 int peer_wait_event(struct call_peer *p, unsigned from, unsigned timeout_ms, ...);
 void peer_dump_events(const struct call_peer *p);
+/* RTP packets baresip received in its last ended call (from its log), -1 if none. */
+long peer_log_rx_packets(const struct call_peer *p);
 
 #endif
