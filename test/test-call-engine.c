@@ -45,7 +45,7 @@ struct rec {
 	unsigned ndigits;
 	struct call *incoming;
 	unsigned nincoming;
-	bool release_on_idle;
+	enum call_state release_in; /* the callback releases the call in this state */
 };
 
 static struct call_peer peer;
@@ -65,6 +65,10 @@ static void on_state(struct call *call, enum call_state st, enum call_reason why
 		rec.st[rec.n] = st;
 		rec.why[rec.n] = why;
 		rec.n++;
+	}
+	if (rec.release_in != CALL_STATE_IDLE && st == rec.release_in) {
+		call_release(call);
+		rec.call = rec.incoming = NULL;
 	}
 }
 
@@ -599,6 +603,34 @@ static void test_peer_freezes(void **state)
 	peer_stop(&p2);
 }
 
+/* The application may give a call back from inside its callbacks: from libre's
+ * established handler (outgoing CONNECTED) and from its close handler (DISCONNECTED). */
+static void test_release_inside_callbacks(void **state)
+{
+	char carol[64];
+	unsigned mark = peer.nevents;
+
+	(void)state;
+	rec.release_in = CALL_STATE_CONNECTED;
+	assert_int_equal(line_make_call(line, peer_uri, &rec.call), 0);
+	assert_true(wait_state(CALL_STATE_CONNECTED, WAIT));
+	assert_null(rec.call);
+	/* Released while connected: the far end gets its BYE. */
+	assert_true(peer_wait_event(&peer, mark, WAIT, "CALL_CLOSED", NULL) >= 0);
+
+	rec_reset();
+	rec.release_in = CALL_STATE_DISCONNECTED;
+	make_uri(carol, sizeof(carol), "carol", PEER_SIP);
+	assert_int_equal(line_make_call(line, carol, &rec.call), 0);
+	assert_true(wait_state(CALL_STATE_RINGBACK, WAIT));
+	assert_int_equal(peer_command(&peer, "uafind", carol), 0);
+	assert_int_equal(peer_command(&peer, "hangup", NULL), 0);
+	assert_true(wait_state(CALL_STATE_DISCONNECTED, WAIT));
+	assert_null(rec.call);
+	loop_run_for(50);
+	assert_int_equal(call_engine_live_calls(), 0);
+}
+
 static void test_listen_port_taken(void **state)
 {
 	struct call_line_config cfg;
@@ -786,6 +818,7 @@ int main(void)
 		T(test_incoming_refused_when_not_accepting),
 		T(test_peer_vanishes),
 		T(test_peer_freezes),
+		T(test_release_inside_callbacks),
 		T(test_listen_port_taken),
 		T(test_malformed_datagrams),
 	};
