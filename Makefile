@@ -218,8 +218,9 @@ $(FUZZ_DIR)/hex2bin: test/hex2bin.c hid/hex-text.c | $(DEPS_CHECK)
 	$(CC) $(HP_CFLAGS) $(CFLAGS) -o $@ $^
 
 # Seeds: the real descriptors as raw bytes for the parser, as files for the loader, and
-# the recordings for the recording reader and replay. FUZZ_SECONDS is shared out: half to
-# the descriptor parser and codec, a quarter to each of the others.
+# the recordings for the recording reader and replay; the example configurations for the
+# hidphone.conf parser. FUZZ_SECONDS is shared out: half to the descriptor parser and codec,
+# a quarter to each of the others (so the whole run takes 1.25 times FUZZ_SECONDS).
 fuzz: $(FUZZ_DIR)/fuzz-rdesc $(FUZZ_DIR)/fuzz-rdesc-file $(FUZZ_DIR)/fuzz-recording \
       $(FUZZ_DIR)/fuzz-config $(FUZZ_DIR)/hex2bin
 	@mkdir -p $(FUZZ_DIR)/corpus-rdesc $(FUZZ_DIR)/corpus-rdesc-file $(FUZZ_DIR)/corpus-recording \
@@ -267,13 +268,14 @@ install: $(PROVIDER) $(PHONECTL) $(BUILDDIR)/hidphone.pc install-udev
 	install -D -m 0755 $(PROVIDER) $(DESTDIR)$(LIBDIR)/hidphone/hidphone.tsp
 	install -D -m 0755 $(PHONECTL) $(DESTDIR)$(BINDIR)/phonectl
 	install -D -m 0644 tools/phonectl.1 $(DESTDIR)$(MANDIR)/man1/phonectl.1
+	install -D -m 0644 calls/hidphone.conf.5 $(DESTDIR)$(MANDIR)/man5/hidphone.conf.5
 	install -D -m 0644 include/tspi.h $(DESTDIR)$(INCLUDEDIR)/hidphone/tspi.h
 	install -D -m 0644 $(BUILDDIR)/hidphone.pc $(DESTDIR)$(PKGCONFIGDIR)/hidphone.pc
 
 uninstall: uninstall-udev
 	rm -f $(DESTDIR)$(BINDIR)/phonectl $(DESTDIR)$(INCLUDEDIR)/hidphone/tspi.h \
 	      $(DESTDIR)$(PKGCONFIGDIR)/hidphone.pc $(DESTDIR)$(LIBDIR)/hidphone/hidphone.tsp \
-	      $(DESTDIR)$(MANDIR)/man1/phonectl.1
+	      $(DESTDIR)$(MANDIR)/man1/phonectl.1 $(DESTDIR)$(MANDIR)/man5/hidphone.conf.5
 	-rmdir $(DESTDIR)$(LIBDIR)/hidphone 2>/dev/null
 	-rmdir $(DESTDIR)$(INCLUDEDIR)/hidphone 2>/dev/null
 
