@@ -236,8 +236,13 @@ static void sess_estab(const struct sip_msg *msg, void *arg)
 	struct call *call = arg;
 
 	(void)msg;
-	if (call->dir == CALL_INCOMING)
-		return; /* CONNECTED when we answered; this is the ACK */
+	if (call->dir == CALL_INCOMING) {
+		/* CONNECTED when we answered; this is the ACK. Without an offer in the INVITE
+		 * our 200 made the offer and the ACK brought the answer: media starts now. */
+		if (call->media && cmedia_codec(call->media)[0])
+			(void)cmedia_start(call->media);
+		return;
+	}
 	tmr_cancel(&call->tmr_answer);
 	call->setup_us = call_now_us() - call->t_invite_us;
 	if (!call->media || cmedia_start(call->media)) {
@@ -326,6 +331,7 @@ static int start_invite(struct call *call, const char *uri)
 	struct cline *line = call->line;
 	struct mbuf *offer = NULL;
 	struct sip_addr addr;
+	struct sa dst;
 	struct pl pl;
 	int err;
 
@@ -340,6 +346,9 @@ static int start_invite(struct call *call, const char *uri)
 	}
 	pl_set_str(&pl, call->remote_uri);
 	if (sip_addr_decode(&addr, &pl) || !pl_isset(&addr.uri.host))
+		return -EINVAL;
+	/* No DNS client is set up: the host must be a numeric address. */
+	if (sa_set(&dst, &addr.uri.host, 0))
 		return -EINVAL;
 	pl_strcpy(&addr.uri.user, call->remote_user, sizeof(call->remote_user));
 
@@ -555,6 +564,7 @@ static void line_destructor(void *arg)
 		end_session(call);
 		list_unlink(&call->le);
 		call->line = NULL;
+		call->state = CALL_STATE_IDLE; /* no callback: the line itself is going */
 	}
 	line->sock = mem_deref(line->sock);
 	if (line->sip)

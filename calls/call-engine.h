@@ -98,6 +98,8 @@ void call_engine_set_log(struct call_engine *e, void (*log)(int level, const cha
 /* A line with its own SIP stack on cfg->listen (UDP; the next free port up to 100 above
  * it when taken). Its address is sip:USER@HOST:PORT with USER = cfg->user or cfg->name. */
 int cline_add(struct call_engine *e, const struct call_line_config *cfg, struct cline **lp);
+/* Ends the line's calls without callbacks (they become IDLE; the application still
+ * releases the ones it holds) and closes its SIP stack. */
 void cline_remove(struct cline *line);
 /* Incoming calls are refused with CALL_REFUSE_SCODE unless the line is accepting: the
  * TAPI layer sets it while an application owns the line or the phone drives it. */
@@ -112,8 +114,9 @@ void *cline_userdata(const struct cline *line);
 
 /* --- calls --------------------------------------------------------------------------- */
 
-/* An outgoing call. uri: sip:user@host[:port] (numeric host) → DIALING; NULL → DIALTONE,
- * then call_dial(). Returns 0 and *callp, or a negative errno (nothing then to release). */
+/* An outgoing call. uri: sip:user@host[:port] (numeric host: -EINVAL for a name, there is
+ * no DNS) → DIALING; NULL → DIALTONE, then call_dial(). Returns 0 and *callp, or a
+ * negative errno (nothing then to release). The INVITE is on the wire when it returns. */
 int line_make_call(struct cline *line, const char *uri, struct call **callp);
 /* In DIALTONE: dial uri (a sip: URI, or user@host). -EBUSY in any other state. */
 int call_dial(struct call *call, const char *uri);
