@@ -89,7 +89,8 @@ $(OBJ)/%.o: %.c | $(DEPS_BUILD)
 # phonectl looks for the provider beside itself first (the build directory), then here.
 $(OBJ)/tools/tapi-host.o: HP_CFLAGS += -DHIDPHONE_TSP_INSTALLED='"$(LIBDIR)/hidphone/hidphone.tsp"'
 
-$(OBJ)/calls/%.o $(OBJ)/test/test-call-%.o $(OBJ)/test/call-peer.o: HP_CFLAGS += $(CALLS_CFLAGS)
+$(OBJ)/calls/%.o $(OBJ)/test/test-call-%.o $(OBJ)/test/call-peer.o $(OBJ)/test/call-registrar.o: \
+	HP_CFLAGS += $(CALLS_CFLAGS)
 
 $(CALLS_LIB): $(CALLS_OBJS)
 	@rm -f $@
@@ -129,13 +130,14 @@ $(BUILDDIR)/test/test-provider $(BUILDDIR)/test/test-provider-fixtures: \
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) -lcmocka -ldl $(PKG_LIBS) -pthread
 
 # The call engine's tests: the configuration parser alone, and the engine against a real
-# baresip (test/call-peer.c starts and drives it) on 127.0.0.1 ports 15100-15199.
+# baresip (test/call-peer.c starts and drives it) and kamailio as registrar
+# (test/call-registrar.c) on 127.0.0.1 ports 15100-15399.
 $(BUILDDIR)/test/test-call-config: $(OBJ)/test/test-call-config.o \
 				   $(CALLS_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka
 $(BUILDDIR)/test/test-call-engine: $(OBJ)/test/test-call-engine.o $(OBJ)/test/call-peer.o \
-				   $(CALLS_LIB)
+				   $(OBJ)/test/call-registrar.o $(CALLS_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(CALLS_LIBS)
 

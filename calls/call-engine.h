@@ -58,6 +58,9 @@ struct call_events {
 	void (*incoming)(struct cline *line, struct call *call, void *arg);
 	/* A DTMF digit (0-9 * # A-D) arrived as an RFC 4733 event, once per key press. */
 	void (*digit)(struct call *call, char digit, void *arg);
+	/* A line with a registrar: each REGISTER's outcome (ok, or the status / errno that
+	 * failed it; libre retries on its own). May be NULL. */
+	void (*registration)(struct cline *line, bool ok, uint16_t scode, int err, void *arg);
 };
 
 struct call_info {
@@ -96,7 +99,10 @@ void call_engine_set_log(struct call_engine *e, void (*log)(int level, const cha
 /* --- lines --------------------------------------------------------------------------- */
 
 /* A line with its own SIP stack on cfg->listen (UDP; the next free port up to 100 above
- * it when taken). Its address is sip:USER@HOST:PORT with USER = cfg->user or cfg->name. */
+ * it when taken). Its address is sip:USER@HOST:PORT with USER = cfg->user or cfg->name.
+ * With cfg->registrar (sip:HOST[:PORT], numeric HOST) it registers sip:USER@HOST there,
+ * answering digest challenges with cfg->user and cfg->password, and keeps it registered;
+ * calls then go out with that address as From. */
 int cline_add(struct call_engine *e, const struct call_line_config *cfg, struct cline **lp);
 /* Ends the line's calls without callbacks (they become IDLE; the application still
  * releases the ones it holds) and closes its SIP stack. */
@@ -108,6 +114,7 @@ bool cline_accepting(const struct cline *line);
 uint16_t cline_port(const struct cline *line);          /* the SIP port actually bound */
 const char *cline_uri(const struct cline *line);        /* sip:USER@HOST:PORT */
 const char *cline_name(const struct cline *line);
+bool cline_registered(const struct cline *line);
 const struct call_line_config *cline_config(const struct cline *line);
 void cline_set_userdata(struct cline *line, void *p);
 void *cline_userdata(const struct cline *line);

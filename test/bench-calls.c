@@ -90,7 +90,7 @@ static void print_interval(const char *clock, const struct call_stats *st)
 
 int main(void)
 {
-	static const struct call_events ev = { on_state, NULL, NULL };
+	static const struct call_events ev = { on_state, NULL, NULL, NULL };
 	struct call_peer callee, caller;
 	struct call_engine *engine;
 	struct call_line_config cfg;

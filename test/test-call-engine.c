@@ -24,6 +24,7 @@
 #include "calls/call-engine.h"
 #include "calls/media-port.h"
 #include "test/call-peer.h"
+#include "test/call-registrar.h"
 
 #define PEER_SIP 15110
 #define PEER_CTRL 15190
@@ -32,6 +33,8 @@
 #define LINE_PORT 15120
 #define RESPONDER_PORT 15140
 #define DEAD_PORT 15150
+#define REGISTRAR_PORT 15160
+#define REG_LINE_PORT 15122
 #define WAIT 5000
 
 #define MAX_REC 32
@@ -95,7 +98,7 @@ static void on_digit(struct call *call, char digit, void *arg)
 		rec.digits[rec.ndigits++] = digit;
 }
 
-static const struct call_events events = { on_state, on_incoming, on_digit };
+static const struct call_events events = { on_state, on_incoming, on_digit, NULL };
 
 static void rec_reset(void)
 {
@@ -633,6 +636,106 @@ static void test_release_inside_callbacks(void **state)
 	assert_int_equal(call_engine_live_calls(), 0);
 }
 
+/* --- registration against kamailio ---------------------------------------------------- */
+
+struct reg_rec {
+	unsigned ok, failed;
+	uint16_t last_scode;
+	char log[8192];
+	size_t loglen;
+};
+
+static struct reg_rec reg;
+
+static void on_registration(struct cline *l, bool ok, uint16_t scode, int err, void *arg)
+{
+	(void)l;
+	(void)err;
+	(void)arg;
+	if (ok)
+		reg.ok++;
+	else
+		reg.failed++;
+	reg.last_scode = scode;
+}
+
+static void keep_log(int level, const char *msg, void *arg)
+{
+	int n;
+
+	(void)level;
+	(void)arg;
+	n = snprintf(reg.log + reg.loglen, sizeof(reg.log) - reg.loglen, "%s\n", msg);
+	if (n > 0 && reg.loglen + (size_t)n < sizeof(reg.log))
+		reg.loglen += (size_t)n;
+}
+
+static bool reg_settled(void *arg)
+{
+	(void)arg;
+	return reg.ok > 0 || reg.failed > 0;
+}
+
+static void test_register_via_kamailio(void **state)
+{
+	static const struct call_events ev = { on_state, on_incoming, on_digit, on_registration };
+	struct call_engine *e2;
+	struct call_line_config cfg;
+	struct registrar kam;
+	struct cline *l2;
+	char uri[64];
+	unsigned mark;
+
+	(void)state;
+	memset(&reg, 0, sizeof(reg));
+	assert_int_equal(registrar_start(&kam, REGISTRAR_PORT, "sesame-7"), 0);
+	assert_int_equal(call_engine_create(&e2, &ev, NULL), 0);
+	call_engine_set_log(e2, keep_log, NULL);
+
+	/* A wrong password: the challenge is answered, the registrar refuses. */
+	line_config(&cfg, "frank", REG_LINE_PORT);
+	snprintf(cfg.registrar, sizeof(cfg.registrar), "sip:127.0.0.1:%u", REGISTRAR_PORT);
+	snprintf(cfg.password, sizeof(cfg.password), "wrong-pass");
+	assert_int_equal(cline_add(e2, &cfg, &l2), 0);
+	assert_true(loop_until(reg_settled, NULL, WAIT));
+	assert_int_equal(reg.ok, 0);
+	assert_false(cline_registered(l2));
+	fprintf(stderr, "wrong password: registration failed with %u\n", reg.last_scode);
+	assert_true(reg.last_scode == 401 || reg.last_scode == 403);
+	cline_remove(l2);
+
+	/* The right one: registered; baresip calls the address at kamailio, which routes
+	 * the INVITE to the line. */
+	memset(&reg, 0, sizeof(reg));
+	call_engine_set_log(e2, keep_log, NULL);
+	line_config(&cfg, "erin", REG_LINE_PORT);
+	snprintf(cfg.registrar, sizeof(cfg.registrar), "sip:127.0.0.1:%u", REGISTRAR_PORT);
+	snprintf(cfg.password, sizeof(cfg.password), "sesame-7");
+	assert_int_equal(cline_add(e2, &cfg, &l2), 0);
+	cline_set_accepting(l2, true);
+	assert_true(loop_until(reg_settled, NULL, WAIT));
+	assert_int_equal(reg.ok, 1);
+	assert_true(cline_registered(l2));
+	snprintf(uri, sizeof(uri), "sip:erin@127.0.0.1:%u", REGISTRAR_PORT);
+	mark = peer.nevents;
+	peer_dial("bob", uri);
+	assert_true(loop_until(have_incoming, NULL, WAIT));
+	assert_int_equal(call_answer(rec.call), 0);
+	assert_true(peer_wait_event(&peer, mark, WAIT, "CALL_ESTABLISHED", NULL) >= 0);
+	assert_int_equal(call_drop(rec.call), 0);
+	assert_true(peer_wait_event(&peer, mark, WAIT, "CALL_CLOSED", NULL) >= 0);
+	call_release(rec.call);
+	rec_reset();
+
+	/* The passwords reached kamailio only: never our log. */
+	assert_null(strstr(reg.log, "sesame"));
+	assert_null(strstr(reg.log, "wrong-pass"));
+	assert_non_null(strstr(reg.log, "registered at sip:127.0.0.1:15160"));
+	call_engine_destroy(e2);
+	loop_run_for(100); /* the un-REGISTER goes out */
+	registrar_stop(&kam);
+}
+
 static void test_listen_port_taken(void **state)
 {
 	struct call_line_config cfg;
@@ -835,6 +938,7 @@ int main(void)
 		T(test_peer_freezes),
 		T(test_release_inside_callbacks),
 		T(test_listen_port_taken),
+		T(test_register_via_kamailio),
 		T(test_malformed_datagrams),
 	};
 

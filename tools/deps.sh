@@ -5,14 +5,15 @@
 #                         libre and librem (the call engine's SIP, SDP and RTP)
 #   tools/deps.sh check   the above plus what the test suite uses (cmocka, clang with its
 #                         fuzzer runtime, the mingw-w64 Windows SDK headers for the ABI test, jq,
-#                         valgrind, baresip-core as the far end of the call tests)
+#                         valgrind, baresip-core as the far end of the call tests and
+#                         kamailio as their registrar)
 #
 # Run as root on Debian, missing packages are installed with apt-get. Otherwise the exact
 # apt-get line is printed and the script fails, so `make` never half-builds.
 set -eu
 
 build_pkgs="gcc make pkg-config libhidapi-dev libusb-1.0-0-dev libudev-dev libre-dev librem-dev"
-check_pkgs="$build_pkgs libcmocka-dev clang libclang-rt-14-dev mingw-w64-x86-64-dev jq valgrind baresip-core"
+check_pkgs="$build_pkgs libcmocka-dev clang libclang-rt-14-dev mingw-w64-x86-64-dev jq valgrind baresip-core kamailio"
 
 case "${1:-build}" in
 build) wanted=$build_pkgs ;;
