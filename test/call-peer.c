@@ -186,7 +186,9 @@ int peer_start(struct call_peer *p, uint16_t sip_port, uint16_t ctrl_port)
 	snprintf(p->dir, sizeof(p->dir), "/tmp/hidphone-baresip-XXXXXX");
 	if (!mkdtemp(p->dir))
 		return -errno;
-	/* ausine as the source (a 440 Hz tone we can recognise); aubridge as a player that
+	/* bob answers at once, carol waits for a command, pat speaks only PCMA (the codec
+	 * module loads before the accounts, which name its codecs).
+	 * ausine as the source (a 440 Hz tone we can recognise); aubridge as a player that
 	 * needs no sound card. SIP over UDP on loopback only; TLS would take sip_port + 1. */
 	snprintf(config, sizeof(config),
 		 "poll_method epoll\n"
@@ -194,8 +196,8 @@ int peer_start(struct call_peer *p, uint16_t sip_port, uint16_t ctrl_port)
 		 "sip_listen 127.0.0.1:%u\n"
 		 "sip_transports udp\n"
 		 "module_path /usr/lib/baresip/modules\n"
-		 "module account.so\n"
 		 "module g711.so\n"
+		 "module account.so\n"
 		 "module ausine.so\n"
 		 "module aubridge.so\n"
 		 "module_app ctrl_tcp.so\n"
@@ -212,8 +214,9 @@ int peer_start(struct call_peer *p, uint16_t sip_port, uint16_t ctrl_port)
 		 sip_port, ctrl_port);
 	snprintf(accounts, sizeof(accounts),
 		 "<sip:bob@127.0.0.1:%u>;regint=0;answermode=auto;audio_codecs=PCMU,PCMA\n"
-		 "<sip:carol@127.0.0.1:%u>;regint=0;answermode=manual;audio_codecs=PCMU,PCMA\n",
-		 sip_port, sip_port);
+		 "<sip:carol@127.0.0.1:%u>;regint=0;answermode=manual;audio_codecs=PCMU,PCMA\n"
+		 "<sip:pat@127.0.0.1:%u>;regint=0;answermode=auto;audio_codecs=PCMA\n",
+		 sip_port, sip_port, sip_port);
 	if (write_file(p->dir, "config", config) || write_file(p->dir, "accounts", accounts) ||
 	    write_file(p->dir, "contacts", ""))
 		return -EIO;

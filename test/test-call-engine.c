@@ -347,6 +347,48 @@ static void test_dialtone_then_dial(void **state)
 	assert_int_equal(rec.st[rec.n - 1], CALL_STATE_IDLE);
 }
 
+/* A-law both ways: pat has only PCMA, as callee and as caller. */
+static void test_pcma_both_ways(void **state)
+{
+	char pat[64];
+	struct call_info info;
+	struct call_stats st;
+	uint64_t want = 25;
+	long got = -1;
+	int i;
+
+	(void)state;
+	make_uri(pat, sizeof(pat), "pat", PEER_SIP);
+	assert_int_equal(line_make_call(line, pat, &rec.call), 0);
+	assert_true(wait_state(CALL_STATE_CONNECTED, WAIT));
+	call_get_info(rec.call, &info);
+	assert_string_equal(info.codec, "PCMA");
+	assert_true(loop_until(rx_at_least, &want, WAIT));
+	call_get_stats(rec.call, &st);
+	assert_true(st.rx_peak > 1000); /* baresip's sine, decoded as A-law */
+	assert_int_equal(call_send_dtmf(rec.call, "7"), 0);
+	assert_true(peer_wait_event(&peer, 0, WAIT, "CALL_DTMF_START", "\"param\":\"7\"", NULL)
+		    >= 0);
+	assert_int_equal(call_drop(rec.call), 0);
+	for (i = 0; i < 100 && got < 0; i++) {
+		loop_run_for(20);
+		got = peer_log_rx_packets(&peer);
+	}
+	assert_true(got >= 20);
+	call_release(rec.call);
+	rec_reset();
+
+	/* pat calls us: its offer has PCMA only, our answer takes it. */
+	peer_dial("pat", cline_uri(line));
+	assert_true(loop_until(have_incoming, NULL, WAIT));
+	assert_int_equal(call_answer(rec.call), 0);
+	call_get_info(rec.call, &info);
+	assert_string_equal(info.codec, "PCMA");
+	assert_string_equal(info.remote_user, "pat");
+	assert_true(loop_until(rx_at_least, &want, WAIT));
+	assert_int_equal(call_drop(rec.call), 0);
+}
+
 /* carol answers manually: baresip rejects with 486 when told to hang up an incoming call. */
 static void test_busy(void **state)
 {
@@ -925,6 +967,7 @@ int main(void)
 		cmocka_unit_test(test_reason_mapping),
 		T(test_outgoing_connected_rtp_dtmf),
 		T(test_dialtone_then_dial),
+		T(test_pcma_both_ways),
 		T(test_busy),
 		T(test_no_answer),
 		T(test_final_responses),
