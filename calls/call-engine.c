@@ -19,6 +19,8 @@ struct call_engine {
 	struct list lines;
 	void (*log)(int level, const char *msg, void *arg);
 	void *log_arg;
+	call_media_open_h *media_open;
+	void *media_open_arg;
 };
 
 struct cline {
@@ -743,6 +745,21 @@ int call_engine_create(struct call_engine **ep, const struct call_events *ev, vo
 void call_engine_destroy(struct call_engine *e)
 {
 	mem_deref(e);
+}
+
+void call_engine_set_media_open(struct call_engine *e, call_media_open_h *open, void *arg)
+{
+	e->media_open = open;
+	e->media_open_arg = arg;
+}
+
+int call_open_phone_port(struct call *call, struct media_port **pp)
+{
+	struct call_engine *e = call_engine_of(call);
+
+	if (!e || !e->media_open)
+		return -ENOTSUP;
+	return e->media_open(call->line, call, pp, e->media_open_arg);
 }
 
 void call_engine_set_log(struct call_engine *e,

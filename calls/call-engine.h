@@ -96,6 +96,15 @@ void call_engine_destroy(struct call_engine *e);
 void call_engine_set_log(struct call_engine *e, void (*log)(int level, const char *msg,
 							     void *arg), void *arg);
 
+/* Where `media = phone` calls get their audio: the TAPI layer opens the phone's own audio
+ * device for the call (a struct media_port, see calls/media-port.h) and returns 0, or an
+ * error and the call sends silence. Called on the loop thread when a call's media is set
+ * up; the engine closes the port when the call's media ends. Without it, `phone` lines
+ * send silence. */
+typedef int (call_media_open_h)(struct cline *line, struct call *call, struct media_port **pp,
+				void *arg);
+void call_engine_set_media_open(struct call_engine *e, call_media_open_h *open, void *arg);
+
 /* --- lines --------------------------------------------------------------------------- */
 
 /* A line with its own SIP stack on cfg->listen (UDP; the next free port up to 100 above

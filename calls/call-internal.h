@@ -13,6 +13,9 @@ void call_log(const struct call_engine *e, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 struct call_engine *call_engine_of(const struct call *call);
 
+/* A `phone` port from the TAPI layer's opener; -ENOTSUP when it has none. */
+int call_open_phone_port(struct call *call, struct media_port **pp);
+
 /* From the media to the call. */
 void call_media_digit(struct call *call, char digit);
 void call_media_lost(struct call *call);     /* no RTP for media-timeout, or ICMP errors */

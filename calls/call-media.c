@@ -318,12 +318,17 @@ int cmedia_alloc(struct cmedia **mp, struct call *call, const struct call_line_c
 	err = telev_alloc(&m->telev, MEDIA_PTIME_MS);
 	if (err)
 		goto out;
-	err = media_port_open(cfg->media, &m->port);
-	if (err == -ENOTSUP) {
-		call_log(call_engine_of(call), 1,
-			 "media \"%s\" has no audio device yet: sending silence",
-			 call_media_kind_name(cfg->media));
-		err = media_port_open(CALL_MEDIA_SILENCE, &m->port);
+	if (cfg->media == CALL_MEDIA_PHONE) {
+		err = call_open_phone_port(call, &m->port);
+		if (err || !m->port) {
+			call_log(call_engine_of(call), 1,
+				 "line %s: no audio device for the call (%s): sending silence",
+				 cfg->name, strerror(err ? -err : ENODEV));
+			m->port = NULL;
+			err = media_port_open(CALL_MEDIA_SILENCE, &m->port);
+		}
+	} else {
+		err = media_port_open(cfg->media, &m->port);
 	}
 	if (err) {
 		err = -err;

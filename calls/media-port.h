@@ -29,8 +29,9 @@ struct media_port {
 	int32_t peak_in;                   /* loudest received sample so far */
 };
 
-/* A port for a line's media kind. `phone` is served by the phone's audio device once the
- * devices layer provides one; until then it is -ENOTSUP and the caller uses silence. */
+/* A built-in port: silence or tone. `phone` is -ENOTSUP here: its ports come from the
+ * TAPI layer (call_engine_set_media_open), which knows the phone's audio device. A port
+ * from elsewhere sets ops and kind and may embed struct media_port first in its own. */
 int media_port_open(enum call_media_kind kind, struct media_port **pp);
 void media_port_close(struct media_port *p);
 

@@ -389,6 +389,97 @@ static void test_pcma_both_ways(void **state)
 	assert_int_equal(call_drop(rec.call), 0);
 }
 
+/* media = phone with the TAPI layer's port opener: the engine's audio goes through a
+ * port from outside (here one that sends a square wave and keeps what it gets). */
+struct test_port {
+	struct media_port base;
+	unsigned reads, writes;
+	int32_t peak;
+	bool closed;
+};
+
+static struct test_port tport;
+static unsigned opens;
+
+static void tport_read(struct media_port *p, int16_t frame[MEDIA_FRAME])
+{
+	struct test_port *t = (struct test_port *)p;
+	size_t i;
+
+	for (i = 0; i < MEDIA_FRAME; i++)
+		frame[i] = (i / 8) % 2 ? 6000 : -6000; /* 500 Hz */
+	t->reads++;
+}
+
+static void tport_write(struct media_port *p, const int16_t frame[MEDIA_FRAME])
+{
+	struct test_port *t = (struct test_port *)p;
+	size_t i;
+
+	for (i = 0; i < MEDIA_FRAME; i++)
+		if (abs(frame[i]) > t->peak)
+			t->peak = abs(frame[i]);
+	t->writes++;
+}
+
+static void tport_close(struct media_port *p)
+{
+	((struct test_port *)p)->closed = true;
+}
+
+static const struct media_port_ops tport_ops = { tport_read, tport_write, tport_close };
+
+static int open_phone_port(struct cline *l, struct call *call, struct media_port **pp,
+			   void *arg)
+{
+	(void)call;
+	(void)arg;
+	opens++;
+	if (strcmp(cline_name(l), "alice"))
+		return -ENODEV;
+	memset(&tport, 0, sizeof(tport));
+	tport.base.ops = &tport_ops;
+	tport.base.kind = CALL_MEDIA_PHONE;
+	*pp = &tport.base;
+	return 0;
+}
+
+static void test_phone_media_port(void **state)
+{
+	struct call_line_config cfg;
+	struct cline *l2;
+
+	(void)state;
+	cline_remove(line);
+	line_config(&cfg, "alice", LINE_PORT);
+	cfg.media = CALL_MEDIA_PHONE;
+	assert_int_equal(cline_add(engine, &cfg, &line), 0);
+	call_engine_set_media_open(engine, open_phone_port, NULL);
+	assert_int_equal(line_make_call(line, peer_uri, &rec.call), 0);
+	assert_int_equal(opens, 1);
+	assert_true(wait_state(CALL_STATE_CONNECTED, WAIT));
+	loop_run_for(600);
+	assert_true(tport.reads >= 20);
+	assert_true(tport.writes >= 20);
+	assert_true(tport.peak > 1000);
+	assert_false(tport.closed);
+	assert_int_equal(call_drop(rec.call), 0);
+	assert_true(tport.closed);
+	call_release(rec.call);
+	rec.call = NULL;
+	/* A line whose phone has no audio device: the call still works, with silence. */
+	line_config(&cfg, "bert", LINE_PORT + 2);
+	cfg.media = CALL_MEDIA_PHONE;
+	assert_int_equal(cline_add(engine, &cfg, &l2), 0);
+	assert_int_equal(line_make_call(l2, peer_uri, &rec.call), 0);
+	assert_int_equal(opens, 2);
+	assert_true(wait_state(CALL_STATE_CONNECTED, WAIT));
+	assert_int_equal(call_drop(rec.call), 0);
+	call_release(rec.call);
+	rec.call = NULL;
+	cline_remove(l2);
+}
+
 /* carol answers manually: baresip rejects with 486 when told to hang up an incoming call. */
 static void test_busy(void **state)
 {
@@ -968,6 +1059,7 @@ int main(void)
 		T(test_outgoing_connected_rtp_dtmf),
 		T(test_dialtone_then_dial),
 		T(test_pcma_both_ways),
+		T(test_phone_media_port),
 		T(test_busy),
 		T(test_no_answer),
 		T(test_final_responses),
