@@ -78,7 +78,8 @@ struct call_info {
 struct call_stats {
 	uint64_t rtp_tx, rtp_rx;           /* RTP packets sent and received (audio + events) */
 	uint64_t dtmf_tx, dtmf_rx;         /* digits sent and received */
-	uint64_t rx_bad;                   /* RTP packets dropped (unknown payload type) */
+	uint64_t rx_bad;                   /* RTP packets dropped: unknown payload type, or
+					    * from an address other than the far end's */
 	int32_t rx_peak;                   /* loudest decoded sample received (0-32768) */
 	/* RTP send timer: deviation of each send interval from 20 ms, in microseconds. */
 	uint64_t intervals;

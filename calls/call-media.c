@@ -66,7 +66,12 @@ static void rtp_recv(const struct sa *src, const struct rtp_header *hdr, struct 
 	int16_t frame[MEDIA_FRAME];
 	size_t i, n;
 
-	(void)src;
+	/* Only the far end's address may speak into the call (its port may differ behind a
+	 * NAT): anyone else could otherwise inject audio or DTMF. */
+	if (!sa_isset(&m->raddr, SA_ADDR) || !sa_cmp(src, &m->raddr, SA_ADDR)) {
+		m->st.rx_bad++;
+		return;
+	}
 	m->last_rx_us = call_now_us();
 	m->icmp_errors = 0;
 	m->st.rtp_rx++;
@@ -106,10 +111,10 @@ static void rtcp_recv(const struct sa *src, struct rtcp_msg *msg, void *arg)
 {
 	struct cmedia *m = arg;
 
-	(void)src;
 	(void)msg;
 	/* RTCP proves the far end is there even when it sends no audio (on hold). */
-	m->last_rx_us = call_now_us();
+	if (sa_isset(&m->raddr, SA_ADDR) && sa_cmp(src, &m->raddr, SA_ADDR))
+		m->last_rx_us = call_now_us();
 }
 
 /* ICMP port unreachable on the RTP socket: the far end's process is gone. */

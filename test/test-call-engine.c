@@ -956,6 +956,7 @@ static void test_malformed_datagrams(void **state)
 	static char buf[70000];
 	struct sockaddr_in me = { .sin_family = AF_INET, .sin_port = htons(JUNK_PORT) };
 	unsigned i, id = 1, seed = 12345;
+	int sink_fd;
 	size_t len;
 
 	(void)state;
@@ -1031,6 +1032,73 @@ static void test_malformed_datagrams(void **state)
 	assert_true(loop_until(got_reply, "SIP/2.0 200", WAIT));
 	assert_non_null(strstr(junk_reply, "m=audio "));
 	assert_non_null(strstr(junk_reply, "telephone-event/8000"));
+
+	/* RTP at an answered call's port: from a stranger's address it is dropped (no audio,
+	 * no DTMF injected), from the far end's it counts; junk does no harm. */
+	loop_run_for(100);
+	if (rec.incoming)
+		call_release(rec.incoming);
+	rec_reset();
+	/* Where good_sdp says the far end's RTP is: a sink, so our packets cause no ICMP. */
+	me.sin_port = htons(15197);
+	sink_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	assert_int_equal(bind(sink_fd, (struct sockaddr *)&me, sizeof(me)), 0);
+	len = invite(buf, sizeof(buf), id++, "alice", good_sdp);
+	send_junk(buf, len);
+	assert_true(loop_until(have_incoming, NULL, WAIT));
+	assert_int_equal(call_answer(rec.incoming), 0);
+	assert_true(loop_until(got_reply, "SIP/2.0 200", WAIT));
+	{
+		const char *m = strstr(junk_reply, "m=audio ");
+		struct sockaddr_in rtp = { .sin_family = AF_INET };
+		struct sockaddr_in stranger = { .sin_family = AF_INET };
+		uint8_t pkt[12 + 160];
+		struct call_stats st;
+		int sfd;
+
+		assert_non_null(m);
+		rtp.sin_port = htons((uint16_t)atoi(m + 8));
+		rtp.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		stranger.sin_addr.s_addr = htonl(0x7f000002); /* 127.0.0.2 */
+		sfd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		assert_true(sfd >= 0);
+		assert_int_equal(bind(sfd, (struct sockaddr *)&stranger, sizeof(stranger)), 0);
+		memset(pkt, 0xff, sizeof(pkt));
+		pkt[0] = 0x80;
+		for (i = 0; i < 10; i++) {
+			pkt[1] = i % 2 ? 101 : 0; /* PCMU, and telephone-event "1" */
+			pkt[3] = (uint8_t)i;
+			pkt[12] = 1;
+			pkt[13] = 0x0a;
+			(void)sendto(sfd, pkt, i % 2 ? 16 : sizeof(pkt), 0, (struct sockaddr *)&rtp,
+				     sizeof(rtp));
+		}
+		for (i = 0; i < 50; i++) {
+			size_t k, n = (size_t)(rand_r(&seed) % 200) + 1;
+
+			for (k = 0; k < n; k++)
+				pkt[k] = (uint8_t)rand_r(&seed);
+			(void)sendto(sfd, pkt, n, 0, (struct sockaddr *)&rtp, sizeof(rtp));
+			(void)sendto(junk_fd, pkt, n, 0, (struct sockaddr *)&rtp, sizeof(rtp));
+		}
+		close(sfd);
+		loop_run_for(100);
+		call_get_stats(rec.incoming, &st);
+		assert_true(st.rx_bad >= 10);
+		assert_int_equal(st.dtmf_rx, 0);
+		assert_int_equal(rec.ndigits, 0);
+		/* From the far end's address a well-formed packet counts. */
+		memset(pkt, 0xff, sizeof(pkt));
+		pkt[0] = 0x80;
+		pkt[1] = 0;
+		pkt[3] = 99;
+		(void)sendto(junk_fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&rtp, sizeof(rtp));
+		loop_run_for(50);
+		call_get_stats(rec.incoming, &st);
+		assert_true(st.rtp_rx >= 1);
+		assert_int_equal(call_state(rec.incoming), CALL_STATE_CONNECTED);
+	}
+	close(sink_fd);
 
 	loop_run_for(100);
 	/* Whatever the flipped bytes turned into calls, give them back. */
