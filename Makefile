@@ -35,12 +35,12 @@ TSP_SRCS := tsp/provider.c tsp/discovery.c tsp/phone-io.c tsp/phone-caps.c \
 	    tsp/phone-control.c tsp/dispatch.c tsp/errors.c tsp/log.c tsp/varstruct.c \
 	    tsp/button-info.c tsp/hotplug.c
 # The call engine (calls/): SIP, SDP and RTP through libre and librem, whose headers want
-# HAVE_INTTYPES_H to find the fixed-width integer types.
-CALLS_PKGS := libre librem
+# HAVE_INTTYPES_H to find the fixed-width integer types; ALSA for the phone's audio port.
+CALLS_PKGS := libre librem alsa
 CALLS_CFLAGS = $(shell pkg-config --cflags $(CALLS_PKGS)) -DHAVE_INTTYPES_H -DHAVE_STDBOOL_H
 CALLS_LIBS   = $(shell pkg-config --libs $(CALLS_PKGS)) -lm
 CALLS_SRCS := calls/config-parse.c calls/config-file.c calls/call-engine.c calls/call-media.c \
-	      calls/media-port.c
+	      calls/media-port.c calls/media-alsa.c
 TOOL_SRCS := tools/phonectl.c tools/phonectl-describe.c tools/json-writer.c \
 	     tools/tapi-host.c tools/tapi-names.c tools/phonectl-session.c \
 	     tools/phonectl-replay.c tools/phonectl-monitor.c tools/phonectl-control.c \

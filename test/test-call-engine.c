@@ -5,6 +5,7 @@
 #include <re.h>
 
 #include <errno.h>
+#include <math.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -23,6 +24,7 @@
 
 #include "calls/call-engine.h"
 #include "calls/media-port.h"
+#include "calls/media-alsa.h"
 #include "test/call-peer.h"
 #include "test/call-registrar.h"
 
@@ -478,6 +480,107 @@ static void test_phone_media_port(void **state)
 	call_release(rec.call);
 	rec.call = NULL;
 	cline_remove(l2);
+}
+
+/* The ALSA port in a call between two of our own lines: alice's microphone is an ALSA
+ * capture device reading a 440 Hz file, her earpiece a playback device writing a file
+ * (ALSA's file plugin over its null device: no sound card needed); bert sends a tone. */
+static char alsa_dir[64];
+
+static int open_alsa_port(struct cline *l, struct call *call, struct media_port **pp,
+			  void *arg)
+{
+	(void)l;
+	(void)call;
+	(void)arg;
+	return media_port_open_alsa("hp_play", "hp_cap", pp);
+}
+
+static bool both_connected(void *arg)
+{
+	struct call **c = arg;
+
+	return call_state(c[0]) == CALL_STATE_CONNECTED && call_state(c[1]) == CALL_STATE_CONNECTED;
+}
+
+static void test_alsa_port_between_lines(void **state)
+{
+	char path[128], rc[1024];
+	struct call_line_config cfg;
+	struct call *c[2];
+	struct call_stats st;
+	struct cline *l2;
+	int16_t pcm[8000], peak = 0;
+	size_t i, n;
+	FILE *f;
+
+	(void)state;
+	snprintf(alsa_dir, sizeof(alsa_dir), "/tmp/hidphone-alsa-XXXXXX");
+	assert_non_null(mkdtemp(alsa_dir));
+	for (i = 0; i < 8000; i++)
+		pcm[i] = (int16_t)(9000 * sin(2 * M_PI * 440 * (double)i / 8000));
+	snprintf(path, sizeof(path), "%s/mic.raw", alsa_dir);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	for (i = 0; i < 5; i++)
+		fwrite(pcm, sizeof(pcm), 1, f);
+	fclose(f);
+	/* ALSA reads ~/.asoundrc: this process's HOME is the test directory. */
+	snprintf(rc, sizeof(rc),
+		 "pcm.hp_null { type null }\n"
+		 "pcm.hp_play { type file slave.pcm \"hp_null\" file \"%s/played.raw\" "
+		 "format \"raw\" }\n"
+		 "pcm.hp_cap { type file slave.pcm \"hp_null\" file \"/dev/null\" "
+		 "infile \"%s/mic.raw\" format \"raw\" }\n", alsa_dir, alsa_dir);
+	snprintf(path, sizeof(path), "%s/.asoundrc", alsa_dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(rc, f);
+	fclose(f);
+	setenv("HOME", alsa_dir, 1);
+	unsetenv("XDG_CONFIG_HOME");
+
+	cline_remove(line);
+	line_config(&cfg, "alice", LINE_PORT);
+	cfg.media = CALL_MEDIA_PHONE;
+	assert_int_equal(cline_add(engine, &cfg, &line), 0);
+	call_engine_set_media_open(engine, open_alsa_port, NULL);
+	line_config(&cfg, "bert", LINE_PORT + 2);
+	cfg.media = CALL_MEDIA_TONE;
+	assert_int_equal(cline_add(engine, &cfg, &l2), 0);
+	cline_set_accepting(l2, true);
+
+	assert_int_equal(line_make_call(line, cline_uri(l2), &c[0]), 0);
+	assert_true(loop_until(have_incoming, NULL, WAIT));
+	c[1] = rec.incoming;
+	assert_int_equal(call_answer(c[1]), 0);
+	assert_true(loop_until(both_connected, c, WAIT));
+	loop_run_for(1000);
+	/* alice's microphone reached bert as audio... */
+	call_get_stats(c[1], &st);
+	fprintf(stderr, "ALSA capture -> RTP -> bert: %llu packets, peak %d\n",
+		(unsigned long long)st.rtp_rx, st.rx_peak);
+	assert_true(st.rtp_rx >= 40);
+	assert_true(st.rx_peak > 5000);
+	assert_int_equal(call_drop(c[0]), 0);
+	call_release(c[0]);
+	assert_true(wait_state(CALL_STATE_DISCONNECTED, WAIT));
+	/* ...and bert's tone came out of alice's earpiece (the played file). */
+	snprintf(path, sizeof(path), "%s/played.raw", alsa_dir);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	n = fread(pcm, sizeof(pcm[0]), 8000, f);
+	fclose(f);
+	for (i = 0; i < n; i++)
+		if (abs(pcm[i]) > peak)
+			peak = (int16_t)abs(pcm[i]);
+	fprintf(stderr, "bert -> RTP -> ALSA playback: %zu samples in the file, peak %d\n", n,
+		peak);
+	assert_true(n >= 4000);
+	assert_true(peak > 5000);
+	cline_remove(l2);
+	snprintf(rc, sizeof(rc), "rm -rf '%s'", alsa_dir);
+	assert_int_equal(system(rc), 0);
 }
 
 /* carol answers manually: baresip rejects with 486 when told to hang up an incoming call. */
@@ -1074,7 +1177,7 @@ static void test_malformed_datagrams(void **state)
 				     sizeof(rtp));
 		}
 		for (i = 0; i < 50; i++) {
-			size_t k, n = (size_t)(rand_r(&seed) % 200) + 1;
+			size_t k, n = (size_t)(rand_r(&seed) % sizeof(pkt)) + 1;
 
 			for (k = 0; k < n; k++)
 				pkt[k] = (uint8_t)rand_r(&seed);
@@ -1128,6 +1231,7 @@ int main(void)
 		T(test_dialtone_then_dial),
 		T(test_pcma_both_ways),
 		T(test_phone_media_port),
+		T(test_alsa_port_between_lines),
 		T(test_busy),
 		T(test_no_answer),
 		T(test_final_responses),

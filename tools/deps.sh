@@ -2,7 +2,7 @@
 # Makes sure the Debian packages a make target needs are installed.
 #
 #   tools/deps.sh build   compiler, pkg-config and the -dev packages of hidapi, libusb, libudev,
-#                         libre and librem (the call engine's SIP, SDP and RTP)
+#                         libre and librem (the call engine's SIP, SDP and RTP), alsa-lib
 #   tools/deps.sh check   the above plus what the test suite uses (cmocka, clang with its
 #                         fuzzer runtime, the mingw-w64 Windows SDK headers for the ABI test, jq,
 #                         valgrind, baresip-core as the far end of the call tests and
@@ -12,7 +12,7 @@
 # apt-get line is printed and the script fails, so `make` never half-builds.
 set -eu
 
-build_pkgs="gcc make pkg-config libhidapi-dev libusb-1.0-0-dev libudev-dev libre-dev librem-dev"
+build_pkgs="gcc make pkg-config libhidapi-dev libusb-1.0-0-dev libudev-dev libre-dev librem-dev libasound2-dev"
 check_pkgs="$build_pkgs libcmocka-dev clang libclang-rt-14-dev mingw-w64-x86-64-dev jq valgrind baresip-core kamailio"
 
 case "${1:-build}" in
