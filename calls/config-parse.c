@@ -223,6 +223,10 @@ bad_ports:
 		else
 			return fail(p, "media must be phone, silence or tone, not \"%s\"", val);
 	} else if (!strcmp(key, "registrar")) {
+		/* A user part could carry a password (sip:user:secret@host): refused, and
+		 * the value is not repeated. */
+		if (strchr(val, '@'))
+			return fail(p, "registrar is sip:HOST[:PORT]; the user goes in user =");
 		if (strncmp(val, "sip:", 4) || !val[4])
 			return fail(p, "registrar must be a sip: URI, not \"%s\"", val);
 		snprintf(l->registrar, sizeof(l->registrar), "%s", val);

@@ -125,6 +125,10 @@ static void test_password_never_in_messages(void **state)
 	assert_int_equal(parse(text), -EINVAL);
 	assert_null(strstr(err.msg, "ppp"));
 	assert_non_null(strstr(err.msg, "t.conf:2: value of \"password\""));
+	/* Nor a password hidden in the registrar's URI. */
+	assert_int_equal(parse("[line a]\nregistrar = sip:alice:hunter2@192.0.2.1\n"), -EINVAL);
+	assert_null(strstr(err.msg, "hunter2"));
+	assert_non_null(strstr(err.msg, "t.conf:2: registrar is sip:HOST"));
 }
 
 static void test_values(void **state)
