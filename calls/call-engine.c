@@ -11,34 +11,7 @@
 #define PORT_TRIES 100       /* a taken listen port: try the next ones up to this many */
 #define MAX_CALLS_PER_LINE 4 /* more incoming calls than this get 486 */
 #define ALLOW_HDR "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS\r\n"
-#define REG_EXPIRES 600      /* seconds asked of the registrar; libre refreshes before */
 
-struct call_engine {
-	struct call_events ev;
-	void *arg;
-	struct list lines;
-	void (*log)(int level, const char *msg, void *arg);
-	void *log_arg;
-	call_media_open_h *media_open;
-	void *media_open_arg;
-};
-
-struct cline {
-	struct le le;
-	struct call_engine *e;
-	struct call_line_config cfg;
-	struct sip *sip;
-	struct sipsess_sock *sock;
-	struct sipreg *reg;
-	bool registered;
-	struct sa laddr;              /* the SIP address actually bound */
-	char user[CALL_CONFIG_VALUE_MAX];
-	char uri[CALL_CONFIG_VALUE_MAX + 80];
-	char aor[2 * CALL_CONFIG_VALUE_MAX + 8]; /* From of our calls: the registered address */
-	bool accepting;
-	struct list calls;
-	void *userdata;
-};
 
 struct call {
 	struct le le;
@@ -332,8 +305,6 @@ static void answer_timeout(void *arg)
 							   : CALL_REASON_NOANSWER, 0);
 }
 
-static int line_auth(char **user, char **pass, const char *realm, void *arg);
-
 static int start_invite(struct call *call, const char *uri)
 {
 	struct cline *line = call->line;
@@ -365,7 +336,7 @@ static int start_invite(struct call *call, const char *uri)
 		return err;
 	call->t_invite_us = call_now_us();
 	err = sipsess_connect(&call->sess, line->sock, call->remote_uri, NULL, line->aor,
-			      line->user, NULL, 0, "application/sdp", offer, line_auth, line,
+			      line->user, NULL, 0, "application/sdp", offer, cline_auth, line,
 			      false,
 			      sess_offer, sess_answer, sess_progress, sess_estab, NULL, NULL,
 			      sess_close, call, ALLOW_HDR);
@@ -559,66 +530,6 @@ static void sess_conn(const struct sip_msg *msg, void *arg)
 		call_release(call); /* nobody to take it */
 }
 
-/* --- registration --------------------------------------------------------------------- */
-
-/* Digest credentials for the registrar (and a proxy that challenges our INVITEs). The
- * password goes to libre only; it is never logged. */
-static int line_auth(char **user, char **pass, const char *realm, void *arg)
-{
-	struct cline *line = arg;
-	int err;
-
-	(void)realm;
-	if (!line->cfg.password[0])
-		return EAUTH;
-	err = str_dup(user, line->user);
-	if (!err)
-		err = str_dup(pass, line->cfg.password);
-	if (err)
-		*user = mem_deref(*user);
-	return err;
-}
-
-static void reg_resp(int err, const struct sip_msg *msg, void *arg)
-{
-	struct cline *line = arg;
-	uint16_t scode = msg ? msg->scode : 0;
-	bool ok = !err && scode >= 200 && scode < 300;
-
-	if (scode && scode < 200)
-		return; /* provisional */
-	if (ok != line->registered || !ok)
-		call_log(line->e, ok ? 1 : 0, "line %s: %s at %s%s%s (%u)", line->cfg.name,
-			 ok ? "registered" : "registration failed", line->cfg.registrar,
-			 err ? ": " : "", err ? strerror(err) : "", scode);
-	line->registered = ok;
-	if (line->e->ev.registration)
-		line->e->ev.registration(line, ok, scode, err, line->e->arg);
-}
-
-static int start_registration(struct cline *line)
-{
-	struct sip_addr addr;
-	struct pl pl;
-	struct sa dst;
-	int err;
-
-	pl_set_str(&pl, line->cfg.registrar);
-	if (uri_decode(&addr.uri, &pl) || !pl_isset(&addr.uri.host) ||
-	    sa_set(&dst, &addr.uri.host, 0))
-		return EINVAL; /* numeric hosts only: no DNS client */
-	if (sa_af(&dst) == AF_INET6)
-		re_snprintf(line->aor, sizeof(line->aor), "sip:%s@[%r]", line->user,
-			    &addr.uri.host);
-	else
-		re_snprintf(line->aor, sizeof(line->aor), "sip:%s@%r", line->user,
-			    &addr.uri.host);
-	err = sipreg_register(&line->reg, line->sip, line->cfg.registrar, line->aor, NULL,
-			      line->aor, REG_EXPIRES, line->user, NULL, 0, 0, line_auth, line,
-			      false, reg_resp, line, NULL, NULL);
-	return err;
-}
-
 /* --- lines ---------------------------------------------------------------------------- */
 
 static void line_destructor(void *arg)
@@ -687,7 +598,7 @@ int cline_add(struct call_engine *e, const struct call_line_config *cfg, struct 
 			    &line->laddr, sa_port(&line->laddr));
 	snprintf(line->aor, sizeof(line->aor), "%s", line->uri);
 	if (cfg->registrar[0])
-		err = start_registration(line);
+		err = cline_register(line);
 out:
 	if (err) {
 		call_log(e, 0, "line %s: cannot listen on %s:%u: %s", cfg->name,

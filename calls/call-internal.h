@@ -1,4 +1,5 @@
-/* Inside the call engine: shared between call-engine.c (SIP) and call-media.c (RTP). */
+/* Inside the call engine: shared by call-engine.c (SIP, lines, calls), call-register.c and
+ * call-media.c (RTP). */
 #ifndef HIDPHONE_CALL_INTERNAL_H
 #define HIDPHONE_CALL_INTERNAL_H
 
@@ -7,6 +8,39 @@
 #include "calls/call-engine.h"
 
 struct cmedia;
+
+/* The loop thread only. */
+struct call_engine {
+	struct call_events ev;
+	void *arg;
+	struct list lines;
+	void (*log)(int level, const char *msg, void *arg);
+	void *log_arg;
+	call_media_open_h *media_open;
+	void *media_open_arg;
+};
+
+struct cline {
+	struct le le;
+	struct call_engine *e;
+	struct call_line_config cfg;
+	struct sip *sip;
+	struct sipsess_sock *sock;
+	struct sipreg *reg;
+	bool registered;
+	struct sa laddr;              /* the SIP address actually bound */
+	char user[CALL_CONFIG_VALUE_MAX];
+	char uri[CALL_CONFIG_VALUE_MAX + 80];
+	char aor[2 * CALL_CONFIG_VALUE_MAX + 8]; /* From of our calls: the registered address */
+	bool accepting;
+	struct list calls;
+	void *userdata;
+};
+
+/* Registration of a line with cfg.registrar (call-register.c): 0 or a positive errno
+ * (libre's convention, as its handlers). cline_auth answers digest challenges. */
+int cline_register(struct cline *line);
+int cline_auth(char **user, char **pass, const char *realm, void *arg);
 
 uint64_t call_now_us(void);
 void call_log(const struct call_engine *e, int level, const char *fmt, ...)
