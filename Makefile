@@ -37,6 +37,13 @@ CORE_SRCS := $(HID_SRCS) $(DEV_SRCS) $(LOOP_SRCS)
 TSP_SRCS := tsp/provider.c tsp/phone.c tsp/discovery.c tsp/phone-io.c tsp/phone-caps.c \
 	    tsp/phone-control.c tsp/dispatch.c tsp/errors.c tsp/log.c tsp/varstruct.c \
 	    tsp/button-info.c tsp/hotplug.c tsp/lamp-cadence.c
+# The call engine (calls/): SIP, SDP and RTP through libre and librem, whose headers want
+# HAVE_INTTYPES_H to find the fixed-width integer types; ALSA for the phone's audio port.
+CALLS_PKGS := libre librem alsa
+CALLS_CFLAGS = $(shell pkg-config --cflags $(CALLS_PKGS)) -DHAVE_INTTYPES_H -DHAVE_STDBOOL_H
+CALLS_LIBS   = $(shell pkg-config --libs $(CALLS_PKGS)) -lm
+CALLS_SRCS := calls/config-parse.c calls/config-file.c calls/call-engine.c calls/call-media.c \
+	      calls/call-register.c calls/media-port.c calls/media-alsa.c
 TOOL_SRCS := tools/phonectl.c tools/phonectl-describe.c tools/json-writer.c \
 	     tools/tapi-host.c tools/tapi-names.c tools/phonectl-session.c \
 	     tools/phonectl-replay.c tools/phonectl-monitor.c tools/phonectl-control.c \
@@ -45,12 +52,14 @@ TOOL_SRCS := tools/phonectl.c tools/phonectl-describe.c tools/json-writer.c \
 UNIT_TESTS := test-rdesc-parse test-field-codec test-rdesc-load test-usage-names \
 	      test-real-descriptors test-telephony-map test-json-writer test-phone-model \
 	      test-recording test-transport-replay test-event-loop test-lamp-cadence test-provider \
-	      test-provider-fixtures
+	      test-provider-fixtures test-call-config test-call-engine
 
 OBJ := $(BUILDDIR)/obj
 CORE_OBJS := $(CORE_SRCS:%.c=$(OBJ)/%.o)
 TSP_OBJS  := $(TSP_SRCS:%.c=$(OBJ)/%.o)
 TOOL_OBJS := $(TOOL_SRCS:%.c=$(OBJ)/%.o)
+CALLS_OBJS := $(CALLS_SRCS:%.c=$(OBJ)/%.o)
+CALLS_LIB := $(BUILDDIR)/libhidphone-calls.a
 CORE_LIB  := $(BUILDDIR)/libhidphone-core.a
 PHONECTL  := $(BUILDDIR)/phonectl
 PROVIDER  := $(BUILDDIR)/hidphone.tsp
@@ -65,7 +74,7 @@ include udev/udev.mk
 	check-vm fuzz run install uninstall clean
 .DEFAULT_GOAL := all
 
-all: $(PROVIDER) $(PHONECTL) $(UDEV_PROBE)
+all: $(PROVIDER) $(PHONECTL) $(UDEV_PROBE) $(CALLS_LIB)
 
 # Checked again when the lists in tools/deps.sh change.
 $(DEPS_BUILD): tools/deps.sh
@@ -82,6 +91,13 @@ $(OBJ)/%.o: %.c | $(DEPS_BUILD)
 
 # phonectl looks for the provider beside itself first (the build directory), then here.
 $(OBJ)/tools/tapi-host.o: HP_CFLAGS += -DHIDPHONE_TSP_INSTALLED='"$(LIBDIR)/hidphone/hidphone.tsp"'
+
+$(OBJ)/calls/%.o $(OBJ)/test/test-call-%.o $(OBJ)/test/call-peer.o $(OBJ)/test/call-registrar.o: \
+	HP_CFLAGS += $(CALLS_CFLAGS)
+
+$(CALLS_LIB): $(CALLS_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
 
 $(CORE_LIB): $(CORE_OBJS)
 	@rm -f $@
@@ -121,6 +137,17 @@ $(BUILDDIR)/test/test-lamp-cadence: $(OBJ)/test/test-lamp-cadence.o $(OBJ)/tsp/l
 				    $(CORE_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(PKG_LIBS) -pthread
+# The call engine's tests: the configuration parser alone, and the engine against a real
+# baresip (test/call-peer.c starts and drives it) and kamailio as registrar
+# (test/call-registrar.c) on 127.0.0.1 ports 15100-15399.
+$(BUILDDIR)/test/test-call-config: $(OBJ)/test/test-call-config.o \
+				   $(CALLS_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka
+$(BUILDDIR)/test/test-call-engine: $(OBJ)/test/test-call-engine.o $(OBJ)/test/call-peer.o \
+				   $(OBJ)/test/call-registrar.o $(CALLS_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(CALLS_LIBS)
 
 $(BUILDDIR)/test/%: $(OBJ)/test/%.o $(OBJ)/test/test-util.o $(CORE_LIB)
 	@mkdir -p $(@D)
@@ -170,8 +197,14 @@ $(BUILDDIR)/test/bench-provider: $(OBJ)/test/bench-provider.o $(OBJ)/tools/tapi-
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) -ldl $(PKG_LIBS) -pthread
 
-bench: $(BUILDDIR)/test/bench-provider
+$(OBJ)/test/bench-calls.o: HP_CFLAGS += $(CALLS_CFLAGS)
+$(BUILDDIR)/test/bench-calls: $(OBJ)/test/bench-calls.o $(OBJ)/test/call-peer.o $(CALLS_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CALLS_LIBS)
+
+bench: $(BUILDDIR)/test/bench-provider $(BUILDDIR)/test/bench-calls
 	@$(BUILDDIR)/test/bench-provider
+	@$(BUILDDIR)/test/bench-calls
 
 # Real kernel, real USB stack: the fixtures as USB HID gadgets in a qemu guest (test/vm/).
 check-vm: all
@@ -187,16 +220,23 @@ $(FUZZ_DIR)/fuzz-%: test/fuzz-%.c $(CORE_SRCS) | $(DEPS_CHECK)
 	@mkdir -p $(@D)
 	$(CLANG) $(FUZZ_FLAGS) $(PKG_CFLAGS) -o $@ $< $(CORE_SRCS) $(PKG_LIBS) -pthread
 
+$(FUZZ_DIR)/fuzz-config: test/fuzz-config.c calls/config-parse.c | $(DEPS_CHECK)
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_FLAGS) -o $@ $^
+
 $(FUZZ_DIR)/hex2bin: test/hex2bin.c hid/hex-text.c | $(DEPS_CHECK)
 	@mkdir -p $(@D)
 	$(CC) $(HP_CFLAGS) $(CFLAGS) -o $@ $^
 
 # Seeds: the real descriptors as raw bytes for the parser, as files for the loader, and
-# the recordings for the recording reader and replay. FUZZ_SECONDS is shared out: half to
-# the descriptor parser and codec, a quarter to each of the others.
+# the recordings for the recording reader and replay; the example configurations for the
+# hidphone.conf parser. FUZZ_SECONDS is shared out: half to the descriptor parser and codec,
+# a quarter to each of the others (so the whole run takes 1.25 times FUZZ_SECONDS).
 fuzz: $(FUZZ_DIR)/fuzz-rdesc $(FUZZ_DIR)/fuzz-rdesc-file $(FUZZ_DIR)/fuzz-recording \
-      $(FUZZ_DIR)/hex2bin
-	@mkdir -p $(FUZZ_DIR)/corpus-rdesc $(FUZZ_DIR)/corpus-rdesc-file $(FUZZ_DIR)/corpus-recording
+      $(FUZZ_DIR)/fuzz-config $(FUZZ_DIR)/hex2bin
+	@mkdir -p $(FUZZ_DIR)/corpus-rdesc $(FUZZ_DIR)/corpus-rdesc-file $(FUZZ_DIR)/corpus-recording \
+		$(FUZZ_DIR)/corpus-config
+	@cp test/data/config/*.conf $(FUZZ_DIR)/corpus-config/
 	@for f in test/data/descriptors/*.rdesc.hex; do \
 		$(FUZZ_DIR)/hex2bin $$f $(FUZZ_DIR)/corpus-rdesc/$$(basename $$f .rdesc.hex).bin; \
 		cp $$f $(FUZZ_DIR)/corpus-rdesc-file/; done
@@ -206,6 +246,8 @@ fuzz: $(FUZZ_DIR)/fuzz-rdesc $(FUZZ_DIR)/fuzz-rdesc-file $(FUZZ_DIR)/fuzz-record
 		$(FUZZ_DIR)/corpus-rdesc-file
 	@sh test/run-fuzz.sh $(FUZZ_DIR)/fuzz-recording $$(( $(FUZZ_SECONDS) / 4 )) \
 		$(FUZZ_DIR)/corpus-recording
+	@sh test/run-fuzz.sh $(FUZZ_DIR)/fuzz-config $$(( $(FUZZ_SECONDS) / 4 )) \
+		$(FUZZ_DIR)/corpus-config
 
 # --- running ----------------------------------------------------------------------------
 
@@ -237,13 +279,14 @@ install: $(PROVIDER) $(PHONECTL) $(BUILDDIR)/hidphone.pc install-udev
 	install -D -m 0755 $(PROVIDER) $(DESTDIR)$(LIBDIR)/hidphone/hidphone.tsp
 	install -D -m 0755 $(PHONECTL) $(DESTDIR)$(BINDIR)/phonectl
 	install -D -m 0644 tools/phonectl.1 $(DESTDIR)$(MANDIR)/man1/phonectl.1
+	install -D -m 0644 calls/hidphone.conf.5 $(DESTDIR)$(MANDIR)/man5/hidphone.conf.5
 	install -D -m 0644 include/tspi.h $(DESTDIR)$(INCLUDEDIR)/hidphone/tspi.h
 	install -D -m 0644 $(BUILDDIR)/hidphone.pc $(DESTDIR)$(PKGCONFIGDIR)/hidphone.pc
 
 uninstall: uninstall-udev
 	rm -f $(DESTDIR)$(BINDIR)/phonectl $(DESTDIR)$(INCLUDEDIR)/hidphone/tspi.h \
 	      $(DESTDIR)$(PKGCONFIGDIR)/hidphone.pc $(DESTDIR)$(LIBDIR)/hidphone/hidphone.tsp \
-	      $(DESTDIR)$(MANDIR)/man1/phonectl.1
+	      $(DESTDIR)$(MANDIR)/man1/phonectl.1 $(DESTDIR)$(MANDIR)/man5/hidphone.conf.5
 	-rmdir $(DESTDIR)$(LIBDIR)/hidphone 2>/dev/null
 	-rmdir $(DESTDIR)$(INCLUDEDIR)/hidphone 2>/dev/null
 

@@ -2,17 +2,19 @@
 # Makes sure the Debian packages a make target needs are installed.
 #
 #   tools/deps.sh build   compiler, pkg-config and the -dev packages of hidapi, libusb, libudev,
-#                         libre (the I/O loop)
+#                         libre and librem (the I/O loop; the call engine's SIP, SDP and RTP),
+#                         alsa-lib
 #   tools/deps.sh check   the above plus what the test suite uses (cmocka, clang with its
 #                         fuzzer runtime, the mingw-w64 Windows SDK headers for the ABI test, jq,
-#                         valgrind)
+#                         valgrind, baresip-core as the far end of the call tests and
+#                         kamailio as their registrar)
 #
 # Run as root on Debian, missing packages are installed with apt-get. Otherwise the exact
 # apt-get line is printed and the script fails, so `make` never half-builds.
 set -eu
 
-build_pkgs="gcc make pkg-config libhidapi-dev libusb-1.0-0-dev libudev-dev libre-dev"
-check_pkgs="$build_pkgs libcmocka-dev clang libclang-rt-14-dev mingw-w64-x86-64-dev jq valgrind"
+build_pkgs="gcc make pkg-config libhidapi-dev libusb-1.0-0-dev libudev-dev libre-dev librem-dev libasound2-dev"
+check_pkgs="$build_pkgs libcmocka-dev clang libclang-rt-14-dev mingw-w64-x86-64-dev jq valgrind baresip-core kamailio"
 
 case "${1:-build}" in
 build) wanted=$build_pkgs ;;

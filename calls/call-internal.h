@@ -1,0 +1,74 @@
+/* Inside the call engine: shared by call-engine.c (SIP, lines, calls), call-register.c and
+ * call-media.c (RTP). */
+#ifndef HIDPHONE_CALL_INTERNAL_H
+#define HIDPHONE_CALL_INTERNAL_H
+
+#include <re.h>
+
+#include "calls/call-engine.h"
+
+struct cmedia;
+
+/* The loop thread only. */
+struct call_engine {
+	struct call_events ev;
+	void *arg;
+	struct list lines;
+	void (*log)(int level, const char *msg, void *arg);
+	void *log_arg;
+	call_media_open_h *media_open;
+	void *media_open_arg;
+};
+
+struct cline {
+	struct le le;
+	struct call_engine *e;
+	struct call_line_config cfg;
+	struct sip *sip;
+	struct sipsess_sock *sock;
+	struct sipreg *reg;
+	bool registered;
+	struct sa laddr;              /* the SIP address actually bound */
+	char user[CALL_CONFIG_VALUE_MAX];
+	char uri[CALL_CONFIG_VALUE_MAX + 80];
+	char aor[2 * CALL_CONFIG_VALUE_MAX + 8]; /* From of our calls: the registered address */
+	bool accepting;
+	struct list calls;
+	void *userdata;
+};
+
+/* Registration of a line with cfg.registrar (call-register.c): 0 or a positive errno
+ * (libre's convention, as its handlers). cline_auth answers digest challenges. */
+int cline_register(struct cline *line);
+int cline_auth(char **user, char **pass, const char *realm, void *arg);
+
+uint64_t call_now_us(void);
+void call_log(const struct call_engine *e, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+struct call_engine *call_engine_of(const struct call *call);
+
+/* A `phone` port from the TAPI layer's opener; -ENOTSUP when it has none. */
+int call_open_phone_port(struct call *call, struct media_port **pp);
+
+/* From the media to the call. */
+void call_media_digit(struct call *call, char digit);
+void call_media_lost(struct call *call);     /* no RTP for media-timeout, or ICMP errors */
+
+/* The RTP send clock of calls started from now on: a timerfd on the loop (default) or
+ * libre's millisecond timer (for comparison in make bench). */
+extern bool call_media_clock_timerfd;
+
+/* Media of one call: an RTP socket on the line's address, its SDP and the send timer. */
+int cmedia_alloc(struct cmedia **mp, struct call *call, const struct call_line_config *cfg,
+		 const struct sa *laddr);
+void cmedia_free(struct cmedia *m);
+int cmedia_encode(struct cmedia *m, struct mbuf **mbp, bool offer);
+/* Takes the far end's SDP. -EPROTO: no common codec. */
+int cmedia_decode(struct cmedia *m, struct mbuf *mb, bool offer);
+int cmedia_start(struct cmedia *m);
+void cmedia_stop(struct cmedia *m);
+int cmedia_send_dtmf(struct cmedia *m, const char *digits);
+const char *cmedia_codec(const struct cmedia *m);
+void cmedia_stats(const struct cmedia *m, struct call_stats *st);
+
+#endif
