@@ -6,6 +6,7 @@ BINDIR       ?= $(PREFIX)/bin
 LIBDIR       ?= $(PREFIX)/lib
 INCLUDEDIR   ?= $(PREFIX)/include
 DATADIR      ?= $(PREFIX)/share
+SYSCONFDIR   ?= $(PREFIX)/etc
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 MANDIR       ?= $(DATADIR)/man
 BUILDDIR     ?= build
@@ -39,18 +40,28 @@ TOOL_SRCS := tools/phonectl.c tools/phonectl-describe.c tools/json-writer.c \
 	     tools/phonectl-replay.c tools/phonectl-monitor.c tools/phonectl-control.c \
 	     tools/phonectl-list.c tools/phonectl-record.c tools/phonectl-raw.c
 
+TAPI_SRCS := tapi/tapi-registry.c tapi/tapi-providers.c tapi/tapi-phone.c tapi/tapi-text.c
+
 UNIT_TESTS := test-rdesc-parse test-field-codec test-rdesc-load test-usage-names \
 	      test-real-descriptors test-telephony-map test-json-writer test-phone-model \
-	      test-recording test-transport-replay test-provider test-provider-fixtures
+	      test-recording test-transport-replay test-provider test-provider-fixtures \
+	      test-tapi test-tapi-text
 
 OBJ := $(BUILDDIR)/obj
 CORE_OBJS := $(CORE_SRCS:%.c=$(OBJ)/%.o)
 TSP_OBJS  := $(TSP_SRCS:%.c=$(OBJ)/%.o)
 TOOL_OBJS := $(TOOL_SRCS:%.c=$(OBJ)/%.o)
+TAPI_OBJS := $(TAPI_SRCS:%.c=$(OBJ)/%.o)
 CORE_LIB  := $(BUILDDIR)/libhidphone-core.a
 PHONECTL  := $(BUILDDIR)/phonectl
 PROVIDER  := $(BUILDDIR)/hidphone.tsp
 TEST_BINS := $(UNIT_TESTS:%=$(BUILDDIR)/test/%)
+# The TAPI runtime: the application API over the providers it loads (tapi/).
+TAPI_SOVERSION := 0
+LIBTAPI_SONAME := libtapi32.so.$(TAPI_SOVERSION)
+LIBTAPI    := $(BUILDDIR)/libtapi32.so
+LIBTAPI_SO := $(BUILDDIR)/$(LIBTAPI_SONAME)
+EXAMPLE    := $(BUILDDIR)/examples/phone-lamp
 
 DEPS_BUILD := $(BUILDDIR)/.deps-build
 DEPS_CHECK := $(BUILDDIR)/.deps-check
@@ -58,10 +69,10 @@ DEPS_CHECK := $(BUILDDIR)/.deps-check
 include udev/udev.mk
 
 .PHONY: all check check-unit check-sanitize check-tsan check-valgrind check-abi check-tools \
-	check-vm fuzz run install uninstall clean
+	check-vm fuzz run install uninstall clean install-tapi uninstall-tapi check-tapi-example
 .DEFAULT_GOAL := all
 
-all: $(PROVIDER) $(PHONECTL) $(UDEV_PROBE)
+all: $(PROVIDER) $(PHONECTL) $(UDEV_PROBE) $(LIBTAPI) $(EXAMPLE)
 
 # Checked again when the lists in tools/deps.sh change.
 $(DEPS_BUILD): tools/deps.sh
@@ -91,6 +102,25 @@ $(PHONECTL): $(TOOL_OBJS) $(CORE_LIB)
 $(PROVIDER): $(TSP_OBJS) $(CORE_LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-z,defs -Wl,--as-needed -o $@ $^ $(PKG_LIBS) -pthread
 
+# libtapi32 finds its providers in TAPI_PROVIDERS, else this file, else the installed
+# hidphone.tsp; it exports only the API (tapi/libtapi32.map).
+$(OBJ)/tapi/tapi-providers.o: HP_CFLAGS += -DTAPI_PROVIDERS_CONF='"$(SYSCONFDIR)/tapi/providers.conf"' \
+	-DHIDPHONE_TSP_INSTALLED='"$(LIBDIR)/hidphone/hidphone.tsp"'
+
+$(LIBTAPI_SO): $(TAPI_OBJS) tapi/libtapi32.map
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(LIBTAPI_SONAME) \
+		-Wl,--version-script=tapi/libtapi32.map -Wl,-z,defs -o $@ $(TAPI_OBJS) -ldl -pthread
+
+$(LIBTAPI): $(LIBTAPI_SO)
+	ln -sf $(LIBTAPI_SONAME) $@
+
+# Programs of applications link as any would: -ltapi32 from the build directory.
+TAPI_APP_LIBS = -L$(BUILDDIR) -Wl,-rpath,$(abspath $(BUILDDIR)) -ltapi32
+
+$(EXAMPLE): examples/phone-lamp.c $(LIBTAPI) | $(DEPS_BUILD)
+	@mkdir -p $(@D)
+	$(CC) -std=c11 $(WARNINGS) -Iinclude $(CFLAGS) $(LDFLAGS) -o $@ $< $(TAPI_APP_LIBS)
+
 # --- tests ------------------------------------------------------------------------------
 
 TEST_CFLAGS = -DTEST_DATA_DIR='"$(CURDIR)/test/data"' -DTEST_PROVIDER='"$(abspath $(PROVIDER))"' \
@@ -111,6 +141,18 @@ $(BUILDDIR)/test/test-provider $(BUILDDIR)/test/test-provider-fixtures: \
 			$(CORE_LIB) | $(PROVIDER)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) -lcmocka -ldl $(PKG_LIBS) -pthread
+
+# The runtime's tests are applications of libtapi32 on replayed phones of hidphone.tsp.
+$(BUILDDIR)/test/test-tapi: $(OBJ)/test/test-tapi.o $(OBJ)/test/test-tapi-util.o $(CORE_LIB) \
+		$(LIBTAPI) | $(PROVIDER)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(TAPI_APP_LIBS) -lcmocka \
+		$(PKG_LIBS) -pthread
+
+$(BUILDDIR)/test/test-tapi-text: $(OBJ)/test/test-tapi-text.o $(OBJ)/tapi/tapi-text.o \
+		$(OBJ)/tapi/tapi-providers.o $(OBJ)/tapi/tapi-registry.o
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka -ldl -pthread
 
 $(BUILDDIR)/test/%: $(OBJ)/test/%.o $(OBJ)/test/test-util.o $(CORE_LIB)
 	@mkdir -p $(@D)
@@ -222,14 +264,30 @@ $(BUILDDIR)/hidphone.pc: hidphone.pc.in
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
 
-install: $(PROVIDER) $(PHONECTL) $(BUILDDIR)/hidphone.pc install-udev
+$(BUILDDIR)/tapi32.pc: tapi/tapi32.pc.in
+	@mkdir -p $(@D)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
+
+install: $(PROVIDER) $(PHONECTL) $(BUILDDIR)/hidphone.pc install-udev install-tapi
 	install -D -m 0755 $(PROVIDER) $(DESTDIR)$(LIBDIR)/hidphone/hidphone.tsp
 	install -D -m 0755 $(PHONECTL) $(DESTDIR)$(BINDIR)/phonectl
 	install -D -m 0644 tools/phonectl.1 $(DESTDIR)$(MANDIR)/man1/phonectl.1
 	install -D -m 0644 include/tspi.h $(DESTDIR)$(INCLUDEDIR)/hidphone/tspi.h
 	install -D -m 0644 $(BUILDDIR)/hidphone.pc $(DESTDIR)$(PKGCONFIGDIR)/hidphone.pc
 
-uninstall: uninstall-udev
+# libtapi32: the library under its soname, the link for -ltapi32, tapi.h beside tspi.h.
+install-tapi: $(LIBTAPI) $(BUILDDIR)/tapi32.pc
+	install -D -m 0755 $(LIBTAPI_SO) $(DESTDIR)$(LIBDIR)/$(LIBTAPI_SONAME)
+	ln -sf $(LIBTAPI_SONAME) $(DESTDIR)$(LIBDIR)/libtapi32.so
+	install -D -m 0644 include/tapi.h $(DESTDIR)$(INCLUDEDIR)/hidphone/tapi.h
+	install -D -m 0644 $(BUILDDIR)/tapi32.pc $(DESTDIR)$(PKGCONFIGDIR)/tapi32.pc
+
+uninstall-tapi:
+	rm -f $(DESTDIR)$(LIBDIR)/$(LIBTAPI_SONAME) $(DESTDIR)$(LIBDIR)/libtapi32.so \
+	      $(DESTDIR)$(INCLUDEDIR)/hidphone/tapi.h $(DESTDIR)$(PKGCONFIGDIR)/tapi32.pc
+
+uninstall: uninstall-udev uninstall-tapi
 	rm -f $(DESTDIR)$(BINDIR)/phonectl $(DESTDIR)$(INCLUDEDIR)/hidphone/tspi.h \
 	      $(DESTDIR)$(PKGCONFIGDIR)/hidphone.pc $(DESTDIR)$(LIBDIR)/hidphone/hidphone.tsp \
 	      $(DESTDIR)$(MANDIR)/man1/phonectl.1
