@@ -45,7 +45,7 @@ TAPI_SRCS := tapi/tapi-registry.c tapi/tapi-providers.c tapi/tapi-phone.c tapi/t
 UNIT_TESTS := test-rdesc-parse test-field-codec test-rdesc-load test-usage-names \
 	      test-real-descriptors test-telephony-map test-json-writer test-phone-model \
 	      test-recording test-transport-replay test-provider test-provider-fixtures \
-	      test-tapi test-tapi-text
+	      test-tapi test-tapi-text test-tapi-fake
 
 OBJ := $(BUILDDIR)/obj
 CORE_OBJS := $(CORE_SRCS:%.c=$(OBJ)/%.o)
@@ -148,6 +148,19 @@ $(BUILDDIR)/test/test-tapi: $(OBJ)/test/test-tapi.o $(OBJ)/test/test-tapi-util.o
 		$(LIBTAPI) | $(PROVIDER)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(TAPI_APP_LIBS) -lcmocka \
+		$(PKG_LIBS) -pthread
+
+# A provider the test drives, for what a real phone cannot be made to do on cue.
+$(BUILDDIR)/test/fake.tsp: $(OBJ)/test/test-tapi-fake-tsp.o
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -o $@ $^ -pthread
+
+$(OBJ)/test/test-tapi-fake.o: TEST_CFLAGS += -DFAKE_TSP='"$(abspath $(BUILDDIR))/test/fake.tsp"'
+
+$(BUILDDIR)/test/test-tapi-fake: $(OBJ)/test/test-tapi-fake.o $(OBJ)/test/test-tapi-util.o \
+		$(CORE_LIB) $(LIBTAPI) | $(BUILDDIR)/test/fake.tsp
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(TAPI_APP_LIBS) -lcmocka -ldl \
 		$(PKG_LIBS) -pthread
 
 $(BUILDDIR)/test/test-tapi-text: $(OBJ)/test/test-tapi-text.o $(OBJ)/tapi/tapi-text.o \
