@@ -185,7 +185,7 @@ check-sanitize: | $(DEPS_CHECK)
 # The provider's threads (readers, dispatch, requests from several host threads) under
 # ThreadSanitizer: the provider and the tests that drive it, built again in $(BUILDDIR)/tsan.
 TSAN_FLAGS := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
-TSAN_TESTS := test-transport-replay test-provider test-provider-fixtures
+TSAN_TESTS := test-transport-replay test-provider test-provider-fixtures test-tapi test-tapi-fake
 check-tsan: | $(DEPS_CHECK)
 	@TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 $(TSAN_OPTIONS)" \
 		$(MAKE) --no-print-directory BUILDDIR=$(BUILDDIR)/tsan CFLAGS="$(TSAN_FLAGS)" \
@@ -202,9 +202,21 @@ check-valgrind: $(VALGRIND_TESTS) | $(DEPS_CHECK)
 check-abi: | $(DEPS_CHECK)
 	@CC="$(CC)" CLANG="$(CLANG)" BUILDDIR="$(BUILDDIR)" sh test/abi/check-abi.sh
 
-check-tools: $(PHONECTL) $(PROVIDER) | $(DEPS_CHECK)
+check-tools: $(PHONECTL) $(PROVIDER) check-tapi-example | $(DEPS_CHECK)
 	@PHONECTL=$(PHONECTL) sh test/test-phonectl.sh
 	@PHONECTL=$(PHONECTL) sh test/test-phonectl-more.sh
+
+# The example application against a replayed call: its lamp request answered, the hook and
+# the keys of the recording printed.
+check-tapi-example: $(EXAMPLE) $(PROVIDER) | $(DEPS_CHECK)
+	@echo "== $(EXAMPLE)"
+	@out=$$(TAPI_PROVIDERS=$(abspath $(PROVIDER)) \
+		HIDPHONE_DEVICES=replay+fast:$(DEMO_RECORDING) $(EXAMPLE)) || exit 1; \
+	echo "$$out"; \
+	for want in '^reply to request [0-9]*: 0$$' '^hook: off hook$$' '^key 5 pressed$$' \
+		    '^key 20 pressed$$' '^hook: on hook$$'; do \
+		echo "$$out" | grep -q "$$want" || { echo "example: no line $$want"; exit 1; }; \
+	done
 
 check: check-unit check-tools check-udev check-abi check-sanitize check-tsan check-valgrind
 	@echo "make check: all suites passed"
