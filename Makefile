@@ -227,8 +227,23 @@ $(BUILDDIR)/test/bench-provider: $(OBJ)/test/bench-provider.o $(OBJ)/tools/tapi-
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) -ldl $(PKG_LIBS) -pthread
 
-bench: $(BUILDDIR)/test/bench-provider
+# Input report → phoneGetMessage against the provider's callback, through a shim provider.
+$(BUILDDIR)/test/bench-tapi-shim.tsp: $(OBJ)/test/bench-tapi-shim.o
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -o $@ $^ -ldl
+
+$(OBJ)/test/bench-tapi.o: TEST_CFLAGS += -DBENCH_SHIM='"$(abspath $(BUILDDIR))/test/bench-tapi-shim.tsp"' \
+	-DBENCH_TSP='"$(abspath $(PROVIDER))"'
+
+$(BUILDDIR)/test/bench-tapi: $(OBJ)/test/bench-tapi.o $(OBJ)/test/test-tapi-util.o $(CORE_LIB) \
+		$(LIBTAPI) | $(PROVIDER) $(BUILDDIR)/test/bench-tapi-shim.tsp
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(TAPI_APP_LIBS) -lcmocka -ldl \
+		$(PKG_LIBS) -pthread
+
+bench: $(BUILDDIR)/test/bench-provider $(BUILDDIR)/test/bench-tapi
 	@$(BUILDDIR)/test/bench-provider
+	@$(BUILDDIR)/test/bench-tapi
 
 # Real kernel, real USB stack: the fixtures as USB HID gadgets in a qemu guest (test/vm/).
 check-vm: all
