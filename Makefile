@@ -259,6 +259,12 @@ $(FUZZ_DIR)/fuzz-%: test/fuzz-%.c $(CORE_SRCS) | $(DEPS_CHECK)
 	@mkdir -p $(@D)
 	$(CLANG) $(FUZZ_FLAGS) $(PKG_CFLAGS) -o $@ $< $(CORE_SRCS) $(PKG_LIBS) -pthread
 
+# libtapi32's readers of what others wrote: UTF-8, providers' structures, providers.conf.
+TAPI_FUZZ_SRCS := tapi/tapi-text.c tapi/tapi-providers.c tapi/tapi-registry.c
+$(FUZZ_DIR)/fuzz-tapi-text: test/fuzz-tapi-text.c $(TAPI_FUZZ_SRCS) | $(DEPS_CHECK)
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_FLAGS) -o $@ $< $(TAPI_FUZZ_SRCS) -ldl -pthread
+
 $(FUZZ_DIR)/hex2bin: test/hex2bin.c hid/hex-text.c | $(DEPS_CHECK)
 	@mkdir -p $(@D)
 	$(CC) $(HP_CFLAGS) $(CFLAGS) -o $@ $^
@@ -267,7 +273,7 @@ $(FUZZ_DIR)/hex2bin: test/hex2bin.c hid/hex-text.c | $(DEPS_CHECK)
 # the recordings for the recording reader and replay. FUZZ_SECONDS is shared out: half to
 # the descriptor parser and codec, a quarter to each of the others.
 fuzz: $(FUZZ_DIR)/fuzz-rdesc $(FUZZ_DIR)/fuzz-rdesc-file $(FUZZ_DIR)/fuzz-recording \
-      $(FUZZ_DIR)/hex2bin
+      $(FUZZ_DIR)/hex2bin $(FUZZ_DIR)/fuzz-tapi-text
 	@mkdir -p $(FUZZ_DIR)/corpus-rdesc $(FUZZ_DIR)/corpus-rdesc-file $(FUZZ_DIR)/corpus-recording
 	@for f in test/data/descriptors/*.rdesc.hex; do \
 		$(FUZZ_DIR)/hex2bin $$f $(FUZZ_DIR)/corpus-rdesc/$$(basename $$f .rdesc.hex).bin; \
@@ -278,6 +284,9 @@ fuzz: $(FUZZ_DIR)/fuzz-rdesc $(FUZZ_DIR)/fuzz-rdesc-file $(FUZZ_DIR)/fuzz-record
 		$(FUZZ_DIR)/corpus-rdesc-file
 	@sh test/run-fuzz.sh $(FUZZ_DIR)/fuzz-recording $$(( $(FUZZ_SECONDS) / 4 )) \
 		$(FUZZ_DIR)/corpus-recording
+	@mkdir -p $(FUZZ_DIR)/corpus-tapi-text && cp README test/data/tapi/* $(FUZZ_DIR)/corpus-tapi-text/
+	@sh test/run-fuzz.sh $(FUZZ_DIR)/fuzz-tapi-text $$(( $(FUZZ_SECONDS) / 4 )) \
+		$(FUZZ_DIR)/corpus-tapi-text
 
 # --- running ----------------------------------------------------------------------------
 

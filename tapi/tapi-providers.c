@@ -267,14 +267,11 @@ static void load_path(const char *path)
 		provider_free(p);
 }
 
-int tapi_read_providers_conf(const char *file, char **paths, int max)
+int tapi_read_providers_stream(FILE *f, const char *file, char **paths, int max)
 {
-	FILE *f = fopen(file, "r");
 	char line[MAX_CONF_LINE + 2];
 	int n = 0, lineno = 0;
 
-	if (!f)
-		return -1;
 	while (fgets(line, sizeof(line), f)) {
 		size_t len = strlen(line);
 		char *s = line, *e;
@@ -306,13 +303,23 @@ int tapi_read_providers_conf(const char *file, char **paths, int max)
 		tapi_log("%s: %s", file, strerror(errno));
 		goto fail;
 	}
-	fclose(f);
 	return n;
 fail:
 	while (n > 0)
 		free(paths[--n]);
-	fclose(f);
 	return -1;
+}
+
+int tapi_read_providers_conf(const char *file, char **paths, int max)
+{
+	FILE *f = fopen(file, "r");
+	int n;
+
+	if (!f)
+		return -1;
+	n = tapi_read_providers_stream(f, file, paths, max);
+	fclose(f);
+	return n;
 }
 
 void tapi_providers_load(void)

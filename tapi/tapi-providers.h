@@ -5,6 +5,7 @@
 #define HIDPHONE_TAPI_PROVIDERS_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "tspi.h"
 
@@ -68,5 +69,7 @@ PHONEEVENT tapi_phone_event_proc(void);
  * message naming the file and line when a line is too long or the file unreadable.
  */
 int tapi_read_providers_conf(const char *file, char **paths, int max);
+/* The same from an open stream; file names it in messages. */
+int tapi_read_providers_stream(FILE *f, const char *file, char **paths, int max);
 
 #endif
