@@ -6,7 +6,7 @@ int main(void)
 {
 	PHONEINITIALIZEEXPARAMS params = { .dwTotalSize = sizeof(params),
 					   .dwOptions = PHONEINITIALIZEEXOPTION_USEEVENT };
-	DWORD ndevs, version = TAPI_CURRENT_VERSION, mode = 0;
+	DWORD ndevs, version = TAPI_CURRENT_VERSION;
 	PHONEEXTENSIONID ext;
 	PHONEMESSAGE m;
 	HPHONEAPP app;
@@ -30,8 +30,8 @@ int main(void)
 	while (phoneGetMessage(app, &m, 2000) == 0) {
 		if (m.dwMessageID == PHONE_REPLY)
 			printf("reply to request %lu: %ld\n", (unsigned long)m.dwParam1, (long)(LONG)m.dwParam2);
-		else if (m.dwMessageID == PHONE_STATE && phoneGetHookSwitch(phone, &mode) == 0)
-			printf("hook: %s\n", mode ? "off hook" : "on hook");
+		else if (m.dwMessageID == PHONE_STATE)     /* dwParam2: the new hook switch mode */
+			printf("hook: %s\n", m.dwParam2 == PHONEHOOKSWITCHMODE_ONHOOK ? "on hook" : "off hook");
 		else if (m.dwMessageID == PHONE_BUTTON)
 			printf("key %lu pressed\n", (unsigned long)m.dwParam1);
 	}

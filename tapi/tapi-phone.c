@@ -369,8 +369,8 @@ static void close_phone(struct tapi_phone *ph, bool tell_app)
 
 LONG WINAPI phoneShutdown(HPHONEAPP hPhoneApp)
 {
-	struct tapi_phone *phones[TAPI_MAX_PHONES];
-	HPHONE handles[TAPI_MAX_PHONES];
+	struct tapi_phone *phones[64];
+	HPHONE handles[64];
 	struct tapi_app *app;
 	size_t n;
 	bool last;
@@ -378,15 +378,17 @@ LONG WINAPI phoneShutdown(HPHONEAPP hPhoneApp)
 
 	if (rc)
 		return rc;
-	n = tapi_phones_of(NULL, app, phones, TAPI_MAX_PHONES);
-	for (size_t i = 0; i < n; i++)
-		handles[i] = phones[i]->handle;
-	for (size_t i = 0; i < n; i++) {
-		/* A forced close may have taken it while the tables were unlocked. */
-		struct tapi_phone *ph = tapi_phone_get(handles[i]);
+	/* Its phones, a batch at a time: each close leaves the tables for the provider call. */
+	while ((n = tapi_phones_of(NULL, app, phones, 64)) > 0) {
+		for (size_t i = 0; i < n; i++)
+			handles[i] = phones[i]->handle;
+		for (size_t i = 0; i < n; i++) {
+			/* A forced close may have taken it while the tables were unlocked. */
+			struct tapi_phone *ph = tapi_phone_get(handles[i]);
 
-		if (ph)
-			close_phone(ph, false);
+			if (ph)
+				close_phone(ph, false);
+		}
 	}
 	tapi_app_end(app);
 	last = --tapi_n_apps == 0;

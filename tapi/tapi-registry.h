@@ -83,7 +83,6 @@ void tapi_phone_free(struct tapi_phone *ph);
 /* The phones open on dev (or of app, with dev NULL), in handle order; n at most max. */
 size_t tapi_phones_of(const struct tapi_phone_dev *dev, const struct tapi_app *app,
 		      struct tapi_phone **out, size_t max);
-#define TAPI_MAX_PHONES 4096
 
 /* Devices, by TAPI id. */
 struct tapi_phone_dev *tapi_dev_add(struct tapi_provider *prov);

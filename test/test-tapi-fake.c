@@ -225,9 +225,41 @@ static void test_create_and_remove(void **state)
 	assert_int_equal(phoneClose(h), 0);
 }
 
+/* Two providers: ids numbered across them, each phone served by its own. */
+static void test_two_providers(void **state)
+{
+	uint8_t buf[1024];
+	LPPHONECAPS caps = (LPPHONECAPS)buf;
+	struct inbox c;
+	HPHONE h0, h1;
+	DWORD n, mode = 0;
+	(void)state;
+
+	setenv("TAPI_PROVIDERS", FAKE_TSP ":" TEST_PROVIDER, 1);
+	setenv("HIDPHONE_DEVICES", "replay:" TEST_DATA_DIR "/recordings/jabra-link-380c-call.hid", 1);
+	inbox_init(&c, "both", &n);
+	assert_int_equal(n, 2);
+	caps->dwTotalSize = sizeof(buf);
+	assert_int_equal(phoneGetDevCapsA(c.app, 0, TAPI_VERSION3_1, 0, caps), 0);
+	assert_int_equal(caps->dwNumButtonLamps, 4);           /* the fake's */
+	caps->dwTotalSize = sizeof(buf);
+	assert_int_equal(phoneGetDevCapsA(c.app, 1, TAPI_VERSION3_1, 0, caps), 0);
+	assert_string_equal((char *)buf + caps->dwPhoneNameOffset, "Jabra Link 380");
+	assert_int_equal(phoneOpen(c.app, 0, &h0, TAPI_VERSION3_1, 0, 0, PHONEPRIVILEGE_OWNER), 0);
+	assert_int_equal(phoneOpen(c.app, 1, &h1, TAPI_VERSION3_1, 0, 0, PHONEPRIVILEGE_OWNER), 0);
+	assert_true(phoneSetLamp(h1, 20, PHONELAMPMODE_STEADY) > 0);
+	assert_int_equal(phoneGetLamp(h1, 20, &mode), 0);
+	assert_int_equal(mode, PHONELAMPMODE_STEADY);
+	assert_int_equal(phoneGetLamp(h0, 1, &mode), 0);
+	assert_int_equal(mode, 0);                             /* the fake's lamp untouched */
+	assert_int_equal(phoneShutdown(c.app), 0);
+	unsetenv("HIDPHONE_DEVICES");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_two_providers),
 		cmocka_unit_test_setup_teardown(test_open_once_and_union, start, stop),
 		cmocka_unit_test_setup_teardown(test_suppressed_replies, start, stop),
 		cmocka_unit_test_setup_teardown(test_forced_close, start, stop),
