@@ -195,7 +195,8 @@ check-tsan: | $(DEPS_CHECK)
 # uninitialised reads and leaks (definite and indirect) fail them.
 VALGRIND := valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	    --show-leak-kinds=definite,indirect --error-exitcode=1
-VALGRIND_TESTS := $(BUILDDIR)/test/test-provider $(BUILDDIR)/test/test-provider-fixtures
+VALGRIND_TESTS := $(BUILDDIR)/test/test-provider $(BUILDDIR)/test/test-provider-fixtures \
+		  $(BUILDDIR)/test/test-tapi $(BUILDDIR)/test/test-tapi-fake
 check-valgrind: $(VALGRIND_TESTS) | $(DEPS_CHECK)
 	@set -e; for t in $(VALGRIND_TESTS); do echo "== valgrind $$t"; $(VALGRIND) $$t; done
 

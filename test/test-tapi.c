@@ -369,6 +369,61 @@ static void test_one_reply_per_request(void **state)
 	}
 }
 
+/* The owner's other requests, each answered once, and what the provider refuses at once. */
+static void test_owner_requests(void **state)
+{
+	struct inbox *own;
+	HPHONE h;
+	DWORD mode = 0, vol = 0, devs = 0;
+	LONG ring, hook;
+	uint8_t buf[256];
+	LPPHONEBUTTONINFO bi = (LPPHONEBUTTONINFO)buf;
+	static const WCHAR dev_class[] = { 'w', 'a', 'v', 'e', '/', 'i', 'n', 0 };
+	static const WCHAR tapi_phone[] = { 'T', 'A', 'P', 'I', '/', 'P', 'h', 'o', 'n', 'e', 0 };
+	(void)state;
+
+	use_380c("replay", NULL);
+	own = app("owner", 1);
+	h = open_phone(own, PHONEPRIVILEGE_OWNER, 0);
+	ring = phoneSetRing(h, 1, 0x12345);     /* volume above 0xFFFF: the loudest */
+	hook = phoneSetHookSwitch(h, PHONEHOOKSWITCHDEV_HEADSET, PHONEHOOKSWITCHMODE_MICSPEAKER);
+	assert_true(ring > 0 && hook > 0 && ring != hook);
+	assert_true(inbox_wait(own, PHONE_REPLY, (DWORD_PTR)ring, WAIT_MS) >= 0);
+	assert_true(inbox_wait(own, PHONE_REPLY, (DWORD_PTR)hook, WAIT_MS) >= 0);
+	assert_int_equal(phoneGetRing(h, &mode, &vol), 0);
+	assert_int_equal(mode, 1);
+	assert_int_equal(vol, 0xFFFF);
+	assert_int_equal(phoneGetHookSwitch(h, &devs), 0);
+	assert_int_equal(devs, PHONEHOOKSWITCHDEV_HEADSET);
+	/* a USB phone's key labels are its firmware's: refused by the provider, no reply */
+	memset(buf, 0, sizeof(buf));
+	bi->dwTotalSize = sizeof(PHONEBUTTONINFO) + 6;
+	bi->dwButtonMode = PHONEBUTTONMODE_FEATURE;
+	bi->dwButtonTextSize = 6;
+	bi->dwButtonTextOffset = sizeof(PHONEBUTTONINFO);
+	memcpy(buf + sizeof(PHONEBUTTONINFO), "Mute!", 6);
+	assert_int_equal(phoneSetButtonInfoA(h, 20, bi), PHONEERR_OPERATIONUNAVAIL);
+	/* text outside the structure it comes in */
+	bi->dwButtonTextOffset = 200;
+	assert_int_equal(phoneSetButtonInfoA(h, 20, bi), PHONEERR_STRUCTURETOOSMALL);
+	bi->dwTotalSize = 8;
+	assert_int_equal(phoneSetButtonInfoW(h, 20, bi), PHONEERR_STRUCTURETOOSMALL);
+	assert_int_equal(phoneSetButtonInfoW(h, 20, NULL), PHONEERR_INVALPOINTER);
+	/* no display on this headset */
+	assert_int_equal(phoneSetDisplay(h, 0, 0, "hi", 2), PHONEERR_OPERATIONUNAVAIL);
+	/* GetID: TAPI's own class in any case; the provider has no other */
+	LPVARSTRING vs = (LPVARSTRING)buf;
+	vs->dwTotalSize = sizeof(buf);
+	assert_int_equal(phoneGetIDW(h, vs, tapi_phone), 0);
+	assert_int_equal(*(DWORD *)(buf + vs->dwStringOffset), 0);
+	vs->dwTotalSize = sizeof(buf);
+	assert_int_equal(phoneGetIDW(h, vs, dev_class), PHONEERR_INVALDEVICECLASS);
+	vs->dwTotalSize = 10;
+	assert_int_equal(phoneGetIDA(h, vs, "tapi/phone"), PHONEERR_STRUCTURETOOSMALL);
+	inbox_drain(own, 200);
+	assert_int_equal(inbox_count(own, PHONE_REPLY, ANY), 2);
+}
+
 /* Replies outstanding at phoneClose are suppressed: none arrives after the close. */
 static void test_suppressed_replies(void **state)
 {
@@ -665,6 +720,7 @@ int main(void)
 		TEST(test_owner_and_monitor),
 		TEST(test_notowner),
 		TEST(test_one_reply_per_request),
+		TEST(test_owner_requests),
 		TEST(test_suppressed_replies),
 		TEST(test_unplug),
 		TEST(test_event_fd),
