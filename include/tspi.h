@@ -28,10 +28,10 @@ extern "C" {
 #endif
 
 /*
- * Calling convention.  On Windows both macros mean __stdcall, which only
- * changes anything on 32-bit x86; Win64 has a single convention.  Host and
- * provider on Linux both use the native System V ABI, so the macros are
- * empty.  A build that has to talk to Microsoft-x64 code (a Winelib host)
+ * Calling convention.  On Windows TSPIAPI (like CALLBACK, in tapi.h) means
+ * __stdcall, which only changes anything on 32-bit x86; Win64 has a single
+ * convention.  Host and provider on Linux both use the native System V ABI,
+ * so the macros are empty.  A build that has to talk to Microsoft-x64 code (a Winelib host)
  * can predefine them, e.g. as __attribute__((ms_abi)).
  */
 #ifndef TSPIAPI
