@@ -94,7 +94,8 @@ $(CORE_LIB): $(CORE_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(PHONECTL): $(TOOL_OBJS) $(CORE_LIB)
+# phonectl monitor is an application of libtapi32, linked in so phonectl runs from anywhere.
+$(PHONECTL): $(TOOL_OBJS) $(CORE_LIB) $(TAPI_OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -ldl -pthread
 
 # The provider: a shared object that exports the TSPI_* functions and nothing else

@@ -3,11 +3,13 @@
  *
  * Two streams side by side: the raw input reports with their decoded fields (read from the
  * hidraw node, which hands every reader its own copy, or from the recording), and the TAPI
- * events the provider reports for them. --panel draws the phone's front panel instead and
+ * events for them, as an application sees them: phonectl monitor is a MONITOR application of
+ * libtapi32 (which loads hidphone.tsp), so it can watch a phone another program owns. --panel draws the phone's front panel instead and
  * redraws it in place; on something that is not a terminal it prints plain lines.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -27,13 +29,19 @@
 #include "phonectl-session.h"
 #include "phonectl.h"
 #include "tapi-names.h"
+#include "tapi.h"
 
 #define KEYS_SHOWN 12
 
 static struct monitor {
 	struct phonectl_options opts;
 	bool panel;
-	struct session s;
+	HPHONEAPP app;
+	HPHONE phone;
+	DWORD version;
+	uint64_t open_usec;
+	pthread_t reader;
+	bool reader_running;
 	struct rdesc *desc;
 	char name[128];
 	pthread_mutex_t print_lock;
@@ -52,7 +60,7 @@ static struct monitor {
 
 static double since_open(uint64_t usec)
 {
-	return usec > mon.s.open_usec ? (double)(usec - mon.s.open_usec) / 1e6 : 0.0;
+	return usec > mon.open_usec ? (double)(usec - mon.open_usec) / 1e6 : 0.0;
 }
 
 /* "HookSwitch=1 PhoneMute=0 keys=[PhoneKey5]" for the named fields of one report. */
@@ -116,7 +124,7 @@ static void draw_panel(void)
 		if (!mon.lamp_modes_caps || mon.lamp_modes_caps[id] == PHONELAMPMODE_DUMMY)
 			continue;
 		info->dwTotalSize = sizeof(buf);
-		if (mon.s.h->phoneGetButtonInfo(mon.s.hd, id, info) == 0)
+		if (phoneGetButtonInfoW(mon.phone, id, info) == 0)
 			session_string(buf, info->dwButtonTextOffset, info->dwButtonTextSize, text,
 				       sizeof(text));
 		printf("    %3u %-26s %s%s\033[0m\n", id, text,
@@ -146,11 +154,10 @@ static void note_key(DWORD id, DWORD state)
 		snprintf(mon.keys[mon.n_keys++], sizeof(mon.keys[0]), "[%u]", id);
 }
 
-static void on_event(struct host *h, const struct host_event *ev)
+static void on_event(const struct host_event *ev)
 {
 	char line[160], err[48];
 
-	(void)h;
 	pthread_mutex_lock(&mon.print_lock);
 	if (ev->completion) {
 		snprintf(line, sizeof(line), "ASYNC_COMPLETION request=%u %s", ev->request,
@@ -185,7 +192,7 @@ static void on_event(struct host *h, const struct host_event *ev)
 		json_init(&j, stdout);
 		json_object_begin(&j, NULL);
 		json_string(&j, "type", ev->completion ? "completion" : "event");
-		json_int(&j, "usec", (int64_t)(ev->usec - mon.s.open_usec));
+		json_int(&j, "usec", (int64_t)(ev->usec - mon.open_usec));
 		json_string(&j, "text", line);
 		if (!ev->completion) {
 			json_string(&j, "message", tapi_message_name(ev->msg) ?
@@ -204,11 +211,117 @@ static void on_event(struct host *h, const struct host_event *ev)
 		/* Lamp modes are read back from the provider, as a host would. */
 		if (!ev->completion && ev->msg == PHONE_STATE && ev->p1 == PHONESTATE_LAMP &&
 		    ev->p2 < 128)
-			mon.s.h->phoneGetLamp(mon.s.hd, (DWORD)ev->p2, &mon.lamp_mode[ev->p2]);
+			phoneGetLamp(mon.phone, (DWORD)ev->p2, &mon.lamp_mode[ev->p2]);
 		pthread_mutex_lock(&mon.print_lock);
 		draw_panel();
 		pthread_mutex_unlock(&mon.print_lock);
 	}
+}
+
+/* The application's queue, read on a thread of ours: libtapi32 runs nothing of ours. */
+static void *read_messages(void *data)
+{
+	PHONEMESSAGE m;
+
+	(void)data;
+	while (phoneGetMessage(mon.app, &m, 0xFFFFFFFFu) == 0) {
+		struct host_event ev = { .msg = m.dwMessageID, .p1 = m.dwParam1, .p2 = m.dwParam2,
+					 .p3 = m.dwParam3, .usec = host_now_usec() };
+
+		on_event(&ev);
+	}
+	return NULL;   /* phoneShutdown */
+}
+
+/* Registers with libtapi32 (TAPI_PROVIDERS, else the provider host_load would use). */
+static int tapi_start(const char *device)
+{
+	PHONEINITIALIZEEXPARAMS params = { .dwTotalSize = sizeof(params),
+					   .dwOptions = PHONEINITIALIZEEXOPTION_USEEVENT };
+	PHONEEXTENSIONID ext;
+	DWORD n = 0, version = TAPI_CURRENT_VERSION;
+	char path[PATH_MAX], name[48];
+	bool replay;
+	LONG rc;
+
+	if (session_devices(device, "replay+unplug", &replay) < 0)
+		return -1;
+	setenv("TAPI_PROVIDERS", host_provider_path(path, sizeof(path)), 0);
+	rc = phoneInitializeExA(&mon.app, NULL, NULL, "phonectl monitor", &n, &version, &params);
+	if (rc == 0 && n == 0) {
+		phonectl_error("%s: not a phone (no telephony collection, or unreadable)", device);
+		phoneShutdown(mon.app);
+		mon.app = 0;
+		return -1;
+	}
+	if (rc == 0)
+		rc = phoneNegotiateAPIVersion(mon.app, 0, TAPI_VERSION2_0, TAPI_VERSION3_1,
+					      &mon.version, &ext);
+	if (rc) {
+		phonectl_error("%s: %s", device, tapi_error_name(rc, name, sizeof(name)));
+		if (mon.app)
+			phoneShutdown(mon.app);
+		mon.app = 0;
+		return -1;
+	}
+	return 0;
+}
+
+static LPPHONECAPS tapi_caps(void)
+{
+	DWORD size = 4096;
+
+	for (int tries = 0; tries < 3; tries++) {
+		LPPHONECAPS caps = calloc(1, size);
+		LONG rc;
+
+		if (!caps)
+			return NULL;
+		caps->dwTotalSize = size;
+		rc = phoneGetDevCapsW(mon.app, 0, mon.version, 0, caps);
+		if (rc == 0 && caps->dwNeededSize <= size)
+			return caps;
+		size = rc == 0 ? caps->dwNeededSize : size * 2;
+		free(caps);
+	}
+	return NULL;
+}
+
+/* Opens phone 0 as a monitor, asks for every message, and starts reading them. */
+static int tapi_open(void)
+{
+	char name[48];
+	LONG rc = phoneOpen(mon.app, 0, &mon.phone, mon.version, 0, 0, PHONEPRIVILEGE_MONITOR);
+
+	if (rc == 0)
+		rc = phoneSetStatusMessages(mon.phone, 0x00ffffffu, 0x3f,
+					    PHONEBUTTONSTATE_UP | PHONEBUTTONSTATE_DOWN);
+	if (rc) {
+		phonectl_error("cannot open phone 0: %s", tapi_error_name(rc, name, sizeof(name)));
+		return -1;
+	}
+	mon.open_usec = host_now_usec();
+	if (pthread_create(&mon.reader, NULL, read_messages, NULL) != 0) {
+		phonectl_error("cannot start a thread");
+		return -1;
+	}
+	mon.reader_running = true;
+	return 0;
+}
+
+static void tapi_stop(void)
+{
+	if (!mon.app)
+		return;
+	if (mon.phone)
+		phoneClose(mon.phone);
+	/* wakes the reader */
+	phoneShutdown(mon.app);
+	if (mon.reader_running)
+		pthread_join(mon.reader, NULL);
+	mon.app = 0;
+	mon.phone = 0;
+	mon.reader_running = false;
 }
 
 static void show_report(const uint8_t *report, size_t len)
@@ -228,7 +341,7 @@ static void show_report(const uint8_t *report, size_t len)
 		json_init(&j, stdout);
 		json_object_begin(&j, NULL);
 		json_string(&j, "type", "report");
-		json_int(&j, "usec", (int64_t)(now - mon.s.open_usec));
+		json_int(&j, "usec", (int64_t)(now - mon.open_usec));
 		json_string(&j, "bytes", hex);
 		json_string(&j, "fields", fields);
 		json_object_end(&j);
@@ -388,10 +501,9 @@ int phonectl_monitor(int argc, char **argv, const struct phonectl_options *globa
 	mon.stop = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (mon.stop < 0 || load_descriptor(device, &rec, &device_index) < 0)
 		goto out;
-	if (session_start(&mon.s, device, "replay+unplug") < 0)
+	if (tapi_start(device) < 0)
 		goto out;
-	host_set_on_event(mon.s.h, on_event);
-	caps = session_caps(&mon.s, 0);
+	caps = tapi_caps();
 	if (caps) {
 		session_string(caps, caps->dwPhoneNameOffset, caps->dwPhoneNameSize, mon.name,
 			       sizeof(mon.name));
@@ -412,7 +524,7 @@ int phonectl_monitor(int argc, char **argv, const struct phonectl_options *globa
 		mon.lamp_mode[id] = PHONELAMPMODE_OFF;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	if (session_open(&mon.s, 0) < 0)
+	if (tapi_open() < 0)
 		goto stop;
 	if (!mon.panel && !mon.opts.json)
 		printf("monitoring %s \"%s\"%s\n", device, mon.name,
@@ -428,8 +540,7 @@ int phonectl_monitor(int argc, char **argv, const struct phonectl_options *globa
 		watch_node(device, seconds);
 	rc = EXIT_SUCCESS;
 stop:
-	host_set_on_event(mon.s.h, NULL);
-	session_stop(&mon.s);
+	tapi_stop();
 out:
 	recording_free(rec);
 	rdesc_free(mon.desc);
