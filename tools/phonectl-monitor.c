@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -26,6 +25,7 @@
 #include "hid/transport-replay.h"
 #include "hid/usage-names.h"
 #include "json-writer.h"
+#include "phonectl-app.h"
 #include "phonectl-session.h"
 #include "phonectl.h"
 #include "tapi-names.h"
@@ -36,9 +36,7 @@
 static struct monitor {
 	struct phonectl_options opts;
 	bool panel;
-	HPHONEAPP app;
-	HPHONE phone;
-	DWORD version;
+	struct app_session a;
 	uint64_t open_usec;
 	pthread_t reader;
 	bool reader_running;
@@ -124,7 +122,7 @@ static void draw_panel(void)
 		if (!mon.lamp_modes_caps || mon.lamp_modes_caps[id] == PHONELAMPMODE_DUMMY)
 			continue;
 		info->dwTotalSize = sizeof(buf);
-		if (phoneGetButtonInfoW(mon.phone, id, info) == 0)
+		if (phoneGetButtonInfoW(mon.a.phone, id, info) == 0)
 			session_string(buf, info->dwButtonTextOffset, info->dwButtonTextSize, text,
 				       sizeof(text));
 		printf("    %3u %-26s %s%s\033[0m\n", id, text,
@@ -211,7 +209,7 @@ static void on_event(const struct host_event *ev)
 		/* Lamp modes are read back from the provider, as a host would. */
 		if (!ev->completion && ev->msg == PHONE_STATE && ev->p1 == PHONESTATE_LAMP &&
 		    ev->p2 < 128)
-			phoneGetLamp(mon.phone, (DWORD)ev->p2, &mon.lamp_mode[ev->p2]);
+			phoneGetLamp(mon.a.phone, (DWORD)ev->p2, &mon.lamp_mode[ev->p2]);
 		pthread_mutex_lock(&mon.print_lock);
 		draw_panel();
 		pthread_mutex_unlock(&mon.print_lock);
@@ -221,10 +219,10 @@ static void on_event(const struct host_event *ev)
 /* The application's queue, read on a thread of ours: libtapi32 runs nothing of ours. */
 static void *read_messages(void *data)
 {
+	HPHONEAPP app = (HPHONEAPP)(uintptr_t)data;
 	PHONEMESSAGE m;
 
-	(void)data;
-	while (phoneGetMessage(mon.app, &m, 0xFFFFFFFFu) == 0) {
+	while (phoneGetMessage(app, &m, 0xFFFFFFFFu) == 0) {
 		struct host_event ev = { .msg = m.dwMessageID, .p1 = m.dwParam1, .p2 = m.dwParam2,
 					 .p3 = m.dwParam3, .usec = host_now_usec() };
 
@@ -233,75 +231,13 @@ static void *read_messages(void *data)
 	return NULL;   /* phoneShutdown */
 }
 
-/* Registers with libtapi32 (TAPI_PROVIDERS, else the provider host_load would use). */
-static int tapi_start(const char *device)
-{
-	PHONEINITIALIZEEXPARAMS params = { .dwTotalSize = sizeof(params),
-					   .dwOptions = PHONEINITIALIZEEXOPTION_USEEVENT };
-	PHONEEXTENSIONID ext;
-	DWORD n = 0, version = TAPI_CURRENT_VERSION;
-	char path[PATH_MAX], name[48];
-	bool replay;
-	LONG rc;
-
-	if (session_devices(device, "replay+unplug", &replay) < 0)
-		return -1;
-	setenv("TAPI_PROVIDERS", host_provider_path(path, sizeof(path)), 0);
-	rc = phoneInitializeExA(&mon.app, NULL, NULL, "phonectl monitor", &n, &version, &params);
-	if (rc == 0 && n == 0) {
-		phonectl_error("%s: not a phone (no telephony collection, or unreadable)", device);
-		phoneShutdown(mon.app);
-		mon.app = 0;
-		return -1;
-	}
-	if (rc == 0)
-		rc = phoneNegotiateAPIVersion(mon.app, 0, TAPI_VERSION2_0, TAPI_VERSION3_1,
-					      &mon.version, &ext);
-	if (rc) {
-		phonectl_error("%s: %s", device, tapi_error_name(rc, name, sizeof(name)));
-		if (mon.app)
-			phoneShutdown(mon.app);
-		mon.app = 0;
-		return -1;
-	}
-	return 0;
-}
-
-static LPPHONECAPS tapi_caps(void)
-{
-	DWORD size = 4096;
-
-	for (int tries = 0; tries < 3; tries++) {
-		LPPHONECAPS caps = calloc(1, size);
-		LONG rc;
-
-		if (!caps)
-			return NULL;
-		caps->dwTotalSize = size;
-		rc = phoneGetDevCapsW(mon.app, 0, mon.version, 0, caps);
-		if (rc == 0 && caps->dwNeededSize <= size)
-			return caps;
-		size = rc == 0 ? caps->dwNeededSize : size * 2;
-		free(caps);
-	}
-	return NULL;
-}
-
-/* Opens phone 0 as a monitor, asks for every message, and starts reading them. */
+/* Opens phone 0 as a monitor and starts reading its messages. */
 static int tapi_open(void)
 {
-	char name[48];
-	LONG rc = phoneOpen(mon.app, 0, &mon.phone, mon.version, 0, 0, PHONEPRIVILEGE_MONITOR);
-
-	if (rc == 0)
-		rc = phoneSetStatusMessages(mon.phone, 0x00ffffffu, 0x3f,
-					    PHONEBUTTONSTATE_UP | PHONEBUTTONSTATE_DOWN);
-	if (rc) {
-		phonectl_error("cannot open phone 0: %s", tapi_error_name(rc, name, sizeof(name)));
+	if (app_session_open(&mon.a, PHONEPRIVILEGE_MONITOR) < 0)
 		return -1;
-	}
 	mon.open_usec = host_now_usec();
-	if (pthread_create(&mon.reader, NULL, read_messages, NULL) != 0) {
+	if (pthread_create(&mon.reader, NULL, read_messages, (void *)(uintptr_t)mon.a.app) != 0) {
 		phonectl_error("cannot start a thread");
 		return -1;
 	}
@@ -311,17 +247,15 @@ static int tapi_open(void)
 
 static void tapi_stop(void)
 {
-	if (!mon.app)
-		return;
-	if (mon.phone)
-		phoneClose(mon.phone);
-	/* wakes the reader */
-	phoneShutdown(mon.app);
+	/* phoneShutdown wakes the reader; mon.a is only cleared once it has ended. */
+	if (mon.a.phone)
+		phoneClose(mon.a.phone);
+	if (mon.a.app)
+		phoneShutdown(mon.a.app);
 	if (mon.reader_running)
 		pthread_join(mon.reader, NULL);
-	mon.app = 0;
-	mon.phone = 0;
 	mon.reader_running = false;
+	mon.a = (struct app_session){ 0 };
 }
 
 static void show_report(const uint8_t *report, size_t len)
@@ -501,9 +435,9 @@ int phonectl_monitor(int argc, char **argv, const struct phonectl_options *globa
 	mon.stop = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (mon.stop < 0 || load_descriptor(device, &rec, &device_index) < 0)
 		goto out;
-	if (tapi_start(device) < 0)
+	if (app_session_start(&mon.a, device, "replay+unplug") < 0)
 		goto out;
-	caps = tapi_caps();
+	caps = app_session_caps(&mon.a);
 	if (caps) {
 		session_string(caps, caps->dwPhoneNameOffset, caps->dwPhoneNameSize, mon.name,
 			       sizeof(mon.name));
