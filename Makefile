@@ -6,6 +6,7 @@ BINDIR       ?= $(PREFIX)/bin
 LIBDIR       ?= $(PREFIX)/lib
 INCLUDEDIR   ?= $(PREFIX)/include
 DATADIR      ?= $(PREFIX)/share
+SYSCONFDIR   ?= $(PREFIX)/etc
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 MANDIR       ?= $(DATADIR)/man
 BUILDDIR     ?= build
@@ -47,12 +48,16 @@ CALLS_SRCS := calls/config-parse.c calls/config-file.c calls/call-engine.c calls
 TOOL_SRCS := tools/phonectl.c tools/phonectl-describe.c tools/json-writer.c \
 	     tools/tapi-host.c tools/tapi-names.c tools/phonectl-session.c \
 	     tools/phonectl-replay.c tools/phonectl-monitor.c tools/phonectl-control.c \
-	     tools/phonectl-list.c tools/phonectl-record.c tools/phonectl-raw.c
+	     tools/phonectl-list.c tools/phonectl-record.c tools/phonectl-raw.c \
+	     tools/phonectl-app.c
+
+TAPI_SRCS := tapi/tapi-registry.c tapi/tapi-providers.c tapi/tapi-phone.c tapi/tapi-text.c
 
 UNIT_TESTS := test-rdesc-parse test-field-codec test-rdesc-load test-usage-names \
 	      test-real-descriptors test-telephony-map test-json-writer test-phone-model \
 	      test-recording test-transport-replay test-event-loop test-lamp-cadence test-provider \
-	      test-provider-fixtures test-call-config test-call-engine
+	      test-provider-fixtures test-call-config test-call-engine test-tapi test-tapi-text \
+	      test-tapi-fake
 
 OBJ := $(BUILDDIR)/obj
 CORE_OBJS := $(CORE_SRCS:%.c=$(OBJ)/%.o)
@@ -60,10 +65,17 @@ TSP_OBJS  := $(TSP_SRCS:%.c=$(OBJ)/%.o)
 TOOL_OBJS := $(TOOL_SRCS:%.c=$(OBJ)/%.o)
 CALLS_OBJS := $(CALLS_SRCS:%.c=$(OBJ)/%.o)
 CALLS_LIB := $(BUILDDIR)/libhidphone-calls.a
+TAPI_OBJS := $(TAPI_SRCS:%.c=$(OBJ)/%.o)
 CORE_LIB  := $(BUILDDIR)/libhidphone-core.a
 PHONECTL  := $(BUILDDIR)/phonectl
 PROVIDER  := $(BUILDDIR)/hidphone.tsp
 TEST_BINS := $(UNIT_TESTS:%=$(BUILDDIR)/test/%)
+# The TAPI runtime: the application API over the providers it loads (tapi/).
+TAPI_SOVERSION := 0
+LIBTAPI_SONAME := libtapi32.so.$(TAPI_SOVERSION)
+LIBTAPI    := $(BUILDDIR)/libtapi32.so
+LIBTAPI_SO := $(BUILDDIR)/$(LIBTAPI_SONAME)
+EXAMPLE    := $(BUILDDIR)/examples/phone-lamp
 
 DEPS_BUILD := $(BUILDDIR)/.deps-build
 DEPS_CHECK := $(BUILDDIR)/.deps-check
@@ -71,10 +83,10 @@ DEPS_CHECK := $(BUILDDIR)/.deps-check
 include udev/udev.mk
 
 .PHONY: all check check-unit check-sanitize check-tsan check-valgrind check-abi check-tools \
-	check-vm fuzz run install uninstall clean
+	check-vm fuzz run install uninstall clean install-tapi uninstall-tapi check-tapi-example
 .DEFAULT_GOAL := all
 
-all: $(PROVIDER) $(PHONECTL) $(UDEV_PROBE) $(CALLS_LIB)
+all: $(PROVIDER) $(PHONECTL) $(UDEV_PROBE) $(CALLS_LIB) $(LIBTAPI) $(EXAMPLE)
 
 # Checked again when the lists in tools/deps.sh change.
 $(DEPS_BUILD): tools/deps.sh
@@ -103,13 +115,33 @@ $(CORE_LIB): $(CORE_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(PHONECTL): $(TOOL_OBJS) $(CORE_LIB)
+# phonectl monitor is an application of libtapi32, linked in so phonectl runs from anywhere.
+$(PHONECTL): $(TOOL_OBJS) $(CORE_LIB) $(TAPI_OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -ldl -pthread
 
 # The provider: a shared object that exports the TSPI_* functions and nothing else
 # (everything is built with -fvisibility=hidden; include/tspi.h marks the entry points).
 $(PROVIDER): $(TSP_OBJS) $(CORE_LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-z,defs -Wl,--as-needed -o $@ $^ $(PKG_LIBS) -pthread
+
+# libtapi32 finds its providers in TAPI_PROVIDERS, else this file, else the installed
+# hidphone.tsp; it exports only the API (tapi/libtapi32.map).
+$(OBJ)/tapi/tapi-providers.o: HP_CFLAGS += -DTAPI_PROVIDERS_CONF='"$(SYSCONFDIR)/tapi/providers.conf"' \
+	-DHIDPHONE_TSP_INSTALLED='"$(LIBDIR)/hidphone/hidphone.tsp"'
+
+$(LIBTAPI_SO): $(TAPI_OBJS) tapi/libtapi32.map
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(LIBTAPI_SONAME) \
+		-Wl,--version-script=tapi/libtapi32.map -Wl,-z,defs -o $@ $(TAPI_OBJS) -ldl -pthread
+
+$(LIBTAPI): $(LIBTAPI_SO)
+	ln -sf $(LIBTAPI_SONAME) $@
+
+# Programs of applications link as any would: -ltapi32 from the build directory.
+TAPI_APP_LIBS = -L$(BUILDDIR) -Wl,-rpath,$(abspath $(BUILDDIR)) -ltapi32
+
+$(EXAMPLE): examples/phone-lamp.c $(LIBTAPI) | $(DEPS_BUILD)
+	@mkdir -p $(@D)
+	$(CC) -std=c11 $(WARNINGS) -Iinclude $(CFLAGS) $(LDFLAGS) -o $@ $< $(TAPI_APP_LIBS)
 
 # --- tests ------------------------------------------------------------------------------
 
@@ -149,6 +181,32 @@ $(BUILDDIR)/test/test-call-engine: $(OBJ)/test/test-call-engine.o $(OBJ)/test/ca
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(CALLS_LIBS)
 
+# The runtime's tests are applications of libtapi32 on replayed phones of hidphone.tsp.
+$(BUILDDIR)/test/test-tapi: $(OBJ)/test/test-tapi.o $(OBJ)/test/test-tapi-util.o $(OBJ)/test/test-util.o \
+		$(CORE_LIB) \
+		$(LIBTAPI) | $(PROVIDER)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(TAPI_APP_LIBS) -lcmocka \
+		$(PKG_LIBS) -pthread
+
+# A provider the test drives, for what a real phone cannot be made to do on cue.
+$(BUILDDIR)/test/fake.tsp: $(OBJ)/test/test-tapi-fake-tsp.o
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -o $@ $^ -pthread
+
+$(OBJ)/test/test-tapi-fake.o: TEST_CFLAGS += -DFAKE_TSP='"$(abspath $(BUILDDIR))/test/fake.tsp"'
+
+$(BUILDDIR)/test/test-tapi-fake: $(OBJ)/test/test-tapi-fake.o $(OBJ)/test/test-tapi-util.o \
+		$(CORE_LIB) $(LIBTAPI) | $(BUILDDIR)/test/fake.tsp
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(TAPI_APP_LIBS) -lcmocka -ldl \
+		$(PKG_LIBS) -pthread
+
+$(BUILDDIR)/test/test-tapi-text: $(OBJ)/test/test-tapi-text.o $(OBJ)/tapi/tapi-text.o \
+		$(OBJ)/tapi/tapi-providers.o $(OBJ)/tapi/tapi-registry.o
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka -ldl -pthread
+
 $(BUILDDIR)/test/%: $(OBJ)/test/%.o $(OBJ)/test/test-util.o $(CORE_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(PKG_LIBS) -pthread
@@ -166,7 +224,8 @@ check-sanitize: | $(DEPS_CHECK)
 # The provider's threads (readers, dispatch, requests from several host threads) under
 # ThreadSanitizer: the provider and the tests that drive it, built again in $(BUILDDIR)/tsan.
 TSAN_FLAGS := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
-TSAN_TESTS := test-transport-replay test-event-loop test-provider test-provider-fixtures
+TSAN_TESTS := test-transport-replay test-event-loop test-provider test-provider-fixtures \
+	      test-tapi test-tapi-fake
 check-tsan: | $(DEPS_CHECK)
 	@TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 $(TSAN_OPTIONS)" \
 		$(MAKE) --no-print-directory BUILDDIR=$(BUILDDIR)/tsan CFLAGS="$(TSAN_FLAGS)" \
@@ -176,16 +235,29 @@ check-tsan: | $(DEPS_CHECK)
 # uninitialised reads and leaks (definite and indirect) fail them.
 VALGRIND := valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	    --show-leak-kinds=definite,indirect --error-exitcode=1
-VALGRIND_TESTS := $(BUILDDIR)/test/test-provider $(BUILDDIR)/test/test-provider-fixtures
+VALGRIND_TESTS := $(BUILDDIR)/test/test-provider $(BUILDDIR)/test/test-provider-fixtures \
+		  $(BUILDDIR)/test/test-tapi $(BUILDDIR)/test/test-tapi-fake
 check-valgrind: $(VALGRIND_TESTS) | $(DEPS_CHECK)
 	@set -e; for t in $(VALGRIND_TESTS); do echo "== valgrind $$t"; $(VALGRIND) $$t; done
 
 check-abi: | $(DEPS_CHECK)
 	@CC="$(CC)" CLANG="$(CLANG)" BUILDDIR="$(BUILDDIR)" sh test/abi/check-abi.sh
 
-check-tools: $(PHONECTL) $(PROVIDER) | $(DEPS_CHECK)
+check-tools: $(PHONECTL) $(PROVIDER) check-tapi-example | $(DEPS_CHECK)
 	@PHONECTL=$(PHONECTL) sh test/test-phonectl.sh
 	@PHONECTL=$(PHONECTL) sh test/test-phonectl-more.sh
+
+# The example application against a replayed call: its lamp request answered, the hook and
+# the keys of the recording printed.
+check-tapi-example: $(EXAMPLE) $(PROVIDER) | $(DEPS_CHECK)
+	@echo "== $(EXAMPLE)"
+	@out=$$(TAPI_PROVIDERS=$(abspath $(PROVIDER)) \
+		HIDPHONE_DEVICES=replay+fast:$(DEMO_RECORDING) $(EXAMPLE)) || exit 1; \
+	echo "$$out"; \
+	for want in '^reply to request [0-9]*: 0$$' '^hook: off hook$$' '^key 5 pressed$$' \
+		    '^key 20 pressed$$' '^hook: on hook$$'; do \
+		echo "$$out" | grep -q "$$want" || { echo "example: no line $$want"; exit 1; }; \
+	done
 
 check: check-unit check-tools check-udev check-abi check-sanitize check-tsan check-valgrind
 	@echo "make check: all suites passed"
@@ -202,8 +274,23 @@ $(BUILDDIR)/test/bench-calls: $(OBJ)/test/bench-calls.o $(OBJ)/test/call-peer.o 
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CALLS_LIBS)
 
-bench: $(BUILDDIR)/test/bench-provider $(BUILDDIR)/test/bench-calls
+# Input report → phoneGetMessage against the provider's callback, through a shim provider.
+$(BUILDDIR)/test/bench-tapi-shim.tsp: $(OBJ)/test/bench-tapi-shim.o
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -o $@ $^ -ldl
+
+$(OBJ)/test/bench-tapi.o: TEST_CFLAGS += -DBENCH_SHIM='"$(abspath $(BUILDDIR))/test/bench-tapi-shim.tsp"' \
+	-DBENCH_TSP='"$(abspath $(PROVIDER))"'
+
+$(BUILDDIR)/test/bench-tapi: $(OBJ)/test/bench-tapi.o $(OBJ)/test/test-tapi-util.o $(CORE_LIB) \
+		$(LIBTAPI) | $(PROVIDER) $(BUILDDIR)/test/bench-tapi-shim.tsp
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(TAPI_APP_LIBS) -lcmocka -ldl \
+		$(PKG_LIBS) -pthread
+
+bench: $(BUILDDIR)/test/bench-provider $(BUILDDIR)/test/bench-calls $(BUILDDIR)/test/bench-tapi
 	@$(BUILDDIR)/test/bench-provider
+	@$(BUILDDIR)/test/bench-tapi
 	@$(BUILDDIR)/test/bench-calls
 
 # Real kernel, real USB stack: the fixtures as USB HID gadgets in a qemu guest (test/vm/).
@@ -224,6 +311,12 @@ $(FUZZ_DIR)/fuzz-config: test/fuzz-config.c calls/config-parse.c | $(DEPS_CHECK)
 	@mkdir -p $(@D)
 	$(CLANG) $(FUZZ_FLAGS) -o $@ $^
 
+# libtapi32's readers of what others wrote: UTF-8, providers' structures, providers.conf.
+TAPI_FUZZ_SRCS := tapi/tapi-text.c tapi/tapi-providers.c tapi/tapi-registry.c
+$(FUZZ_DIR)/fuzz-tapi-text: test/fuzz-tapi-text.c $(TAPI_FUZZ_SRCS) | $(DEPS_CHECK)
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_FLAGS) -o $@ $< $(TAPI_FUZZ_SRCS) -ldl -pthread
+
 $(FUZZ_DIR)/hex2bin: test/hex2bin.c hid/hex-text.c | $(DEPS_CHECK)
 	@mkdir -p $(@D)
 	$(CC) $(HP_CFLAGS) $(CFLAGS) -o $@ $^
@@ -233,7 +326,7 @@ $(FUZZ_DIR)/hex2bin: test/hex2bin.c hid/hex-text.c | $(DEPS_CHECK)
 # hidphone.conf parser. FUZZ_SECONDS is shared out: half to the descriptor parser and codec,
 # a quarter to each of the others (so the whole run takes 1.25 times FUZZ_SECONDS).
 fuzz: $(FUZZ_DIR)/fuzz-rdesc $(FUZZ_DIR)/fuzz-rdesc-file $(FUZZ_DIR)/fuzz-recording \
-      $(FUZZ_DIR)/fuzz-config $(FUZZ_DIR)/hex2bin
+      $(FUZZ_DIR)/fuzz-config $(FUZZ_DIR)/hex2bin $(FUZZ_DIR)/fuzz-tapi-text
 	@mkdir -p $(FUZZ_DIR)/corpus-rdesc $(FUZZ_DIR)/corpus-rdesc-file $(FUZZ_DIR)/corpus-recording \
 		$(FUZZ_DIR)/corpus-config
 	@cp test/data/config/*.conf $(FUZZ_DIR)/corpus-config/
@@ -248,6 +341,9 @@ fuzz: $(FUZZ_DIR)/fuzz-rdesc $(FUZZ_DIR)/fuzz-rdesc-file $(FUZZ_DIR)/fuzz-record
 		$(FUZZ_DIR)/corpus-recording
 	@sh test/run-fuzz.sh $(FUZZ_DIR)/fuzz-config $$(( $(FUZZ_SECONDS) / 4 )) \
 		$(FUZZ_DIR)/corpus-config
+	@mkdir -p $(FUZZ_DIR)/corpus-tapi-text && cp README test/data/tapi/* $(FUZZ_DIR)/corpus-tapi-text/
+	@sh test/run-fuzz.sh $(FUZZ_DIR)/fuzz-tapi-text $$(( $(FUZZ_SECONDS) / 4 )) \
+		$(FUZZ_DIR)/corpus-tapi-text
 
 # --- running ----------------------------------------------------------------------------
 
@@ -275,7 +371,12 @@ $(BUILDDIR)/hidphone.pc: hidphone.pc.in
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
 
-install: $(PROVIDER) $(PHONECTL) $(BUILDDIR)/hidphone.pc install-udev
+$(BUILDDIR)/tapi32.pc: tapi/tapi32.pc.in
+	@mkdir -p $(@D)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
+
+install: $(PROVIDER) $(PHONECTL) $(BUILDDIR)/hidphone.pc install-udev install-tapi
 	install -D -m 0755 $(PROVIDER) $(DESTDIR)$(LIBDIR)/hidphone/hidphone.tsp
 	install -D -m 0755 $(PHONECTL) $(DESTDIR)$(BINDIR)/phonectl
 	install -D -m 0644 tools/phonectl.1 $(DESTDIR)$(MANDIR)/man1/phonectl.1
@@ -283,7 +384,18 @@ install: $(PROVIDER) $(PHONECTL) $(BUILDDIR)/hidphone.pc install-udev
 	install -D -m 0644 include/tspi.h $(DESTDIR)$(INCLUDEDIR)/hidphone/tspi.h
 	install -D -m 0644 $(BUILDDIR)/hidphone.pc $(DESTDIR)$(PKGCONFIGDIR)/hidphone.pc
 
-uninstall: uninstall-udev
+# libtapi32: the library under its soname, the link for -ltapi32, tapi.h beside tspi.h.
+install-tapi: $(LIBTAPI) $(BUILDDIR)/tapi32.pc
+	install -D -m 0755 $(LIBTAPI_SO) $(DESTDIR)$(LIBDIR)/$(LIBTAPI_SONAME)
+	ln -sf $(LIBTAPI_SONAME) $(DESTDIR)$(LIBDIR)/libtapi32.so
+	install -D -m 0644 include/tapi.h $(DESTDIR)$(INCLUDEDIR)/hidphone/tapi.h
+	install -D -m 0644 $(BUILDDIR)/tapi32.pc $(DESTDIR)$(PKGCONFIGDIR)/tapi32.pc
+
+uninstall-tapi:
+	rm -f $(DESTDIR)$(LIBDIR)/$(LIBTAPI_SONAME) $(DESTDIR)$(LIBDIR)/libtapi32.so \
+	      $(DESTDIR)$(INCLUDEDIR)/hidphone/tapi.h $(DESTDIR)$(PKGCONFIGDIR)/tapi32.pc
+
+uninstall: uninstall-udev uninstall-tapi
 	rm -f $(DESTDIR)$(BINDIR)/phonectl $(DESTDIR)$(INCLUDEDIR)/hidphone/tspi.h \
 	      $(DESTDIR)$(PKGCONFIGDIR)/hidphone.pc $(DESTDIR)$(LIBDIR)/hidphone/hidphone.tsp \
 	      $(DESTDIR)$(MANDIR)/man1/phonectl.1 $(DESTDIR)$(MANDIR)/man5/hidphone.conf.5

@@ -1,18 +1,17 @@
 /*
- * phonectl lamp | ring | hook | display | volume: the TSPI Get and Set functions of one
- * phone, called as a host calls them, with the completion printed. With -v on a recording,
+ * phonectl lamp | ring | hook | display | volume: the Get and Set functions of one phone,
+ * called as an OWNER application of libtapi32 calls them, with the PHONE_REPLY printed. With -v on a recording,
  * the output reports the provider sends are printed too (as O: lines on stderr).
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "phonectl-app.h"
 #include "phonectl-session.h"
 #include "phonectl.h"
 #include "tapi-names.h"
 
-#define REQUEST 1
-
-static int begin(struct session *s, int argc, char **argv, int min, int max,
+static int begin(struct app_session *s, int argc, char **argv, int min, int max,
 		 const struct phonectl_options *opts, const char *usage)
 {
 	if (argc < min + 1 || argc > max + 1) {
@@ -21,18 +20,18 @@ static int begin(struct session *s, int argc, char **argv, int min, int max,
 	}
 	if (opts->verbose && strncmp(argv[1], "/dev/", 5) != 0)
 		setenv("HIDPHONE_REPLAY_LOG", "/dev/stderr", 1);
-	if (session_start(s, argv[1], "replay") < 0)
+	if (app_session_start(s, argv[1], "replay") < 0)
 		return -2;
-	if (session_open(s, 0) < 0) {
-		session_stop(s);
+	if (app_session_open(s, PHONEPRIVILEGE_OWNER) < 0) {
+		app_session_stop(s);
 		return -2;
 	}
 	return 0;
 }
 
-static int finish(struct session *s, LONG result)
+static int finish(struct app_session *s, LONG result)
 {
-	session_stop(s);
+	app_session_stop(s);
 	return result == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
@@ -54,7 +53,7 @@ static bool parse_dword(const char *s, DWORD *v)
 
 int phonectl_lamp(int argc, char **argv, const struct phonectl_options *opts)
 {
-	struct session s;
+	struct app_session s;
 	LPPHONECAPS caps;
 	DWORD id, mode;
 	long m;
@@ -63,7 +62,7 @@ int phonectl_lamp(int argc, char **argv, const struct phonectl_options *opts)
 	if (rc < 0)
 		return usage_or_failure(rc);
 	if (argc == 2) {
-		caps = session_caps(&s, 0);
+		caps = app_session_caps(&s);
 		if (!caps)
 			return finish(&s, 1);
 		for (id = 0; id < caps->dwNumButtonLamps; id++) {
@@ -75,22 +74,22 @@ int phonectl_lamp(int argc, char **argv, const struct phonectl_options *opts)
 			if (caps->dwLampModesSize < (id + 1) * 4 || modes[id] == PHONELAMPMODE_DUMMY)
 				continue;
 			info->dwTotalSize = sizeof(buf);
-			if (s.h->phoneGetButtonInfo(s.hd, id, info) == 0)
+			if (phoneGetButtonInfoW(s.phone, id, info) == 0)
 				session_string(buf, info->dwButtonTextOffset, info->dwButtonTextSize,
 					       text, sizeof(text));
-			s.h->phoneGetLamp(s.hd, id, &mode);
+			phoneGetLamp(s.phone, id, &mode);
 			printf("lamp %3u  %-26s %s\n", id, text, tapi_lampmode_name(mode));
 		}
 		free(caps);
 		return finish(&s, 0);
 	}
 	if (!parse_dword(argv[2], &id)) {
-		session_stop(&s);
+		app_session_stop(&s);
 		phonectl_error("'%s' is not a lamp id", argv[2]);
 		return EXIT_USAGE;
 	}
 	if (argc == 3) {
-		LONG r = s.h->phoneGetLamp(s.hd, id, &mode);
+		LONG r = phoneGetLamp(s.phone, id, &mode);
 		char err[48];
 
 		if (r == 0)
@@ -101,16 +100,16 @@ int phonectl_lamp(int argc, char **argv, const struct phonectl_options *opts)
 	}
 	m = tapi_lampmode_parse(argv[3]);
 	if (m < 0) {
-		session_stop(&s);
+		app_session_stop(&s);
 		phonectl_error("'%s' is not a lamp mode (OFF, STEADY, FLASH, ...)", argv[3]);
 		return EXIT_USAGE;
 	}
-	return finish(&s, session_complete(&s, REQUEST, s.h->phoneSetLamp(REQUEST, s.hd, id, (DWORD)m)));
+	return finish(&s, app_session_complete(&s, phoneSetLamp(s.phone, id, (DWORD)m)));
 }
 
 int phonectl_ring(int argc, char **argv, const struct phonectl_options *opts)
 {
-	struct session s;
+	struct app_session s;
 	DWORD mode, volume = 0xffff;
 	char err[48];
 	int rc = begin(&s, argc, argv, 1, 3, opts, "ring DEVICE [MODE [VOLUME]]");
@@ -119,7 +118,7 @@ int phonectl_ring(int argc, char **argv, const struct phonectl_options *opts)
 	if (rc < 0)
 		return usage_or_failure(rc);
 	if (argc == 2) {
-		r = s.h->phoneGetRing(s.hd, &mode, &volume);
+		r = phoneGetRing(s.phone, &mode, &volume);
 		if (r == 0)
 			printf("ring mode %u, volume 0x%04x\n", mode, volume);
 		else
@@ -127,16 +126,16 @@ int phonectl_ring(int argc, char **argv, const struct phonectl_options *opts)
 		return finish(&s, r);
 	}
 	if (!parse_dword(argv[2], &mode) || (argc == 4 && !parse_dword(argv[3], &volume))) {
-		session_stop(&s);
+		app_session_stop(&s);
 		phonectl_error("ring mode and volume are numbers");
 		return EXIT_USAGE;
 	}
-	return finish(&s, session_complete(&s, REQUEST, s.h->phoneSetRing(REQUEST, s.hd, mode, volume)));
+	return finish(&s, app_session_complete(&s, phoneSetRing(s.phone, mode, volume)));
 }
 
 int phonectl_hook(int argc, char **argv, const struct phonectl_options *opts)
 {
-	struct session s;
+	struct app_session s;
 	DWORD devs;
 	long dev, mode;
 	char err[48];
@@ -147,7 +146,7 @@ int phonectl_hook(int argc, char **argv, const struct phonectl_options *opts)
 	if (rc < 0)
 		return usage_or_failure(rc);
 	if (argc == 2) {
-		r = s.h->phoneGetHookSwitch(s.hd, &devs);
+		r = phoneGetHookSwitch(s.phone, &devs);
 		if (r == 0) {
 			printf("off hook:");
 			for (DWORD bit = 1; bit <= PHONEHOOKSWITCHDEV_HEADSET; bit <<= 1) {
@@ -163,17 +162,17 @@ int phonectl_hook(int argc, char **argv, const struct phonectl_options *opts)
 	dev = tapi_hookswitchdev_parse(argv[2]);
 	mode = argc == 4 ? tapi_hookswitchmode_parse(argv[3]) : -1;
 	if (dev < 0 || mode < 0) {
-		session_stop(&s);
+		app_session_stop(&s);
 		phonectl_error("hook DEVICE HANDSET|SPEAKER|HEADSET ONHOOK|MIC|SPEAKER|MICSPEAKER");
 		return EXIT_USAGE;
 	}
-	return finish(&s, session_complete(&s, REQUEST, s.h->phoneSetHookSwitch(REQUEST, s.hd,
-										  (DWORD)dev, (DWORD)mode)));
+	return finish(&s, app_session_complete(&s, phoneSetHookSwitch(s.phone, (DWORD)dev,
+								      (DWORD)mode)));
 }
 
 int phonectl_display(int argc, char **argv, const struct phonectl_options *opts)
 {
-	struct session s;
+	struct app_session s;
 	DWORD row, col;
 	char err[48];
 	int rc = begin(&s, argc, argv, 1, 4, opts, "display DEVICE [ROW COLUMN TEXT]");
@@ -186,7 +185,7 @@ int phonectl_display(int argc, char **argv, const struct phonectl_options *opts)
 		LPVARSTRING v = (LPVARSTRING)buf;
 
 		v->dwTotalSize = sizeof(buf);
-		r = s.h->phoneGetDisplay(s.hd, v);
+		r = phoneGetDisplay(s.phone, v);
 		if (r == 0)
 			printf("%.*s\n", (int)v->dwStringSize, (const char *)buf + v->dwStringOffset);
 		else
@@ -194,19 +193,18 @@ int phonectl_display(int argc, char **argv, const struct phonectl_options *opts)
 		return finish(&s, r);
 	}
 	if (argc != 5 || !parse_dword(argv[2], &row) || !parse_dword(argv[3], &col)) {
-		session_stop(&s);
+		app_session_stop(&s);
 		phonectl_error("usage: phonectl display DEVICE [ROW COLUMN TEXT]");
 		return EXIT_USAGE;
 	}
 	/* The display takes bytes in PHONECAPS' string format: ASCII here. */
-	return finish(&s, session_complete(&s, REQUEST,
-		s.h->phoneSetDisplay(REQUEST, s.hd, row, col, (LPCWSTR)(const void *)argv[4],
-				     (DWORD)strlen(argv[4]) + 1)));
+	return finish(&s, app_session_complete(&s,
+		phoneSetDisplay(s.phone, row, col, argv[4], (DWORD)strlen(argv[4]) + 1)));
 }
 
 int phonectl_volume(int argc, char **argv, const struct phonectl_options *opts)
 {
-	struct session s;
+	struct app_session s;
 	DWORD volume;
 	long dev;
 	char err[48];
@@ -217,18 +215,18 @@ int phonectl_volume(int argc, char **argv, const struct phonectl_options *opts)
 		return usage_or_failure(rc);
 	dev = tapi_hookswitchdev_parse(argv[2]);
 	if (dev < 0 || (argc == 4 && !parse_dword(argv[3], &volume))) {
-		session_stop(&s);
+		app_session_stop(&s);
 		phonectl_error("usage: phonectl volume DEVICE HANDSET|SPEAKER|HEADSET [VOLUME]");
 		return EXIT_USAGE;
 	}
 	if (argc == 3) {
-		r = s.h->phoneGetVolume(s.hd, (DWORD)dev, &volume);
+		r = phoneGetVolume(s.phone, (DWORD)dev, &volume);
 		if (r == 0)
 			printf("volume 0x%04x\n", volume);
 		else
 			printf("refused: %s\n", tapi_error_name(r, err, sizeof(err)));
 		return finish(&s, r);
 	}
-	return finish(&s, session_complete(&s, REQUEST,
-		s.h->phoneSetVolume(REQUEST, s.hd, (DWORD)dev, volume)));
+	return finish(&s, app_session_complete(&s,
+		phoneSetVolume(s.phone, (DWORD)dev, volume)));
 }

@@ -3,7 +3,8 @@
  *
  * Two streams side by side: the raw input reports with their decoded fields (read from the
  * hidraw node, which hands every reader its own copy, or from the recording), and the TAPI
- * events the provider reports for them. --panel draws the phone's front panel instead and
+ * events for them, as an application sees them: phonectl monitor is a MONITOR application of
+ * libtapi32 (which loads hidphone.tsp), so it can watch a phone another program owns. --panel draws the phone's front panel instead and
  * redraws it in place; on something that is not a terminal it prints plain lines.
  */
 #include <errno.h>
@@ -24,16 +25,21 @@
 #include "hid/transport-replay.h"
 #include "hid/usage-names.h"
 #include "json-writer.h"
+#include "phonectl-app.h"
 #include "phonectl-session.h"
 #include "phonectl.h"
 #include "tapi-names.h"
+#include "tapi.h"
 
 #define KEYS_SHOWN 12
 
 static struct monitor {
 	struct phonectl_options opts;
 	bool panel;
-	struct session s;
+	struct app_session a;
+	uint64_t open_usec;
+	pthread_t reader;
+	bool reader_running;
 	struct rdesc *desc;
 	char name[128];
 	pthread_mutex_t print_lock;
@@ -52,7 +58,7 @@ static struct monitor {
 
 static double since_open(uint64_t usec)
 {
-	return usec > mon.s.open_usec ? (double)(usec - mon.s.open_usec) / 1e6 : 0.0;
+	return usec > mon.open_usec ? (double)(usec - mon.open_usec) / 1e6 : 0.0;
 }
 
 /* "HookSwitch=1 PhoneMute=0 keys=[PhoneKey5]" for the named fields of one report. */
@@ -116,7 +122,7 @@ static void draw_panel(void)
 		if (!mon.lamp_modes_caps || mon.lamp_modes_caps[id] == PHONELAMPMODE_DUMMY)
 			continue;
 		info->dwTotalSize = sizeof(buf);
-		if (mon.s.h->phoneGetButtonInfo(mon.s.hd, id, info) == 0)
+		if (phoneGetButtonInfoW(mon.a.phone, id, info) == 0)
 			session_string(buf, info->dwButtonTextOffset, info->dwButtonTextSize, text,
 				       sizeof(text));
 		printf("    %3u %-26s %s%s\033[0m\n", id, text,
@@ -146,11 +152,10 @@ static void note_key(DWORD id, DWORD state)
 		snprintf(mon.keys[mon.n_keys++], sizeof(mon.keys[0]), "[%u]", id);
 }
 
-static void on_event(struct host *h, const struct host_event *ev)
+static void on_event(const struct host_event *ev)
 {
 	char line[160], err[48];
 
-	(void)h;
 	pthread_mutex_lock(&mon.print_lock);
 	if (ev->completion) {
 		snprintf(line, sizeof(line), "ASYNC_COMPLETION request=%u %s", ev->request,
@@ -185,7 +190,7 @@ static void on_event(struct host *h, const struct host_event *ev)
 		json_init(&j, stdout);
 		json_object_begin(&j, NULL);
 		json_string(&j, "type", ev->completion ? "completion" : "event");
-		json_int(&j, "usec", (int64_t)(ev->usec - mon.s.open_usec));
+		json_int(&j, "usec", (int64_t)(ev->usec - mon.open_usec));
 		json_string(&j, "text", line);
 		if (!ev->completion) {
 			json_string(&j, "message", tapi_message_name(ev->msg) ?
@@ -204,11 +209,53 @@ static void on_event(struct host *h, const struct host_event *ev)
 		/* Lamp modes are read back from the provider, as a host would. */
 		if (!ev->completion && ev->msg == PHONE_STATE && ev->p1 == PHONESTATE_LAMP &&
 		    ev->p2 < 128)
-			mon.s.h->phoneGetLamp(mon.s.hd, (DWORD)ev->p2, &mon.lamp_mode[ev->p2]);
+			phoneGetLamp(mon.a.phone, (DWORD)ev->p2, &mon.lamp_mode[ev->p2]);
 		pthread_mutex_lock(&mon.print_lock);
 		draw_panel();
 		pthread_mutex_unlock(&mon.print_lock);
 	}
+}
+
+/* The application's queue, read on a thread of ours: libtapi32 runs nothing of ours. */
+static void *read_messages(void *data)
+{
+	HPHONEAPP app = (HPHONEAPP)(uintptr_t)data;
+	PHONEMESSAGE m;
+
+	while (phoneGetMessage(app, &m, 0xFFFFFFFFu) == 0) {
+		struct host_event ev = { .msg = m.dwMessageID, .p1 = m.dwParam1, .p2 = m.dwParam2,
+					 .p3 = m.dwParam3, .usec = host_now_usec() };
+
+		on_event(&ev);
+	}
+	return NULL;   /* phoneShutdown */
+}
+
+/* Opens phone 0 as a monitor and starts reading its messages. */
+static int tapi_open(void)
+{
+	if (app_session_open(&mon.a, PHONEPRIVILEGE_MONITOR) < 0)
+		return -1;
+	mon.open_usec = host_now_usec();
+	if (pthread_create(&mon.reader, NULL, read_messages, (void *)(uintptr_t)mon.a.app) != 0) {
+		phonectl_error("cannot start a thread");
+		return -1;
+	}
+	mon.reader_running = true;
+	return 0;
+}
+
+static void tapi_stop(void)
+{
+	/* phoneShutdown wakes the reader; mon.a is only cleared once it has ended. */
+	if (mon.a.phone)
+		phoneClose(mon.a.phone);
+	if (mon.a.app)
+		phoneShutdown(mon.a.app);
+	if (mon.reader_running)
+		pthread_join(mon.reader, NULL);
+	mon.reader_running = false;
+	mon.a = (struct app_session){ 0 };
 }
 
 static void show_report(const uint8_t *report, size_t len)
@@ -228,7 +275,7 @@ static void show_report(const uint8_t *report, size_t len)
 		json_init(&j, stdout);
 		json_object_begin(&j, NULL);
 		json_string(&j, "type", "report");
-		json_int(&j, "usec", (int64_t)(now - mon.s.open_usec));
+		json_int(&j, "usec", (int64_t)(now - mon.open_usec));
 		json_string(&j, "bytes", hex);
 		json_string(&j, "fields", fields);
 		json_object_end(&j);
@@ -388,10 +435,9 @@ int phonectl_monitor(int argc, char **argv, const struct phonectl_options *globa
 	mon.stop = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (mon.stop < 0 || load_descriptor(device, &rec, &device_index) < 0)
 		goto out;
-	if (session_start(&mon.s, device, "replay+unplug") < 0)
+	if (app_session_start(&mon.a, device, "replay+unplug") < 0)
 		goto out;
-	host_set_on_event(mon.s.h, on_event);
-	caps = session_caps(&mon.s, 0);
+	caps = app_session_caps(&mon.a);
 	if (caps) {
 		session_string(caps, caps->dwPhoneNameOffset, caps->dwPhoneNameSize, mon.name,
 			       sizeof(mon.name));
@@ -412,7 +458,7 @@ int phonectl_monitor(int argc, char **argv, const struct phonectl_options *globa
 		mon.lamp_mode[id] = PHONELAMPMODE_OFF;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	if (session_open(&mon.s, 0) < 0)
+	if (tapi_open() < 0)
 		goto stop;
 	if (!mon.panel && !mon.opts.json)
 		printf("monitoring %s \"%s\"%s\n", device, mon.name,
@@ -428,8 +474,7 @@ int phonectl_monitor(int argc, char **argv, const struct phonectl_options *globa
 		watch_node(device, seconds);
 	rc = EXIT_SUCCESS;
 stop:
-	host_set_on_event(mon.s.h, NULL);
-	session_stop(&mon.s);
+	tapi_stop();
 out:
 	recording_free(rec);
 	rdesc_free(mon.desc);

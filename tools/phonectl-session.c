@@ -7,23 +7,32 @@
 #include "phonectl.h"
 #include "tapi-names.h"
 
-int session_start(struct session *s, const char *device, const char *replay_mode)
+int session_devices(const char *device, const char *replay_mode, bool *replay)
 {
 	char spec[600];
 	struct stat st;
-	LONG rc;
 
-	memset(s, 0, sizeof(*s));
+	*replay = false;
 	if (strncmp(device, "/dev/", 5) == 0) {
 		snprintf(spec, sizeof(spec), "hidraw:%s", device);
 	} else if (stat(device, &st) == 0 && S_ISREG(st.st_mode)) {
 		snprintf(spec, sizeof(spec), "%s:%s", replay_mode, device);
-		s->replay = true;
+		*replay = true;
 	} else {
 		phonectl_error("%s: neither a hidraw node nor a recording", device);
 		return -1;
 	}
 	setenv("HIDPHONE_DEVICES", spec, 1);
+	return 0;
+}
+
+int session_start(struct session *s, const char *device, const char *replay_mode)
+{
+	LONG rc;
+
+	memset(s, 0, sizeof(*s));
+	if (session_devices(device, replay_mode, &s->replay) < 0)
+		return -1;
 	s->h = host_load(NULL);
 	if (!s->h)
 		return -1;

@@ -24,6 +24,8 @@ struct session {
  * Returns 0, or -1 after printing why.
  */
 int session_start(struct session *s, const char *device, const char *replay_mode);
+/* Only points the provider at DEVICE (HIDPHONE_DEVICES), as session_start does. */
+int session_devices(const char *device, const char *replay_mode, bool *replay);
 /* Opens phone `id` and asks for every PHONE_STATE and PHONE_BUTTON. */
 int session_open(struct session *s, DWORD id);
 void session_stop(struct session *s);

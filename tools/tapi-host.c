@@ -77,6 +77,15 @@ static const char *beside_program(char *buf, size_t size)
 	return access(buf, R_OK) == 0 ? buf : NULL;
 }
 
+const char *host_provider_path(char *buf, size_t size)
+{
+	const char *path = getenv("HIDPHONE_TSP");
+
+	if (!path)
+		path = beside_program(buf, size);
+	return path ? path : HIDPHONE_TSP_INSTALLED;
+}
+
 struct host *host_load(const char *path)
 {
 	struct host *h = calloc(1, sizeof(*h));
@@ -85,11 +94,7 @@ struct host *host_load(const char *path)
 	if (!h)
 		return NULL;
 	if (!path)
-		path = getenv("HIDPHONE_TSP");
-	if (!path)
-		path = beside_program(exe, sizeof(exe));
-	if (!path)
-		path = HIDPHONE_TSP_INSTALLED;
+		path = host_provider_path(exe, sizeof(exe));
 	h->dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (!h->dl) {
 		fprintf(stderr, "cannot load the provider: %s\n", dlerror());

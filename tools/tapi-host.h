@@ -88,6 +88,8 @@ void CALLBACK host_phone_event(HTAPIPHONE ht, DWORD msg, DWORD_PTR p1, DWORD_PTR
  * on stderr.
  */
 struct host *host_load(const char *path);
+/* The provider host_load(NULL) would load, in buf (size PATH_MAX) or a constant. */
+const char *host_provider_path(char *buf, size_t size);
 void host_unload(struct host *h);
 
 /* Negotiates, enumerates and initialises as TAPI does; returns providerInit's result. */

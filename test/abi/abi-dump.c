@@ -145,7 +145,7 @@ check_members(void)
 
 /*
  * The header's own conventions: every constant is a 32-bit quantity and
- * error codes are negative LONG values.
+ * error codes are negative LONG values (TAPIERR_CONNECTED is 0).
  */
 static int
 check_constants(void)
@@ -160,7 +160,7 @@ check_constants(void)
 				c->name, c->value);
 			bad = 1;
 		}
-		if (strstr(c->name, "ERR_") && c->value >= 0) {
+		if (strstr(c->name, "ERR_") && c->value > 0) {
 			fprintf(stderr, "abi: %s = %lld is not negative; error codes must be LONG expressions\n",
 				c->name, c->value);
 			bad = 1;

@@ -123,7 +123,361 @@
 	F(PHONEEXTENSIONID, dwExtensionID0) \
 	F(PHONEEXTENSIONID, dwExtensionID1) \
 	F(PHONEEXTENSIONID, dwExtensionID2) \
-	F(PHONEEXTENSIONID, dwExtensionID3)
+	F(PHONEEXTENSIONID, dwExtensionID3) \
+	S(SYSTEMTIME) \
+	F(SYSTEMTIME, wYear) \
+	F(SYSTEMTIME, wMonth) \
+	F(SYSTEMTIME, wDayOfWeek) \
+	F(SYSTEMTIME, wDay) \
+	F(SYSTEMTIME, wHour) \
+	F(SYSTEMTIME, wMinute) \
+	F(SYSTEMTIME, wSecond) \
+	F(SYSTEMTIME, wMilliseconds) \
+	S(PHONEINITIALIZEEXPARAMS) \
+	F(PHONEINITIALIZEEXPARAMS, dwTotalSize) \
+	F(PHONEINITIALIZEEXPARAMS, dwNeededSize) \
+	F(PHONEINITIALIZEEXPARAMS, dwUsedSize) \
+	F(PHONEINITIALIZEEXPARAMS, dwOptions) \
+	F(PHONEINITIALIZEEXPARAMS, Handles) \
+	F(PHONEINITIALIZEEXPARAMS, dwCompletionKey) \
+	S(PHONEMESSAGE) \
+	F(PHONEMESSAGE, hDevice) \
+	F(PHONEMESSAGE, dwMessageID) \
+	F(PHONEMESSAGE, dwCallbackInstance) \
+	F(PHONEMESSAGE, dwParam1) \
+	F(PHONEMESSAGE, dwParam2) \
+	F(PHONEMESSAGE, dwParam3) \
+	S(LINEDIALPARAMS) \
+	F(LINEDIALPARAMS, dwDialPause) \
+	F(LINEDIALPARAMS, dwDialSpeed) \
+	F(LINEDIALPARAMS, dwDigitDuration) \
+	F(LINEDIALPARAMS, dwWaitForDialtone) \
+	S(LINECALLPARAMS) \
+	F(LINECALLPARAMS, dwTotalSize) \
+	F(LINECALLPARAMS, dwBearerMode) \
+	F(LINECALLPARAMS, dwMinRate) \
+	F(LINECALLPARAMS, dwMaxRate) \
+	F(LINECALLPARAMS, dwMediaMode) \
+	F(LINECALLPARAMS, dwCallParamFlags) \
+	F(LINECALLPARAMS, dwAddressMode) \
+	F(LINECALLPARAMS, dwAddressID) \
+	F(LINECALLPARAMS, DialParams) \
+	F(LINECALLPARAMS, dwOrigAddressSize) \
+	F(LINECALLPARAMS, dwOrigAddressOffset) \
+	F(LINECALLPARAMS, dwDisplayableAddressSize) \
+	F(LINECALLPARAMS, dwDisplayableAddressOffset) \
+	F(LINECALLPARAMS, dwCalledPartySize) \
+	F(LINECALLPARAMS, dwCalledPartyOffset) \
+	F(LINECALLPARAMS, dwCommentSize) \
+	F(LINECALLPARAMS, dwCommentOffset) \
+	F(LINECALLPARAMS, dwUserUserInfoSize) \
+	F(LINECALLPARAMS, dwUserUserInfoOffset) \
+	F(LINECALLPARAMS, dwHighLevelCompSize) \
+	F(LINECALLPARAMS, dwHighLevelCompOffset) \
+	F(LINECALLPARAMS, dwLowLevelCompSize) \
+	F(LINECALLPARAMS, dwLowLevelCompOffset) \
+	F(LINECALLPARAMS, dwDevSpecificSize) \
+	F(LINECALLPARAMS, dwDevSpecificOffset) \
+	F(LINECALLPARAMS, dwPredictiveAutoTransferStates) \
+	F(LINECALLPARAMS, dwTargetAddressSize) \
+	F(LINECALLPARAMS, dwTargetAddressOffset) \
+	F(LINECALLPARAMS, dwSendingFlowspecSize) \
+	F(LINECALLPARAMS, dwSendingFlowspecOffset) \
+	F(LINECALLPARAMS, dwReceivingFlowspecSize) \
+	F(LINECALLPARAMS, dwReceivingFlowspecOffset) \
+	F(LINECALLPARAMS, dwDeviceClassSize) \
+	F(LINECALLPARAMS, dwDeviceClassOffset) \
+	F(LINECALLPARAMS, dwDeviceConfigSize) \
+	F(LINECALLPARAMS, dwDeviceConfigOffset) \
+	F(LINECALLPARAMS, dwCallDataSize) \
+	F(LINECALLPARAMS, dwCallDataOffset) \
+	F(LINECALLPARAMS, dwNoAnswerTimeout) \
+	F(LINECALLPARAMS, dwCallingPartyIDSize) \
+	F(LINECALLPARAMS, dwCallingPartyIDOffset) \
+	F(LINECALLPARAMS, dwAddressType) \
+	S(LINEDEVCAPS) \
+	F(LINEDEVCAPS, dwTotalSize) \
+	F(LINEDEVCAPS, dwNeededSize) \
+	F(LINEDEVCAPS, dwUsedSize) \
+	F(LINEDEVCAPS, dwProviderInfoSize) \
+	F(LINEDEVCAPS, dwProviderInfoOffset) \
+	F(LINEDEVCAPS, dwSwitchInfoSize) \
+	F(LINEDEVCAPS, dwSwitchInfoOffset) \
+	F(LINEDEVCAPS, dwPermanentLineID) \
+	F(LINEDEVCAPS, dwLineNameSize) \
+	F(LINEDEVCAPS, dwLineNameOffset) \
+	F(LINEDEVCAPS, dwStringFormat) \
+	F(LINEDEVCAPS, dwAddressModes) \
+	F(LINEDEVCAPS, dwNumAddresses) \
+	F(LINEDEVCAPS, dwBearerModes) \
+	F(LINEDEVCAPS, dwMaxRate) \
+	F(LINEDEVCAPS, dwMediaModes) \
+	F(LINEDEVCAPS, dwGenerateToneModes) \
+	F(LINEDEVCAPS, dwGenerateToneMaxNumFreq) \
+	F(LINEDEVCAPS, dwGenerateDigitModes) \
+	F(LINEDEVCAPS, dwMonitorToneMaxNumFreq) \
+	F(LINEDEVCAPS, dwMonitorToneMaxNumEntries) \
+	F(LINEDEVCAPS, dwMonitorDigitModes) \
+	F(LINEDEVCAPS, dwGatherDigitsMinTimeout) \
+	F(LINEDEVCAPS, dwGatherDigitsMaxTimeout) \
+	F(LINEDEVCAPS, dwMedCtlDigitMaxListSize) \
+	F(LINEDEVCAPS, dwMedCtlMediaMaxListSize) \
+	F(LINEDEVCAPS, dwMedCtlToneMaxListSize) \
+	F(LINEDEVCAPS, dwMedCtlCallStateMaxListSize) \
+	F(LINEDEVCAPS, dwDevCapFlags) \
+	F(LINEDEVCAPS, dwMaxNumActiveCalls) \
+	F(LINEDEVCAPS, dwAnswerMode) \
+	F(LINEDEVCAPS, dwRingModes) \
+	F(LINEDEVCAPS, dwLineStates) \
+	F(LINEDEVCAPS, dwUUIAcceptSize) \
+	F(LINEDEVCAPS, dwUUIAnswerSize) \
+	F(LINEDEVCAPS, dwUUIMakeCallSize) \
+	F(LINEDEVCAPS, dwUUIDropSize) \
+	F(LINEDEVCAPS, dwUUISendUserUserInfoSize) \
+	F(LINEDEVCAPS, dwUUICallInfoSize) \
+	F(LINEDEVCAPS, MinDialParams) \
+	F(LINEDEVCAPS, MaxDialParams) \
+	F(LINEDEVCAPS, DefaultDialParams) \
+	F(LINEDEVCAPS, dwNumTerminals) \
+	F(LINEDEVCAPS, dwTerminalCapsSize) \
+	F(LINEDEVCAPS, dwTerminalCapsOffset) \
+	F(LINEDEVCAPS, dwTerminalTextEntrySize) \
+	F(LINEDEVCAPS, dwTerminalTextSize) \
+	F(LINEDEVCAPS, dwTerminalTextOffset) \
+	F(LINEDEVCAPS, dwDevSpecificSize) \
+	F(LINEDEVCAPS, dwDevSpecificOffset) \
+	F(LINEDEVCAPS, dwLineFeatures) \
+	F(LINEDEVCAPS, dwSettableDevStatus) \
+	F(LINEDEVCAPS, dwDeviceClassesSize) \
+	F(LINEDEVCAPS, dwDeviceClassesOffset) \
+	F(LINEDEVCAPS, PermanentLineGuid) \
+	F(LINEDEVCAPS, dwAddressTypes) \
+	F(LINEDEVCAPS, ProtocolGuid) \
+	F(LINEDEVCAPS, dwAvailableTracking) \
+	S(LINEADDRESSCAPS) \
+	F(LINEADDRESSCAPS, dwTotalSize) \
+	F(LINEADDRESSCAPS, dwNeededSize) \
+	F(LINEADDRESSCAPS, dwUsedSize) \
+	F(LINEADDRESSCAPS, dwLineDeviceID) \
+	F(LINEADDRESSCAPS, dwAddressSize) \
+	F(LINEADDRESSCAPS, dwAddressOffset) \
+	F(LINEADDRESSCAPS, dwDevSpecificSize) \
+	F(LINEADDRESSCAPS, dwDevSpecificOffset) \
+	F(LINEADDRESSCAPS, dwAddressSharing) \
+	F(LINEADDRESSCAPS, dwAddressStates) \
+	F(LINEADDRESSCAPS, dwCallInfoStates) \
+	F(LINEADDRESSCAPS, dwCallerIDFlags) \
+	F(LINEADDRESSCAPS, dwCalledIDFlags) \
+	F(LINEADDRESSCAPS, dwConnectedIDFlags) \
+	F(LINEADDRESSCAPS, dwRedirectionIDFlags) \
+	F(LINEADDRESSCAPS, dwRedirectingIDFlags) \
+	F(LINEADDRESSCAPS, dwCallStates) \
+	F(LINEADDRESSCAPS, dwDialToneModes) \
+	F(LINEADDRESSCAPS, dwBusyModes) \
+	F(LINEADDRESSCAPS, dwSpecialInfo) \
+	F(LINEADDRESSCAPS, dwDisconnectModes) \
+	F(LINEADDRESSCAPS, dwMaxNumActiveCalls) \
+	F(LINEADDRESSCAPS, dwMaxNumOnHoldCalls) \
+	F(LINEADDRESSCAPS, dwMaxNumOnHoldPendingCalls) \
+	F(LINEADDRESSCAPS, dwMaxNumConference) \
+	F(LINEADDRESSCAPS, dwMaxNumTransConf) \
+	F(LINEADDRESSCAPS, dwAddrCapFlags) \
+	F(LINEADDRESSCAPS, dwCallFeatures) \
+	F(LINEADDRESSCAPS, dwRemoveFromConfCaps) \
+	F(LINEADDRESSCAPS, dwRemoveFromConfState) \
+	F(LINEADDRESSCAPS, dwTransferModes) \
+	F(LINEADDRESSCAPS, dwParkModes) \
+	F(LINEADDRESSCAPS, dwForwardModes) \
+	F(LINEADDRESSCAPS, dwMaxForwardEntries) \
+	F(LINEADDRESSCAPS, dwMaxSpecificEntries) \
+	F(LINEADDRESSCAPS, dwMinFwdNumRings) \
+	F(LINEADDRESSCAPS, dwMaxFwdNumRings) \
+	F(LINEADDRESSCAPS, dwMaxCallCompletions) \
+	F(LINEADDRESSCAPS, dwCallCompletionConds) \
+	F(LINEADDRESSCAPS, dwCallCompletionModes) \
+	F(LINEADDRESSCAPS, dwNumCompletionMessages) \
+	F(LINEADDRESSCAPS, dwCompletionMsgTextEntrySize) \
+	F(LINEADDRESSCAPS, dwCompletionMsgTextSize) \
+	F(LINEADDRESSCAPS, dwCompletionMsgTextOffset) \
+	F(LINEADDRESSCAPS, dwAddressFeatures) \
+	F(LINEADDRESSCAPS, dwPredictiveAutoTransferStates) \
+	F(LINEADDRESSCAPS, dwNumCallTreatments) \
+	F(LINEADDRESSCAPS, dwCallTreatmentListSize) \
+	F(LINEADDRESSCAPS, dwCallTreatmentListOffset) \
+	F(LINEADDRESSCAPS, dwDeviceClassesSize) \
+	F(LINEADDRESSCAPS, dwDeviceClassesOffset) \
+	F(LINEADDRESSCAPS, dwMaxCallDataSize) \
+	F(LINEADDRESSCAPS, dwCallFeatures2) \
+	F(LINEADDRESSCAPS, dwMaxNoAnswerTimeout) \
+	F(LINEADDRESSCAPS, dwConnectedModes) \
+	F(LINEADDRESSCAPS, dwOfferingModes) \
+	F(LINEADDRESSCAPS, dwAvailableMediaModes) \
+	S(LINEADDRESSSTATUS) \
+	F(LINEADDRESSSTATUS, dwTotalSize) \
+	F(LINEADDRESSSTATUS, dwNeededSize) \
+	F(LINEADDRESSSTATUS, dwUsedSize) \
+	F(LINEADDRESSSTATUS, dwNumInUse) \
+	F(LINEADDRESSSTATUS, dwNumActiveCalls) \
+	F(LINEADDRESSSTATUS, dwNumOnHoldCalls) \
+	F(LINEADDRESSSTATUS, dwNumOnHoldPendCalls) \
+	F(LINEADDRESSSTATUS, dwAddressFeatures) \
+	F(LINEADDRESSSTATUS, dwNumRingsNoAnswer) \
+	F(LINEADDRESSSTATUS, dwForwardNumEntries) \
+	F(LINEADDRESSSTATUS, dwForwardSize) \
+	F(LINEADDRESSSTATUS, dwForwardOffset) \
+	F(LINEADDRESSSTATUS, dwTerminalModesSize) \
+	F(LINEADDRESSSTATUS, dwTerminalModesOffset) \
+	F(LINEADDRESSSTATUS, dwDevSpecificSize) \
+	F(LINEADDRESSSTATUS, dwDevSpecificOffset) \
+	S(LINECALLINFO) \
+	F(LINECALLINFO, dwTotalSize) \
+	F(LINECALLINFO, dwNeededSize) \
+	F(LINECALLINFO, dwUsedSize) \
+	F(LINECALLINFO, hLine) \
+	F(LINECALLINFO, dwLineDeviceID) \
+	F(LINECALLINFO, dwAddressID) \
+	F(LINECALLINFO, dwBearerMode) \
+	F(LINECALLINFO, dwRate) \
+	F(LINECALLINFO, dwMediaMode) \
+	F(LINECALLINFO, dwAppSpecific) \
+	F(LINECALLINFO, dwCallID) \
+	F(LINECALLINFO, dwRelatedCallID) \
+	F(LINECALLINFO, dwCallParamFlags) \
+	F(LINECALLINFO, dwCallStates) \
+	F(LINECALLINFO, dwMonitorDigitModes) \
+	F(LINECALLINFO, dwMonitorMediaModes) \
+	F(LINECALLINFO, DialParams) \
+	F(LINECALLINFO, dwOrigin) \
+	F(LINECALLINFO, dwReason) \
+	F(LINECALLINFO, dwCompletionID) \
+	F(LINECALLINFO, dwNumOwners) \
+	F(LINECALLINFO, dwNumMonitors) \
+	F(LINECALLINFO, dwCountryCode) \
+	F(LINECALLINFO, dwTrunk) \
+	F(LINECALLINFO, dwCallerIDFlags) \
+	F(LINECALLINFO, dwCallerIDSize) \
+	F(LINECALLINFO, dwCallerIDOffset) \
+	F(LINECALLINFO, dwCallerIDNameSize) \
+	F(LINECALLINFO, dwCallerIDNameOffset) \
+	F(LINECALLINFO, dwCalledIDFlags) \
+	F(LINECALLINFO, dwCalledIDSize) \
+	F(LINECALLINFO, dwCalledIDOffset) \
+	F(LINECALLINFO, dwCalledIDNameSize) \
+	F(LINECALLINFO, dwCalledIDNameOffset) \
+	F(LINECALLINFO, dwConnectedIDFlags) \
+	F(LINECALLINFO, dwConnectedIDSize) \
+	F(LINECALLINFO, dwConnectedIDOffset) \
+	F(LINECALLINFO, dwConnectedIDNameSize) \
+	F(LINECALLINFO, dwConnectedIDNameOffset) \
+	F(LINECALLINFO, dwRedirectionIDFlags) \
+	F(LINECALLINFO, dwRedirectionIDSize) \
+	F(LINECALLINFO, dwRedirectionIDOffset) \
+	F(LINECALLINFO, dwRedirectionIDNameSize) \
+	F(LINECALLINFO, dwRedirectionIDNameOffset) \
+	F(LINECALLINFO, dwRedirectingIDFlags) \
+	F(LINECALLINFO, dwRedirectingIDSize) \
+	F(LINECALLINFO, dwRedirectingIDOffset) \
+	F(LINECALLINFO, dwRedirectingIDNameSize) \
+	F(LINECALLINFO, dwRedirectingIDNameOffset) \
+	F(LINECALLINFO, dwAppNameSize) \
+	F(LINECALLINFO, dwAppNameOffset) \
+	F(LINECALLINFO, dwDisplayableAddressSize) \
+	F(LINECALLINFO, dwDisplayableAddressOffset) \
+	F(LINECALLINFO, dwCalledPartySize) \
+	F(LINECALLINFO, dwCalledPartyOffset) \
+	F(LINECALLINFO, dwCommentSize) \
+	F(LINECALLINFO, dwCommentOffset) \
+	F(LINECALLINFO, dwDisplaySize) \
+	F(LINECALLINFO, dwDisplayOffset) \
+	F(LINECALLINFO, dwUserUserInfoSize) \
+	F(LINECALLINFO, dwUserUserInfoOffset) \
+	F(LINECALLINFO, dwHighLevelCompSize) \
+	F(LINECALLINFO, dwHighLevelCompOffset) \
+	F(LINECALLINFO, dwLowLevelCompSize) \
+	F(LINECALLINFO, dwLowLevelCompOffset) \
+	F(LINECALLINFO, dwChargingInfoSize) \
+	F(LINECALLINFO, dwChargingInfoOffset) \
+	F(LINECALLINFO, dwTerminalModesSize) \
+	F(LINECALLINFO, dwTerminalModesOffset) \
+	F(LINECALLINFO, dwDevSpecificSize) \
+	F(LINECALLINFO, dwDevSpecificOffset) \
+	F(LINECALLINFO, dwCallTreatment) \
+	F(LINECALLINFO, dwCallDataSize) \
+	F(LINECALLINFO, dwCallDataOffset) \
+	F(LINECALLINFO, dwSendingFlowspecSize) \
+	F(LINECALLINFO, dwSendingFlowspecOffset) \
+	F(LINECALLINFO, dwReceivingFlowspecSize) \
+	F(LINECALLINFO, dwReceivingFlowspecOffset) \
+	F(LINECALLINFO, dwCallerIDAddressType) \
+	F(LINECALLINFO, dwCalledIDAddressType) \
+	F(LINECALLINFO, dwConnectedIDAddressType) \
+	F(LINECALLINFO, dwRedirectionIDAddressType) \
+	F(LINECALLINFO, dwRedirectingIDAddressType) \
+	S(LINECALLSTATUS) \
+	F(LINECALLSTATUS, dwTotalSize) \
+	F(LINECALLSTATUS, dwNeededSize) \
+	F(LINECALLSTATUS, dwUsedSize) \
+	F(LINECALLSTATUS, dwCallState) \
+	F(LINECALLSTATUS, dwCallStateMode) \
+	F(LINECALLSTATUS, dwCallPrivilege) \
+	F(LINECALLSTATUS, dwCallFeatures) \
+	F(LINECALLSTATUS, dwDevSpecificSize) \
+	F(LINECALLSTATUS, dwDevSpecificOffset) \
+	F(LINECALLSTATUS, dwCallFeatures2) \
+	F(LINECALLSTATUS, tStateEntryTime) \
+	S(LINEDEVSTATUS) \
+	F(LINEDEVSTATUS, dwTotalSize) \
+	F(LINEDEVSTATUS, dwNeededSize) \
+	F(LINEDEVSTATUS, dwUsedSize) \
+	F(LINEDEVSTATUS, dwNumOpens) \
+	F(LINEDEVSTATUS, dwOpenMediaModes) \
+	F(LINEDEVSTATUS, dwNumActiveCalls) \
+	F(LINEDEVSTATUS, dwNumOnHoldCalls) \
+	F(LINEDEVSTATUS, dwNumOnHoldPendCalls) \
+	F(LINEDEVSTATUS, dwLineFeatures) \
+	F(LINEDEVSTATUS, dwNumCallCompletions) \
+	F(LINEDEVSTATUS, dwRingMode) \
+	F(LINEDEVSTATUS, dwSignalLevel) \
+	F(LINEDEVSTATUS, dwBatteryLevel) \
+	F(LINEDEVSTATUS, dwRoamMode) \
+	F(LINEDEVSTATUS, dwDevStatusFlags) \
+	F(LINEDEVSTATUS, dwTerminalModesSize) \
+	F(LINEDEVSTATUS, dwTerminalModesOffset) \
+	F(LINEDEVSTATUS, dwDevSpecificSize) \
+	F(LINEDEVSTATUS, dwDevSpecificOffset) \
+	F(LINEDEVSTATUS, dwAvailableMediaModes) \
+	F(LINEDEVSTATUS, dwAppInfoSize) \
+	F(LINEDEVSTATUS, dwAppInfoOffset) \
+	S(LINEEXTENSIONID) \
+	F(LINEEXTENSIONID, dwExtensionID0) \
+	F(LINEEXTENSIONID, dwExtensionID1) \
+	F(LINEEXTENSIONID, dwExtensionID2) \
+	F(LINEEXTENSIONID, dwExtensionID3) \
+	S(LINEGENERATETONE) \
+	F(LINEGENERATETONE, dwFrequency) \
+	F(LINEGENERATETONE, dwCadenceOn) \
+	F(LINEGENERATETONE, dwCadenceOff) \
+	F(LINEGENERATETONE, dwVolume) \
+	S(LINEMONITORTONE) \
+	F(LINEMONITORTONE, dwAppSpecific) \
+	F(LINEMONITORTONE, dwDuration) \
+	F(LINEMONITORTONE, dwFrequency1) \
+	F(LINEMONITORTONE, dwFrequency2) \
+	F(LINEMONITORTONE, dwFrequency3) \
+	S(LINEINITIALIZEEXPARAMS) \
+	F(LINEINITIALIZEEXPARAMS, dwTotalSize) \
+	F(LINEINITIALIZEEXPARAMS, dwNeededSize) \
+	F(LINEINITIALIZEEXPARAMS, dwUsedSize) \
+	F(LINEINITIALIZEEXPARAMS, dwOptions) \
+	F(LINEINITIALIZEEXPARAMS, Handles) \
+	F(LINEINITIALIZEEXPARAMS, dwCompletionKey) \
+	S(LINEMESSAGE) \
+	F(LINEMESSAGE, hDevice) \
+	F(LINEMESSAGE, dwMessageID) \
+	F(LINEMESSAGE, dwCallbackInstance) \
+	F(LINEMESSAGE, dwParam1) \
+	F(LINEMESSAGE, dwParam2) \
+	F(LINEMESSAGE, dwParam3)
 
 /*
  * ABI_TYPES(I, O): I(type) for integer types, compared in size and
@@ -138,6 +492,36 @@
 	I(WCHAR) \
 	I(DRV_REQUESTID) \
 	I(HTAPIDIALOGINSTANCE) \
+	I(WORD) \
+	I(BYTE) \
+	I(HCALL) \
+	I(HLINE) \
+	I(HPHONE) \
+	I(HLINEAPP) \
+	I(HPHONEAPP) \
+	O(LPSTR) \
+	O(LPCSTR) \
+	O(HINSTANCE) \
+	O(LPHCALL) \
+	O(LPHLINE) \
+	O(LPHPHONE) \
+	O(LPHLINEAPP) \
+	O(LPHPHONEAPP) \
+	O(LPPHONEINITIALIZEEXPARAMS) \
+	O(LPPHONEMESSAGE) \
+	O(LPLINEINITIALIZEEXPARAMS) \
+	O(LPLINEMESSAGE) \
+	O(LPLINECALLPARAMS) \
+	O(LPLINEDEVCAPS) \
+	O(LPLINEADDRESSCAPS) \
+	O(LPLINEADDRESSSTATUS) \
+	O(LPLINECALLINFO) \
+	O(LPLINECALLSTATUS) \
+	O(LPLINEDEVSTATUS) \
+	O(LPLINEDIALPARAMS) \
+	O(LPLINEEXTENSIONID) \
+	O(LPLINEGENERATETONE) \
+	O(LPLINEMONITORTONE) \
 	O(LPDWORD) \
 	O(LPVOID) \
 	O(LPWSTR) \
@@ -175,6 +559,49 @@
 	C(LINEEVENT, void, (HTAPILINE, HTAPICALL, DWORD, DWORD_PTR, \
 			    DWORD_PTR, DWORD_PTR)) \
 	C(TUISPIDLLCALLBACK, LONG, (DWORD_PTR, DWORD, LPVOID, DWORD)) \
+	C(PHONECALLBACK, void, (DWORD, DWORD, DWORD_PTR, DWORD_PTR, DWORD_PTR, \
+				DWORD_PTR)) \
+	C(LINECALLBACK, void, (DWORD, DWORD, DWORD_PTR, DWORD_PTR, DWORD_PTR, \
+			       DWORD_PTR)) \
+	P(phoneInitializeExA, LONG, (LPHPHONEAPP, HINSTANCE, PHONECALLBACK, \
+				     LPCSTR, LPDWORD, LPDWORD, \
+				     LPPHONEINITIALIZEEXPARAMS)) \
+	P(phoneInitializeExW, LONG, (LPHPHONEAPP, HINSTANCE, PHONECALLBACK, \
+				     LPCWSTR, LPDWORD, LPDWORD, \
+				     LPPHONEINITIALIZEEXPARAMS)) \
+	P(phoneShutdown, LONG, (HPHONEAPP)) \
+	P(phoneNegotiateAPIVersion, LONG, (HPHONEAPP, DWORD, DWORD, DWORD, \
+					   LPDWORD, LPPHONEEXTENSIONID)) \
+	P(phoneNegotiateExtVersion, LONG, (HPHONEAPP, DWORD, DWORD, DWORD, \
+					   DWORD, LPDWORD)) \
+	P(phoneGetDevCapsA, LONG, (HPHONEAPP, DWORD, DWORD, DWORD, LPPHONECAPS)) \
+	P(phoneGetDevCapsW, LONG, (HPHONEAPP, DWORD, DWORD, DWORD, LPPHONECAPS)) \
+	P(phoneOpen, LONG, (HPHONEAPP, DWORD, LPHPHONE, DWORD, DWORD, DWORD_PTR, \
+			    DWORD)) \
+	P(phoneClose, LONG, (HPHONE)) \
+	P(phoneGetMessage, LONG, (HPHONEAPP, LPPHONEMESSAGE, DWORD)) \
+	P(phoneSetStatusMessages, LONG, (HPHONE, DWORD, DWORD, DWORD)) \
+	P(phoneGetStatusMessages, LONG, (HPHONE, LPDWORD, LPDWORD, LPDWORD)) \
+	P(phoneGetStatusA, LONG, (HPHONE, LPPHONESTATUS)) \
+	P(phoneGetStatusW, LONG, (HPHONE, LPPHONESTATUS)) \
+	P(phoneSetLamp, LONG, (HPHONE, DWORD, DWORD)) \
+	P(phoneGetLamp, LONG, (HPHONE, DWORD, LPDWORD)) \
+	P(phoneSetRing, LONG, (HPHONE, DWORD, DWORD)) \
+	P(phoneGetRing, LONG, (HPHONE, LPDWORD, LPDWORD)) \
+	P(phoneSetHookSwitch, LONG, (HPHONE, DWORD, DWORD)) \
+	P(phoneGetHookSwitch, LONG, (HPHONE, LPDWORD)) \
+	P(phoneSetVolume, LONG, (HPHONE, DWORD, DWORD)) \
+	P(phoneGetVolume, LONG, (HPHONE, DWORD, LPDWORD)) \
+	P(phoneSetGain, LONG, (HPHONE, DWORD, DWORD)) \
+	P(phoneGetGain, LONG, (HPHONE, DWORD, LPDWORD)) \
+	P(phoneSetDisplay, LONG, (HPHONE, DWORD, DWORD, LPCSTR, DWORD)) \
+	P(phoneGetDisplay, LONG, (HPHONE, LPVARSTRING)) \
+	P(phoneGetButtonInfoA, LONG, (HPHONE, DWORD, LPPHONEBUTTONINFO)) \
+	P(phoneGetButtonInfoW, LONG, (HPHONE, DWORD, LPPHONEBUTTONINFO)) \
+	P(phoneSetButtonInfoA, LONG, (HPHONE, DWORD, LPPHONEBUTTONINFO)) \
+	P(phoneSetButtonInfoW, LONG, (HPHONE, DWORD, LPPHONEBUTTONINFO)) \
+	P(phoneGetIDA, LONG, (HPHONE, LPVARSTRING, LPCSTR)) \
+	P(phoneGetIDW, LONG, (HPHONE, LPVARSTRING, LPCWSTR)) \
 	P(TSPI_lineNegotiateTSPIVersion, LONG, (DWORD, DWORD, DWORD, LPDWORD)) \
 	P(TSPI_providerEnumDevices, LONG, (DWORD, LPDWORD, LPDWORD, HPROVIDER, \
 					   LINEEVENT, PHONEEVENT)) \

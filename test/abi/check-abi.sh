@@ -1,6 +1,7 @@
 #!/bin/sh
 #
-# check-abi.sh - prove include/tspi.h against the Windows SDK values as
+# check-abi.sh - prove include/tspi.h and the include/tapi.h it includes
+# against the Windows SDK values as
 # shipped by mingw-w64 (Debian: mingw-w64-x86-64-dev), not against a copy
 # of our own.
 #
@@ -42,19 +43,20 @@ ABI_FIELDS_DIR=${ABI_FIELDS_DIR:-$srcdir}
 ABI_OUT=${ABI_OUT:-$BUILDDIR/test/abi}
 ABI_SELFTEST=${ABI_SELFTEST:-1}
 
-# Prefixes of the names in include/tspi.h that are checked as constants.
-# Any #define (not function-like) starting with one of them is picked up.
-const_re='^(PHONEERR_|PHONE_|PHONESTATE_|PHONEBUTTONMODE_|PHONEBUTTONFUNCTION_'
-const_re=$const_re'|PHONEBUTTONSTATE_|PHONELAMPMODE_|PHONEHOOKSWITCHDEV_'
-const_re=$const_re'|PHONEHOOKSWITCHMODE_|PHONEPRIVILEGE_|PHONESTATUSFLAGS_'
-const_re=$const_re'|PHONEFEATURE_|STRINGFORMAT_|TAPI_VERSION|LINEERR_|LINE_'
-const_re=$const_re'|LINETSPIOPTION_|TUISPIDLL_OBJECT_|INITIALIZE_NEGOTIATION$'
-const_re=$const_re'|TSPI_MESSAGE_BASE$)'
+# Prefixes of the names in include/tspi.h and include/tapi.h that are
+# checked as constants.  Any #define (not function-like) starting with one
+# of them is picked up.
+const_re='^(PHONE[A-Z0-9]*_|LINE[A-Z0-9]*_|LAST_LINE|STRINGFORMAT_|TAPI_VERSION'
+const_re=$const_re'|TAPI_CURRENT_VERSION$|TAPI_REPLY$|TAPIERR_|TAPIMAX|LINEMAPPER$'
+const_re=$const_re'|TUISPIDLL_OBJECT_|INITIALIZE_NEGOTIATION$|TSPI_MESSAGE_BASE$)'
 
 # Macros of the header that are its own, not SDK constants: the include
 # guard, the calling-convention and export macros, the fixed structure
 # sizes (pinned to the checked layouts by the header itself).
-own_re='^(HIDPHONE_TSPI_H|TSPIAPI|CALLBACK|TSPI_EXPORT|[A-Z]+_SIZE(_[0-9]_[0-9])?)$'
+# Also tapi.h's own: its guard, WINAPI, TAPI_EXPORT and the plain names of
+# the string functions that it maps to ...A or ...W (phoneGetDevCaps).
+own_re='^(HIDPHONE_TSPI_H|HIDPHONE_TAPI_H|TSPIAPI|WINAPI|CALLBACK|TSPI_EXPORT|TAPI_EXPORT'
+own_re=$own_re'|[A-Z]+_SIZE(_[0-9]_[0-9])?|(phone|line)[A-Za-z]+)$'
 
 # Constants the SDK headers do not define: neither mingw-w64 nor
 # Microsoft's tapi.h names the TAPI version numbers.  Anything else that
@@ -93,6 +95,7 @@ for h in windows.h tapi.h tspi.h; do
 		skip "$MINGW_INCLUDE/$h not found; install the Debian package mingw-w64-x86-64-dev (or set MINGW_INCLUDE)"
 done
 [ -f "$ABI_INCLUDE/tspi.h" ] || fail "$ABI_INCLUDE/tspi.h not found; run from the top of the source tree"
+[ -f "$ABI_INCLUDE/tapi.h" ] || fail "$ABI_INCLUDE/tapi.h not found; run from the top of the source tree"
 
 mkdir -p "$ABI_OUT" || fail "cannot create $ABI_OUT"
 
@@ -119,12 +122,12 @@ mingw_version=$(printf '#include <_mingw.h>\n' | mingw_cc -dM -E -x c - 2>/dev/n
 # shellcheck disable=SC2086 # see above
 $CC -E -dD -I"$ABI_INCLUDE" "$ABI_INCLUDE/tspi.h" >"$ABI_OUT/abi-header.i" 2>"$ABI_OUT/abi-header.log" ||
 	{ cat "$ABI_OUT/abi-header.log"; fail "cannot preprocess $ABI_INCLUDE/tspi.h"; }
-awk '/^# [0-9]+ "/ { own = ($3 ~ /tspi\.h"$/); next } own' \
+awk '/^# [0-9]+ "/ { own = ($3 ~ /\/t(s|a)pi\.h"$/); next } own' \
 	"$ABI_OUT/abi-header.i" >"$ABI_OUT/abi-header-own.i"
 
 awk '$1 == "#define" && $2 !~ /\(/ { print $2 }' "$ABI_OUT/abi-header-own.i" |
 	LC_ALL=C sort -u >"$ABI_OUT/abi-macro-names.txt"
-grep -E "$const_re" "$ABI_OUT/abi-macro-names.txt" >"$ABI_OUT/abi-const-names.txt"
+grep -E "$const_re" "$ABI_OUT/abi-macro-names.txt" | grep -v -E "$own_re" >"$ABI_OUT/abi-const-names.txt"
 
 status=0
 
@@ -180,12 +183,14 @@ mv "$ABI_OUT/abi-dump-check.out" "$ABI_OUT/abi-check-mingw.c"
 
 # --- do the lists cover the header? ---------------------------------------
 #
-# Collect the structures defined with a body, the callback typedefs and
-# the TSPI/TUISPI functions that tspi.h itself declares.
+# Collect the structures defined with a body, the callback typedefs, the
+# TSPI/TUISPI functions that tspi.h declares and the phone/line functions
+# of tapi.h.  A union inside a structure (Handles) is folded first.
 
 awk '
 	!/^#/ { text = text " " $0 }
 	END {
+		gsub(/union[ \t]*\{[^}]*\}/, "union", text)
 		s = text
 		while (match(s, /typedef struct([ \t]+[A-Za-z_0-9]+)?[ \t]*\{[^}]*\}[ \t]*[A-Za-z_][A-Za-z_0-9]*/)) {
 			m = substr(s, RSTART, RLENGTH)
@@ -202,7 +207,7 @@ awk '
 			print "callback " m
 		}
 		s = text
-		while (match(s, /T(UI)?SPI_[A-Za-z_0-9]+[ \t]*\(/)) {
+		while (match(s, /(T(UI)?SPI_[A-Za-z_0-9]+|(phone|line)[A-Z][A-Za-z]*)[ \t]*\(/)) {
 			m = substr(s, RSTART, RLENGTH)
 			s = substr(s, RSTART + RLENGTH)
 			sub(/[ \t]*\($/, "", m)
@@ -328,9 +333,11 @@ corrupt() {
 	dir=$selftest_dir/$name
 	mkdir -p "$dir/include" "$dir/fields" "$dir/out" || fail "cannot create $dir"
 	sed "$hsed" "$ABI_INCLUDE/tspi.h" >"$dir/include/tspi.h"
+	sed "$hsed" "$ABI_INCLUDE/tapi.h" >"$dir/include/tapi.h"
 	cp "$ABI_FIELDS_DIR/abi-fields.h" "$dir/fields/abi-fields.h"
-	if cmp -s "$ABI_INCLUDE/tspi.h" "$dir/include/tspi.h"; then
-		fail "self-test '$name': the edit did not change the header copy"
+	if cmp -s "$ABI_INCLUDE/tspi.h" "$dir/include/tspi.h" &&
+		cmp -s "$ABI_INCLUDE/tapi.h" "$dir/include/tapi.h"; then
+		fail "self-test '$name': the edit did not change the header copies"
 	fi
 	if [ -n "$fsed" ]; then
 		sed "$fsed" "$ABI_FIELDS_DIR/abi-fields.h" >"$dir/fields/abi-fields.h"
@@ -374,5 +381,14 @@ corrupt signature 'function TSPI_providerInit: include/tspi.h has LONG (DWORD, D
 	's/DWORD_PTR dwNumLines/DWORD dwNumLines/' \
 	's/\(P(TSPI_providerInit, LONG, (DWORD, DWORD, DWORD, DWORD, \)DWORD_PTR, \\/\1DWORD, \\/'
 
-echo "abi: self-test: $n_cases corrupted copies are rejected (wrong value, unknown constant, swapped fields, narrowed parameter)"
+# The same in tapi.h: an application callback instance narrowed to DWORD.
+corrupt app-signature 'function phoneOpen: include/tspi.h has LONG (HPHONEAPP, DWORD, LPHPHONE, DWORD, DWORD, DWORD,' \
+	's/DWORD_PTR dwCallbackInstance, DWORD dwPrivilege/DWORD dwCallbackInstance, DWORD dwPrivilege/' \
+	's/\(P(phoneOpen, LONG, (HPHONEAPP, DWORD, LPHPHONE, DWORD, DWORD, \)DWORD_PTR, \\/\1DWORD, \\/'
+
+# A packed structure left at natural alignment grows by its padding.
+corrupt packing 'the fields listed for PHONEINITIALIZEEXPARAMS end at 28 but sizeof is 32' \
+	's/^#pragma pack(push, 1)$//; s/^#pragma pack(pop)$//; s/^TAPI_LAYOUT(.*PHONEINITIALIZEEXPARAMS.*$//; s/^TAPI_LAYOUT(sizeof(LINEINITIALIZEEXPARAMS).*$//'
+
+echo "abi: self-test: $n_cases corrupted copies are rejected (wrong value, unknown constant, swapped fields, narrowed parameters, lost packing)"
 exit 0

@@ -1,0 +1,75 @@
+/*
+ * The TSPI providers libtapi32 loads with dlopen, and their callbacks.
+ */
+#ifndef HIDPHONE_TAPI_PROVIDERS_H
+#define HIDPHONE_TAPI_PROVIDERS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "tspi.h"
+
+/* The TSPI versions the runtime speaks with providers, and the API versions it offers. */
+#define TAPI_LOW_VERSION  TAPI_VERSION2_0
+#define TAPI_HIGH_VERSION TAPI_VERSION3_1
+
+struct tapi_provider {
+	char *path;
+	void *dl;
+	DWORD permanent_id;
+	DWORD version;
+	bool initialized;
+#define TAPI_TSPI_FN(name) __typeof__(TSPI_##name) *name
+	TAPI_TSPI_FN(lineNegotiateTSPIVersion);
+	TAPI_TSPI_FN(providerEnumDevices);
+	TAPI_TSPI_FN(providerInit);
+	TAPI_TSPI_FN(providerShutdown);
+	TAPI_TSPI_FN(providerCreatePhoneDevice);
+	TAPI_TSPI_FN(phoneNegotiateTSPIVersion);
+	TAPI_TSPI_FN(phoneNegotiateExtVersion);
+	TAPI_TSPI_FN(phoneGetExtensionID);
+	TAPI_TSPI_FN(phoneGetDevCaps);
+	TAPI_TSPI_FN(phoneOpen);
+	TAPI_TSPI_FN(phoneClose);
+	TAPI_TSPI_FN(phoneSetStatusMessages);
+	TAPI_TSPI_FN(phoneGetStatus);
+	TAPI_TSPI_FN(phoneGetButtonInfo);
+	TAPI_TSPI_FN(phoneSetButtonInfo);
+	TAPI_TSPI_FN(phoneGetLamp);
+	TAPI_TSPI_FN(phoneSetLamp);
+	TAPI_TSPI_FN(phoneGetHookSwitch);
+	TAPI_TSPI_FN(phoneSetHookSwitch);
+	TAPI_TSPI_FN(phoneGetRing);
+	TAPI_TSPI_FN(phoneSetRing);
+	TAPI_TSPI_FN(phoneGetDisplay);
+	TAPI_TSPI_FN(phoneSetDisplay);
+	TAPI_TSPI_FN(phoneGetVolume);
+	TAPI_TSPI_FN(phoneSetVolume);
+	TAPI_TSPI_FN(phoneGetGain);
+	TAPI_TSPI_FN(phoneSetGain);
+	TAPI_TSPI_FN(phoneGetID);
+#undef TAPI_TSPI_FN
+};
+
+/*
+ * Loads the providers (TAPI_PROVIDERS, else the configuration file, else the installed
+ * hidphone.tsp), numbers their phones and initialises them. Called with tapi_api_lock held
+ * when the first application registers; a provider that fails is logged and left out.
+ */
+void tapi_providers_load(void);
+/* Shuts them down and unloads them, after the last application. */
+void tapi_providers_unload(void);
+
+/* The PHONEEVENT to give TSPI_phoneOpen, with the device entry as htPhone. */
+PHONEEVENT tapi_phone_event_proc(void);
+
+/*
+ * Reads a providers.conf: one path per line, '#' starts a comment, blank lines ignored.
+ * Returns the number of paths stored in paths[0..max) (each malloc'ed), or -1 with a
+ * message naming the file and line when a line is too long or the file unreadable.
+ */
+int tapi_read_providers_conf(const char *file, char **paths, int max);
+/* The same from an open stream; file names it in messages. */
+int tapi_read_providers_stream(FILE *f, const char *file, char **paths, int max);
+
+#endif

@@ -1,0 +1,124 @@
+/*
+ * The runtime's state: applications, their open phones, the phone devices of the loaded
+ * providers, outstanding requests and the message queues.
+ *
+ * Everything an application can name by a handle lives here and is reached only through
+ * the handle tables, never through a pointer the application holds: a later telephony
+ * service can then keep the same tables for applications in other processes and only
+ * change where a queue's messages go.
+ *
+ * Two locks. tapi_api_lock serialises the application calls (a call may leave the tables
+ * unlocked while it calls the provider, which then cannot change under it). tapi_lock guards
+ * the tables and queues; provider callbacks take only this one, and nobody calls into a
+ * provider while holding it, so a provider thread never waits for an application call.
+ */
+#ifndef HIDPHONE_TAPI_REGISTRY_H
+#define HIDPHONE_TAPI_REGISTRY_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "tspi.h"
+
+#define TAPI_MAX_QUEUE 100000     /* messages an application may leave unread */
+
+struct tapi_provider;
+
+struct tapi_msg {
+	struct tapi_msg *next;
+	PHONEMESSAGE m;
+};
+
+struct tapi_app {
+	HPHONEAPP handle;
+	bool dead;                /* shut down; freed by the last waiter */
+	unsigned waiters;         /* threads inside phoneGetMessage */
+	pthread_cond_t cond;      /* a message came, or the registration ended */
+	int event_fd;             /* readable while the queue is non-empty */
+	WCHAR *name;              /* friendly name, UTF-16 with its NUL */
+	DWORD name_size;          /* bytes, NUL included */
+	struct tapi_msg *head, *tail;
+	size_t n_msgs;
+	size_t dropped;
+};
+
+struct tapi_phone_dev {
+	DWORD id;                 /* the TAPI device id; also the provider's */
+	struct tapi_provider *prov;
+	DWORD tspi_version;
+	bool ready;               /* negotiated; usable by applications */
+	bool removed;
+	bool open;                /* the provider's phone is open */
+	bool opening;
+	bool closed_while_opening;
+	HDRVPHONE hd;
+	DWORD states, modes, bstates;  /* the union the provider was given */
+};
+
+struct tapi_phone {
+	HPHONE handle;
+	struct tapi_app *app;
+	struct tapi_phone_dev *dev;
+	DWORD privilege;
+	DWORD api_version;
+	DWORD_PTR instance;
+	DWORD states, modes, bstates;  /* this application's status messages */
+};
+
+extern pthread_mutex_t tapi_api_lock;
+extern pthread_mutex_t tapi_lock;
+
+/* Registered applications; 0 means the provider side is not loaded. */
+extern size_t tapi_n_apps;
+
+/* Handles. Lookups return NULL for a stale handle or one of another kind. */
+struct tapi_app *tapi_app_new(void);
+struct tapi_app *tapi_app_get(HPHONEAPP h);
+/* Ends the registration: removes its handle, wakes its waiters, frees it once none waits. */
+void tapi_app_end(struct tapi_app *app);
+struct tapi_phone *tapi_phone_new(struct tapi_app *app, struct tapi_phone_dev *dev);
+struct tapi_phone *tapi_phone_get(HPHONE h);
+void tapi_phone_free(struct tapi_phone *ph);
+/* The phones open on dev (or of app, with dev NULL), in handle order; n at most max. */
+size_t tapi_phones_of(const struct tapi_phone_dev *dev, const struct tapi_app *app,
+		      struct tapi_phone **out, size_t max);
+
+/* Devices, by TAPI id. */
+struct tapi_phone_dev *tapi_dev_add(struct tapi_provider *prov);
+struct tapi_phone_dev *tapi_dev_get(DWORD id);
+size_t tapi_n_devs(void);
+void tapi_devs_clear(void);
+
+/* Queues. */
+void tapi_post(struct tapi_app *app, DWORD hdevice, DWORD msg, DWORD_PTR instance, DWORD_PTR p1,
+	       DWORD_PTR p2, DWORD_PTR p3);
+/* Each application's queue gets the message (PHONE_CREATE, PHONE_REMOVE). */
+void tapi_post_all(DWORD msg, DWORD_PTR p1);
+/* Waits for a message up to timeout_ms (0xFFFFFFFF: forever) with tapi_lock held; 0, or the
+ * PHONEERR_ to return. */
+LONG tapi_take(struct tapi_app *app, PHONEMESSAGE *out, DWORD timeout_ms);
+
+/* Requests: an id for an asynchronous call of ph, answered once by PHONE_REPLY. */
+DRV_REQUESTID tapi_request_new(struct tapi_phone *ph);
+void tapi_request_drop(DRV_REQUESTID id);
+/* Replies still outstanding for this phone (or application) are never delivered. */
+void tapi_requests_suppress(HPHONE phone, const struct tapi_app *app);
+void tapi_request_complete(DRV_REQUESTID id, LONG result);
+
+/* Messages the runtime itself generates. */
+void tapi_notify_privileges(struct tapi_phone_dev *dev, const struct tapi_phone *except,
+			    bool owner_changed, bool monitors_changed);
+void tapi_count_privileges(const struct tapi_phone_dev *dev, DWORD *owners, DWORD *monitors,
+			   struct tapi_phone **owner);
+/* Union of the open phones' status messages (without what TAPI itself generates). */
+void tapi_status_union(const struct tapi_phone_dev *dev, DWORD *states, DWORD *modes,
+		       DWORD *bstates);
+
+/* Provider events, with tapi_lock held. */
+void tapi_dev_event(struct tapi_phone_dev *dev, DWORD msg, DWORD_PTR p1, DWORD_PTR p2,
+		    DWORD_PTR p3);
+
+void tapi_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

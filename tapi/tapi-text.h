@@ -1,0 +1,43 @@
+/*
+ * Strings and variable-length structures between the provider (UTF-16, its own layout) and
+ * the application (UTF-8 for the ...A functions, UTF-16 for ...W).
+ */
+#ifndef HIDPHONE_TAPI_TEXT_H
+#define HIDPHONE_TAPI_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "tspi.h"
+
+/* UTF-8 (len bytes) to NUL-terminated UTF-16 in *out (free it); *bytes counts the NUL.
+ * 0, -EILSEQ for malformed UTF-8, -ENOMEM. */
+int tapi_utf8_to_utf16(const char *s, size_t len, WCHAR **out, DWORD *bytes);
+/* size bytes of UTF-16 (any alignment, NULs kept, so multi-strings convert whole) to UTF-8
+ * in *out (free it); a lone surrogate becomes U+FFFD. 0 or -ENOMEM. */
+int tapi_utf16_to_utf8(const void *s, DWORD size, char **out, DWORD *bytes);
+/* Length in code units of a NUL-terminated UTF-16 string, up to max. */
+size_t tapi_utf16_len(const WCHAR *s, size_t max);
+
+/* One item of the variable part: its dwXxxSize member (dwXxxOffset follows it). */
+struct tapi_var {
+	size_t field;
+	const void *data;
+	DWORD size;
+	bool utf16;               /* converted to UTF-8 for the ...A functions */
+};
+
+/* Reads an item of a structure the provider filled (used bytes of it); -1 if the item
+ * lies outside. */
+int tapi_var_read(const void *st, DWORD used, struct tapi_var *v);
+/* Converts the UTF-16 items to UTF-8; the converted bytes are in bufs[i] (free them). */
+int tapi_var_to_utf8(struct tapi_var *v, size_t n, char **bufs);
+/*
+ * Writes the structure for the application: fixed_size bytes of fixed (its dwTotalSize
+ * kept), then the items if they all fit in out's dwTotalSize, else none; sets dwNeededSize
+ * and dwUsedSize.
+ */
+void tapi_var_write(void *out, const void *fixed, DWORD fixed_size, const struct tapi_var *v,
+		    size_t n);
+
+#endif

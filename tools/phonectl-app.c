@@ -1,0 +1,110 @@
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "phonectl-app.h"
+#include "phonectl-session.h"
+#include "phonectl.h"
+#include "tapi-names.h"
+
+int app_session_start(struct app_session *a, const char *device, const char *replay_mode)
+{
+	PHONEINITIALIZEEXPARAMS params = { .dwTotalSize = sizeof(params),
+					   .dwOptions = PHONEINITIALIZEEXOPTION_USEEVENT };
+	PHONEEXTENSIONID ext;
+	DWORD n = 0, version = TAPI_CURRENT_VERSION;
+	char path[PATH_MAX], name[48];
+	bool replay;
+	LONG rc;
+
+	*a = (struct app_session){ 0 };
+	if (session_devices(device, replay_mode, &replay) < 0)
+		return -1;
+	setenv("TAPI_PROVIDERS", host_provider_path(path, sizeof(path)), 0);
+	rc = phoneInitializeExA(&a->app, NULL, NULL, "phonectl", &n, &version, &params);
+	if (rc) {
+		phonectl_error("%s: %s", device, tapi_error_name(rc, name, sizeof(name)));
+		return -1;
+	}
+	if (n == 0) {
+		phonectl_error("%s: not a phone (no telephony collection, or unreadable)", device);
+		app_session_stop(a);
+		return -1;
+	}
+	rc = phoneNegotiateAPIVersion(a->app, 0, TAPI_VERSION2_0, TAPI_VERSION3_1, &a->version,
+				      &ext);
+	if (rc) {
+		phonectl_error("%s: %s", device, tapi_error_name(rc, name, sizeof(name)));
+		app_session_stop(a);
+		return -1;
+	}
+	return 0;
+}
+
+int app_session_open(struct app_session *a, DWORD privilege)
+{
+	char name[48];
+	LONG rc = phoneOpen(a->app, 0, &a->phone, a->version, 0, 0, privilege);
+
+	/* Every message, so a replayed phone starts playing at once. */
+	if (rc == 0)
+		rc = phoneSetStatusMessages(a->phone, 0x00ffffffu, 0x3f,
+					    PHONEBUTTONSTATE_UP | PHONEBUTTONSTATE_DOWN);
+	if (rc) {
+		phonectl_error("cannot open phone 0: %s", tapi_error_name(rc, name, sizeof(name)));
+		return -1;
+	}
+	return 0;
+}
+
+LPPHONECAPS app_session_caps(struct app_session *a)
+{
+	DWORD size = 4096;
+
+	for (int tries = 0; tries < 3; tries++) {
+		LPPHONECAPS caps = calloc(1, size);
+		LONG rc;
+
+		if (!caps)
+			return NULL;
+		caps->dwTotalSize = size;
+		rc = phoneGetDevCapsW(a->app, 0, a->version, 0, caps);
+		if (rc == 0 && caps->dwNeededSize <= size)
+			return caps;
+		size = rc == 0 ? caps->dwNeededSize : size * 2;
+		free(caps);
+	}
+	return NULL;
+}
+
+LONG app_session_complete(struct app_session *a, LONG returned)
+{
+	PHONEMESSAGE m;
+	char name[48];
+
+	if (returned < 0) {
+		printf("refused: %s\n", tapi_error_name(returned, name, sizeof(name)));
+		return returned;
+	}
+	/* The status messages of the phone come too; the reply is the one with this id. */
+	while (phoneGetMessage(a->app, &m, 5000) == 0) {
+		if (m.dwMessageID == PHONE_REPLY && m.dwParam1 == (DWORD_PTR)returned) {
+			LONG result = (LONG)(DWORD)m.dwParam2;
+
+			printf("completed: %s\n", tapi_error_name(result, name, sizeof(name)));
+			return result;
+		}
+	}
+	printf("no completion within 5 s\n");
+	return 1;
+}
+
+void app_session_stop(struct app_session *a)
+{
+	if (!a->app)
+		return;
+	if (a->phone)
+		phoneClose(a->phone);
+	phoneShutdown(a->app);
+	*a = (struct app_session){ 0 };
+}
