@@ -38,6 +38,8 @@ CORE_SRCS := $(HID_SRCS) $(DEV_SRCS) $(LOOP_SRCS)
 TSP_SRCS := tsp/provider.c tsp/phone.c tsp/discovery.c tsp/phone-io.c tsp/phone-caps.c \
 	    tsp/phone-control.c tsp/dispatch.c tsp/errors.c tsp/log.c tsp/varstruct.c \
 	    tsp/button-info.c tsp/hotplug.c tsp/lamp-cadence.c
+# Lines: the TSPI line functions over the call engine (calls/).
+TSP_SRCS += tsp/line-device.c tsp/line-call.c
 # The call engine (calls/): SIP, SDP and RTP through libre and librem, whose headers want
 # HAVE_INTTYPES_H to find the fixed-width integer types; ALSA for the phone's audio port.
 CALLS_PKGS := libre librem alsa
@@ -107,6 +109,9 @@ $(OBJ)/tools/tapi-host.o: HP_CFLAGS += -DHIDPHONE_TSP_INSTALLED='"$(LIBDIR)/hidp
 $(OBJ)/calls/%.o $(OBJ)/test/test-call-%.o $(OBJ)/test/call-peer.o $(OBJ)/test/call-registrar.o: \
 	HP_CFLAGS += $(CALLS_CFLAGS)
 
+# tsp/ includes the call engine's header (and through it libre's/librem's types).
+$(TSP_OBJS): HP_CFLAGS += $(CALLS_CFLAGS)
+
 $(CALLS_LIB): $(CALLS_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
@@ -121,8 +126,9 @@ $(PHONECTL): $(TOOL_OBJS) $(CORE_LIB) $(TAPI_OBJS)
 
 # The provider: a shared object that exports the TSPI_* functions and nothing else
 # (everything is built with -fvisibility=hidden; include/tspi.h marks the entry points).
-$(PROVIDER): $(TSP_OBJS) $(CORE_LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-z,defs -Wl,--as-needed -o $@ $^ $(PKG_LIBS) -pthread
+$(PROVIDER): $(TSP_OBJS) $(CALLS_LIB) $(CORE_LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-z,defs -Wl,--as-needed -o $@ $^ $(PKG_LIBS) \
+		$(CALLS_LIBS) -pthread
 
 # libtapi32 finds its providers in TAPI_PROVIDERS, else this file, else the installed
 # hidphone.tsp; it exports only the API (tapi/libtapi32.map).

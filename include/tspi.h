@@ -65,6 +65,8 @@ typedef const struct HTAPICALL__ *HTAPICALL;
 typedef const struct HPROVIDER__ *HPROVIDER;
 
 typedef HDRVPHONE *LPHDRVPHONE;
+typedef HDRVLINE *LPHDRVLINE;
+typedef HDRVCALL *LPHDRVCALL;
 
 /* Unlike the handles above, the SDK declares this one as a 32-bit DWORD. */
 typedef DWORD HTAPIDIALOGINSTANCE;
@@ -83,6 +85,9 @@ typedef DWORD HTAPIDIALOGINSTANCE;
 
 /* First message number reserved for provider-to-TAPI-only LINE_ messages. */
 #define TSPI_MESSAGE_BASE			0x000001F4u
+/* A call the provider created (incoming): dwParam1 its HDRVCALL, dwParam2 an LPHTAPICALL
+ * where TAPI writes its handle for the call before the callback returns. */
+#define LINE_NEWCALL				(TSPI_MESSAGE_BASE + 0)
 
 
 /*
@@ -241,6 +246,58 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetIcon(DWORD dwDeviceID,
 	LPCWSTR lpszDeviceClass, LPHICON lphIcon);
 TSPI_EXPORT LONG TSPIAPI TSPI_phoneDevSpecific(DRV_REQUESTID dwRequestID,
 	HDRVPHONE hdPhone, LPVOID lpParams, DWORD dwSize);
+
+/* Line devices (tsp/line-*.c). */
+TSPI_EXPORT LONG TSPIAPI TSPI_lineGetDevCaps(DWORD dwDeviceID,
+	DWORD dwTSPIVersion, DWORD dwExtVersion, LPLINEDEVCAPS lpLineDevCaps);
+TSPI_EXPORT LONG TSPIAPI TSPI_lineGetAddressCaps(DWORD dwDeviceID,
+	DWORD dwAddressID, DWORD dwTSPIVersion, DWORD dwExtVersion,
+	LPLINEADDRESSCAPS lpAddressCaps);
+TSPI_EXPORT LONG TSPIAPI TSPI_lineGetAddressStatus(HDRVLINE hdLine,
+	DWORD dwAddressID, LPLINEADDRESSSTATUS lpAddressStatus);
+TSPI_EXPORT LONG TSPIAPI TSPI_lineGetAddressID(HDRVLINE hdLine,
+	LPDWORD lpdwAddressID, DWORD dwAddressMode, LPCWSTR lpsAddress,
+	DWORD dwSize);
+TSPI_EXPORT LONG TSPIAPI TSPI_lineGetNumAddressIDs(HDRVLINE hdLine,
+	LPDWORD lpdwNumAddressIDs);
+TSPI_EXPORT LONG TSPIAPI TSPI_lineGetLineDevStatus(HDRVLINE hdLine,
+	LPLINEDEVSTATUS lpLineDevStatus);
+TSPI_EXPORT LONG TSPIAPI TSPI_lineOpen(DWORD dwDeviceID, HTAPILINE htLine,
+	LPHDRVLINE lphdLine, DWORD dwTSPIVersion, LINEEVENT lpfnEventProc);
+TSPI_EXPORT LONG TSPIAPI TSPI_lineClose(HDRVLINE hdLine);
+TSPI_EXPORT LONG TSPIAPI TSPI_lineSetDefaultMediaDetection(HDRVLINE hdLine,
+	DWORD dwMediaModes);
+TSPI_EXPORT LONG TSPIAPI TSPI_lineConditionalMediaDetection(HDRVLINE hdLine,
+	DWORD dwMediaModes, LPLINECALLPARAMS const lpCallParams);
+TSPI_EXPORT LONG TSPIAPI TSPI_lineSetStatusMessages(HDRVLINE hdLine,
+	DWORD dwLineStates, DWORD dwAddressStates);
+TSPI_EXPORT LONG TSPIAPI TSPI_lineGetID(HDRVLINE hdLine, DWORD dwAddressID,
+	HDRVCALL hdCall, DWORD dwSelect, LPVARSTRING lpDeviceID,
+	LPCWSTR lpszDeviceClass, HANDLE hTargetProcess);
+TSPI_EXPORT LONG TSPIAPI TSPI_lineMakeCall(DRV_REQUESTID dwRequestID,
+	HDRVLINE hdLine, HTAPICALL htCall, LPHDRVCALL lphdCall,
+	LPCWSTR lpszDestAddress, DWORD dwCountryCode,
+	LPLINECALLPARAMS const lpCallParams);
+TSPI_EXPORT LONG TSPIAPI TSPI_lineDial(DRV_REQUESTID dwRequestID,
+	HDRVCALL hdCall, LPCWSTR lpszDestAddress, DWORD dwCountryCode);
+TSPI_EXPORT LONG TSPIAPI TSPI_lineAnswer(DRV_REQUESTID dwRequestID,
+	HDRVCALL hdCall, LPCSTR lpsUserUserInfo, DWORD dwSize);
+TSPI_EXPORT LONG TSPIAPI TSPI_lineDrop(DRV_REQUESTID dwRequestID,
+	HDRVCALL hdCall, LPCSTR lpsUserUserInfo, DWORD dwSize);
+TSPI_EXPORT LONG TSPIAPI TSPI_lineCloseCall(HDRVCALL hdCall);
+TSPI_EXPORT LONG TSPIAPI TSPI_lineGenerateDigits(HDRVCALL hdCall,
+	DWORD dwEndToEndID, DWORD dwDigitMode, LPCWSTR lpszDigits,
+	DWORD dwDuration);
+TSPI_EXPORT LONG TSPIAPI TSPI_lineMonitorDigits(HDRVCALL hdCall,
+	DWORD dwDigitModes);
+TSPI_EXPORT LONG TSPIAPI TSPI_lineSetAppSpecific(HDRVCALL hdCall,
+	DWORD dwAppSpecific);
+TSPI_EXPORT LONG TSPIAPI TSPI_lineGetCallAddressID(HDRVCALL hdCall,
+	LPDWORD lpdwAddressID);
+TSPI_EXPORT LONG TSPIAPI TSPI_lineGetCallStatus(HDRVCALL hdCall,
+	LPLINECALLSTATUS lpCallStatus);
+TSPI_EXPORT LONG TSPIAPI TSPI_lineGetCallInfo(HDRVCALL hdCall,
+	LPLINECALLINFO lpCallInfo);
 
 /*
  * Layout pins.  These hold on every LP64 Linux target; a failure means the

@@ -24,6 +24,11 @@ struct item {
 	bool completion;
 	PHONEEVENT proc;
 	HTAPIPHONE ht;
+	LINEEVENT line_proc;        /* a line event instead of a phone one */
+	HTAPILINE htline;
+	const HTAPICALL *htcall;    /* read when delivered: LINE_NEWCALL may have just set it */
+	void (*cleanup)(void *arg); /* runs in order after everything queued before it */
+	void *cleanup_arg;
 	DWORD msg;
 	DWORD_PTR p1, p2, p3;
 	DRV_REQUESTID request;
@@ -68,6 +73,33 @@ void tsp_post_event(uint64_t handle, PHONEEVENT proc, HTAPIPHONE ht, DWORD msg, 
 	enqueue(it);
 }
 
+void tsp_post_line_event(uint64_t handle, LINEEVENT proc, HTAPILINE htline,
+			 const HTAPICALL *htcall, DWORD msg, DWORD_PTR p1, DWORD_PTR p2, DWORD_PTR p3)
+{
+	struct item *it = calloc(1, sizeof(*it));
+
+	if (!it) {
+		tsp_log(TSP_LOG_ERROR, "out of memory: line message %u lost", msg);
+		return;
+	}
+	*it = (struct item){ .handle = handle, .line_proc = proc, .htline = htline,
+			     .htcall = htcall, .msg = msg, .p1 = p1, .p2 = p2, .p3 = p3 };
+	enqueue(it);
+}
+
+void tsp_post_cleanup(void (*fn)(void *arg), void *arg)
+{
+	struct item *it = calloc(1, sizeof(*it));
+
+	if (!it) {
+		/* Leaking is the safe side: an event queued before may still point into arg. */
+		tsp_log(TSP_LOG_ERROR, "out of memory: a call's memory is kept");
+		return;
+	}
+	*it = (struct item){ .cleanup = fn, .cleanup_arg = arg };
+	enqueue(it);
+}
+
 void tsp_post_completion(uint64_t handle, DRV_REQUESTID request, LONG result)
 {
 	struct item *it = calloc(1, sizeof(*it));
@@ -106,6 +138,11 @@ static void deliver(void)
 		if (it->completion) {
 			if (completion)
 				completion(it->request, it->result);
+		} else if (it->cleanup) {
+			it->cleanup(it->cleanup_arg);
+		} else if (it->line_proc) {
+			it->line_proc(it->htline, it->htcall ? *it->htcall : NULL, it->msg, it->p1,
+				      it->p2, it->p3);
 		} else if (it->proc) {
 			it->proc(it->ht, it->msg, it->p1, it->p2, it->p3);
 		}
@@ -187,7 +224,7 @@ void tsp_dispatch_forget(uint64_t handle)
 	for (struct item **pp = &head; *pp;) {
 		struct item *it = *pp;
 
-		if (it->handle == handle && !it->completion) {
+		if (it->handle == handle && !it->completion && !it->cleanup) {
 			*pp = it->next;
 			free(it);
 			continue;

@@ -10,6 +10,11 @@
 
 void tsp_post_event(uint64_t handle, PHONEEVENT proc, HTAPIPHONE ht, DWORD msg, DWORD_PTR p1,
 		    DWORD_PTR p2, DWORD_PTR p3);
+/* A line event; htcall (may be NULL) is read when it is delivered. */
+void tsp_post_line_event(uint64_t handle, LINEEVENT proc, HTAPILINE htline,
+			 const HTAPICALL *htcall, DWORD msg, DWORD_PTR p1, DWORD_PTR p2, DWORD_PTR p3);
+/* fn(arg) on the delivering thread after everything queued before it was delivered. */
+void tsp_post_cleanup(void (*fn)(void *arg), void *arg);
 void tsp_post_completion(uint64_t handle, DRV_REQUESTID request, LONG result);
 /* Delivers what is queued unless another thread is already delivering. */
 void tsp_dispatch(void);

@@ -7,6 +7,7 @@
 
 #include "button-info.h"
 #include "phone.h"
+#include "line.h"
 #include "provider.h"
 #include "varstruct.h"
 
@@ -355,13 +356,22 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetButtonInfo(HDRVPHONE hdPhone, DWORD dwButt
 TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetID(HDRVPHONE hdPhone, LPVARSTRING lpDeviceID,
 					 LPCWSTR lpszDeviceClass, HANDLE hTargetProcess)
 {
+	struct phone *p;
+	uint32_t line;
+
 	(void)hTargetProcess;
 	if (!lpDeviceID || !lpszDeviceClass)
 		return PHONEERR_INVALPOINTER;
-	if (!tsp_enter_handle(hdPhone))
+	p = tsp_enter_handle(hdPhone);
+	if (!p)
 		return PHONEERR_INVALPHONEHANDLE;
-	/* TAPI answers tapi/phone itself; the provider has no other device class. */
-	return tsp_leave(PHONEERR_INVALDEVICECLASS);
+	/* TAPI answers tapi/phone itself; tapi/line is the phone's line, when it has one. */
+	if (!tsp_class_is(lpszDeviceClass, "tapi/line"))
+		return tsp_leave(PHONEERR_INVALDEVICECLASS);
+	line = tsp_line_of_phone(p);
+	if (line == TSP_NO_ID)
+		return tsp_leave(PHONEERR_NODEVICE);
+	return tsp_leave(tsp_varstring_id(lpDeviceID, line) ? PHONEERR_STRUCTURETOOSMALL : 0);
 }
 
 TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetIcon(DWORD dwDeviceID, LPCWSTR lpszDeviceClass,

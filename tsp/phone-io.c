@@ -22,6 +22,7 @@
 #include "log.h"
 #include "phone.h"
 #include "phone-io.h"
+#include "line.h"
 
 static DWORD hook_state_bit(enum phone_hook_device dev)
 {
@@ -258,6 +259,8 @@ void tsp_phone_request(struct phone *p, DRV_REQUESTID request, enum tsp_write wh
 /* Unlinks p from the table, tells TAPI and frees it (lock held). */
 static void forget_removed(struct phone *p)
 {
+	/* Its line goes with it: forced LINE_CLOSE, calls ended, LINE_REMOVE. */
+	tsp_lines_phone_gone(p);
 	if (p->device_id != TSP_NO_ID && tsp.create_proc)
 		tsp_post_event(0, tsp.create_proc, NULL, PHONE_REMOVE, p->device_id, 0, 0);
 	/*

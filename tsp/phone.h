@@ -76,6 +76,10 @@ struct provider {
 	uint32_t permanent_provider_id;
 	uint32_t version;
 	uint32_t phone_base;
+	uint32_t line_base;
+	LINEEVENT line_create_proc;
+	struct tsp_line **lines;     /* tsp/line.h: one per configured line, else per phone */
+	size_t n_lines;
 	HPROVIDER hprovider;
 	PHONEEVENT create_proc;
 	ASYNC_COMPLETION completion_proc;

@@ -11,6 +11,7 @@
 #include "dispatch.h"
 #include "errors.h"
 #include "hotplug.h"
+#include "line.h"
 #include "log.h"
 #include "phone.h"
 #include "phone-io.h"
@@ -70,11 +71,10 @@ TSPI_EXPORT LONG TSPIAPI TSPI_lineNegotiateTSPIVersion(DWORD dwDeviceID, DWORD d
 						       DWORD dwHighVersion,
 						       LPDWORD lpdwTSPIVersion)
 {
-	/* A phone-only provider has no line ids; only the provider-wide negotiation exists. */
-	if (dwDeviceID != INITIALIZE_NEGOTIATION)
-		return LINEERR_BADDEVICEID;
 	if (!lpdwTSPIVersion)
 		return LINEERR_INVALPARAM;
+	if (dwDeviceID != INITIALIZE_NEGOTIATION)
+		return tsp_line_negotiate(dwDeviceID, dwLowVersion, dwHighVersion, lpdwTSPIVersion);
 	if (tsp_negotiate(dwLowVersion, dwHighVersion, lpdwTSPIVersion) < 0)
 		return LINEERR_INCOMPATIBLEAPIVERSION;
 	return 0;
@@ -114,6 +114,7 @@ static LONG enumerate(void)
 		forget_phones();
 		return tsp_line_error(rc);
 	}
+	tsp_lines_build();
 	tsp.enumerated = true;
 	return 0;
 }
@@ -126,7 +127,6 @@ TSPI_EXPORT LONG TSPIAPI TSPI_providerEnumDevices(DWORD dwPermanentProviderID,
 {
 	LONG result = 0;
 
-	(void)lpfnLineCreateProc;
 	if (!lpdwNumLines || !lpdwNumPhones)
 		return LINEERR_INVALPARAM;
 	pthread_mutex_lock(&tsp.lock);
@@ -136,9 +136,11 @@ TSPI_EXPORT LONG TSPIAPI TSPI_providerEnumDevices(DWORD dwPermanentProviderID,
 	tsp.permanent_provider_id = dwPermanentProviderID;
 	tsp.hprovider = hProvider;
 	tsp.create_proc = lpfnPhoneCreateProc;
-	*lpdwNumLines = 0;
+	tsp.line_create_proc = lpfnLineCreateProc;
+	*lpdwNumLines = (DWORD)tsp.n_lines;
 	*lpdwNumPhones = (DWORD)tsp.n_phones;
-	tsp_log(TSP_LOG_INFO, "provider %u: %zu phone(s)", dwPermanentProviderID, tsp.n_phones);
+	tsp_log(TSP_LOG_INFO, "provider %u: %zu line(s), %zu phone(s)", dwPermanentProviderID,
+		tsp.n_lines, tsp.n_phones);
 out:
 	pthread_mutex_unlock(&tsp.lock);
 	if (result) {
@@ -156,8 +158,6 @@ TSPI_EXPORT LONG TSPIAPI TSPI_providerInit(DWORD dwTSPIVersion, DWORD dwPermanen
 {
 	LONG result = 0;
 
-	(void)dwLineDeviceIDBase;
-	(void)dwNumLines;
 	if (!tsp_version_ok(dwTSPIVersion))
 		return LINEERR_INCOMPATIBLEAPIVERSION;
 	pthread_mutex_lock(&tsp.lock);
@@ -171,6 +171,7 @@ TSPI_EXPORT LONG TSPIAPI TSPI_providerInit(DWORD dwTSPIVersion, DWORD dwPermanen
 	tsp.permanent_provider_id = dwPermanentProviderID;
 	tsp.phone_base = dwPhoneDeviceIDBase;
 	tsp.completion_proc = lpfnCompletionProc;
+	tsp_lines_init(dwLineDeviceIDBase, dwNumLines);
 	/* TAPI gives ids to as many phones as EnumDevices reported, in that order. */
 	for (size_t i = 0; i < tsp.n_phones; i++) {
 		struct phone *p = tsp.phones[i];
@@ -208,6 +209,11 @@ TSPI_EXPORT LONG TSPIAPI TSPI_providerShutdown(DWORD dwTSPIVersion, DWORD dwPerm
 	/* The monitor takes the provider lock for each event: stop it without holding it. */
 	tsp_hotplug_stop();
 	pthread_mutex_lock(&tsp.lock);
+	tsp_lines_stop();
+	pthread_mutex_unlock(&tsp.lock);
+	/* The engine's sockets and calls end on the loop before the phones go. */
+	tsp_lines_stop_engine();
+	pthread_mutex_lock(&tsp.lock);
 	forget_phones();
 	pthread_mutex_unlock(&tsp.lock);
 	/*
@@ -218,9 +224,11 @@ TSPI_EXPORT LONG TSPIAPI TSPI_providerShutdown(DWORD dwTSPIVersion, DWORD dwPerm
 	tsp_threads_stop();
 	pthread_mutex_lock(&tsp.lock);
 	tsp_discovery_release();
+	tsp_lines_free();
 	tsp.initialized = false;
 	tsp.enumerated = false;
 	tsp.create_proc = NULL;
+	tsp.line_create_proc = NULL;
 	tsp.completion_proc = NULL;
 	tsp.hprovider = NULL;
 	pthread_mutex_unlock(&tsp.lock);

@@ -1,0 +1,730 @@
+/*
+ * Calls on a line: the TSPI call functions and the call engine on the loop thread that
+ * carries them out. See line.h for the threading.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "loop/event-loop.h"
+#include "dispatch.h"
+#include "errors.h"
+#include "line.h"
+#include "log.h"
+#include "phone.h"
+#include "varstruct.h"
+
+static struct call_engine *engine;   /* loop thread only */
+
+/* --- helpers ---------------------------------------------------------------------------- */
+
+static void complete(uint64_t handle, DRV_REQUESTID req, LONG result)
+{
+	tsp_post_completion(handle, req, result);
+}
+
+static uint32_t state_of(enum call_state s)
+{
+	switch (s) {
+	case CALL_STATE_DIALTONE:     return LINECALLSTATE_DIALTONE;
+	case CALL_STATE_DIALING:      return LINECALLSTATE_DIALING;
+	case CALL_STATE_PROCEEDING:   return LINECALLSTATE_PROCEEDING;
+	case CALL_STATE_RINGBACK:     return LINECALLSTATE_RINGBACK;
+	case CALL_STATE_OFFERING:     return LINECALLSTATE_OFFERING;
+	case CALL_STATE_CONNECTED:    return LINECALLSTATE_CONNECTED;
+	case CALL_STATE_DISCONNECTED: return LINECALLSTATE_DISCONNECTED;
+	default:                      return LINECALLSTATE_IDLE;
+	}
+}
+
+static uint32_t mode_of(uint32_t state, enum call_reason r)
+{
+	if (state == LINECALLSTATE_DIALTONE)
+		return LINEDIALTONEMODE_NORMAL;
+	if (state == LINECALLSTATE_CONNECTED)
+		return LINECONNECTEDMODE_ACTIVE;
+	if (state == LINECALLSTATE_OFFERING)
+		return LINEOFFERINGMODE_ACTIVE;
+	if (state != LINECALLSTATE_DISCONNECTED)
+		return 0;
+	switch (r) {
+	case CALL_REASON_NORMAL:      return LINEDISCONNECTMODE_NORMAL;
+	case CALL_REASON_BUSY:        return LINEDISCONNECTMODE_BUSY;
+	case CALL_REASON_REJECT:      return LINEDISCONNECTMODE_REJECT;
+	case CALL_REASON_NOANSWER:    return LINEDISCONNECTMODE_NOANSWER;
+	case CALL_REASON_UNREACHABLE: return LINEDISCONNECTMODE_UNREACHABLE;
+	default:                      return LINEDISCONNECTMODE_UNAVAIL;
+	}
+}
+
+/* Reports a new state to TAPI (lock held). */
+static void report_state(struct tsp_call *c, uint32_t state, uint32_t mode)
+{
+	struct tsp_line *l = c->line;
+
+	if (c->closed || c->state == state)
+		return;
+	c->state = state;
+	c->state_mode = mode;
+	c->states_seen |= state;
+	c->state_since_ms = loop_now_ms();
+	if (l->proc)
+		tsp_post_line_event(l->handle, l->proc, l->htline, &c->htcall, LINE_CALLSTATE,
+				    state, mode, LINEMEDIAMODE_INTERACTIVEVOICE);
+}
+
+/* Calls that hold the line: any not yet IDLE, including one still being placed. */
+static bool active_calls_on(const struct tsp_line *l)
+{
+	for (const struct tsp_call *c = l->calls; c; c = c->next) {
+		if (c->state != LINECALLSTATE_IDLE)
+			return true;
+	}
+	return false;
+}
+
+static void free_call(void *arg)
+{
+	free(arg);
+}
+
+void tsp_line_call_unlink(struct tsp_call *c)
+{
+	for (struct tsp_call **pp = &c->line->calls; *pp; pp = &(*pp)->next) {
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	}
+	c->closed = true;
+}
+
+/* --- the loop side ---------------------------------------------------------------------- */
+
+enum job_kind { JOB_MAKECALL, JOB_DIAL, JOB_ANSWER, JOB_DROP, JOB_DTMF, JOB_RELEASE,
+		JOB_ACCEPT };
+
+struct job {
+	enum job_kind kind;
+	struct tsp_call *call;
+	struct tsp_line *line;
+	uint64_t handle;          /* the line open the completion belongs to */
+	DRV_REQUESTID req;
+	bool has_req;
+	DWORD end_to_end;
+	bool accepting;
+	char text[260];           /* URI or digits; "" for none */
+};
+
+static void on_state(struct call *ec, enum call_state s, enum call_reason r, void *arg)
+{
+	struct tsp_call *c = call_userdata(ec);
+	struct call_info info;
+
+	(void)arg;
+	if (!c)
+		return; /* during line_make_call: reported when it returns */
+	call_get_info(ec, &info);
+	pthread_mutex_lock(&tsp.lock);
+	c->info = info;
+	report_state(c, state_of(s), mode_of(state_of(s), r));
+	pthread_mutex_unlock(&tsp.lock);
+	tsp_dispatch();
+}
+
+static void on_incoming(struct cline *cl, struct call *ec, void *arg)
+{
+	struct tsp_line *l = cline_userdata(cl);
+	struct tsp_call *c = calloc(1, sizeof(*c));
+	bool take;
+
+	(void)arg;
+	pthread_mutex_lock(&tsp.lock);
+	/* The engine offers only while accepting; the line may have closed since. */
+	take = c && l && l->handle && l->proc && !l->removed &&
+	       (l->media_modes & (LINEMEDIAMODE_INTERACTIVEVOICE | LINEMEDIAMODE_UNKNOWN));
+	if (!take) {
+		pthread_mutex_unlock(&tsp.lock);
+		free(c);
+		call_release(ec);
+		return;
+	}
+	c->line = l;
+	c->handle = ++tsp.next_handle;
+	c->dir = CALL_INCOMING;
+	c->ec = ec;
+	call_get_info(ec, &c->info);
+	call_set_userdata(ec, c);
+	c->next = l->calls;
+	l->calls = c;
+	/* TAPI writes its handle for the call into c->htcall while taking LINE_NEWCALL. */
+	tsp_post_line_event(l->handle, l->proc, l->htline, NULL, LINE_NEWCALL,
+			    (DWORD_PTR)c->handle, (DWORD_PTR)&c->htcall, 0);
+	report_state(c, LINECALLSTATE_OFFERING, LINEOFFERINGMODE_ACTIVE);
+	tsp_log(TSP_LOG_INFO, "line %s: call from %s", l->cfg.name, c->info.remote_uri);
+	pthread_mutex_unlock(&tsp.lock);
+	tsp_dispatch();
+}
+
+static void on_digit(struct call *ec, char digit, void *arg)
+{
+	struct tsp_call *c = call_userdata(ec);
+
+	(void)arg;
+	if (!c)
+		return;
+	pthread_mutex_lock(&tsp.lock);
+	if (!c->closed && (c->monitor_modes & LINEDIGITMODE_DTMF) && c->line->proc)
+		tsp_post_line_event(c->line->handle, c->line->proc, c->line->htline, &c->htcall,
+				    LINE_MONITORDIGITS, (DWORD_PTR)(uint8_t)digit,
+				    LINEDIGITMODE_DTMF, 0);
+	pthread_mutex_unlock(&tsp.lock);
+	tsp_dispatch();
+}
+
+static const struct call_events events = {
+	.state = on_state,
+	.incoming = on_incoming,
+	.digit = on_digit,
+};
+
+static void engine_start(void *arg)
+{
+	(void)arg;
+	if (!engine && call_engine_create(&engine, &events, NULL) < 0) {
+		tsp_log(TSP_LOG_ERROR, "call engine: cannot start; lines make no calls");
+		return;
+	}
+	for (size_t i = 0;; i++) {
+		struct call_line_config cfg;
+		struct tsp_line *l;
+		struct cline *cl;
+		int rc;
+
+		pthread_mutex_lock(&tsp.lock);
+		if (i >= tsp.n_lines) {
+			pthread_mutex_unlock(&tsp.lock);
+			break;
+		}
+		l = tsp.lines[i];
+		if (l->cl || l->removed) {
+			pthread_mutex_unlock(&tsp.lock);
+			continue;
+		}
+		cfg = l->cfg;
+		pthread_mutex_unlock(&tsp.lock);
+		rc = cline_add(engine, &cfg, &cl);
+		if (rc < 0) {
+			tsp_log(TSP_LOG_ERROR, "line %s: cannot listen on %s:%u (%s)", cfg.name,
+				cfg.listen_host, cfg.listen_port, strerror(-rc));
+			continue;
+		}
+		cline_set_userdata(cl, l);
+		l->cl = cl;
+		tsp_log(TSP_LOG_INFO, "line %s: %s", cfg.name, cline_uri(cl));
+	}
+}
+
+void tsp_line_engine_start(void)
+{
+	if (loop_post(engine_start, NULL) < 0)
+		tsp_log(TSP_LOG_ERROR, "call engine: no I/O loop");
+}
+
+static void engine_stop(void *arg)
+{
+	(void)arg;
+	/* Ends every call without callbacks and closes every line. */
+	call_engine_destroy(engine);
+	engine = NULL;
+	pthread_mutex_lock(&tsp.lock);
+	for (size_t i = 0; i < tsp.n_lines; i++)
+		tsp.lines[i]->cl = NULL;
+	pthread_mutex_unlock(&tsp.lock);
+}
+
+void tsp_lines_stop_engine(void)
+{
+	if (loop_call(engine_stop, NULL) < 0)
+		engine = NULL;
+}
+
+static void run_job(void *arg)
+{
+	struct job *j = arg;
+	struct tsp_call *c = j->call;
+	LONG result = 0;
+	int rc = 0;
+
+	switch (j->kind) {
+	case JOB_MAKECALL: {
+		struct call *ec = NULL;
+		struct cline *cl = j->line->cl;
+
+		rc = cl ? line_make_call(cl, j->text[0] ? j->text : NULL, &ec) : -ENETDOWN;
+		pthread_mutex_lock(&tsp.lock);
+		if (rc < 0) {
+			/* The call never was: TAPI forgets the handle with the failed request. */
+			if (!c->closed)
+				tsp_line_call_unlink(c);
+			complete(j->handle, j->req, rc == -EINVAL ? LINEERR_INVALADDRESS :
+						    tsp_line_error(rc));
+			tsp_post_cleanup(free_call, c);
+			pthread_mutex_unlock(&tsp.lock);
+			tsp_dispatch();
+			free(j);
+			return;
+		}
+		c->ec = ec;
+		call_set_userdata(ec, c);
+		call_get_info(ec, &c->info);
+		complete(j->handle, j->req, 0);
+		report_state(c, state_of(call_state(ec)), mode_of(state_of(call_state(ec)),
+								 CALL_REASON_NONE));
+		pthread_mutex_unlock(&tsp.lock);
+		tsp_dispatch();
+		free(j);
+		return;
+	}
+	case JOB_DIAL:
+		rc = c->ec ? call_dial(c->ec, j->text) : -ENOTCONN;
+		result = rc == -EBUSY ? LINEERR_INVALCALLSTATE :
+			 rc == -EINVAL ? LINEERR_INVALADDRESS : tsp_line_error(rc);
+		break;
+	case JOB_ANSWER:
+		rc = c->ec ? call_answer(c->ec) : -ENOTCONN;
+		result = rc == -EBUSY || rc == -EPROTO ? LINEERR_INVALCALLSTATE :
+			 tsp_line_error(rc);
+		break;
+	case JOB_DROP:
+		rc = c->ec ? call_drop(c->ec) : 0;
+		result = tsp_line_error(rc);
+		break;
+	case JOB_DTMF:
+		rc = c->ec ? call_send_dtmf(c->ec, j->text) : -ENOTCONN;
+		pthread_mutex_lock(&tsp.lock);
+		if (!c->closed && c->line->proc)
+			tsp_post_line_event(c->line->handle, c->line->proc, c->line->htline,
+					    &c->htcall, LINE_GENERATE,
+					    rc < 0 ? LINEGENERATETERM_CANCEL :
+						     LINEGENERATETERM_DONE,
+					    j->end_to_end, 0);
+		pthread_mutex_unlock(&tsp.lock);
+		break;
+	case JOB_RELEASE:
+		if (c->ec)
+			call_release(c->ec);
+		c->ec = NULL;
+		/* Freed once the events queued for it are delivered. */
+		tsp_post_cleanup(free_call, c);
+		break;
+	case JOB_ACCEPT:
+		if (j->line->cl)
+			cline_set_accepting(j->line->cl, j->accepting);
+		break;
+	}
+	if (j->has_req) {
+		if (rc < 0 && !result)
+			result = LINEERR_OPERATIONFAILED;
+		complete(j->handle, j->req, result);
+	}
+	tsp_dispatch();
+	free(j);
+}
+
+/* Posts a job; with a request, completes it with an error if there is no loop (lock held). */
+static LONG post(struct job *j)
+{
+	DRV_REQUESTID req = j->req;
+	bool has_req = j->has_req;
+
+	if (loop_post(run_job, j) < 0) {
+		free(j);
+		if (has_req)
+			return LINEERR_OPERATIONFAILED;
+		return 0;
+	}
+	return has_req ? (LONG)req : 0;
+}
+
+static struct job *job_new(enum job_kind kind, struct tsp_call *c, struct tsp_line *l)
+{
+	struct job *j = calloc(1, sizeof(*j));
+
+	if (!j)
+		return NULL;
+	j->kind = kind;
+	j->call = c;
+	j->line = l ? l : c->line;
+	j->handle = j->line->handle;
+	return j;
+}
+
+void tsp_line_call_dispose(struct tsp_call *c)
+{
+	struct job *j = job_new(JOB_RELEASE, c, NULL);
+
+	if (!j || loop_post(run_job, j) < 0) {
+		/* No loop: the engine is gone with its calls; only ours is left. */
+		free(j);
+		tsp_post_cleanup(free_call, c);
+	}
+}
+
+void tsp_line_set_accepting(struct tsp_line *l)
+{
+	struct job *j = job_new(JOB_ACCEPT, NULL, l);
+
+	if (!j)
+		return;
+	/* Owned with voice detection; the phone driving its line is not built yet. */
+	j->accepting = l->handle && !l->removed &&
+		       (l->media_modes & (LINEMEDIAMODE_INTERACTIVEVOICE | LINEMEDIAMODE_UNKNOWN));
+	(void)post(j);
+}
+
+/* UTF-16 to ASCII (SIP URIs are ASCII here): false if too long or not ASCII. */
+static bool ascii_of(LPCWSTR in, char *out, size_t size)
+{
+	const uint16_t *w = (const uint16_t *)in;
+	size_t i = 0;
+
+	for (; w[i]; i++) {
+		if (w[i] >= 0x80 || w[i] < 0x20 || i + 1 >= size)
+			return false;
+		out[i] = (char)w[i];
+	}
+	out[i] = '\0';
+	return true;
+}
+
+/* A destination as the engine takes it: sip:user@host[:port] (the scheme may be left out). */
+static bool destination(LPCWSTR in, char *out, size_t size)
+{
+	char a[250];
+
+	if (!ascii_of(in, a, sizeof(a)) || !a[0] || !strchr(a, '@'))
+		return false;
+	snprintf(out, size, "%s%s", strncmp(a, "sip:", 4) == 0 ? "" : "sip:", a);
+	return true;
+}
+
+/* --- TSPI: calls ------------------------------------------------------------------------ */
+
+TSPI_EXPORT LONG TSPIAPI TSPI_lineMakeCall(DRV_REQUESTID dwRequestID, HDRVLINE hdLine,
+					   HTAPICALL htCall, LPHDRVCALL lphdCall,
+					   LPCWSTR lpszDestAddress, DWORD dwCountryCode,
+					   LPLINECALLPARAMS const lpCallParams)
+{
+	struct tsp_line *l;
+	struct tsp_call *c;
+	struct job *j;
+
+	(void)dwCountryCode;
+	if (!lphdCall)
+		return LINEERR_INVALPOINTER;
+	l = tsp_enter_line(hdLine);
+	if (!l)
+		return LINEERR_INVALLINEHANDLE;
+	if (lpCallParams) {
+		if (lpCallParams->dwTotalSize < offsetof(LINECALLPARAMS, dwPredictiveAutoTransferStates))
+			return tsp_leave(LINEERR_STRUCTURETOOSMALL);
+		if (lpCallParams->dwBearerMode && lpCallParams->dwBearerMode != LINEBEARERMODE_VOICE)
+			return tsp_leave(LINEERR_INVALBEARERMODE);
+		if (lpCallParams->dwMediaMode &&
+		    lpCallParams->dwMediaMode != LINEMEDIAMODE_INTERACTIVEVOICE)
+			return tsp_leave(LINEERR_INVALMEDIAMODE);
+		if (lpCallParams->dwAddressMode == LINEADDRESSMODE_ADDRESSID &&
+		    lpCallParams->dwAddressID != 0)
+			return tsp_leave(LINEERR_INVALADDRESSID);
+	}
+	if (active_calls_on(l))
+		return tsp_leave(LINEERR_CALLUNAVAIL);
+	c = calloc(1, sizeof(*c));
+	j = c ? job_new(JOB_MAKECALL, NULL, l) : NULL;
+	if (!j) {
+		free(c);
+		return tsp_leave(LINEERR_NOMEM);
+	}
+	if (lpszDestAddress && !destination(lpszDestAddress, j->text, sizeof(j->text))) {
+		free(c);
+		free(j);
+		return tsp_leave(LINEERR_INVALADDRESS);
+	}
+	c->line = l;
+	c->handle = ++tsp.next_handle;
+	c->htcall = htCall;
+	c->dir = CALL_OUTGOING;
+	j->call = c;
+	j->req = dwRequestID;
+	j->has_req = true;
+	if (loop_post(run_job, j) < 0) {
+		free(c);
+		free(j);
+		return tsp_leave(LINEERR_OPERATIONFAILED);
+	}
+	c->next = l->calls;
+	l->calls = c;
+	*lphdCall = (HDRVCALL)(uintptr_t)c->handle;
+	return tsp_leave((LONG)dwRequestID);
+}
+
+/* An asynchronous request on a call whose state allows it (lock held by the guard). */
+static LONG call_request(DRV_REQUESTID req, struct tsp_call *c, enum job_kind kind,
+			 const char *text)
+{
+	struct job *j = job_new(kind, c, NULL);
+
+	if (!j)
+		return tsp_leave(LINEERR_NOMEM);
+	j->req = req;
+	j->has_req = true;
+	if (text)
+		snprintf(j->text, sizeof(j->text), "%s", text);
+	return tsp_leave(post(j));
+}
+
+TSPI_EXPORT LONG TSPIAPI TSPI_lineDial(DRV_REQUESTID dwRequestID, HDRVCALL hdCall,
+				       LPCWSTR lpszDestAddress, DWORD dwCountryCode)
+{
+	struct tsp_call *c;
+	char uri[260];
+
+	(void)dwCountryCode;
+	if (!lpszDestAddress)
+		return LINEERR_INVALPOINTER;
+	c = tsp_enter_call(hdCall);
+	if (!c)
+		return LINEERR_INVALCALLHANDLE;
+	if (c->state != LINECALLSTATE_DIALTONE)
+		return tsp_leave(LINEERR_INVALCALLSTATE);
+	if (!destination(lpszDestAddress, uri, sizeof(uri)))
+		return tsp_leave(LINEERR_INVALADDRESS);
+	return call_request(dwRequestID, c, JOB_DIAL, uri);
+}
+
+TSPI_EXPORT LONG TSPIAPI TSPI_lineAnswer(DRV_REQUESTID dwRequestID, HDRVCALL hdCall,
+					 LPCSTR lpsUserUserInfo, DWORD dwSize)
+{
+	struct tsp_call *c;
+
+	(void)lpsUserUserInfo;
+	c = tsp_enter_call(hdCall);
+	if (!c)
+		return LINEERR_INVALCALLHANDLE;
+	if (dwSize)
+		return tsp_leave(LINEERR_USERUSERINFOTOOBIG);
+	if (c->state != LINECALLSTATE_OFFERING)
+		return tsp_leave(LINEERR_INVALCALLSTATE);
+	return call_request(dwRequestID, c, JOB_ANSWER, NULL);
+}
+
+TSPI_EXPORT LONG TSPIAPI TSPI_lineDrop(DRV_REQUESTID dwRequestID, HDRVCALL hdCall,
+				       LPCSTR lpsUserUserInfo, DWORD dwSize)
+{
+	struct tsp_call *c;
+
+	(void)lpsUserUserInfo;
+	c = tsp_enter_call(hdCall);
+	if (!c)
+		return LINEERR_INVALCALLHANDLE;
+	if (dwSize)
+		return tsp_leave(LINEERR_USERUSERINFOTOOBIG);
+	return call_request(dwRequestID, c, JOB_DROP, NULL);
+}
+
+TSPI_EXPORT LONG TSPIAPI TSPI_lineCloseCall(HDRVCALL hdCall)
+{
+	struct tsp_call *c = tsp_enter_call(hdCall);
+
+	if (!c)
+		return LINEERR_INVALCALLHANDLE;
+	/* Dropped silently if still up; TAPI hears nothing more about it. */
+	tsp_line_call_unlink(c);
+	tsp_line_call_dispose(c);
+	return tsp_leave(0);
+}
+
+TSPI_EXPORT LONG TSPIAPI TSPI_lineGenerateDigits(HDRVCALL hdCall, DWORD dwEndToEndID,
+						 DWORD dwDigitMode, LPCWSTR lpszDigits,
+						 DWORD dwDuration)
+{
+	struct tsp_call *c;
+	struct job *j;
+	char digits[64];
+
+	(void)dwDuration;
+	c = tsp_enter_call(hdCall);
+	if (!c)
+		return LINEERR_INVALCALLHANDLE;
+	if (dwDigitMode != LINEDIGITMODE_DTMF)
+		return tsp_leave(LINEERR_INVALDIGITMODE);
+	/* NULL cancels a generation in progress; ours are sent at once, nothing to cancel. */
+	if (!lpszDigits)
+		return tsp_leave(0);
+	if (!ascii_of(lpszDigits, digits, sizeof(digits)) ||
+	    strspn(digits, "0123456789*#ABCDabcd") != strlen(digits))
+		return tsp_leave(LINEERR_INVALDIGITS);
+	if (c->state != LINECALLSTATE_CONNECTED)
+		return tsp_leave(LINEERR_INVALCALLSTATE);
+	for (char *d = digits; *d; d++)
+		if (*d >= 'a' && *d <= 'd')
+			*d = (char)(*d - 'a' + 'A');
+	j = job_new(JOB_DTMF, c, NULL);
+	if (!j)
+		return tsp_leave(LINEERR_NOMEM);
+	j->end_to_end = dwEndToEndID;
+	snprintf(j->text, sizeof(j->text), "%s", digits);
+	return tsp_leave(post(j) < 0 ? LINEERR_OPERATIONFAILED : 0);
+}
+
+TSPI_EXPORT LONG TSPIAPI TSPI_lineMonitorDigits(HDRVCALL hdCall, DWORD dwDigitModes)
+{
+	struct tsp_call *c = tsp_enter_call(hdCall);
+
+	if (!c)
+		return LINEERR_INVALCALLHANDLE;
+	if (dwDigitModes & ~(DWORD)LINEDIGITMODE_DTMF)
+		return tsp_leave(LINEERR_INVALDIGITMODE);
+	c->monitor_modes = dwDigitModes;
+	return tsp_leave(0);
+}
+
+TSPI_EXPORT LONG TSPIAPI TSPI_lineSetAppSpecific(HDRVCALL hdCall, DWORD dwAppSpecific)
+{
+	struct tsp_call *c = tsp_enter_call(hdCall);
+
+	if (!c)
+		return LINEERR_INVALCALLHANDLE;
+	c->app_specific = dwAppSpecific;
+	if (c->line->proc)
+		tsp_post_line_event(c->line->handle, c->line->proc, c->line->htline, &c->htcall,
+				    LINE_CALLINFO, LINECALLINFOSTATE_APPSPECIFIC, 0, 0);
+	pthread_mutex_unlock(&tsp.lock);
+	tsp_dispatch();
+	return 0;
+}
+
+TSPI_EXPORT LONG TSPIAPI TSPI_lineGetCallAddressID(HDRVCALL hdCall, LPDWORD lpdwAddressID)
+{
+	if (!lpdwAddressID)
+		return LINEERR_INVALPOINTER;
+	if (!tsp_enter_call(hdCall))
+		return LINEERR_INVALCALLHANDLE;
+	*lpdwAddressID = 0;
+	return tsp_leave(0);
+}
+
+static uint32_t call_features(const struct tsp_call *c)
+{
+	switch (c->state) {
+	case LINECALLSTATE_OFFERING:
+		return LINECALLFEATURE_ANSWER | LINECALLFEATURE_DROP;
+	case LINECALLSTATE_DIALTONE:
+		return LINECALLFEATURE_DIAL | LINECALLFEATURE_DROP;
+	case LINECALLSTATE_CONNECTED:
+		return LINECALLFEATURE_DROP | LINECALLFEATURE_GENERATEDIGITS |
+		       LINECALLFEATURE_MONITORDIGITS;
+	case LINECALLSTATE_IDLE:
+	case 0:
+		return 0;
+	default:
+		return LINECALLFEATURE_DROP;
+	}
+}
+
+TSPI_EXPORT LONG TSPIAPI TSPI_lineGetCallStatus(HDRVCALL hdCall, LPLINECALLSTATUS lpCallStatus)
+{
+	struct tsp_call *c;
+	uint32_t fixed;
+
+	if (!lpCallStatus)
+		return LINEERR_INVALPOINTER;
+	c = tsp_enter_call(hdCall);
+	if (!c)
+		return LINEERR_INVALCALLHANDLE;
+	fixed = c->line->version >= TAPI_VERSION2_0 ? sizeof(LINECALLSTATUS) :
+						      offsetof(LINECALLSTATUS, dwCallFeatures2);
+	if (lpCallStatus->dwTotalSize < fixed)
+		return tsp_leave(LINEERR_STRUCTURETOOSMALL);
+	memset(&lpCallStatus->dwNeededSize, 0, fixed - offsetof(LINECALLSTATUS, dwNeededSize));
+	lpCallStatus->dwNeededSize = lpCallStatus->dwUsedSize = fixed;
+	lpCallStatus->dwCallState = c->state ? c->state : LINECALLSTATE_UNKNOWN;
+	lpCallStatus->dwCallStateMode = c->state_mode;
+	lpCallStatus->dwCallFeatures = call_features(c);
+	return tsp_leave(0);
+}
+
+static uint32_t callinfo_fixed(DWORD v)
+{
+	return v >= TAPI_VERSION3_0 ? sizeof(LINECALLINFO) :
+	       v >= TAPI_VERSION2_0 ? offsetof(LINECALLINFO, dwCallerIDAddressType) :
+				      offsetof(LINECALLINFO, dwCallTreatment);
+}
+
+TSPI_EXPORT LONG TSPIAPI TSPI_lineGetCallInfo(HDRVCALL hdCall, LPLINECALLINFO lpCallInfo)
+{
+	struct tsp_call *c;
+	struct varstruct vs;
+	const struct call_info *in;
+	uint32_t fixed;
+
+	if (!lpCallInfo)
+		return LINEERR_INVALPOINTER;
+	c = tsp_enter_call(hdCall);
+	if (!c)
+		return LINEERR_INVALCALLHANDLE;
+	fixed = callinfo_fixed(c->line->version);
+	if (lpCallInfo->dwTotalSize < fixed)
+		return tsp_leave(LINEERR_STRUCTURETOOSMALL);
+	in = &c->info;
+	varstruct_init(&vs, lpCallInfo, lpCallInfo->dwTotalSize, fixed);
+	lpCallInfo->dwLineDeviceID = c->line->device_id;
+	lpCallInfo->dwAddressID = 0;
+	lpCallInfo->dwBearerMode = LINEBEARERMODE_VOICE;
+	lpCallInfo->dwMediaMode = LINEMEDIAMODE_INTERACTIVEVOICE;
+	lpCallInfo->dwAppSpecific = c->app_specific;
+	lpCallInfo->dwCallID = (DWORD)c->handle;
+	lpCallInfo->dwCallStates = c->states_seen;
+	lpCallInfo->dwMonitorDigitModes = c->monitor_modes;
+	lpCallInfo->dwOrigin = c->dir == CALL_INCOMING ? LINECALLORIGIN_INBOUND :
+						   LINECALLORIGIN_OUTBOUND;
+	lpCallInfo->dwReason = LINECALLREASON_DIRECT;
+	lpCallInfo->dwNumOwners = 1;
+	if (c->dir == CALL_INCOMING) {
+		/* Caller id: the far end's user part, and its display name when it sent one. */
+		lpCallInfo->dwCallerIDFlags = in->remote_user[0] ? LINECALLPARTYID_ADDRESS :
+								   LINECALLPARTYID_UNKNOWN;
+		if (in->remote_user[0])
+			varstruct_add_string(&vs, in->remote_user, &lpCallInfo->dwCallerIDSize,
+					     &lpCallInfo->dwCallerIDOffset);
+		if (in->remote_name[0]) {
+			lpCallInfo->dwCallerIDFlags |= LINECALLPARTYID_NAME;
+			varstruct_add_string(&vs, in->remote_name, &lpCallInfo->dwCallerIDNameSize,
+					     &lpCallInfo->dwCallerIDNameOffset);
+		}
+		lpCallInfo->dwCalledIDFlags = LINECALLPARTYID_ADDRESS;
+		varstruct_add_string(&vs, in->local_user, &lpCallInfo->dwCalledIDSize,
+				     &lpCallInfo->dwCalledIDOffset);
+	} else {
+		lpCallInfo->dwCallerIDFlags = LINECALLPARTYID_ADDRESS;
+		varstruct_add_string(&vs, c->line->cfg.user[0] ? c->line->cfg.user :
+								 c->line->cfg.name,
+				     &lpCallInfo->dwCallerIDSize, &lpCallInfo->dwCallerIDOffset);
+		lpCallInfo->dwCalledIDFlags = in->remote_user[0] ? LINECALLPARTYID_ADDRESS :
+								   LINECALLPARTYID_UNKNOWN;
+		if (in->remote_user[0])
+			varstruct_add_string(&vs, in->remote_user, &lpCallInfo->dwCalledIDSize,
+					     &lpCallInfo->dwCalledIDOffset);
+	}
+	if (in->remote_uri[0])
+		varstruct_add_string(&vs, in->remote_uri, &lpCallInfo->dwDisplayableAddressSize,
+				     &lpCallInfo->dwDisplayableAddressOffset);
+	lpCallInfo->dwConnectedIDFlags = LINECALLPARTYID_UNKNOWN;
+	lpCallInfo->dwRedirectionIDFlags = LINECALLPARTYID_UNKNOWN;
+	lpCallInfo->dwRedirectingIDFlags = LINECALLPARTYID_UNKNOWN;
+	lpCallInfo->dwNeededSize = vs.needed;
+	lpCallInfo->dwUsedSize = vs.used;
+	return tsp_leave(0);
+}
