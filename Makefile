@@ -59,7 +59,7 @@ UNIT_TESTS := test-rdesc-parse test-field-codec test-rdesc-load test-usage-names
 	      test-real-descriptors test-telephony-map test-json-writer test-phone-model \
 	      test-recording test-transport-replay test-event-loop test-lamp-cadence test-provider \
 	      test-provider-fixtures test-call-config test-call-engine test-tapi test-tapi-text \
-	      test-tapi-fake
+	      test-tapi-fake test-line
 
 OBJ := $(BUILDDIR)/obj
 CORE_OBJS := $(CORE_SRCS:%.c=$(OBJ)/%.o)
@@ -170,6 +170,15 @@ $(BUILDDIR)/test/test-provider $(BUILDDIR)/test/test-provider-fixtures: \
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) -lcmocka -ldl $(PKG_LIBS) -pthread
 
+# The provider's lines as a host drives them, against baresip (test/call-peer.c) on
+# 127.0.0.1 ports 16100-16299.
+$(OBJ)/test/test-line.o: HP_CFLAGS += $(CALLS_CFLAGS)
+$(BUILDDIR)/test/test-line: $(OBJ)/test/test-line.o $(OBJ)/tools/tapi-host.o \
+		$(OBJ)/test/test-util.o $(OBJ)/test/call-peer.o $(CORE_LIB) | $(PROVIDER)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) -lcmocka -ldl $(PKG_LIBS) \
+		$(CALLS_LIBS) -pthread
+
 # The cadences are tsp/ code that needs only the loop: linked directly, clock and all.
 $(BUILDDIR)/test/test-lamp-cadence: $(OBJ)/test/test-lamp-cadence.o $(OBJ)/tsp/lamp-cadence.o \
 				    $(CORE_LIB)
@@ -231,7 +240,7 @@ check-sanitize: | $(DEPS_CHECK)
 # ThreadSanitizer: the provider and the tests that drive it, built again in $(BUILDDIR)/tsan.
 TSAN_FLAGS := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
 TSAN_TESTS := test-transport-replay test-event-loop test-provider test-provider-fixtures \
-	      test-tapi test-tapi-fake
+	      test-tapi test-tapi-fake test-line
 check-tsan: | $(DEPS_CHECK)
 	@TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 $(TSAN_OPTIONS)" \
 		$(MAKE) --no-print-directory BUILDDIR=$(BUILDDIR)/tsan CFLAGS="$(TSAN_FLAGS)" \

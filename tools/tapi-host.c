@@ -50,11 +50,14 @@ static void CALLBACK on_completion(DRV_REQUESTID request, LONG result)
 	record((struct host_event){ .completion = true, .request = request, .result = result });
 }
 
-static void CALLBACK on_line_event(HTAPILINE l, HTAPICALL c, DWORD msg, DWORD_PTR p1,
-				   DWORD_PTR p2, DWORD_PTR p3)
+void CALLBACK host_line_event(HTAPILINE l, HTAPICALL c, DWORD msg, DWORD_PTR p1,
+			      DWORD_PTR p2, DWORD_PTR p3)
 {
-	(void)l; (void)c; (void)msg; (void)p1; (void)p2; (void)p3;
-	fprintf(stderr, "a phone provider sent a line event (message %u)\n", msg);
+	/* TAPI names a new call before the callback returns: the provider reads it after. */
+	if (msg == LINE_NEWCALL && p2)
+		*(HTAPICALL *)p2 = host_htcall(p1);
+	record((struct host_event){ .line = true, .htline = l, .htcall = c, .msg = msg,
+				    .p1 = p1, .p2 = p2, .p3 = p3 });
 }
 
 #ifndef HIDPHONE_TSP_INSTALLED
@@ -110,6 +113,31 @@ struct host *host_load(const char *path)
 			return NULL; \
 		} \
 	} while (0)
+#define RESOLVE_OPTIONAL(name) (*(void **)&h->name = dlsym(h->dl, "TSPI_" #name))
+	RESOLVE_OPTIONAL(lineGetDevCaps);
+	RESOLVE_OPTIONAL(lineGetAddressCaps);
+	RESOLVE_OPTIONAL(lineGetAddressStatus);
+	RESOLVE_OPTIONAL(lineGetAddressID);
+	RESOLVE_OPTIONAL(lineGetNumAddressIDs);
+	RESOLVE_OPTIONAL(lineGetLineDevStatus);
+	RESOLVE_OPTIONAL(lineOpen);
+	RESOLVE_OPTIONAL(lineClose);
+	RESOLVE_OPTIONAL(lineSetDefaultMediaDetection);
+	RESOLVE_OPTIONAL(lineConditionalMediaDetection);
+	RESOLVE_OPTIONAL(lineSetStatusMessages);
+	RESOLVE_OPTIONAL(lineGetID);
+	RESOLVE_OPTIONAL(lineMakeCall);
+	RESOLVE_OPTIONAL(lineDial);
+	RESOLVE_OPTIONAL(lineAnswer);
+	RESOLVE_OPTIONAL(lineDrop);
+	RESOLVE_OPTIONAL(lineCloseCall);
+	RESOLVE_OPTIONAL(lineGenerateDigits);
+	RESOLVE_OPTIONAL(lineMonitorDigits);
+	RESOLVE_OPTIONAL(lineSetAppSpecific);
+	RESOLVE_OPTIONAL(lineGetCallAddressID);
+	RESOLVE_OPTIONAL(lineGetCallStatus);
+	RESOLVE_OPTIONAL(lineGetCallInfo);
+#undef RESOLVE_OPTIONAL
 	RESOLVE(lineNegotiateTSPIVersion);
 	RESOLVE(providerEnumDevices);
 	RESOLVE(providerInit);
@@ -172,12 +200,14 @@ LONG host_start(struct host *h, DWORD phone_base)
 	if (rc)
 		return rc;
 	rc = h->providerEnumDevices(42, &lines, &h->num_phones, (HPROVIDER)(uintptr_t)0x1234,
-				    on_line_event, host_phone_event);
+				    host_line_event, host_phone_event);
 	if (rc)
 		return rc;
 	h->phone_base = phone_base;
-	return h->providerInit(h->version, 42, 0, phone_base, lines, h->num_phones, on_completion,
-			       &options);
+	h->num_lines = lines;
+	h->line_base = phone_base + 100;
+	return h->providerInit(h->version, 42, h->line_base, phone_base, lines, h->num_phones,
+			       on_completion, &options);
 }
 
 void host_stop(struct host *h)

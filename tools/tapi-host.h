@@ -16,7 +16,10 @@
 
 struct host_event {
 	bool completion;
+	bool line;                /* a LINEEVENT: htline and htcall are set, ht is not */
 	HTAPIPHONE ht;
+	HTAPILINE htline;
+	HTAPICALL htcall;
 	DWORD msg;
 	DWORD_PTR p1, p2, p3;
 	DRV_REQUESTID request;
@@ -60,6 +63,30 @@ struct host {
 	HOST_FN(phoneGetID);
 	HOST_FN(phoneGetIcon);
 	HOST_FN(phoneDevSpecific);
+	/* Lines: resolved when the provider has them (NULL otherwise). */
+	HOST_FN(lineGetDevCaps);
+	HOST_FN(lineGetAddressCaps);
+	HOST_FN(lineGetAddressStatus);
+	HOST_FN(lineGetAddressID);
+	HOST_FN(lineGetNumAddressIDs);
+	HOST_FN(lineGetLineDevStatus);
+	HOST_FN(lineOpen);
+	HOST_FN(lineClose);
+	HOST_FN(lineSetDefaultMediaDetection);
+	HOST_FN(lineConditionalMediaDetection);
+	HOST_FN(lineSetStatusMessages);
+	HOST_FN(lineGetID);
+	HOST_FN(lineMakeCall);
+	HOST_FN(lineDial);
+	HOST_FN(lineAnswer);
+	HOST_FN(lineDrop);
+	HOST_FN(lineCloseCall);
+	HOST_FN(lineGenerateDigits);
+	HOST_FN(lineMonitorDigits);
+	HOST_FN(lineSetAppSpecific);
+	HOST_FN(lineGetCallAddressID);
+	HOST_FN(lineGetCallStatus);
+	HOST_FN(lineGetCallInfo);
 #undef HOST_FN
 
 	pthread_mutex_t lock;
@@ -71,12 +98,20 @@ struct host {
 	DWORD version;
 	DWORD num_phones;
 	DWORD phone_base;
+	DWORD num_lines;
+	DWORD line_base;          /* phone_base + 100 */
 	/* Called (without the host lock) for every callback, after it is recorded; set it with
 	 * host_set_on_event(). */
 	void (*on_event)(struct host *h, const struct host_event *ev);
 };
 
 extern struct host *host;
+
+/* The host's LINEEVENT, to pass to TSPI_lineOpen. For LINE_NEWCALL it gives the call the
+ * handle host_htcall(hdCall), as TAPI gives one. */
+void CALLBACK host_line_event(HTAPILINE htline, HTAPICALL htcall, DWORD msg, DWORD_PTR p1,
+			      DWORD_PTR p2, DWORD_PTR p3);
+#define host_htcall(hdcall) ((HTAPICALL)(uintptr_t)(0x70000000u + (uintptr_t)(hdcall)))
 
 /* The host's PHONEEVENT, to pass to TSPI_phoneOpen. */
 void CALLBACK host_phone_event(HTAPIPHONE ht, DWORD msg, DWORD_PTR p1, DWORD_PTR p2,

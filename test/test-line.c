@@ -1,0 +1,740 @@
+/*
+ * hidphone.tsp's lines as a TAPI host sees them: loaded with dlopen, driven through the
+ * TSPI line functions, on a replayed phone, with the line configured by a temporary
+ * hidphone.conf (HIDPHONE_CONFIG) on 127.0.0.1 and a real baresip as the far end
+ * (test/call-peer.c). Ports: the line 16100, baresip 16140 (and 16141, its TLS), its
+ * control 16190, RTP 16200-16299.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <re.h>
+
+#include "hid/hex-text.h"
+#include "hid/rdesc-load.h"
+#include "hid/recording.h"
+#include "call-peer.h"
+#include "test-util.h"
+#include "tools/tapi-host.h"
+
+#define WAIT_MS 8000
+#define LINE_PORT 16100
+#define PEER_SIP 16140
+#define PEER_CTRL 16190  /* baresip itself takes SIP+1 for TLS */
+#define PHONE_BASE 100
+#define LINE_ID (PHONE_BASE + 100)
+
+static char tmpdir[256];
+static struct call_peer peer;
+static bool peer_up;
+static bool host_running;
+
+static void write_recording(const char *path, unsigned unplug_after_ms)
+{
+	struct recording_device dev = { .bus = 3, .vendor = 0x0b0e, .product = 0x24c9 };
+	uint8_t *rdesc = malloc(RDESC_MAX_SIZE);
+	enum rdesc_file_format fmt;
+	struct text_error err;
+	FILE *f = fopen(path, "w");
+	long n;
+
+	assert_non_null(f);
+	n = rdesc_read_file(TEST_DATA_DIR "/descriptors/jabra-link-380c.rdesc.hex", rdesc, &fmt,
+			    &err);
+	assert_true(n > 0);
+	snprintf(dev.name, sizeof(dev.name), "Jabra Link 380");
+	dev.rdesc = rdesc;
+	dev.rdesc_len = (size_t)n;
+	assert_int_equal(recording_write_device(f, &dev, false), 0);
+	if (unplug_after_ms) {
+		/* keypad idle: a report that changes nothing, then the device goes */
+		uint8_t idle[] = { 0x02, 0x00, 0x06 };
+
+		assert_int_equal(recording_write_report(f, RECORDING_INPUT,
+							(uint64_t)unplug_after_ms * 1000, idle,
+							sizeof(idle)), 0);
+	}
+	fclose(f);
+	free(rdesc);
+}
+
+static void write_config(void)
+{
+	char path[300];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/hidphone.conf", tmpdir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "[line alice]\nphone = first\nlisten = 127.0.0.1:%u\nmedia = tone\n"
+		"rtp-ports = 16200-16299\nanswer-timeout = 3\nmedia-timeout = 2\n", LINE_PORT);
+	fclose(f);
+	setenv("HIDPHONE_CONFIG", path, 1);
+}
+
+/* Starts the provider with one replayed phone (unplugged after unplug_ms when not 0). */
+static struct host *start(unsigned unplug_ms)
+{
+	char path[300], devices[400];
+
+	snprintf(path, sizeof(path), "%s/phone.hid", tmpdir);
+	write_recording(path, unplug_ms);
+	snprintf(devices, sizeof(devices), "%s:%s", unplug_ms ? "replay+unplug" : "replay", path);
+	setenv("HIDPHONE_DEVICES", devices, 1);
+	write_config();
+	host_clear(host);
+	assert_int_equal(host_start(host, PHONE_BASE), 0);
+	host_running = true;
+	assert_int_equal(host->num_phones, 1);
+	assert_int_equal(host->num_lines, 1);
+	return host;
+}
+
+static const uint16_t *w(const char *s)
+{
+	static uint16_t buf[4][128];
+	static int k;
+	uint16_t *b = buf[k++ & 3];
+	size_t i = 0;
+
+	for (; s[i] && i < 127; i++)
+		b[i] = (uint8_t)s[i];
+	b[i] = 0;
+	return b;
+}
+
+static HDRVLINE open_line(struct host *h)
+{
+	HDRVLINE hd = NULL;
+
+	assert_int_equal(h->lineOpen(LINE_ID, (HTAPILINE)(uintptr_t)0x4444, &hd, h->version,
+				     host_line_event), 0);
+	assert_non_null(hd);
+	return hd;
+}
+
+/* Index of the first line event msg (from index from) for htcall (NULL: any), or -1. */
+static long find_line(struct host *h, size_t from, DWORD msg, HTAPICALL htcall)
+{
+	long found = -1;
+
+	pthread_mutex_lock(&h->lock);
+	for (size_t i = from; i < h->n_events && found < 0; i++) {
+		const struct host_event *e = &h->events[i];
+
+		if (e->line && e->msg == msg && (!htcall || e->htcall == htcall))
+			found = (long)i;
+	}
+	pthread_mutex_unlock(&h->lock);
+	return found;
+}
+
+static long wait_line(struct host *h, size_t from, DWORD msg, HTAPICALL htcall)
+{
+	uint64_t end = host_now_usec() + WAIT_MS * 1000ull;
+	long i;
+
+	while ((i = find_line(h, from, msg, htcall)) < 0 && host_now_usec() < end)
+		host_wait(h, h->n_events + 1, 50);
+	return i;
+}
+
+/* Waits for LINE_CALLSTATE state on htcall; returns its index (fails the test if none). */
+static long wait_state(struct host *h, size_t from, HTAPICALL htcall, DWORD state)
+{
+	uint64_t end = host_now_usec() + WAIT_MS * 1000ull;
+
+	for (;;) {
+		pthread_mutex_lock(&h->lock);
+		for (size_t i = from; i < h->n_events; i++) {
+			const struct host_event *e = &h->events[i];
+
+			if (e->line && e->msg == LINE_CALLSTATE && e->htcall == htcall &&
+			    e->p1 == state) {
+				pthread_mutex_unlock(&h->lock);
+				return (long)i;
+			}
+		}
+		pthread_mutex_unlock(&h->lock);
+		if (host_now_usec() >= end)
+			break;
+		host_wait(h, h->n_events + 1, 50);
+	}
+	fprintf(stderr, "no call state 0x%x; the calls' states were:\n", state);
+	for (size_t i = from; i < h->n_events; i++)
+		if (h->events[i].line && h->events[i].msg == LINE_CALLSTATE)
+			fprintf(stderr, "  0x%lx mode 0x%lx\n", (unsigned long)h->events[i].p1,
+				(unsigned long)h->events[i].p2);
+	fail();
+	return -1;
+}
+
+/* The states reported for htcall, in order, as a bit string of LINECALLSTATE_ values. */
+static size_t states_of(struct host *h, HTAPICALL htcall, DWORD *out, size_t max)
+{
+	size_t n = 0;
+
+	pthread_mutex_lock(&h->lock);
+	for (size_t i = 0; i < h->n_events && n < max; i++) {
+		const struct host_event *e = &h->events[i];
+
+		if (e->line && e->msg == LINE_CALLSTATE && e->htcall == htcall)
+			out[n++] = (DWORD)e->p1;
+	}
+	pthread_mutex_unlock(&h->lock);
+	return n;
+}
+
+static size_t completions_of(struct host *h, DRV_REQUESTID req)
+{
+	size_t n = 0;
+
+	pthread_mutex_lock(&h->lock);
+	for (size_t i = 0; i < h->n_events; i++)
+		n += h->events[i].completion && h->events[i].request == req;
+	pthread_mutex_unlock(&h->lock);
+	return n;
+}
+
+static void make_uri(char *buf, size_t size, const char *user, unsigned port)
+{
+	snprintf(buf, size, "sip:%s@127.0.0.1:%u", user, port);
+}
+
+static HDRVCALL make_call(struct host *h, HDRVLINE hl, DRV_REQUESTID req, HTAPICALL ht,
+			  const char *user)
+{
+	HDRVCALL hc = NULL;
+	char uri[128];
+
+	make_uri(uri, sizeof(uri), user, PEER_SIP);
+	assert_int_equal(h->lineMakeCall(req, hl, ht, &hc, w(uri), 0, NULL), (LONG)req);
+	assert_non_null(hc);
+	assert_int_equal(host_wait_completion(h, req, WAIT_MS), 0);
+	return hc;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	int err = peer_start(&peer, PEER_SIP, PEER_CTRL);
+
+	if (err) {
+		fprintf(stderr, "baresip did not start: %s (log in %s)\n", strerror(-err), peer.dir);
+		return -1;
+	}
+	peer_up = true;
+	return 0;
+}
+
+static void stop(struct host *h)
+{
+	host_stop(h);
+	host_running = false;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	/* A failed test leaves the provider running: stop it, or every later test fails too. */
+	if (host_running)
+		stop(host);
+	if (peer_up)
+		peer_stop(&peer);
+	peer_up = false;
+	return 0;
+}
+
+/* --- devices ---------------------------------------------------------------------------- */
+
+static void test_line_device(void **state)
+{
+	struct host *h = start(0);
+	union { LINEDEVCAPS caps; uint8_t b[2048]; } u;
+	union { VARSTRING vs; uint8_t b[64]; } id;
+	DWORD v = 0, n = 0;
+	HDRVLINE hl;
+	HDRVPHONE hp = NULL;
+	const uint16_t *cls;
+
+	(void)state;
+	assert_int_equal(h->lineNegotiateTSPIVersion(LINE_ID, TAPI_VERSION2_0, TAPI_VERSION3_1, &v),
+			 0);
+	assert_int_equal(v, TAPI_VERSION3_1);
+	assert_int_equal(h->lineNegotiateTSPIVersion(LINE_ID + 1, TAPI_VERSION2_0,
+						     TAPI_VERSION3_1, &v), LINEERR_BADDEVICEID);
+	assert_int_equal(h->lineNegotiateTSPIVersion(LINE_ID, 0x00010000, 0x00010003, &v),
+			 LINEERR_INCOMPATIBLEAPIVERSION);
+	assert_int_equal(h->lineNegotiateTSPIVersion(LINE_ID, TAPI_VERSION2_0, TAPI_VERSION3_1,
+						     NULL), LINEERR_INVALPARAM);
+
+	memset(&u, 0, sizeof(u));
+	u.caps.dwTotalSize = sizeof(u);
+	assert_int_equal(h->lineGetDevCaps(LINE_ID, h->version, 0, &u.caps), 0);
+	assert_int_equal(u.caps.dwBearerModes, LINEBEARERMODE_VOICE);
+	assert_int_equal(u.caps.dwMediaModes, LINEMEDIAMODE_INTERACTIVEVOICE);
+	assert_true(u.caps.dwLineFeatures & LINEFEATURE_MAKECALL);
+	assert_int_equal(u.caps.dwNumAddresses, 1);
+	assert_true(u.caps.dwUsedSize == u.caps.dwNeededSize);
+	/* the device classes: a MULTI_SZ of UTF-16 strings */
+	cls = (const uint16_t *)(u.b + u.caps.dwDeviceClassesOffset);
+	assert_true(u.caps.dwDeviceClassesSize > 0);
+	{
+		const char *want[] = { "tapi/line", "tapi/phone", "wave/in", "wave/out" };
+		size_t k = 0;
+
+		for (size_t i = 0; i < 4; i++) {
+			for (size_t j = 0; want[i][j]; j++)
+				assert_int_equal(cls[k++], (uint8_t)want[i][j]);
+			assert_int_equal(cls[k++], 0);
+		}
+		assert_int_equal(cls[k], 0);
+	}
+	u.caps.dwTotalSize = 40;
+	assert_int_equal(h->lineGetDevCaps(LINE_ID, h->version, 0, &u.caps),
+			 LINEERR_STRUCTURETOOSMALL);
+	assert_int_equal(h->lineGetDevCaps(LINE_ID, h->version, 0, NULL), LINEERR_INVALPOINTER);
+	assert_int_equal(h->lineGetDevCaps(LINE_ID + 7, h->version, 0, &u.caps),
+			 LINEERR_BADDEVICEID);
+	u.caps.dwTotalSize = sizeof(u);
+	assert_int_equal(h->lineGetDevCaps(LINE_ID, 0x00010003, 0, &u.caps),
+			 LINEERR_INCOMPATIBLEAPIVERSION);
+
+	/* the line and its phone name each other */
+	hl = open_line(h);
+	memset(&id, 0, sizeof(id));
+	id.vs.dwTotalSize = sizeof(id);
+	assert_int_equal(h->lineGetID(hl, 0, NULL, LINECALLSELECT_LINE, &id.vs, w("tapi/phone"),
+				      NULL), 0);
+	assert_int_equal(id.vs.dwStringFormat, STRINGFORMAT_BINARY);
+	assert_int_equal(id.vs.dwStringSize, 4);
+	assert_int_equal(*(DWORD *)(id.b + id.vs.dwStringOffset), PHONE_BASE);
+	assert_int_equal(h->lineGetID(hl, 0, NULL, LINECALLSELECT_LINE, &id.vs, w("wave/xyz"),
+				      NULL), LINEERR_INVALDEVICECLASS);
+	assert_int_equal(h->lineGetID(hl, 0, NULL, 77, &id.vs, w("tapi/phone"), NULL),
+			 LINEERR_INVALCALLSELECT);
+	assert_int_equal(h->phoneOpen(PHONE_BASE, (HTAPIPHONE)(uintptr_t)0x5000, &hp, h->version,
+				      host_phone_event), 0);
+	memset(&id, 0, sizeof(id));
+	id.vs.dwTotalSize = sizeof(id);
+	assert_int_equal(h->phoneGetID(hp, &id.vs, w("tapi/line"), NULL), 0);
+	assert_int_equal(id.vs.dwStringFormat, STRINGFORMAT_BINARY);
+	assert_int_equal(*(DWORD *)(id.b + id.vs.dwStringOffset), LINE_ID);
+	/* too small for the id: the size it needs, no id */
+	id.vs.dwTotalSize = sizeof(VARSTRING);
+	assert_int_equal(h->phoneGetID(hp, &id.vs, w("tapi/line"), NULL), 0);
+	assert_int_equal(id.vs.dwNeededSize, sizeof(VARSTRING) + 4);
+	assert_int_equal(id.vs.dwStringSize, 0);
+	assert_int_equal(h->phoneClose(hp), 0);
+
+	assert_int_equal(h->lineGetNumAddressIDs(hl, &n), 0);
+	assert_int_equal(n, 1);
+	{
+		union { LINEADDRESSCAPS c; uint8_t b[1024]; } ac;
+		union { LINEDEVSTATUS s; uint8_t b[512]; } ds;
+		LINEADDRESSSTATUS as;
+
+		memset(&ac, 0, sizeof(ac));
+		ac.c.dwTotalSize = sizeof(ac);
+		assert_int_equal(h->lineGetAddressCaps(LINE_ID, 0, h->version, 0, &ac.c), 0);
+		assert_true(ac.c.dwAddressFeatures & LINEADDRFEATURE_MAKECALL);
+		assert_true(ac.c.dwDisconnectModes & LINEDISCONNECTMODE_BUSY);
+		assert_int_equal(h->lineGetAddressCaps(LINE_ID, 1, h->version, 0, &ac.c),
+				 LINEERR_INVALADDRESSID);
+		memset(&ds, 0, sizeof(ds));
+		ds.s.dwTotalSize = sizeof(ds);
+		assert_int_equal(h->lineGetLineDevStatus(hl, &ds.s), 0);
+		assert_int_equal(ds.s.dwNumActiveCalls, 0);
+		memset(&as, 0, sizeof(as));
+		as.dwTotalSize = sizeof(as);
+		assert_int_equal(h->lineGetAddressStatus(hl, 0, &as), 0);
+		assert_int_equal(h->lineGetAddressStatus(hl, 3, &as), LINEERR_INVALADDRESSID);
+	}
+	assert_int_equal(h->lineClose(hl), 0);
+	stop(h);
+}
+
+/* --- misuse ----------------------------------------------------------------------------- */
+
+static void test_misuse(void **state)
+{
+	struct host *h = start(0);
+	HDRVLINE hl, other = NULL;
+	HDRVCALL hc = NULL, hc2 = NULL;
+	LINECALLSTATUS cs;
+	DWORD n;
+
+	(void)state;
+	hl = open_line(h);
+	assert_int_equal(h->lineOpen(LINE_ID, NULL, &other, h->version, host_line_event),
+			 LINEERR_ALLOCATED);
+	assert_int_equal(h->lineOpen(LINE_ID + 1, NULL, &other, h->version, host_line_event),
+			 LINEERR_BADDEVICEID);
+	assert_int_equal(h->lineOpen(LINE_ID, NULL, NULL, h->version, host_line_event),
+			 LINEERR_INVALPOINTER);
+	assert_int_equal(h->lineOpen(LINE_ID, NULL, &other, 0x00050000, host_line_event),
+			 LINEERR_INCOMPATIBLEAPIVERSION);
+	assert_int_equal(h->lineGetNumAddressIDs((HDRVLINE)(uintptr_t)0xdead, &n),
+			 LINEERR_INVALLINEHANDLE);
+	assert_int_equal(h->lineGetNumAddressIDs(hl, NULL), LINEERR_INVALPOINTER);
+	assert_int_equal(h->lineSetDefaultMediaDetection(hl, 0x40000000), LINEERR_INVALMEDIAMODE);
+	assert_int_equal(h->lineSetStatusMessages(hl, 0x80000000, 0), LINEERR_INVALLINESTATE);
+	assert_int_equal(h->lineSetStatusMessages(hl, 0, 0x80000000), LINEERR_INVALADDRESSSTATE);
+	assert_int_equal(h->lineMakeCall(1, hl, NULL, NULL, w("sip:bob@127.0.0.1"), 0, NULL),
+			 LINEERR_INVALPOINTER);
+	assert_int_equal(h->lineMakeCall(1, hl, NULL, &hc, w("no-at-sign"), 0, NULL),
+			 LINEERR_INVALADDRESS);
+	assert_int_equal(h->lineMakeCall(1, hl, NULL, &hc, w("sip:bob@example.org"), 0, NULL), 1);
+	/* a host name: there is no DNS, so the request fails, once, with INVALADDRESS */
+	assert_int_equal(host_wait_completion(h, 1, WAIT_MS), LINEERR_INVALADDRESS);
+	assert_int_equal(h->lineGetCallStatus(hc, &cs), LINEERR_INVALCALLHANDLE);
+	{
+		LINECALLPARAMS cp;
+
+		memset(&cp, 0, sizeof(cp));
+		cp.dwTotalSize = sizeof(cp);
+		cp.dwBearerMode = LINEBEARERMODE_DATA;
+		assert_int_equal(h->lineMakeCall(2, hl, NULL, &hc, NULL, 0, &cp),
+				 LINEERR_INVALBEARERMODE);
+		cp.dwBearerMode = 0;
+		cp.dwMediaMode = LINEMEDIAMODE_DATAMODEM;
+		assert_int_equal(h->lineMakeCall(2, hl, NULL, &hc, NULL, 0, &cp),
+				 LINEERR_INVALMEDIAMODE);
+	}
+	/* a call in DIALTONE: only lineDial and lineDrop make sense */
+	assert_int_equal(h->lineMakeCall(3, hl, (HTAPICALL)(uintptr_t)0x3333, &hc, NULL, 0, NULL),
+			 3);
+	assert_int_equal(host_wait_completion(h, 3, WAIT_MS), 0);
+	wait_state(h, 0, (HTAPICALL)(uintptr_t)0x3333, LINECALLSTATE_DIALTONE);
+	memset(&cs, 0, sizeof(cs));
+	cs.dwTotalSize = sizeof(cs);
+	assert_int_equal(h->lineGetCallStatus(hc, &cs), 0);
+	assert_int_equal(cs.dwCallState, LINECALLSTATE_DIALTONE);
+	assert_true(cs.dwCallFeatures & LINECALLFEATURE_DIAL);
+	cs.dwTotalSize = 8;
+	assert_int_equal(h->lineGetCallStatus(hc, &cs), LINEERR_STRUCTURETOOSMALL);
+	assert_int_equal(h->lineGetCallStatus(hc, NULL), LINEERR_INVALPOINTER);
+	assert_int_equal(h->lineAnswer(4, hc, NULL, 0), LINEERR_INVALCALLSTATE);
+	assert_int_equal(h->lineGenerateDigits(hc, 1, LINEDIGITMODE_DTMF, w("12"), 0),
+			 LINEERR_INVALCALLSTATE);
+	assert_int_equal(h->lineGenerateDigits(hc, 1, LINEDIGITMODE_PULSE, w("12"), 0),
+			 LINEERR_INVALDIGITMODE);
+	assert_int_equal(h->lineGenerateDigits(hc, 1, LINEDIGITMODE_DTMF, w("1x"), 0),
+			 LINEERR_INVALDIGITS);
+	assert_int_equal(h->lineMonitorDigits(hc, LINEDIGITMODE_PULSE), LINEERR_INVALDIGITMODE);
+	assert_int_equal(h->lineDial(5, hc, NULL, 0), LINEERR_INVALPOINTER);
+	assert_int_equal(h->lineDial(5, hc, w("nobody"), 0), LINEERR_INVALADDRESS);
+	/* one call at a time */
+	assert_int_equal(h->lineMakeCall(6, hl, NULL, &hc2, NULL, 0, NULL),
+			 LINEERR_CALLUNAVAIL);
+	assert_int_equal(h->lineDrop(7, hc, NULL, 0), 7);
+	assert_int_equal(host_wait_completion(h, 7, WAIT_MS), 0);
+	wait_state(h, 0, (HTAPICALL)(uintptr_t)0x3333, LINECALLSTATE_IDLE);
+	assert_int_equal(h->lineDial(8, hc, w("bob@127.0.0.1"), 0), LINEERR_INVALCALLSTATE);
+	assert_int_equal(h->lineCloseCall(hc), 0);
+	assert_int_equal(h->lineCloseCall(hc), LINEERR_INVALCALLHANDLE);
+	assert_int_equal(h->lineDrop(9, hc, NULL, 0), LINEERR_INVALCALLHANDLE);
+	assert_int_equal(h->lineDrop(9, (HDRVCALL)(uintptr_t)0xbeef, NULL, 0),
+			 LINEERR_INVALCALLHANDLE);
+	assert_int_equal(h->lineClose(hl), 0);
+	/* a closed line is no line */
+	assert_int_equal(h->lineMakeCall(10, hl, NULL, &hc, NULL, 0, NULL), LINEERR_INVALLINEHANDLE);
+	assert_int_equal(h->lineClose(hl), LINEERR_INVALLINEHANDLE);
+	for (DRV_REQUESTID r = 1; r <= 10; r++)
+		assert_true(completions_of(h, r) <= 1);
+	assert_int_equal(completions_of(h, 1), 1);
+	assert_int_equal(completions_of(h, 3), 1);
+	assert_int_equal(completions_of(h, 7), 1);
+	stop(h);
+}
+
+/* --- calls against baresip -------------------------------------------------------------- */
+
+#define HT_OUT ((HTAPICALL)(uintptr_t)0x1111)
+
+static void test_outgoing_connected_drop(void **state)
+{
+	struct host *h = start(0);
+	union { LINECALLINFO ci; uint8_t b[2048]; } u;
+	DWORD states[16];
+	size_t n;
+	HDRVLINE hl;
+	HDRVCALL hc;
+	char called[16] = "";
+
+	(void)state;
+	hl = open_line(h);
+	hc = make_call(h, hl, 11, HT_OUT, "bob");
+	wait_state(h, 0, HT_OUT, LINECALLSTATE_CONNECTED);
+	assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_ESTABLISHED", NULL) >= 0);
+	assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_RTPESTAB", NULL) >= 0);
+	memset(&u, 0, sizeof(u));
+	u.ci.dwTotalSize = sizeof(u);
+	assert_int_equal(h->lineGetCallInfo(hc, &u.ci), 0);
+	assert_int_equal(u.ci.dwOrigin, LINECALLORIGIN_OUTBOUND);
+	assert_int_equal(u.ci.dwLineDeviceID, LINE_ID);
+	assert_int_equal(u.ci.dwBearerMode, LINEBEARERMODE_VOICE);
+	assert_true(u.ci.dwCalledIDFlags & LINECALLPARTYID_ADDRESS);
+	for (size_t i = 0; i * 2 < u.ci.dwCalledIDSize && i < 15; i++)
+		called[i] = (char)u.b[u.ci.dwCalledIDOffset + i * 2];
+	assert_string_equal(called, "bob");
+	assert_int_equal(h->lineMonitorDigits(hc, LINEDIGITMODE_DTMF), 0);
+	assert_int_equal(h->lineGenerateDigits(hc, 77, LINEDIGITMODE_DTMF, w("5#"), 0), 0);
+	assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_DTMF_START", "\"param\":\"5\"", NULL) >= 0);
+	assert_true(wait_line(h, 0, LINE_GENERATE, HT_OUT) >= 0);
+	/* the far end presses 7: LINE_MONITORDIGITS */
+	assert_int_equal(peer_command(&peer, "sndcode", "7"), 0);
+	{
+		long i = wait_line(h, 0, LINE_MONITORDIGITS, HT_OUT);
+
+		assert_true(i >= 0);
+		assert_int_equal(h->events[i].p1, '7');
+	}
+	assert_int_equal(h->lineDrop(12, hc, NULL, 0), 12);
+	assert_int_equal(host_wait_completion(h, 12, WAIT_MS), 0);
+	wait_state(h, 0, HT_OUT, LINECALLSTATE_IDLE);
+	assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_CLOSED", NULL) >= 0);
+	n = states_of(h, HT_OUT, states, 16);
+	/* DIALING, [PROCEEDING], [RINGBACK], CONNECTED, IDLE: in this order, each once */
+	assert_true(n >= 3);
+	assert_int_equal(states[0], LINECALLSTATE_DIALING);
+	assert_int_equal(states[n - 2], LINECALLSTATE_CONNECTED);
+	assert_int_equal(states[n - 1], LINECALLSTATE_IDLE);
+	for (size_t i = 1; i + 2 < n; i++)
+		assert_true(states[i] == LINECALLSTATE_PROCEEDING ||
+			    states[i] == LINECALLSTATE_RINGBACK);
+	assert_int_equal(h->lineCloseCall(hc), 0);
+	assert_int_equal(h->lineClose(hl), 0);
+	assert_int_equal(completions_of(h, 11), 1);
+	assert_int_equal(completions_of(h, 12), 1);
+	stop(h);
+}
+
+/* The call is ended by the far end: DISCONNECTED with mode, then the host drops to IDLE. */
+static void far_end_ends(const char *user, bool answer_first, DWORD mode)
+{
+	struct host *h = start(0);
+	char aor[64];
+	long i;
+	HDRVLINE hl;
+	HDRVCALL hc;
+
+	hl = open_line(h);
+	hc = make_call(h, hl, 21, HT_OUT, user);
+	if (strcmp(user, "nobody")) {
+		assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_INCOMING", NULL) >= 0);
+		make_uri(aor, sizeof(aor), user, PEER_SIP);
+		assert_int_equal(peer_command(&peer, "uafind", aor), 0);
+		if (answer_first) {
+			assert_int_equal(peer_command(&peer, "accept", NULL), 0);
+			wait_state(h, 0, HT_OUT, LINECALLSTATE_CONNECTED);
+		}
+		assert_int_equal(peer_command(&peer, "hangup", NULL), 0);
+	}
+	i = wait_state(h, 0, HT_OUT, LINECALLSTATE_DISCONNECTED);
+	assert_int_equal(h->events[i].p2, mode);
+	assert_int_equal(h->lineDrop(22, hc, NULL, 0), 22);
+	assert_int_equal(host_wait_completion(h, 22, WAIT_MS), 0);
+	wait_state(h, 0, HT_OUT, LINECALLSTATE_IDLE);
+	assert_int_equal(h->lineCloseCall(hc), 0);
+	assert_int_equal(h->lineClose(hl), 0);
+	assert_int_equal(completions_of(h, 21), 1);
+	assert_int_equal(completions_of(h, 22), 1);
+	stop(h);
+}
+
+static void test_busy(void **state)
+{
+	(void)state;
+	/* carol answers by hand; hanging up while she rings is 486 Busy Here */
+	far_end_ends("carol", false, LINEDISCONNECTMODE_BUSY);
+}
+
+static void test_far_end_bye(void **state)
+{
+	(void)state;
+	far_end_ends("carol", true, LINEDISCONNECTMODE_NORMAL);
+}
+
+static void test_unknown_user(void **state)
+{
+	(void)state;
+	/* baresip has no UA "nobody": its answer is UNAVAIL or NOANSWER, never CONNECTED */
+	struct host *h = start(0);
+	HDRVLINE hl = open_line(h);
+	HDRVCALL hc = make_call(h, hl, 31, HT_OUT, "nobody");
+	long i = wait_state(h, 0, HT_OUT, LINECALLSTATE_DISCONNECTED);
+
+	assert_true(h->events[i].p2 != LINEDISCONNECTMODE_NORMAL);
+	assert_true(find_line(h, 0, LINE_CALLSTATE, HT_OUT) >= 0);
+	{
+		DWORD states[16];
+		size_t n = states_of(h, HT_OUT, states, 16);
+
+		for (size_t k = 0; k < n; k++)
+			assert_int_not_equal(states[k], LINECALLSTATE_CONNECTED);
+	}
+	assert_int_equal(h->lineCloseCall(hc), 0);
+	assert_int_equal(h->lineClose(hl), 0);
+	stop(h);
+}
+
+static void test_incoming_answer(void **state)
+{
+	struct host *h = start(0);
+	union { LINECALLINFO ci; uint8_t b[2048]; } u;
+	char to[64], aor[64], caller[16] = "";
+	HDRVLINE hl;
+	HDRVCALL hc;
+	HTAPICALL ht;
+	long i;
+
+	(void)state;
+	hl = open_line(h);
+	assert_int_equal(h->lineSetDefaultMediaDetection(hl, LINEMEDIAMODE_INTERACTIVEVOICE), 0);
+	make_uri(aor, sizeof(aor), "bob", PEER_SIP);
+	make_uri(to, sizeof(to), "alice", LINE_PORT);
+	assert_int_equal(peer_command(&peer, "uafind", aor), 0);
+	assert_int_equal(peer_command(&peer, "dial", to), 0);
+	i = wait_line(h, 0, LINE_NEWCALL, NULL);
+	assert_true(i >= 0);
+	hc = (HDRVCALL)h->events[i].p1;
+	ht = host_htcall(h->events[i].p1);
+	/* the call's events carry the handle the host gave it during LINE_NEWCALL */
+	wait_state(h, (size_t)i, ht, LINECALLSTATE_OFFERING);
+	memset(&u, 0, sizeof(u));
+	u.ci.dwTotalSize = sizeof(u);
+	assert_int_equal(h->lineGetCallInfo(hc, &u.ci), 0);
+	assert_int_equal(u.ci.dwOrigin, LINECALLORIGIN_INBOUND);
+	assert_true(u.ci.dwCallerIDFlags & LINECALLPARTYID_ADDRESS);
+	for (size_t k = 0; k * 2 < u.ci.dwCallerIDSize && k < 15; k++)
+		caller[k] = (char)u.b[u.ci.dwCallerIDOffset + k * 2];
+	assert_string_equal(caller, "bob");
+	u.ci.dwTotalSize = 16;
+	assert_int_equal(h->lineGetCallInfo(hc, &u.ci), LINEERR_STRUCTURETOOSMALL);
+	assert_int_equal(h->lineAnswer(41, hc, NULL, 0), 41);
+	assert_int_equal(host_wait_completion(h, 41, WAIT_MS), 0);
+	wait_state(h, 0, ht, LINECALLSTATE_CONNECTED);
+	assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_ESTABLISHED", NULL) >= 0);
+	assert_int_equal(peer_command(&peer, "hangup", NULL), 0);
+	i = wait_state(h, 0, ht, LINECALLSTATE_DISCONNECTED);
+	assert_int_equal(h->events[i].p2, LINEDISCONNECTMODE_NORMAL);
+	assert_int_equal(h->lineDrop(42, hc, NULL, 0), 42);
+	assert_int_equal(host_wait_completion(h, 42, WAIT_MS), 0);
+	wait_state(h, 0, ht, LINECALLSTATE_IDLE);
+	assert_int_equal(h->lineCloseCall(hc), 0);
+	assert_int_equal(h->lineClose(hl), 0);
+	stop(h);
+}
+
+/* Nobody owns the line (open, but no media detection): the call is refused, never offered. */
+static void test_incoming_refused_without_owner(void **state)
+{
+	struct host *h = start(0);
+	char to[64], aor[64];
+	HDRVLINE hl;
+
+	(void)state;
+	hl = open_line(h);
+	make_uri(aor, sizeof(aor), "bob", PEER_SIP);
+	make_uri(to, sizeof(to), "alice", LINE_PORT);
+	assert_int_equal(peer_command(&peer, "uafind", aor), 0);
+	assert_int_equal(peer_command(&peer, "dial", to), 0);
+	assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_CLOSED", "480", NULL) >= 0);
+	assert_true(find_line(h, 0, LINE_NEWCALL, NULL) < 0);
+	assert_int_equal(h->lineClose(hl), 0);
+	stop(h);
+}
+
+/* The far end's machine vanishes mid-call: no more RTP ends the call (media-timeout). */
+static void test_peer_killed(void **state)
+{
+	struct host *h = start(0);
+	HDRVLINE hl;
+	HDRVCALL hc;
+	long i;
+
+	(void)state;
+	hl = open_line(h);
+	hc = make_call(h, hl, 51, HT_OUT, "bob");
+	wait_state(h, 0, HT_OUT, LINECALLSTATE_CONNECTED);
+	peer_kill(&peer);
+	peer_up = false;
+	i = wait_state(h, 0, HT_OUT, LINECALLSTATE_DISCONNECTED);
+	assert_int_equal(h->events[i].p2, LINEDISCONNECTMODE_UNREACHABLE);
+	assert_int_equal(h->lineDrop(52, hc, NULL, 0), 52);
+	assert_int_equal(host_wait_completion(h, 52, WAIT_MS), 0);
+	assert_int_equal(h->lineCloseCall(hc), 0);
+	assert_int_equal(h->lineClose(hl), 0);
+	assert_int_equal(completions_of(h, 51), 1);
+	assert_int_equal(completions_of(h, 52), 1);
+	stop(h);
+}
+
+/* The phone is unplugged mid-call: forced LINE_CLOSE, LINE_REMOVE, the call is gone. */
+static void test_phone_unplugged(void **state)
+{
+	struct host *h = start(1500);
+	HDRVLINE hl;
+	HDRVCALL hc;
+	HDRVPHONE hp = NULL;
+	DWORD n;
+
+	(void)state;
+	hl = open_line(h);
+	hc = make_call(h, hl, 61, HT_OUT, "bob");
+	wait_state(h, 0, HT_OUT, LINECALLSTATE_CONNECTED);
+	/* the replay plays (and then unplugs) once the phone is open and its filter set */
+	assert_int_equal(h->phoneOpen(PHONE_BASE, (HTAPIPHONE)(uintptr_t)0x5000, &hp, h->version,
+				      host_phone_event), 0);
+	assert_int_equal(h->phoneSetStatusMessages(hp, 0, 0, 0), 0);
+	assert_true(wait_line(h, 0, LINE_CLOSE, NULL) >= 0);
+	assert_true(wait_line(h, 0, LINE_REMOVE, NULL) >= 0);
+	assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_CLOSED", NULL) >= 0);
+	assert_int_equal(h->lineDrop(62, hc, NULL, 0), LINEERR_INVALCALLHANDLE);
+	assert_int_equal(h->lineGetNumAddressIDs(hl, &n), LINEERR_INVALLINEHANDLE);
+	assert_int_equal(h->lineNegotiateTSPIVersion(LINE_ID, TAPI_VERSION2_0, TAPI_VERSION3_1,
+						     &n), LINEERR_BADDEVICEID);
+	assert_int_equal(completions_of(h, 61), 1);
+	stop(h);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_line_device, teardown),
+		cmocka_unit_test_teardown(test_misuse, teardown),
+		cmocka_unit_test_setup_teardown(test_outgoing_connected_drop, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_busy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_far_end_bye, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_user, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_incoming_answer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_incoming_refused_without_owner, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_peer_killed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_phone_unplugged, setup, teardown),
+	};
+	int rc;
+
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/hidphone-line-XXXXXX");
+	if (!mkdtemp(tmpdir))
+		return 1;
+	unsetenv("HIDPHONE_REPLAY_LOG");
+	if (libre_init())
+		return 1;
+	if (!host_load(TEST_PROVIDER))
+		return 1;
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	host_unload(host);
+	libre_close();
+	test_remove_dir(tmpdir);
+	return rc;
+}
