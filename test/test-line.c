@@ -38,6 +38,13 @@ static struct call_peer peer;
 static bool peer_up;
 static bool host_running;
 
+/* Input reports to play, at ms after the phone's open (NULL hex ends the list). */
+struct play {
+	unsigned ms;
+	const char *hex;
+};
+static const struct play *plays;
+
 static void write_recording(const char *path, unsigned unplug_after_ms)
 {
 	struct recording_device dev = { .bus = 3, .vendor = 0x0b0e, .product = 0x24c9 };
@@ -55,6 +62,17 @@ static void write_recording(const char *path, unsigned unplug_after_ms)
 	dev.rdesc = rdesc;
 	dev.rdesc_len = (size_t)n;
 	assert_int_equal(recording_write_device(f, &dev, false), 0);
+	for (size_t i = 0; plays && plays[i].hex; i++) {
+		uint8_t bytes[64];
+		size_t bad;
+		long len = hex_parse_bytes(plays[i].hex, strlen(plays[i].hex), bytes, sizeof(bytes),
+					   &bad);
+
+		assert_true(len > 0);
+		assert_int_equal(recording_write_report(f, RECORDING_INPUT,
+							(uint64_t)plays[i].ms * 1000, bytes,
+							(size_t)len), 0);
+	}
 	if (unplug_after_ms) {
 		/* keypad idle: a report that changes nothing, then the device goes */
 		uint8_t idle[] = { 0x02, 0x00, 0x06 };
@@ -245,6 +263,7 @@ static void stop(struct host *h)
 static int teardown(void **state)
 {
 	(void)state;
+	plays = NULL;
 	/* A failed test leaves the provider running: stop it, or every later test fails too. */
 	if (host_running)
 		stop(host);
@@ -708,6 +727,117 @@ static void test_phone_unplugged(void **state)
 	stop(h);
 }
 
+/* --- the phone drives its line --------------------------------------------------------- */
+
+/* Jabra Link 380 (test/data/descriptors/jabra-link-380c): report 2, bit 0 the headset's hook,
+ * keypad idle value 12 in bits 7-10 (as in test-provider.c). */
+static const struct play answer_plays[] = {
+	{ 600, "02 01 06" },   /* off hook */
+	{ 3000, "02 00 06" },  /* on hook */
+	{ 0, NULL },
+};
+
+static void open_phone_playing(struct host *h)
+{
+	HDRVPHONE hp = NULL;
+
+	assert_int_equal(h->phoneOpen(PHONE_BASE, (HTAPIPHONE)(uintptr_t)0x5000, &hp, h->version,
+				      host_phone_event), 0);
+	/* the replay plays once the filter is set; the phone's own events keep flowing */
+	assert_int_equal(h->phoneSetStatusMessages(hp, PHONESTATE_HEADSETHOOKSWITCH, 0, 0), 0);
+}
+
+static void test_phone_answers_and_hangs_up(void **state)
+{
+	struct host *h;
+	char to[64], aor[64];
+	HDRVLINE hl;
+	HDRVCALL hc;
+	HTAPICALL ht;
+	long i;
+
+	(void)state;
+	plays = answer_plays;
+	h = start(0);
+	hl = open_line(h);
+	assert_int_equal(h->lineSetDefaultMediaDetection(hl, LINEMEDIAMODE_INTERACTIVEVOICE), 0);
+	make_uri(aor, sizeof(aor), "bob", PEER_SIP);
+	make_uri(to, sizeof(to), "alice", LINE_PORT);
+	assert_int_equal(peer_command(&peer, "uafind", aor), 0);
+	assert_int_equal(peer_command(&peer, "dial", to), 0);
+	i = wait_line(h, 0, LINE_NEWCALL, NULL);
+	assert_true(i >= 0);
+	hc = (HDRVCALL)h->events[i].p1;
+	ht = host_htcall(h->events[i].p1);
+	wait_state(h, 0, ht, LINECALLSTATE_OFFERING);
+	open_phone_playing(h);
+	/* lifting the headset answers; the phone's PHONE_STATE for it still reaches the host */
+	wait_state(h, 0, ht, LINECALLSTATE_CONNECTED);
+	assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_ESTABLISHED", NULL) >= 0);
+	{
+		bool seen = false;
+
+		pthread_mutex_lock(&h->lock);
+		for (size_t k = 0; k < h->n_events; k++)
+			seen = seen || (!h->events[k].line && !h->events[k].completion &&
+					h->events[k].msg == PHONE_STATE &&
+					h->events[k].p1 == PHONESTATE_HEADSETHOOKSWITCH);
+		pthread_mutex_unlock(&h->lock);
+		assert_true(seen);
+	}
+	/* putting it down drops the call */
+	wait_state(h, 0, ht, LINECALLSTATE_IDLE);
+	assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_CLOSED", NULL) >= 0);
+	assert_int_equal(h->lineCloseCall(hc), 0);
+	assert_int_equal(h->lineClose(hl), 0);
+	stop(h);
+}
+
+static const struct play dialtone_plays[] = {
+	{ 300, "02 01 06" },   /* off hook */
+	{ 4000, "02 00 06" },  /* on hook */
+	{ 0, NULL },
+};
+
+static void test_phone_dialtone_then_dial(void **state)
+{
+	struct host *h;
+	char uri[64];
+	HDRVLINE hl;
+	HDRVCALL hc;
+	HTAPICALL ht;
+	long i;
+	union { LINECALLINFO ci; uint8_t b[1024]; } u;
+
+	(void)state;
+	plays = dialtone_plays;
+	h = start(0);
+	hl = open_line(h);
+	assert_int_equal(h->lineSetDefaultMediaDetection(hl, LINEMEDIAMODE_INTERACTIVEVOICE), 0);
+	open_phone_playing(h);
+	/* lifting the headset with no call: a new call in DIALTONE, announced to the owner */
+	i = wait_line(h, 0, LINE_NEWCALL, NULL);
+	assert_true(i >= 0);
+	hc = (HDRVCALL)h->events[i].p1;
+	ht = host_htcall(h->events[i].p1);
+	wait_state(h, 0, ht, LINECALLSTATE_DIALTONE);
+	memset(&u, 0, sizeof(u));
+	u.ci.dwTotalSize = sizeof(u);
+	assert_int_equal(h->lineGetCallInfo(hc, &u.ci), 0);
+	assert_int_equal(u.ci.dwOrigin, LINECALLORIGIN_OUTBOUND);
+	make_uri(uri, sizeof(uri), "bob", PEER_SIP);
+	assert_int_equal(h->lineDial(71, hc, w(uri), 0), 71);
+	assert_int_equal(host_wait_completion(h, 71, WAIT_MS), 0);
+	wait_state(h, 0, ht, LINECALLSTATE_CONNECTED);
+	assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_ESTABLISHED", NULL) >= 0);
+	wait_state(h, 0, ht, LINECALLSTATE_IDLE);
+	assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_CLOSED", NULL) >= 0);
+	assert_int_equal(h->lineCloseCall(hc), 0);
+	assert_int_equal(h->lineClose(hl), 0);
+	assert_int_equal(completions_of(h, 71), 1);
+	stop(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -721,6 +851,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_incoming_refused_without_owner, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_peer_killed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_phone_unplugged, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_phone_answers_and_hangs_up, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_phone_dialtone_then_dial, setup, teardown),
 	};
 	int rc;
 

@@ -13,6 +13,7 @@
 #include "line.h"
 #include "log.h"
 #include "phone.h"
+#include "phone-io.h"
 #include "varstruct.h"
 
 static struct call_engine *engine;   /* loop thread only */
@@ -58,6 +59,55 @@ static uint32_t mode_of(uint32_t state, enum call_reason r)
 	}
 }
 
+/* An application owns the line and takes voice calls. */
+static bool line_owned(const struct tsp_line *l)
+{
+	return l->handle && l->proc &&
+	       (l->media_modes & (LINEMEDIAMODE_INTERACTIVEVOICE | LINEMEDIAMODE_UNKNOWN));
+}
+
+/* The phone drives its line, and is open (its I/O, which rings and reads the hook). */
+static bool phone_drives(const struct tsp_line *l)
+{
+	return l->cfg.phone_drives_line && l->phone && l->phone->handle && !l->phone->closing;
+}
+
+/* HID LED page (0x08): Mute (0x09). */
+#define USAGE_LED_MUTE 0x00080009u
+
+/*
+ * The phone shows the call (lock held): the ringer and Ring LED while it is offered, the
+ * Off-Hook LED (on headsets: the hook confirmation) while it is up, Mute off once it ends.
+ * Written only while the phone is open: its I/O exists only then.
+ */
+static void phone_follow(const struct tsp_call *c)
+{
+	struct phone *p = c->line->phone;
+	struct phone_output_state before;
+	bool up = c->state == LINECALLSTATE_DIALTONE || c->state == LINECALLSTATE_DIALING ||
+		  c->state == LINECALLSTATE_PROCEEDING || c->state == LINECALLSTATE_RINGBACK ||
+		  c->state == LINECALLSTATE_CONNECTED;
+
+	if (!p || !p->handle)
+		return;
+	before = p->out;
+	p->out.ringing = c->state == LINECALLSTATE_OFFERING;
+	for (int h = 0; h < PHONE_HOOK_DEVICES; h++) {
+		if (p->model->hooks[h].present && p->model->hooks[h].settable)
+			p->out.hook_offhook[h] = up;
+	}
+	if (!up) {
+		for (uint32_t id = 0; id < PHONE_MAX_IDS; id++) {
+			const struct phone_button *b = phone_model_button(p->model, id);
+
+			if (b && b->lamp_usage == USAGE_LED_MUTE)
+				p->out.lamp_on[id] = false;
+		}
+	}
+	if (memcmp(&before, &p->out, sizeof(before)) != 0)
+		tsp_phone_write(p);
+}
+
 /* Reports a new state to TAPI (lock held). */
 static void report_state(struct tsp_call *c, uint32_t state, uint32_t mode)
 {
@@ -69,9 +119,10 @@ static void report_state(struct tsp_call *c, uint32_t state, uint32_t mode)
 	c->state_mode = mode;
 	c->states_seen |= state;
 	c->state_since_ms = loop_now_ms();
-	if (l->proc)
+	if (c->announced && l->proc)
 		tsp_post_line_event(l->handle, l->proc, l->htline, &c->htcall, LINE_CALLSTATE,
 				    state, mode, LINEMEDIAMODE_INTERACTIVEVOICE);
+	phone_follow(c);
 }
 
 /* Calls that hold the line: any not yet IDLE, including one still being placed. */
@@ -114,6 +165,7 @@ struct job {
 	bool has_req;
 	DWORD end_to_end;
 	bool accepting;
+	bool from_phone;          /* the phone's keypad: no LINE_GENERATE */
 	char text[260];           /* URI or digits; "" for none */
 };
 
@@ -133,6 +185,19 @@ static void on_state(struct call *ec, enum call_state s, enum call_reason r, voi
 	tsp_dispatch();
 }
 
+/* A call TAPI did not create: LINE_NEWCALL, when an application owns the line (lock held). */
+static void announce(struct tsp_call *c)
+{
+	struct tsp_line *l = c->line;
+
+	if (c->announced || !line_owned(l))
+		return;
+	c->announced = true;
+	/* TAPI writes its handle for the call into c->htcall while taking LINE_NEWCALL. */
+	tsp_post_line_event(l->handle, l->proc, l->htline, NULL, LINE_NEWCALL,
+			    (DWORD_PTR)c->handle, (DWORD_PTR)&c->htcall, 0);
+}
+
 static void on_incoming(struct cline *cl, struct call *ec, void *arg)
 {
 	struct tsp_line *l = cline_userdata(cl);
@@ -142,8 +207,7 @@ static void on_incoming(struct cline *cl, struct call *ec, void *arg)
 	(void)arg;
 	pthread_mutex_lock(&tsp.lock);
 	/* The engine offers only while accepting; the line may have closed since. */
-	take = c && l && l->handle && l->proc && !l->removed &&
-	       (l->media_modes & (LINEMEDIAMODE_INTERACTIVEVOICE | LINEMEDIAMODE_UNKNOWN));
+	take = c && l && !l->removed && (line_owned(l) || phone_drives(l));
 	if (!take) {
 		pthread_mutex_unlock(&tsp.lock);
 		free(c);
@@ -158,9 +222,7 @@ static void on_incoming(struct cline *cl, struct call *ec, void *arg)
 	call_set_userdata(ec, c);
 	c->next = l->calls;
 	l->calls = c;
-	/* TAPI writes its handle for the call into c->htcall while taking LINE_NEWCALL. */
-	tsp_post_line_event(l->handle, l->proc, l->htline, NULL, LINE_NEWCALL,
-			    (DWORD_PTR)c->handle, (DWORD_PTR)&c->htcall, 0);
+	announce(c);
 	report_state(c, LINECALLSTATE_OFFERING, LINEOFFERINGMODE_ACTIVE);
 	tsp_log(TSP_LOG_INFO, "line %s: call from %s", l->cfg.name, c->info.remote_uri);
 	pthread_mutex_unlock(&tsp.lock);
@@ -175,7 +237,8 @@ static void on_digit(struct call *ec, char digit, void *arg)
 	if (!c)
 		return;
 	pthread_mutex_lock(&tsp.lock);
-	if (!c->closed && (c->monitor_modes & LINEDIGITMODE_DTMF) && c->line->proc)
+	if (!c->closed && c->announced && (c->monitor_modes & LINEDIGITMODE_DTMF) &&
+	    c->line->proc)
 		tsp_post_line_event(c->line->handle, c->line->proc, c->line->htline, &c->htcall,
 				    LINE_MONITORDIGITS, (DWORD_PTR)(uint8_t)digit,
 				    LINEDIGITMODE_DTMF, 0);
@@ -268,8 +331,9 @@ static void run_job(void *arg)
 			/* The call never was: TAPI forgets the handle with the failed request. */
 			if (!c->closed)
 				tsp_line_call_unlink(c);
-			complete(j->handle, j->req, rc == -EINVAL ? LINEERR_INVALADDRESS :
-						    tsp_line_error(rc));
+			if (j->has_req)
+				complete(j->handle, j->req, rc == -EINVAL ? LINEERR_INVALADDRESS :
+							    tsp_line_error(rc));
 			tsp_post_cleanup(free_call, c);
 			pthread_mutex_unlock(&tsp.lock);
 			tsp_dispatch();
@@ -279,7 +343,10 @@ static void run_job(void *arg)
 		c->ec = ec;
 		call_set_userdata(ec, c);
 		call_get_info(ec, &c->info);
-		complete(j->handle, j->req, 0);
+		if (j->has_req)
+			complete(j->handle, j->req, 0);
+		else
+			announce(c);
 		report_state(c, state_of(call_state(ec)), mode_of(state_of(call_state(ec)),
 								 CALL_REASON_NONE));
 		pthread_mutex_unlock(&tsp.lock);
@@ -304,7 +371,7 @@ static void run_job(void *arg)
 	case JOB_DTMF:
 		rc = c->ec ? call_send_dtmf(c->ec, j->text) : -ENOTCONN;
 		pthread_mutex_lock(&tsp.lock);
-		if (!c->closed && c->line->proc)
+		if (!c->closed && c->announced && c->line->proc && !j->from_phone)
 			tsp_post_line_event(c->line->handle, c->line->proc, c->line->htline,
 					    &c->htcall, LINE_GENERATE,
 					    rc < 0 ? LINEGENERATETERM_CANCEL :
@@ -378,10 +445,140 @@ void tsp_line_set_accepting(struct tsp_line *l)
 
 	if (!j)
 		return;
-	/* Owned with voice detection; the phone driving its line is not built yet. */
-	j->accepting = l->handle && !l->removed &&
-		       (l->media_modes & (LINEMEDIAMODE_INTERACTIVEVOICE | LINEMEDIAMODE_UNKNOWN));
+	/* An owner to offer calls to, or the phone to ring (which needs its I/O: open). */
+	j->accepting = !l->removed && (line_owned(l) || phone_drives(l));
 	(void)post(j);
+}
+
+static struct tsp_call *current_call(const struct tsp_line *l);
+
+void tsp_line_phone_opened(struct phone *p)
+{
+	for (size_t i = 0; i < tsp.n_lines; i++) {
+		struct tsp_call *c;
+
+		if (tsp.lines[i]->phone != p)
+			continue;
+		tsp_line_set_accepting(tsp.lines[i]);
+		/* A phone opened during a call shows it at once (rings if it is offered). */
+		c = current_call(tsp.lines[i]);
+		if (c)
+			phone_follow(c);
+	}
+}
+
+static struct tsp_line *driven_line(const struct phone *p)
+{
+	for (size_t i = 0; i < tsp.n_lines; i++) {
+		struct tsp_line *l = tsp.lines[i];
+
+		if (l->phone == p && !l->removed && l->cfg.phone_drives_line)
+			return l;
+	}
+	return NULL;
+}
+
+/* The call the phone acts on: the one that is not IDLE (one call per line). */
+static struct tsp_call *current_call(const struct tsp_line *l)
+{
+	for (struct tsp_call *c = l->calls; c; c = c->next) {
+		if (c->state != LINECALLSTATE_IDLE && !c->closed)
+			return c;
+	}
+	return NULL;
+}
+
+static void post_call_job(struct tsp_call *c, enum job_kind kind, const char *text)
+{
+	struct job *j = job_new(kind, c, c->line);
+
+	if (!j)
+		return;
+	j->from_phone = true;
+	if (text)
+		snprintf(j->text, sizeof(j->text), "%s", text);
+	(void)post(j);
+}
+
+void tsp_line_phone_hook(struct phone *p, bool offhook)
+{
+	struct tsp_line *l = driven_line(p);
+	struct tsp_call *c;
+
+	if (!l)
+		return;
+	c = current_call(l);
+	if (offhook) {
+		/* Lifting the handset takes an offered call, or gives a dial tone. */
+		if (c && c->state == LINECALLSTATE_OFFERING) {
+			post_call_job(c, JOB_ANSWER, NULL);
+			return;
+		}
+		if (c)
+			return;
+		c = calloc(1, sizeof(*c));
+		if (!c)
+			return;
+		c->line = l;
+		c->handle = ++tsp.next_handle;
+		c->dir = CALL_OUTGOING;
+		c->next = l->calls;
+		l->calls = c;
+		post_call_job(c, JOB_MAKECALL, NULL);
+		return;
+	}
+	if (!c)
+		return;
+	/* Putting it down ends the call. A call TAPI never heard of is the phone's to free. */
+	post_call_job(c, JOB_DROP, NULL);
+	if (!c->announced) {
+		tsp_line_call_unlink(c);
+		tsp_line_call_dispose(c);
+	}
+}
+
+void tsp_line_phone_key(struct phone *p, char digit)
+{
+	struct tsp_line *l = driven_line(p);
+	struct tsp_call *c = l ? current_call(l) : NULL;
+	char d[2] = { digit, '\0' };
+
+	if (!c)
+		return;
+	if (c->state == LINECALLSTATE_CONNECTED) {
+		post_call_job(c, JOB_DTMF, d);
+		if (c->announced && (c->monitor_modes & LINEDIGITMODE_DTMF) && l->proc)
+			tsp_post_line_event(l->handle, l->proc, l->htline, &c->htcall,
+					    LINE_MONITORDIGITS, (DWORD_PTR)(uint8_t)digit,
+					    LINEDIGITMODE_DTMF, 0);
+		return;
+	}
+	if (c->state != LINECALLSTATE_DIALTONE)
+		return;
+	if (digit != '#') {
+		size_t n = strlen(c->dialed);
+
+		if (n + 1 < sizeof(c->dialed))
+			c->dialed[n] = digit;
+		return;
+	}
+	/* '#' sends the digits: a number at the registrar, the only domain a line knows. */
+	if (!c->dialed[0])
+		return;
+	if (!l->cfg.registrar[0]) {
+		tsp_log(TSP_LOG_WARNING, "line %s: keypad dialing needs a registrar; dial with "
+			"lineDial (phonectl call) instead", l->cfg.name);
+		c->dialed[0] = '\0';
+		return;
+	}
+	{
+		char uri[300];
+
+		snprintf(uri, sizeof(uri), "sip:%s@%s", c->dialed,
+			 l->cfg.registrar + (strncmp(l->cfg.registrar, "sip:", 4) ? 0 : 4));
+		c->dialed[0] = '\0';
+		post_call_job(c, JOB_DIAL, uri);
+	}
 }
 
 /* UTF-16 to ASCII (SIP URIs are ASCII here): false if too long or not ASCII. */
@@ -456,6 +653,7 @@ TSPI_EXPORT LONG TSPIAPI TSPI_lineMakeCall(DRV_REQUESTID dwRequestID, HDRVLINE h
 	c->handle = ++tsp.next_handle;
 	c->htcall = htCall;
 	c->dir = CALL_OUTGOING;
+	c->announced = true;
 	j->call = c;
 	j->req = dwRequestID;
 	j->has_req = true;

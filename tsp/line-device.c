@@ -195,24 +195,26 @@ void tsp_lines_init(DWORD line_base, DWORD_PTR num_lines)
 		tsp.lines[i]->device_id = i < num_lines ? line_base + (uint32_t)i : TSP_NO_ID;
 }
 
-static void close_line(struct tsp_line *l, bool forced)
+/* Ends the open; its calls go with it (all: also those of the phone TAPI never knew). */
+static void close_line(struct tsp_line *l, bool forced, bool all)
 {
 	uint64_t h = l->handle;
 
+	for (struct tsp_call *c = l->calls, *next; c; c = next) {
+		next = c->next;
+		if (all || c->announced) {
+			tsp_line_call_unlink(c);
+			tsp_line_call_dispose(c);
+		}
+	}
 	if (!h)
 		return;
-	while (l->calls) {
-		struct tsp_call *c = l->calls;
-
-		tsp_line_call_unlink(c);
-		tsp_line_call_dispose(c);
-	}
 	l->media_modes = 0;
-	tsp_line_set_accepting(l);
 	if (forced && l->proc)
 		tsp_post_line_event(0, l->proc, l->htline, NULL, LINE_CLOSE, 0, 0, 0);
 	l->handle = 0;
 	l->proc = NULL;
+	tsp_line_set_accepting(l);
 	tsp_dispatch_forget(h);
 }
 
@@ -223,7 +225,7 @@ void tsp_lines_phone_gone(struct phone *p)
 
 		if (l->phone != p || l->removed)
 			continue;
-		close_line(l, true);
+		close_line(l, true, true);
 		l->removed = true;
 		l->phone = NULL;
 		if (l->device_id != TSP_NO_ID && tsp.line_create_proc)
@@ -237,7 +239,7 @@ void tsp_lines_stop(void)
 {
 	for (size_t i = 0; i < tsp.n_lines; i++) {
 		tsp.lines[i]->proc = NULL;
-		close_line(tsp.lines[i], false);
+		close_line(tsp.lines[i], false, true);
 	}
 }
 
@@ -517,7 +519,7 @@ TSPI_EXPORT LONG TSPIAPI TSPI_lineClose(HDRVLINE hdLine)
 	if (!l)
 		return LINEERR_INVALLINEHANDLE;
 	h = l->handle;
-	close_line(l, false);
+	close_line(l, false, false);
 	pthread_mutex_unlock(&tsp.lock);
 	/* Nothing of this open reaches the host after the close returns. */
 	tsp_dispatch_flush(h);

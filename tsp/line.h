@@ -55,6 +55,8 @@ struct tsp_call {
 	uint32_t app_specific, monitor_modes;
 	struct call_info info;       /* a copy, refreshed on the loop at each change */
 	bool closed;                 /* lineCloseCall: gone for TAPI, freed by the loop */
+	bool announced;              /* TAPI knows it (lineMakeCall, or LINE_NEWCALL sent) */
+	char dialed[64];             /* keypad digits in DIALTONE, sent with '#' */
 
 	struct call *ec;             /* loop thread only */
 };
@@ -82,6 +84,12 @@ LONG tsp_line_negotiate(DWORD device_id, DWORD low, DWORD high, LPDWORD version)
 LONG tsp_varstring_id(LPVARSTRING vs, DWORD id);
 /* Whether a device class (UTF-16) is ascii, ignoring case. */
 bool tsp_class_is(LPCWSTR cls, const char *ascii);
+
+/* The phone drives its line (lock held, loop thread): hook changes and keypad digits. */
+void tsp_line_phone_hook(struct phone *p, bool offhook);
+void tsp_line_phone_key(struct phone *p, char digit);
+/* The phone was opened or closed: whether its line takes calls may change (lock held). */
+void tsp_line_phone_opened(struct phone *p);
 
 /* line-call.c: the loop side. */
 void tsp_line_engine_start(void);

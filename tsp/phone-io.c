@@ -144,6 +144,7 @@ struct request {
 	struct phone_io *io;         /* alive while the open of handle is */
 	DRV_REQUESTID id;
 	enum tsp_write what;
+	bool internal;               /* the provider's own write (a call's lamps): no completion */
 };
 
 /*
@@ -234,9 +235,25 @@ static void request_on_loop(void *arg)
 	 */
 	if (p && t)
 		rc = rq->what == TSP_WRITE_DISPLAY ? commit_display(p, t) : commit(p, t);
-	tsp_post_completion(rq->handle, rq->id, tsp_phone_error(rc));
+	if (!rq->internal)
+		tsp_post_completion(rq->handle, rq->id, tsp_phone_error(rc));
 	tsp_dispatch();
 	free(rq);
+}
+
+void tsp_phone_write(struct phone *p)
+{
+	struct request *rq;
+
+	if (!p->handle || p->closing || !p->io)
+		return;
+	rq = malloc(sizeof(*rq));
+	if (!rq)
+		return;
+	*rq = (struct request){ .handle = p->handle, .io = p->io, .what = TSP_WRITE_OUTPUT,
+				.internal = true };
+	if (loop_post(request_on_loop, rq) < 0)
+		free(rq);
 }
 
 void tsp_phone_request(struct phone *p, DRV_REQUESTID request, enum tsp_write what)
@@ -324,8 +341,13 @@ static bool handle_report(struct phone *p, const uint8_t *buf, size_t n)
 			tsp_phone_state(p, hook_state_bit(ev[i].hook),
 					ev[i].offhook ? PHONEHOOKSWITCHMODE_MICSPEAKER :
 							PHONEHOOKSWITCHMODE_ONHOOK);
+			tsp_line_phone_hook(p, ev[i].offhook);
 		} else {
+			const struct phone_button *b = phone_model_button(p->model, ev[i].button);
+
 			tsp_phone_button(p, ev[i].button, ev[i].down);
+			if (b && b->keypad && b->id < 16 && ev[i].down)
+				tsp_line_phone_key(p, "0123456789*#ABCD"[b->id]);
 		}
 	}
 	return need_echo;
@@ -500,6 +522,7 @@ int tsp_phone_open(struct phone *p)
 		return rc;
 	}
 	p->io = io;
+	tsp_line_phone_opened(p);
 	return 0;
 }
 
@@ -537,6 +560,7 @@ bool tsp_phone_close(struct phone *p, bool forced)
 	p->handle = 0;
 	p->closing = false;
 	p->event_proc = NULL;
+	tsp_line_phone_opened(p);
 	if (forced)
 		tsp_post_event(0, proc, ht, PHONE_CLOSE, 0, 0, 0);
 	if (p->remove_after_close) {

@@ -26,6 +26,8 @@ bool tsp_phone_close(struct phone *p, bool forced);
 void tsp_phone_go(struct phone *p);
 /* Posts the write of an asynchronous request to the loop, which completes it. Lock held. */
 void tsp_phone_request(struct phone *p, DRV_REQUESTID request, enum tsp_write what);
+/* Writes p's output state (a call's lamps and ringer) when it is open; no request. */
+void tsp_phone_write(struct phone *p);
 /* Sends PHONE_STATE when the open's filter lets it through (lock held). */
 void tsp_phone_state(struct phone *p, DWORD state, DWORD_PTR param);
 void tsp_phone_button(struct phone *p, uint32_t id, bool down);
