@@ -243,14 +243,15 @@ static HDRVCALL make_call(struct host *h, HDRVLINE hl, DRV_REQUESTID req, HTAPIC
 
 static int setup(void **state)
 {
-	(void)state;
-	int err = peer_start(&peer, PEER_SIP, PEER_CTRL);
+	int err;
 
+	(void)state;
+	peer_up = true;   /* whatever happens, teardown stops it and frees what it kept */
+	err = peer_start(&peer, PEER_SIP, PEER_CTRL);
 	if (err) {
 		fprintf(stderr, "baresip did not start: %s (log in %s)\n", strerror(-err), peer.dir);
 		return -1;
 	}
-	peer_up = true;
 	return 0;
 }
 
@@ -687,7 +688,6 @@ static void test_peer_killed(void **state)
 	hc = make_call(h, hl, 51, HT_OUT, "bob");
 	wait_state(h, 0, HT_OUT, LINECALLSTATE_CONNECTED);
 	peer_kill(&peer);
-	peer_up = false;
 	i = wait_state(h, 0, HT_OUT, LINECALLSTATE_DISCONNECTED);
 	assert_int_equal(h->events[i].p2, LINEDISCONNECTMODE_UNREACHABLE);
 	assert_int_equal(h->lineDrop(52, hc, NULL, 0), 52);

@@ -278,8 +278,10 @@ static void add_multisz(struct varstruct *vs, const char *const *list, DWORD *si
 	uint16_t buf[128];
 	size_t n = 0;
 
-	for (size_t i = 0; list[i]; i++)
-		n += utf8_to_utf16(list[i], buf + n, 64) + 1;
+	for (size_t i = 0; list[i]; i++) {
+		n += utf8_to_utf16(list[i], buf + n, 64);
+		buf[n++] = 0;
+	}
 	buf[n++] = 0;
 	varstruct_add(vs, buf, (uint32_t)(n * 2), size, off);
 }
