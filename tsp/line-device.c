@@ -289,6 +289,7 @@ void tsp_lines_phone_gone(struct phone *p)
 		close_line(l, true, true);
 		l->removed = true;
 		l->phone = NULL;
+		tsp_line_gone(l);
 		if (l->device_id != TSP_NO_ID && tsp.line_create_proc)
 			tsp_post_line_event(0, tsp.line_create_proc, NULL, NULL, LINE_REMOVE,
 					    l->device_id, 0, 0);

@@ -103,5 +103,7 @@ void tsp_line_call_unlink(struct tsp_call *c);           /* lock held */
 /* Releases c's engine call on the loop and frees c after the events queued for it. */
 void tsp_line_call_dispose(struct tsp_call *c);
 void tsp_line_set_accepting(struct tsp_line *l);          /* lock held; posts to the loop */
+/* The line's SIP stack closes on the loop, after its calls (lock held). */
+void tsp_line_gone(struct tsp_line *l);
 
 #endif
