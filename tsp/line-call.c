@@ -312,7 +312,7 @@ static void engine_start(void *arg)
 			break;
 		}
 		l = tsp.lines[i];
-		if (l->cl || l->removed) {
+		if (l->cl || l->removed || !l->listen) {
 			pthread_mutex_unlock(&tsp.lock);
 			continue;
 		}
@@ -335,6 +335,14 @@ void tsp_line_engine_start(void)
 {
 	if (loop_post(engine_start, NULL) < 0)
 		tsp_log(TSP_LOG_ERROR, "call engine: no I/O loop");
+}
+
+void tsp_line_want_listen(struct tsp_line *l)
+{
+	if (l->listen)
+		return;
+	l->listen = true;
+	tsp_line_engine_start();
 }
 
 static void engine_stop(void *arg)
@@ -518,6 +526,8 @@ void tsp_line_phone_opened(struct phone *p)
 
 		if (tsp.lines[i]->phone != p)
 			continue;
+		if (tsp.lines[i]->cfg.phone_drives_line)
+			tsp_line_want_listen(tsp.lines[i]);
 		tsp_line_set_accepting(tsp.lines[i]);
 		/* A phone opened during a call shows it at once (rings if it is offered). */
 		c = current_call(tsp.lines[i]);

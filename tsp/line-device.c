@@ -86,7 +86,7 @@ struct tsp_call *tsp_enter_call(HDRVCALL handle)
 
 /* --- provider life --------------------------------------------------------------------- */
 
-static int add_line(const struct call_line_config *cfg, struct phone *p)
+static int add_line(const struct call_line_config *cfg, struct phone *p, bool listen)
 {
 	struct tsp_line *l;
 	struct tsp_line **n;
@@ -100,6 +100,7 @@ static int add_line(const struct call_line_config *cfg, struct phone *p)
 		return -ENOMEM;
 	l->cfg = *cfg;
 	l->phone = p;
+	l->listen = listen;
 	l->device_id = TSP_NO_ID;
 	/* The phone's permanent id with the line's name: stable for the same phone and file. */
 	l->permanent_id = p->permanent_id;
@@ -173,7 +174,7 @@ void tsp_lines_build(void)
 					cfg.line[i].phone);
 				continue;
 			}
-			if (add_line(&cfg.line[i], p) < 0)
+			if (add_line(&cfg.line[i], p, true) < 0)
 				tsp_log(TSP_LOG_ERROR, "line %s: out of memory", cfg.line[i].name);
 			else
 				cfg_used[i] = true;
@@ -188,7 +189,7 @@ void tsp_lines_build(void)
 				continue;
 			snprintf(name, sizeof(name), "phone%zu", i + 1);
 			call_line_config_defaults(&lc, name);
-			if (add_line(&lc, tsp.phones[i]) < 0)
+			if (add_line(&lc, tsp.phones[i], false) < 0)
 				tsp_log(TSP_LOG_ERROR, "line %s: out of memory", name);
 		}
 	}
@@ -204,7 +205,7 @@ void tsp_lines_phone_added(struct phone *p)
 		for (unsigned i = 0; i < cfg.nlines; i++) {
 			if (cfg_used[i] || phone_for(cfg.line[i].phone) != p)
 				continue;
-			if (add_line(&cfg.line[i], p) == 0)
+			if (add_line(&cfg.line[i], p, true) == 0)
 				cfg_used[i] = true;
 			break;
 		}
@@ -213,7 +214,7 @@ void tsp_lines_phone_added(struct phone *p)
 
 		snprintf(name, sizeof(name), "phone%zu", tsp.n_lines + 1);
 		call_line_config_defaults(&lc, name);
-		(void)add_line(&lc, p);
+		(void)add_line(&lc, p, false);
 	}
 	if (tsp.n_lines == before)
 		return;
@@ -572,6 +573,7 @@ TSPI_EXPORT LONG TSPIAPI TSPI_lineOpen(DWORD dwDeviceID, HTAPILINE htLine, LPHDR
 	l->media_modes = 0;
 	l->status_line = l->status_address = 0;
 	*lphdLine = (HDRVLINE)(uintptr_t)l->handle;
+	tsp_line_want_listen(l);
 	return tsp_leave(0);
 }
 

@@ -31,6 +31,10 @@ struct tsp_line {
 	struct call_line_config cfg;
 	struct phone *phone;         /* the terminal; NULL once it is gone */
 	bool removed;
+	/* Its SIP stack is wanted: a configured line always; the embedded default only from
+	 * its first lineOpen or its phone's open, so a host that merely loads the provider
+	 * opens no sockets. */
+	bool listen;
 
 	/* Open state. */
 	uint64_t handle;             /* HDRVLINE of the open, 0 when closed */
@@ -97,6 +101,8 @@ void tsp_line_phone_opened(struct phone *p);
 
 /* line-call.c: the loop side. */
 void tsp_line_engine_start(void);
+/* The line's SIP stack is wanted from now on (lock held): started on the loop. */
+void tsp_line_want_listen(struct tsp_line *l);
 /* Ends the engine on the loop and waits for it (lock NOT held). */
 void tsp_lines_stop_engine(void);
 void tsp_line_call_unlink(struct tsp_call *c);           /* lock held */
