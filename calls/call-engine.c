@@ -582,6 +582,14 @@ int cline_add(struct call_engine *e, const struct call_line_config *cfg, struct 
 		if (err != EADDRINUSE)
 			break;
 	}
+	/* Every port of the search taken (many phones, each a default line on 5060 and up):
+	 * any free port the system gives, which the line's address then names. */
+	if (err == EADDRINUSE) {
+		sa_set_port(&line->laddr, 0);
+		err = sip_transp_add(line->sip, SIP_TRANSP_UDP, &line->laddr);
+		if (!err)
+			err = sip_transp_laddr(line->sip, &line->laddr, SIP_TRANSP_UDP, NULL);
+	}
 	if (err)
 		goto out;
 	if (i)
