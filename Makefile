@@ -29,7 +29,8 @@ HP_CFLAGS = -std=c11 $(WARNINGS) -fPIC -fvisibility=hidden -D_GNU_SOURCE -I. -Ii
 HID_SRCS := hid/rdesc-parse.c hid/rdesc-load.c hid/field-codec.c hid/hex-text.c \
 	    hid/usage-names.c hid/hidraw-node.c hid/recording.c hid/transport-replay.c \
 	    hid/transport-hidraw.c
-DEV_SRCS := devices/telephony-map.c devices/phone-model.c
+DEV_SRCS := devices/telephony-map.c devices/phone-model.c devices/profile-parse.c \
+	    devices/profile-match.c
 CORE_SRCS := $(HID_SRCS) $(DEV_SRCS)
 TSP_SRCS := tsp/provider.c tsp/discovery.c tsp/phone-io.c tsp/phone-caps.c \
 	    tsp/phone-control.c tsp/dispatch.c tsp/errors.c tsp/log.c tsp/varstruct.c \
@@ -41,7 +42,8 @@ TOOL_SRCS := tools/phonectl.c tools/phonectl-describe.c tools/json-writer.c \
 
 UNIT_TESTS := test-rdesc-parse test-field-codec test-rdesc-load test-usage-names \
 	      test-real-descriptors test-telephony-map test-json-writer test-phone-model \
-	      test-recording test-transport-replay test-provider test-provider-fixtures
+	      test-recording test-transport-replay test-provider test-provider-fixtures \
+	      test-profile
 
 OBJ := $(BUILDDIR)/obj
 CORE_OBJS := $(CORE_SRCS:%.c=$(OBJ)/%.o)
@@ -78,6 +80,10 @@ $(OBJ)/%.o: %.c | $(DEPS_BUILD)
 
 # phonectl looks for the provider beside itself first (the build directory), then here.
 $(OBJ)/tools/tapi-host.o: HP_CFLAGS += -DHIDPHONE_TSP_INSTALLED='"$(LIBDIR)/hidphone/hidphone.tsp"'
+
+# Device profiles: the shipped ones are read from here, then /etc/hidphone/profiles.d.
+PROFILES_DIR := $(DATADIR)/hidphone/profiles
+$(OBJ)/devices/profile-match.o: HP_CFLAGS += -DHIDPHONE_PROFILES_DIR='"$(PROFILES_DIR)"'
 
 $(CORE_LIB): $(CORE_OBJS)
 	@rm -f $@
