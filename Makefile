@@ -186,21 +186,26 @@ $(FUZZ_DIR)/hex2bin: test/hex2bin.c hid/hex-text.c | $(DEPS_CHECK)
 	@mkdir -p $(@D)
 	$(CC) $(HP_CFLAGS) $(CFLAGS) -o $@ $^
 
-# Seeds: the real descriptors as raw bytes for the parser, as files for the loader, and
-# the recordings for the recording reader and replay. FUZZ_SECONDS is shared out: half to
-# the descriptor parser and codec, a quarter to each of the others.
+# Seeds: the real descriptors as raw bytes for the parser, as files for the loader, the
+# recordings for the recording reader and replay, and the profiles for the profile parser.
+# FUZZ_SECONDS is shared out: 3/8 to the descriptor parser and codec, a quarter to the
+# descriptor files and to the recordings, an eighth to the profiles.
 fuzz: $(FUZZ_DIR)/fuzz-rdesc $(FUZZ_DIR)/fuzz-rdesc-file $(FUZZ_DIR)/fuzz-recording \
-      $(FUZZ_DIR)/hex2bin
-	@mkdir -p $(FUZZ_DIR)/corpus-rdesc $(FUZZ_DIR)/corpus-rdesc-file $(FUZZ_DIR)/corpus-recording
+      $(FUZZ_DIR)/fuzz-profile $(FUZZ_DIR)/hex2bin
+	@mkdir -p $(FUZZ_DIR)/corpus-rdesc $(FUZZ_DIR)/corpus-rdesc-file $(FUZZ_DIR)/corpus-recording \
+		$(FUZZ_DIR)/corpus-profile
 	@for f in test/data/descriptors/*.rdesc.hex; do \
 		$(FUZZ_DIR)/hex2bin $$f $(FUZZ_DIR)/corpus-rdesc/$$(basename $$f .rdesc.hex).bin; \
 		cp $$f $(FUZZ_DIR)/corpus-rdesc-file/; done
 	@cp test/data/recordings/*.hid $(FUZZ_DIR)/corpus-recording/
-	@sh test/run-fuzz.sh $(FUZZ_DIR)/fuzz-rdesc $$(( $(FUZZ_SECONDS) / 2 )) $(FUZZ_DIR)/corpus-rdesc
+	@cp devices/data/*.phone test/data/profiles/*.phone $(FUZZ_DIR)/corpus-profile/
+	@sh test/run-fuzz.sh $(FUZZ_DIR)/fuzz-rdesc $$(( $(FUZZ_SECONDS) * 3 / 8 )) $(FUZZ_DIR)/corpus-rdesc
 	@sh test/run-fuzz.sh $(FUZZ_DIR)/fuzz-rdesc-file $$(( $(FUZZ_SECONDS) / 4 )) \
 		$(FUZZ_DIR)/corpus-rdesc-file
 	@sh test/run-fuzz.sh $(FUZZ_DIR)/fuzz-recording $$(( $(FUZZ_SECONDS) / 4 )) \
 		$(FUZZ_DIR)/corpus-recording
+	@sh test/run-fuzz.sh $(FUZZ_DIR)/fuzz-profile $$(( $(FUZZ_SECONDS) / 8 )) \
+		$(FUZZ_DIR)/corpus-profile
 
 # --- running ----------------------------------------------------------------------------
 
