@@ -237,6 +237,8 @@ $(BUILDDIR)/hidphone.pc: hidphone.pc.in
 
 install: $(PROVIDER) $(PHONECTL) $(BUILDDIR)/hidphone.pc install-udev
 	install -D -m 0755 $(PROVIDER) $(DESTDIR)$(LIBDIR)/hidphone/hidphone.tsp
+	install -d $(DESTDIR)$(PROFILES_DIR)
+	install -m 0644 devices/data/*.phone $(DESTDIR)$(PROFILES_DIR)/
 	install -D -m 0755 $(PHONECTL) $(DESTDIR)$(BINDIR)/phonectl
 	install -D -m 0644 tools/phonectl.1 $(DESTDIR)$(MANDIR)/man1/phonectl.1
 	install -D -m 0644 include/tspi.h $(DESTDIR)$(INCLUDEDIR)/hidphone/tspi.h
@@ -246,6 +248,8 @@ uninstall: uninstall-udev
 	rm -f $(DESTDIR)$(BINDIR)/phonectl $(DESTDIR)$(INCLUDEDIR)/hidphone/tspi.h \
 	      $(DESTDIR)$(PKGCONFIGDIR)/hidphone.pc $(DESTDIR)$(LIBDIR)/hidphone/hidphone.tsp \
 	      $(DESTDIR)$(MANDIR)/man1/phonectl.1
+	rm -f $(addprefix $(DESTDIR)$(PROFILES_DIR)/,$(notdir $(wildcard devices/data/*.phone)))
+	-rmdir $(DESTDIR)$(PROFILES_DIR) $(DESTDIR)$(DATADIR)/hidphone 2>/dev/null
 	-rmdir $(DESTDIR)$(LIBDIR)/hidphone 2>/dev/null
 	-rmdir $(DESTDIR)$(INCLUDEDIR)/hidphone 2>/dev/null
 
