@@ -380,6 +380,7 @@ done
 mkdir -p "$STAGE$UDEVLIBDIR/rules.d"
 copy_with_libs "$PROBE" "$UDEVLIBDIR/hidphone-probe"
 cp "$ROOT/udev/70-hidphone.rules" "$STAGE$UDEVLIBDIR/rules.d/70-hidphone.rules"
+cp "$ROOT/udev/69-hidphone-profiles.rules" "$STAGE$UDEVLIBDIR/rules.d/69-hidphone-profiles.rules"
 cp "$HERE/gadget.sh" "$STAGE/usr/local/bin/gadget.sh"
 chmod +x "$STAGE/usr/local/bin/gadget.sh"
 cp "$HERE/guest/init" "$STAGE/init"
