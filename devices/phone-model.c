@@ -434,9 +434,15 @@ static void apply_quirks(struct phone_model *m, size_t n_ignored)
 	}
 	/* The rest is for the layers above; say so rather than pretend. */
 	if (has_key(m, PROFILE_OFFHOOK_ECHO))
-		effect(m, PROFILE_OFFHOOK_ECHO, "Off-Hook echo policy for the provider");
+		effect(m, PROFILE_OFFHOOK_ECHO, "%s",
+		       q->offhook_echo == PROFILE_ECHO_APPLICATION ?
+		       "hook changes are confirmed by the application (phoneSetHookSwitch)" :
+		       q->offhook_echo == PROFILE_ECHO_NONE ?
+		       "hook changes are not confirmed on the Off-Hook LED" :
+		       "the provider confirms hook changes on the Off-Hook LED");
 	if (has_key(m, PROFILE_ACK_WINDOW))
-		effect(m, PROFILE_ACK_WINDOW, "acknowledgement window for the provider");
+		effect(m, PROFILE_ACK_WINDOW, "acknowledgement window for the provider "
+		       "(not applied yet)");
 	if (has_key(m, PROFILE_INIT_REPORTS))
 		effect(m, PROFILE_INIT_REPORTS, "%zu report%s for the provider to write at open",
 		       q->n_init, q->n_init == 1 ? "" : "s");

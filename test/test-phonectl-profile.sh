@@ -61,7 +61,7 @@ has "desk phone caps" "$tmp/out" '^  display: 2x12$'
 has "desk phone caps" "$tmp/out" ' 16  Mute  *button FEATURE  MUTE'
 has "desk phone caps" "$tmp/out" ' 17  Messages  *button DUMMY'
 has "desk phone caps, Hold ignored" "$tmp/out" ' 19  LED.Hold  *button DUMMY'
-has "desk phone" "$tmp/out" 'Off-Hook echo policy for the provider'
+has "desk phone" "$tmp/out" 'hook changes are confirmed by the application (phoneSetHookSwitch)'
 run "desk phone without" "$TESTS" "$PHONECTL" describe --rdesc "$DESK"
 has "desk phone without" "$tmp/out" '^  display: 2x16$'
 has "desk phone without" "$tmp/out" 'Telephony.Hold  *button FEATURE  HOLD'
@@ -82,6 +82,16 @@ has "replay without profiles" "$tmp/out" 'PHONE_BUTTON id=0 KEYPAD DOWN'
 run "replay with profiles" "$SHIPPED" "$PHONECTL" replay --fast "$EVOLVE"
 lacks "replay with profiles" "$tmp/out" 'id=0 KEYPAD'
 has "replay with profiles" "$tmp/out" 'PHONE_STATE headset hook MICSPEAKER'
+
+# AttrOffHookEcho: the provider echoes a reported hook change on the Off-Hook LED (the O:
+# lines of the replay log), unless a profile says the application or nobody does
+mkdir "$tmp/echo"
+printf '[No echo]\nMatchVendor=0x0B0E\nMatchProduct=0x0307\nAttrOffHookEcho=none\n' >"$tmp/echo/10.phone"
+HIDPHONE_REPLAY_LOG=$tmp/echo.log HIDPHONE_PROFILES=/nonexistent "$PHONECTL" replay --fast "$EVOLVE" >/dev/null 2>&1
+if [ "$(grep -c '^O: .* 3 02 0[01] 00$' "$tmp/echo.log")" = 2 ]; then ok; else not_ok "echo: $(cat "$tmp/echo.log")"; fi
+HIDPHONE_REPLAY_LOG=$tmp/none.log HIDPHONE_PROFILES=$tmp/echo "$PHONECTL" replay --fast "$EVOLVE" >"$tmp/out" 2>&1
+lacks "AttrOffHookEcho=none" "$tmp/none.log" '^O:'
+has "AttrOffHookEcho=none, still reported" "$tmp/out" 'PHONE_STATE headset hook MICSPEAKER'
 
 # --- a bad file: named with its line, skipped; the others still apply ----------------------
 

@@ -186,8 +186,10 @@ static bool handle_report(struct phone *p, const uint8_t *buf, size_t n)
 			/*
 			 * Headsets want the host to confirm a hook change they report by
 			 * driving the Off-Hook LED, or they fall back (prior-art: Jabra, EPOS).
+			 * A profile's AttrOffHookEcho leaves it to the application, or to nobody.
 			 */
-			if (h->settable && p->out.hook_offhook[ev[i].hook] != ev[i].offhook) {
+			if (h->settable && phone_model_offhook_echo(p->model) == PHONE_ECHO_ECHO &&
+			    p->out.hook_offhook[ev[i].hook] != ev[i].offhook) {
 				p->out.hook_offhook[ev[i].hook] = ev[i].offhook;
 				need_echo = true;
 			}
