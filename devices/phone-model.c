@@ -444,7 +444,7 @@ static void apply_quirks(struct phone_model *m, size_t n_ignored)
 		effect(m, PROFILE_ACK_WINDOW, "acknowledgement window for the provider "
 		       "(not applied yet)");
 	if (has_key(m, PROFILE_INIT_REPORTS))
-		effect(m, PROFILE_INIT_REPORTS, "%zu report%s for the provider to write at open",
+		effect(m, PROFILE_INIT_REPORTS, "%zu report%s written at each open",
 		       q->n_init, q->n_init == 1 ? "" : "s");
 	if (has_key(m, PROFILE_LAMP_BLINK))
 		effect(m, PROFILE_LAMP_BLINK, "lamp cadence by the %s",

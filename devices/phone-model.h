@@ -148,8 +148,8 @@ struct phone_model {
 	 * The profile's values. The model itself honours AttrHookSwitch, AttrKeypadIdle,
 	 * AttrIgnoreUsages, AttrButtonLabels/Functions (on the buttons), AttrDisplaySize and
 	 * AttrDisplayPage; the rest are for the layers above (see the accessors below): the
-	 * provider reads AttrOffHookEcho (tsp/phone-io.c) and button labels and functions
-	 * (tsp/button-info.c); nothing reads the others yet.
+	 * provider reads AttrOffHookEcho and AttrInitReports (tsp/phone-io.c) and button
+	 * labels and functions (tsp/button-info.c); nothing reads the others yet.
 	 */
 	struct profile_values quirks;
 	struct phone_profile_info profile;
@@ -189,7 +189,8 @@ bool phone_model_rings_through_audio(const struct phone_model *m);
 bool phone_model_host_timed_lamps(const struct phone_model *m);
 
 /*
- * The AttrInitReports, in order, for the provider to write at open and after a reconnect:
+ * The AttrInitReports, in order, for the provider to write at each open (a reconnected
+ * device is a new phone, opened again):
  * emit gets each report (report id first) and its kind (output: written; feature: set).
  * Returns 0 (also with none) or the first negative value emit returned.
  */

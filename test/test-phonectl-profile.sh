@@ -93,6 +93,17 @@ HIDPHONE_REPLAY_LOG=$tmp/none.log HIDPHONE_PROFILES=$tmp/echo "$PHONECTL" replay
 lacks "AttrOffHookEcho=none" "$tmp/none.log" '^O:'
 has "AttrOffHookEcho=none, still reported" "$tmp/out" 'PHONE_STATE headset hook MICSPEAKER'
 
+# AttrInitReports: written at open, before anything else
+mkdir "$tmp/init"
+printf '[Init]\nMatchVendor=0x0B0E\nMatchProduct=0x0307\nAttrInitReports=output:0x02:00 04;feature:0x08:01\n' \
+	>"$tmp/init/10.phone"
+HIDPHONE_REPLAY_LOG=$tmp/init.log HIDPHONE_PROFILES=$tmp/init "$PHONECTL" replay --fast "$EVOLVE" >/dev/null 2>&1
+grep -e '^O:' -e '^F:' "$tmp/init.log" | head -n 2 | sed 's/^\([OF]\): [0-9.]* /\1 /' >"$tmp/first"
+if [ "$(cat "$tmp/first")" = "$(printf 'O 3 02 00 04\nF set 2 08 01')" ]; then ok; else
+	not_ok "init reports: $(cat "$tmp/init.log")"; fi
+run "init effect" "$tmp/init" "$PHONECTL" describe --rdesc "$EVOLVE"
+has "init effect" "$tmp/out" '2 reports written at each open'
+
 # --- a bad file: named with its line, skipped; the others still apply ----------------------
 
 mkdir "$tmp/bad"

@@ -334,6 +334,10 @@ int tsp_phone_open(struct phone *p)
 		return rc;
 	}
 	p->transport = t;
+	/* A profile's AttrInitReports: what the phone needs before its controls work. */
+	rc = phone_model_encode_init(p->model, write_display_report, t);
+	if (rc < 0)
+		tsp_log(TSP_LOG_WARNING, "%s: an init report failed: %s", p->source, strerror(-rc));
 	p->handle = ++tsp.next_handle;
 	memset(&p->out, 0, sizeof(p->out));
 	memset(&p->in, 0, sizeof(p->in));
