@@ -28,7 +28,7 @@ HP_CFLAGS = -std=c11 $(WARNINGS) -fPIC -fvisibility=hidden -D_GNU_SOURCE -I. -Ii
 
 HID_SRCS := hid/rdesc-parse.c hid/rdesc-load.c hid/field-codec.c hid/hex-text.c \
 	    hid/usage-names.c hid/hidraw-node.c hid/recording.c hid/transport-replay.c \
-	    hid/transport-hidraw.c
+	    hid/transport-hidraw.c hid/transport-libusb.c
 DEV_SRCS := devices/telephony-map.c devices/phone-model.c devices/profile-parse.c \
 	    devices/profile-match.c
 CORE_SRCS := $(HID_SRCS) $(DEV_SRCS)
@@ -61,7 +61,7 @@ DEPS_CHECK := $(BUILDDIR)/.deps-check
 include udev/udev.mk
 
 .PHONY: all check check-unit check-sanitize check-tsan check-valgrind check-abi check-tools \
-	check-vm fuzz run install uninstall clean
+	check-vm check-vm-libusb fuzz run install uninstall clean
 .DEFAULT_GOAL := all
 
 all: $(PROVIDER) $(PHONECTL) $(UDEV_PROBE)
@@ -173,6 +173,19 @@ bench: $(BUILDDIR)/test/bench-provider
 # Real kernel, real USB stack: the fixtures as USB HID gadgets in a qemu guest (test/vm/).
 check-vm: all
 	@BUILDDIR="$(BUILDDIR)" CC="$(CC)" sh test/vm/run.sh
+
+# The libusb transport on a real USB device: a CM109-like gadget that the kernel's cm109
+# driver claims, in the same qemu guest (test/vm-libusb/steps), with the fixtures' step for
+# the kernel-oracle comparison run.sh always makes.
+VM_LIBUSB_CHECK := $(BUILDDIR)/vm-libusb/usb-transport-check
+$(VM_LIBUSB_CHECK): test/vm-libusb/usb-transport-check.c hid/transport-libusb.c | $(DEPS_CHECK)
+	@mkdir -p $(@D)
+	$(CC) -std=c11 $(WARNINGS) -D_GNU_SOURCE -I. $(PKG_CFLAGS) -O2 -g -o $@ $^ $(PKG_LIBS)
+
+check-vm-libusb: all $(VM_LIBUSB_CHECK)
+	@BUILDDIR="$(BUILDDIR)" CC="$(CC)" E2E_EXTRA_STEPS="$(CURDIR)/test/vm-libusb/steps" \
+		E2E_EXTRA_BINS="$(abspath $(VM_LIBUSB_CHECK))" E2E_EXTRA_MODULES=cm109 \
+		E2E_APPEND="e2e.steps=10-fixtures,90-cm109-libusb $(E2E_APPEND)" sh test/vm/run.sh
 
 # --- fuzzing ----------------------------------------------------------------------------
 

@@ -159,7 +159,7 @@ say "packages ready ($(elapsed "$T0") s)"
 KVER=${KPKG#linux-image-}
 KVERSION=$(dpkg-deb -f "$KDEB" Version)
 KDIR=$CACHE/kernel-$KVER-$KVERSION
-if [ ! -f "$KDIR/.done" ]; then
+if [ ! -f "$KDIR/.done-cm109" ]; then
 	T0=$(cut -d' ' -f1 /proc/uptime)
 	rm -rf "$KDIR"
 	mkdir -p "$KDIR/root"
@@ -173,7 +173,8 @@ if [ ! -f "$KDIR/.done" ]; then
 		"$modprefix/*/modules.builtin" "$modprefix/*/modules.builtin.modinfo" \
 		"$modprefix/*/modules.order" \
 		"$modprefix/*/kernel/drivers/usb/*" "$modprefix/*/kernel/drivers/hid/*" \
-		"$modprefix/*/kernel/fs/configfs/*" ||
+		"$modprefix/*/kernel/fs/configfs/*" \
+		"$modprefix/*/kernel/drivers/input/misc/cm109.ko*" ||
 		die "cannot unpack $KDEB"
 	KREL=$(ls "$KDIR/root/boot" | sed -n 's/^vmlinuz-//p' | head -n 1)
 	mkdir -p "$KDIR/root/lib/modules"
@@ -198,7 +199,7 @@ if [ ! -f "$KDIR/.done" ]; then
 	[ "$(od -An -c -N 4 "$KDIR/vmlinux" | tr -d ' ')" = '177ELF' ] ||
 		die "could not extract vmlinux from $img (payload not xz?)"
 	echo "$KREL" >"$KDIR/release"
-	touch "$KDIR/.done"
+	touch "$KDIR/.done-cm109"
 	say "kernel unpacked ($(elapsed "$T0") s)"
 fi
 KREL=$(cat "$KDIR/release")
