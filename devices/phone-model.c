@@ -453,9 +453,10 @@ static void apply_quirks(struct phone_model *m, size_t n_ignored)
 		effect(m, PROFILE_RINGER, "rings through %s",
 		       q->ringer == PROFILE_RINGER_AUDIO ? "the audio device" : "its HID ringer");
 	if (has_key(m, PROFILE_PROTOCOL))
-		effect(m, PROFILE_PROTOCOL, "protocol %s",
-		       q->protocol == PROFILE_PROTOCOL_CM109 ? "cm109 (served by the libusb transport)" :
-		       "HID telephony");
+		effect(m, PROFILE_PROTOCOL, "%s",
+		       q->protocol == PROFILE_PROTOCOL_CM109 ?
+		       "protocol cm109: udev grants its USB device; the provider does not open "
+		       "such phones yet" : "protocol HID telephony");
 }
 
 static int build_model(const uint8_t *rdesc, size_t len, const struct profile_values *quirks,
