@@ -54,6 +54,8 @@ DWORD tsp_button_mode(const struct phone_button *b)
 
 DWORD tsp_button_function(const struct phone_button *b)
 {
+	if (b->function_set)   /* a profile's AttrButtonFunctions */
+		return b->function;
 	if (b->keypad)
 		return PHONEBUTTONFUNCTION_NONE;
 	for (size_t i = 0; i < sizeof(functions) / sizeof(functions[0]); i++) {
@@ -68,6 +70,10 @@ void tsp_button_text(const struct phone_button *b, char *buf, size_t size)
 	static const char keys[] = "0123456789*#ABCD";
 	uint32_t usage = b->usage ? b->usage : b->lamp_usage;
 
+	if (b->label[0]) {     /* a profile's AttrButtonLabels */
+		snprintf(buf, size, "%s", b->label);
+		return;
+	}
 	if (b->keypad && b->id < 16) {
 		snprintf(buf, size, "%c", keys[b->id]);
 		return;

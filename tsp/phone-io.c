@@ -333,8 +333,10 @@ static bool handle_report(struct phone *p, const uint8_t *buf, size_t n)
 			/*
 			 * Headsets want the host to confirm a hook change they report by
 			 * driving the Off-Hook LED, or they fall back (prior-art: Jabra, EPOS).
+			 * A profile's AttrOffHookEcho leaves it to the application, or to nobody.
 			 */
-			if (h->settable && p->out.hook_offhook[ev[i].hook] != ev[i].offhook) {
+			if (h->settable && phone_model_offhook_echo(p->model) == PHONE_ECHO_ECHO &&
+			    p->out.hook_offhook[ev[i].hook] != ev[i].offhook) {
 				p->out.hook_offhook[ev[i].hook] = ev[i].offhook;
 				need_echo = true;
 			}
@@ -428,6 +430,14 @@ static void io_start(void *arg)
 	int err;
 
 	lamp_blinker_init(&io->blink, blink_edge, io);
+	/*
+	 * A profile's AttrInitReports: what the phone needs before its controls work, written
+	 * on the loop like every other write, before the first report is read.
+	 */
+	err = phone_model_encode_init(io->phone->model, write_display_report, io->t);
+	if (err < 0)
+		tsp_log(TSP_LOG_WARNING, "%s: an init report failed: %s", io->phone->source,
+			strerror(-err));
 
 	if (fd < 0) {
 		/*
