@@ -180,6 +180,7 @@ static int build(struct phone_model *m, const struct tel_map *map, size_t *n_ign
 	for (uint32_t id = 0; id < PHONE_MAX_IDS; id++)
 		m->buttons[id].id = id;
 	m->ring_lamp_id = PHONE_MAX_IDS;
+	m->offhook_lamp_id = PHONE_MAX_IDS;
 
 	for (size_t i = 0; i < map->n_controls; i++) {
 		const struct tel_control *c = &map->controls[i];
@@ -265,10 +266,14 @@ static int build(struct phone_model *m, const struct tel_map *map, size_t *n_ign
 	 * The Off-Hook LED tells the device the call state; it belongs to the hook switch it
 	 * answers. Without a hook switch input it is an ordinary lamp.
 	 */
+	bool offhook_lamp_last = false;
+
 	if (offhook_led) {
 		if (m->hooks[main_hook].present) {
 			m->hooks[main_hook].settable = true;
 			m->hooks[main_hook].output = place_of(offhook_led);
+			m->offhook_hook = main_hook;
+			offhook_lamp_last = n_slots < PHONE_MAX_IDS - PHONE_KEYPAD_IDS;
 		} else if (n_slots < PHONE_MAX_IDS - PHONE_KEYPAD_IDS) {
 			slots[n_slots++] = (struct slot){
 				.key = canonical_key(USAGE(UP_LED, LED_OFF_HOOK)),
@@ -283,6 +288,16 @@ static int build(struct phone_model *m, const struct tel_map *map, size_t *n_ign
 
 	finish_display(&m->display);
 	qsort(slots, n_slots, sizeof(slots[0]), compare_slots);
+	/*
+	 * Every LED is a lamp, the hook switch's Off-Hook LED too (its hook's echo drives it
+	 * until an application sets it). It comes after the others so that their ids stay what
+	 * they were before it was a lamp.
+	 */
+	if (offhook_lamp_last)
+		slots[n_slots++] = (struct slot){
+			.key = canonical_key(USAGE(UP_LED, LED_OFF_HOOK)),
+			.lamp_usage = USAGE(UP_LED, LED_OFF_HOOK), .lamp = offhook_led,
+		};
 	/*
 	 * Ids below 16 are the keypad's whether the device has keys or not, so the ids past
 	 * them mean the same on every model. A device with only digits, * and # needs 12.
@@ -311,6 +326,8 @@ static int build(struct phone_model *m, const struct tel_map *map, size_t *n_ign
 		if ((slots[i].lamp || slots[i].lamp_mode) &&
 		    slots[i].lamp_usage == USAGE(UP_LED, LED_RING))
 			m->ring_lamp_id = b->id;
+		if (offhook_lamp_last && i == n_slots - 1)
+			m->offhook_lamp_id = b->id;
 	}
 	for (uint32_t id = 0; id < m->n_ids; id++) {
 		if (m->buttons[id].has_input || phone_button_has_lamp(&m->buttons[id]))
@@ -839,7 +856,10 @@ int phone_model_encode(const struct phone_model *m, const struct phone_output_st
 		for (int dev = 0; dev < PHONE_HOOK_DEVICES; dev++) {
 			const struct phone_hook *h = &m->hooks[dev];
 
-			if (h->settable && in_report(&h->output, RDESC_OUTPUT, rep->id))
+			/* The Off-Hook LED an application took over shows its lamp instead. */
+			if (h->settable && in_report(&h->output, RDESC_OUTPUT, rep->id) &&
+			    !(state->offhook_lamp_app && m->offhook_lamp_id < PHONE_MAX_IDS &&
+			      dev == (int)m->offhook_hook))
 				put(&h->output, payload, plen, state->hook_offhook[dev]);
 		}
 		for (uint32_t bid = 0; bid < m->n_ids; bid++) {
@@ -849,7 +869,8 @@ int phone_model_encode(const struct phone_model *m, const struct phone_output_st
 			/* The Ring LED also shows that the phone rings. */
 			if (bid == m->ring_lamp_id)
 				on = on || state->ringing;
-			if (in_report(&b->lamp, RDESC_OUTPUT, rep->id))
+			if (in_report(&b->lamp, RDESC_OUTPUT, rep->id) &&
+			    (bid != m->offhook_lamp_id || state->offhook_lamp_app))
 				put(&b->lamp, payload, plen, on);
 			if (in_report(&b->lamp_mode, RDESC_OUTPUT, rep->id))
 				put_lamp_mode(m, &b->lamp_mode, payload, plen, on,

@@ -99,6 +99,11 @@ struct phone_output_state {
 	uint8_t lamp_blink[PHONE_MAX_IDS];   /* enum phone_lamp_blink, while lamp_on */
 	bool ringing;
 	bool hook_offhook[PHONE_HOOK_DEVICES];
+	/*
+	 * The Off-Hook LED of the hook switch (offhook_lamp_id) shows lamp_on, not the hook's
+	 * state: an application set it as a lamp.
+	 */
+	bool offhook_lamp_app;
 };
 
 /* A semantic input event. */
@@ -143,6 +148,12 @@ struct phone_model {
 	struct phone_place ringer;        /* Telephony Ringer output, field NULL if none */
 	struct phone_display display;
 	uint32_t ring_lamp_id;            /* the Ring LED's id, PHONE_MAX_IDS if none */
+	/*
+	 * The lamp of the Off-Hook LED that also confirms the hook switch offhook_hook (the
+	 * echo's), PHONE_MAX_IDS if none; it is the last id.
+	 */
+	uint32_t offhook_lamp_id;
+	enum phone_hook_device offhook_hook;
 	size_t max_input_bytes;
 	/*
 	 * The profile's values. The model itself honours AttrHookSwitch, AttrKeypadIdle,

@@ -535,8 +535,11 @@ static void test_error_paths(void **state)
 	assert_int_equal(h->phoneGetStatus(hd, st), PHONEERR_STRUCTURETOOSMALL);
 	st->dwTotalSize = PHONESTATUS_SIZE_2_0;
 	assert_int_equal(h->phoneGetStatus(hd, st), 0);
-	/* 30 ids: 16 keypad, 7 Telephony buttons, 3 consumer keys, 4 lamps of their own */
-	assert_int_equal(st->dwNeededSize, PHONESTATUS_SIZE_2_0 + 30 * 4);
+	/*
+	 * 31 ids: 16 keypad, 7 Telephony buttons, 3 consumer keys, 4 lamps of their own, and
+	 * the Off-Hook LED's lamp
+	 */
+	assert_int_equal(st->dwNeededSize, PHONESTATUS_SIZE_2_0 + 31 * 4);
 	assert_int_equal(st->dwUsedSize, PHONESTATUS_SIZE_2_0);
 	assert_int_equal(st->dwLampModesSize, 0);
 	assert_int_equal(h->phoneGetStatus(hd, NULL), PHONEERR_INVALPOINTER);
@@ -732,6 +735,133 @@ static void test_bad_devices_variable(void **state)
 }
 
 /*
+ * A desk phone whose only LED is Off-Hook (test/data/synthetic/desk-phone-offhook-led.rdesc.hex):
+ * the LED is lamp 16, the last id after the keypad's. The hook echo drives it and reports
+ * each change as PHONE_STATE LAMP; an application's phoneSetLamp takes it over until it
+ * closes the phone, and the next open gives it back to the echo.
+ */
+static const struct play offhook_led_plays[] = {
+	{ 50, "01 01" },     /* handset lifted: the echo lights the LED */
+	{ 100, "01 00" },    /* put down: the echo puts it out */
+	{ 0, NULL },
+};
+
+static const struct play offhook_led_later[] = {
+	{ 600, "01 01" },    /* lifted after the application set the lamp: it stays as set */
+	{ 0, NULL },
+};
+
+static DWORD lamp_of(struct host *h, HDRVPHONE hd, DWORD id)
+{
+	DWORD mode = 0;
+
+	assert_int_equal(h->phoneGetLamp(hd, id, &mode), 0);
+	return mode;
+}
+
+static size_t count_lamp_states(struct host *h, DWORD id, DWORD *last_mode)
+{
+	size_t n = 0;
+
+	(void)last_mode;
+	for (size_t i = 0; i < h->n_events; i++) {
+		if (!h->events[i].completion && h->events[i].msg == PHONE_STATE &&
+		    h->events[i].p1 == PHONESTATE_LAMP && h->events[i].p2 == id)
+			n++;
+	}
+	return n;
+}
+
+static void test_offhook_led_lamp(void **state)
+{
+	struct host *h = host;
+	char path[512], devices[600];
+	uint8_t buf[1024];
+	LPPHONECAPS caps = (LPPHONECAPS)buf;
+	const DWORD *modes;
+	HDRVPHONE hd;
+	(void)state;
+
+	snprintf(path, sizeof(path), "%s/offhook-led.hid", tmpdir);
+	write_recording(path, "synthetic/desk-phone-offhook-led.rdesc.hex", "Desk Phone Off-Hook",
+			0x1234, 0x5679, offhook_led_plays);
+	snprintf(devices, sizeof(devices), "replay:%s", path);
+	start(devices, 1);
+	caps->dwTotalSize = sizeof(buf);
+	assert_int_equal(h->phoneGetDevCaps(100, h->version, 0, caps), 0);
+	assert_int_equal(caps->dwHookSwitchDevs, PHONEHOOKSWITCHDEV_HANDSET);
+	/* the keypad's 16 ids, then the Off-Hook LED's lamp */
+	assert_int_equal(caps->dwNumButtonLamps, 17);
+	assert_true(caps->dwPhoneStates & PHONESTATE_LAMP);
+	modes = (const DWORD *)(const void *)(buf + caps->dwLampModesOffset);
+	assert_int_equal(caps->dwLampModesSize, 17 * 4);
+	assert_true(modes[16] & PHONELAMPMODE_STEADY);
+	assert_true(modes[16] & PHONELAMPMODE_OFF);
+	assert_true(modes[16] & PHONELAMPMODE_FLASH);   /* timed by the host: an on/off LED */
+	for (int i = 0; i < 16; i++)
+		assert_int_equal(modes[i], PHONELAMPMODE_DUMMY);
+
+	hd = open_phone(h, 100);
+	assert_int_equal(h->phoneSetStatusMessages(hd, PHONESTATE_HANDSETHOOKSWITCH | PHONESTATE_LAMP,
+						   0, 0), 0);
+	/* hook off, lamp STEADY, hook on, lamp OFF */
+	assert_true(host_wait(h, 4, WAIT_MS));
+	assert_true(wait_output("01 00"));
+	assert_true(has_output("01 01"));
+	assert_int_equal(count_lamp_states(h, 16, NULL), 2);
+	assert_int_equal(lamp_of(h, hd, 16), PHONELAMPMODE_OFF);
+	{
+		const struct host_event *e = find_event(h, 0, PHONE_STATE);
+
+		assert_non_null(e);
+		assert_int_equal(e->p1, PHONESTATE_HANDSETHOOKSWITCH);
+	}
+
+	/* The application lights it: its own lamp now, whatever the hook does. */
+	host_clear(h);
+	assert_int_equal(h->phoneSetLamp(21, hd, 16, PHONELAMPMODE_STEADY), 21);
+	assert_int_equal(host_wait_completion(h, 21, WAIT_MS), 0);
+	assert_int_equal(count_lamp_states(h, 16, NULL), 1);
+	assert_int_equal(lamp_of(h, hd, 16), PHONELAMPMODE_STEADY);
+	{
+		char outs[256][64];
+		size_t n = read_outputs(outs, 256);
+
+		assert_true(n > 0);
+		assert_string_equal(outs[n - 1], "01 01");
+	}
+	/* The hook switch set by the application on hook: the LED stays the lamp's. */
+	assert_int_equal(h->phoneSetHookSwitch(22, hd, PHONEHOOKSWITCHDEV_HANDSET,
+					       PHONEHOOKSWITCHMODE_ONHOOK), 22);
+	assert_int_equal(host_wait_completion(h, 22, WAIT_MS), 0);
+	{
+		char outs[256][64];
+		size_t n = read_outputs(outs, 256);
+
+		assert_string_equal(outs[n - 1], "01 01");
+	}
+	assert_int_equal(lamp_of(h, hd, 16), PHONELAMPMODE_STEADY);
+	assert_int_equal(count_lamp_states(h, 16, NULL), 1);
+	assert_int_equal(h->phoneClose(hd), 0);
+	host_stop(h);
+
+	/* A new open: the echo owns the LED again, the lamp follows the hook. */
+	write_recording(path, "synthetic/desk-phone-offhook-led.rdesc.hex", "Desk Phone Off-Hook",
+			0x1234, 0x5679, offhook_led_later);
+	start(devices, 1);
+	hd = open_phone(h, 100);
+	assert_int_equal(lamp_of(h, hd, 16), PHONELAMPMODE_OFF);
+	assert_int_equal(h->phoneSetStatusMessages(hd, PHONESTATE_HANDSETHOOKSWITCH | PHONESTATE_LAMP,
+						   0, 0), 0);
+	assert_true(host_wait(h, 2, WAIT_MS));
+	assert_true(wait_output("01 01"));
+	assert_int_equal(count_lamp_states(h, 16, NULL), 1);
+	assert_int_equal(lamp_of(h, hd, 16), PHONELAMPMODE_STEADY);
+	assert_int_equal(h->phoneClose(hd), 0);
+	host_stop(h);
+}
+
+/*
  * The desk phone (test/data/synthetic/desk-phone.rdesc.hex): a Speaker Phone that toggles,
  * a keypad whose idle value is outside its logical range, and a 2 x 16 Alphanumeric Display
  * written through feature reports (HID 1.11, A.8).
@@ -867,6 +997,7 @@ int main(void)
 		TEST(test_open_close_cycles),
 		TEST(test_bad_devices_variable),
 		TEST(test_desk_phone),
+		TEST(test_offhook_led_lamp),
 	};
 	int rc;
 
@@ -876,6 +1007,9 @@ int main(void)
 	snprintf(log_path, sizeof(log_path), "%s/output.log", tmpdir);
 	if (!host_load(TEST_PROVIDER))
 		return 1;
+	/* TEST_ONLY=name runs the tests whose names match (cmocka's filter pattern). */
+	if (getenv("TEST_ONLY"))
+		cmocka_set_test_filter(getenv("TEST_ONLY"));
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
 	test_remove_dir(tmpdir);
 	host_unload(host);

@@ -143,6 +143,12 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetLamp(DRV_REQUESTID dwRequestID, HDRVPHONE 
 	if (!single_bit(dwLampMode) || (dwLampMode & ~ALL_LAMPMODES) ||
 	    !(dwLampMode & tsp_lamp_modes(p->model, b)) || dwLampMode == PHONELAMPMODE_DUMMY)
 		return tsp_leave(PHONEERR_INVALLAMPMODE);
+	/*
+	 * The Off-Hook LED is the hook echo's until an application sets it; then it is the
+	 * application's until it closes the phone (README, "Lamps").
+	 */
+	if (b->id == p->model->offhook_lamp_id)
+		p->out.offhook_lamp_app = true;
 	if (p->lamp_mode[b->id] != dwLampMode) {
 		p->lamp_mode[b->id] = dwLampMode;
 		p->out.lamp_on[b->id] = dwLampMode != PHONELAMPMODE_OFF;
@@ -220,6 +226,7 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetHookSwitch(DRV_REQUESTID dwRequestID, HDRV
 			tsp_phone_state(p, hook_state(d), dwHookSwitchMode);
 		}
 	}
+	tsp_phone_offhook_lamp(p);
 	return tsp_leave_async(p, dwRequestID, TSP_WRITE_OUTPUT);
 }
 

@@ -241,12 +241,30 @@ static void request_on_loop(void *arg)
 	free(rq);
 }
 
+void tsp_phone_offhook_lamp(struct phone *p)
+{
+	uint32_t id = p->model->offhook_lamp_id;
+	DWORD mode;
+
+	if (id >= PHONE_MAX_IDS || p->out.offhook_lamp_app || !p->handle)
+		return;
+	mode = p->out.hook_offhook[p->model->offhook_hook] ? PHONELAMPMODE_STEADY :
+							     PHONELAMPMODE_OFF;
+	p->out.lamp_on[id] = mode != PHONELAMPMODE_OFF;
+	if (p->lamp_mode[id] != mode) {
+		p->lamp_mode[id] = mode;
+		tsp_phone_state(p, PHONESTATE_LAMP, id);
+	}
+}
+
 void tsp_phone_write(struct phone *p)
 {
 	struct request *rq;
 
 	if (!p->handle || p->closing || !p->io)
 		return;
+	/* A call moved the hook's Off-Hook LED: its lamp says so. */
+	tsp_phone_offhook_lamp(p);
 	rq = malloc(sizeof(*rq));
 	if (!rq)
 		return;
@@ -343,6 +361,8 @@ static bool handle_report(struct phone *p, const uint8_t *buf, size_t n)
 			tsp_phone_state(p, hook_state_bit(ev[i].hook),
 					ev[i].offhook ? PHONEHOOKSWITCHMODE_MICSPEAKER :
 							PHONEHOOKSWITCHMODE_ONHOOK);
+			/* The hook first, then the lamp of the LED that confirms it. */
+			tsp_phone_offhook_lamp(p);
 			tsp_line_phone_hook(p, ev[i].offhook);
 		} else {
 			const struct phone_button *b = phone_model_button(p->model, ev[i].button);
