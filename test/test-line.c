@@ -383,6 +383,58 @@ static void test_line_device(void **state)
 	stop(h);
 }
 
+/* --- exports -------------------------------------------------------------------------- */
+
+/* The provider exports the TSPI functions it implements and nothing else. */
+static void test_exports(void **state)
+{
+	static const char *const want[] = {
+		"TSPI_lineAnswer", "TSPI_lineClose", "TSPI_lineCloseCall",
+		"TSPI_lineConditionalMediaDetection", "TSPI_lineDial", "TSPI_lineDrop",
+		"TSPI_lineGenerateDigits", "TSPI_lineGetAddressCaps", "TSPI_lineGetAddressID",
+		"TSPI_lineGetAddressStatus", "TSPI_lineGetCallAddressID", "TSPI_lineGetCallInfo",
+		"TSPI_lineGetCallStatus", "TSPI_lineGetDevCaps", "TSPI_lineGetID",
+		"TSPI_lineGetLineDevStatus", "TSPI_lineGetNumAddressIDs", "TSPI_lineMakeCall",
+		"TSPI_lineMonitorDigits", "TSPI_lineNegotiateTSPIVersion", "TSPI_lineOpen",
+		"TSPI_lineSetAppSpecific", "TSPI_lineSetDefaultMediaDetection",
+		"TSPI_lineSetStatusMessages", "TSPI_phoneClose", "TSPI_phoneDevSpecific",
+		"TSPI_phoneGetButtonInfo", "TSPI_phoneGetData", "TSPI_phoneGetDevCaps",
+		"TSPI_phoneGetDisplay", "TSPI_phoneGetExtensionID", "TSPI_phoneGetGain",
+		"TSPI_phoneGetHookSwitch", "TSPI_phoneGetID", "TSPI_phoneGetIcon",
+		"TSPI_phoneGetLamp", "TSPI_phoneGetRing", "TSPI_phoneGetStatus",
+		"TSPI_phoneGetVolume", "TSPI_phoneNegotiateExtVersion",
+		"TSPI_phoneNegotiateTSPIVersion", "TSPI_phoneOpen", "TSPI_phoneSelectExtVersion",
+		"TSPI_phoneSetButtonInfo", "TSPI_phoneSetData", "TSPI_phoneSetDisplay",
+		"TSPI_phoneSetGain", "TSPI_phoneSetHookSwitch", "TSPI_phoneSetLamp",
+		"TSPI_phoneSetRing", "TSPI_phoneSetStatusMessages", "TSPI_phoneSetVolume",
+		"TSPI_providerCreatePhoneDevice", "TSPI_providerEnumDevices", "TSPI_providerInit",
+		"TSPI_providerShutdown",
+	};
+	size_t nwant = sizeof(want) / sizeof(want[0]), n = 0;
+	char line[256], type[8], name[200];
+	FILE *f;
+
+	(void)state;
+	f = popen("nm -D --defined-only " TEST_PROVIDER, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		bool known = false;
+
+		/* functions: T; sanitizer builds add their own hooks, which are not ours */
+		if (sscanf(line, "%*s %7s %199s", type, name) != 2 || strcmp(type, "T") != 0 ||
+		    strncmp(name, "__", 2) == 0)
+			continue;
+		for (size_t i = 0; i < nwant; i++)
+			known = known || strcmp(name, want[i]) == 0;
+		if (!known)
+			fprintf(stderr, "unexpected export %s\n", name);
+		assert_true(known);
+		n++;
+	}
+	assert_int_equal(pclose(f), 0);
+	assert_int_equal(n, nwant);
+}
+
 /* --- misuse ----------------------------------------------------------------------------- */
 
 static void test_misuse(void **state)
@@ -841,6 +893,7 @@ static void test_phone_dialtone_then_dial(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_exports),
 		cmocka_unit_test_teardown(test_line_device, teardown),
 		cmocka_unit_test_teardown(test_misuse, teardown),
 		cmocka_unit_test_setup_teardown(test_outgoing_connected_drop, setup, teardown),

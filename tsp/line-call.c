@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <re.h>
+
 #include "loop/event-loop.h"
 #include "dispatch.h"
 #include "errors.h"
@@ -76,26 +78,36 @@ static bool phone_drives(const struct tsp_line *l)
 #define USAGE_LED_MUTE 0x00080009u
 
 /*
- * The phone shows the call (lock held): the ringer and Ring LED while it is offered, the
- * Off-Hook LED (on headsets: the hook confirmation) while it is up, Mute off once it ends.
- * Written only while the phone is open: its I/O exists only then.
+ * The phone shows the call (lock held): the ringer and Ring LED while it is offered; while
+ * it is up, a hook switch's Off-Hook output (on headsets, the hook confirmation that opens
+ * their audio) — the one the user lifted, else the first, for a call taken through TAPI —
+ * and all of them off, with Mute, once it ends. Written only while the phone is open: its
+ * I/O exists only then.
  */
-static void phone_follow(const struct tsp_call *c)
+static void phone_show(struct phone *p, uint32_t state)
 {
-	struct phone *p = c->line->phone;
 	struct phone_output_state before;
-	bool up = c->state == LINECALLSTATE_DIALTONE || c->state == LINECALLSTATE_DIALING ||
-		  c->state == LINECALLSTATE_PROCEEDING || c->state == LINECALLSTATE_RINGBACK ||
-		  c->state == LINECALLSTATE_CONNECTED;
+	bool up = state == LINECALLSTATE_DIALTONE || state == LINECALLSTATE_DIALING ||
+		  state == LINECALLSTATE_PROCEEDING || state == LINECALLSTATE_RINGBACK ||
+		  state == LINECALLSTATE_CONNECTED;
+	int first = -1;
+	bool any = false;
 
 	if (!p || !p->handle)
 		return;
 	before = p->out;
-	p->out.ringing = c->state == LINECALLSTATE_OFFERING;
+	p->out.ringing = state == LINECALLSTATE_OFFERING;
 	for (int h = 0; h < PHONE_HOOK_DEVICES; h++) {
-		if (p->model->hooks[h].present && p->model->hooks[h].settable)
-			p->out.hook_offhook[h] = up;
+		if (!p->model->hooks[h].present || !p->model->hooks[h].settable)
+			continue;
+		if (first < 0)
+			first = h;
+		any = any || p->out.hook_offhook[h];
+		if (!up)
+			p->out.hook_offhook[h] = false;
 	}
+	if (up && !any && first >= 0)
+		p->out.hook_offhook[first] = true;
 	if (!up) {
 		for (uint32_t id = 0; id < PHONE_MAX_IDS; id++) {
 			const struct phone_button *b = phone_model_button(p->model, id);
@@ -106,6 +118,11 @@ static void phone_follow(const struct tsp_call *c)
 	}
 	if (memcmp(&before, &p->out, sizeof(before)) != 0)
 		tsp_phone_write(p);
+}
+
+static void phone_follow(const struct tsp_call *c)
+{
+	phone_show(c->line->phone, c->state);
 }
 
 /* Reports a new state to TAPI (lock held). */
@@ -252,6 +269,30 @@ static const struct call_events events = {
 	.digit = on_digit,
 };
 
+/*
+ * libre's SIP transport needs the address it puts in Via and Contact, so it refuses the
+ * any-address (sip_transp_add: EINVAL) that is the default `listen`. The line listens on
+ * the host's default source address instead: the one its calls go out from.
+ */
+static void any_to_default(struct call_line_config *cfg)
+{
+	struct sa sa;
+	int af;
+
+	if (sa_set_str(&sa, cfg->listen_host, 0) != 0 || !sa_is_any(&sa))
+		return;
+	af = sa_af(&sa);
+	if (net_default_source_addr_get(af, &sa) != 0 || sa_is_any(&sa)) {
+		tsp_log(TSP_LOG_WARNING, "line %s: no default address; listening on loopback",
+			cfg->name);
+		snprintf(cfg->listen_host, sizeof(cfg->listen_host), "%s",
+			 af == AF_INET6 ? "::1" : "127.0.0.1");
+		return;
+	}
+	if (re_snprintf(cfg->listen_host, sizeof(cfg->listen_host), "%j", &sa) < 0)
+		snprintf(cfg->listen_host, sizeof(cfg->listen_host), "127.0.0.1");
+}
+
 static void engine_start(void *arg)
 {
 	(void)arg;
@@ -277,6 +318,7 @@ static void engine_start(void *arg)
 		}
 		cfg = l->cfg;
 		pthread_mutex_unlock(&tsp.lock);
+		any_to_default(&cfg);
 		rc = cline_add(engine, &cfg, &cl);
 		if (rc < 0) {
 			tsp_log(TSP_LOG_ERROR, "line %s: cannot listen on %s:%u (%s)", cfg.name,
@@ -534,6 +576,8 @@ void tsp_line_phone_hook(struct phone *p, bool offhook)
 	if (!c->announced) {
 		tsp_line_call_unlink(c);
 		tsp_line_call_dispose(c);
+		/* It reports nothing more: the phone shows the line idle now. */
+		phone_show(p, LINECALLSTATE_IDLE);
 	}
 }
 
