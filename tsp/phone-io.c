@@ -257,14 +257,37 @@ void tsp_phone_offhook_lamp(struct phone *p)
 	}
 }
 
+/*
+ * Lock held. A call changed lamps itself (Mute goes out when it ends): their modes say so
+ * and TAPI hears of it, as of a change an application made. A lamp the provider blinks
+ * by its timer is on and off by turns; its mode stands.
+ */
+static void lamps_follow_output(struct phone *p)
+{
+	for (uint32_t id = 0; id < p->model->n_ids && id < PHONE_MAX_IDS; id++) {
+		DWORD mode = p->lamp_mode[id];
+
+		if (mode == PHONELAMPMODE_DUMMY || (id == p->model->offhook_lamp_id &&
+						    !p->out.offhook_lamp_app))
+			continue;
+		if ((mode != PHONELAMPMODE_OFF) == p->out.lamp_on[id] ||
+		    (p->io && p->io->blink.cadence[id]))
+			continue;
+		p->lamp_mode[id] = p->out.lamp_on[id] ? PHONELAMPMODE_STEADY : PHONELAMPMODE_OFF;
+		p->out.lamp_blink[id] = PHONE_LAMP_STEADY;
+		tsp_phone_state(p, PHONESTATE_LAMP, id);
+	}
+}
+
 void tsp_phone_write(struct phone *p)
 {
 	struct request *rq;
 
 	if (!p->handle || p->closing || !p->io)
 		return;
-	/* A call moved the hook's Off-Hook LED: its lamp says so. */
+	/* A call moved the hook's Off-Hook LED or other lamps: their lamps say so. */
 	tsp_phone_offhook_lamp(p);
+	lamps_follow_output(p);
 	rq = malloc(sizeof(*rq));
 	if (!rq)
 		return;
