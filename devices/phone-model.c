@@ -458,8 +458,9 @@ static void apply_quirks(struct phone_model *m, size_t n_ignored)
 		       "hook changes are not confirmed on the Off-Hook LED" :
 		       "the provider confirms hook changes on the Off-Hook LED");
 	if (has_key(m, PROFILE_ACK_WINDOW))
-		effect(m, PROFILE_ACK_WINDOW, "acknowledgement window for the provider "
-		       "(not applied yet)");
+		effect(m, PROFILE_ACK_WINDOW, "a hook report within %u ms of the host setting "
+		       "the Off-Hook LED, saying the same, is an acknowledgement",
+		       (unsigned)q->ack_window_ms);
 	if (has_key(m, PROFILE_INIT_REPORTS))
 		effect(m, PROFILE_INIT_REPORTS, "%zu report%s written at each open",
 		       q->n_init, q->n_init == 1 ? "" : "s");

@@ -159,8 +159,9 @@ struct phone_model {
 	 * The profile's values. The model itself honours AttrHookSwitch, AttrKeypadIdle,
 	 * AttrIgnoreUsages, AttrButtonLabels/Functions (on the buttons), AttrDisplaySize and
 	 * AttrDisplayPage; the rest are for the layers above (see the accessors below): the
-	 * provider reads AttrOffHookEcho and AttrInitReports (tsp/phone-io.c) and button
-	 * labels and functions (tsp/button-info.c); nothing reads the others yet.
+	 * provider reads AttrOffHookEcho, AttrOffHookAckWindow, AttrLampBlink and
+	 * AttrInitReports (tsp/phone-io.c) and button labels and functions
+	 * (tsp/button-info.c); nothing reads AttrRinger yet.
 	 */
 	struct profile_values quirks;
 	struct phone_profile_info profile;

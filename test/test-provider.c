@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "hid/hex-text.h"
@@ -862,6 +863,186 @@ static void test_offhook_led_lamp(void **state)
 }
 
 /*
+ * AttrOffHookAckWindow on the desk phone whose only LED is Off-Hook: the application lights
+ * the LED, the phone answers with a hook report 100 ms later. With a 500 ms window that
+ * report is the phone's acknowledgement (no PHONE_STATE); the hook put down and lifted
+ * again well after the window are the user's. Without the profile the acknowledgement
+ * reads as the user lifting the handset.
+ */
+static const struct play ack_plays[] = {
+	{ 100, "01 01" },    /* the phone acknowledges the lit Off-Hook LED */
+	{ 1200, "01 00" },   /* put down */
+	{ 1400, "01 01" },   /* lifted */
+	{ 0, NULL },
+};
+
+static size_t hook_events(struct host *h)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < h->n_events; i++)
+		n += !h->events[i].completion && h->events[i].msg == PHONE_STATE &&
+		     h->events[i].p1 == PHONESTATE_HANDSETHOOKSWITCH;
+	return n;
+}
+
+static size_t run_ack_window(const char *profiles)
+{
+	struct host *h = host;
+	char path[512], devices[600];
+	HDRVPHONE hd;
+	size_t n;
+
+	if (profiles)
+		setenv("HIDPHONE_PROFILES", profiles, 1);
+	else
+		setenv("HIDPHONE_PROFILES", TEST_DATA_DIR "/profiles-none", 1);
+	snprintf(path, sizeof(path), "%s/ack.hid", tmpdir);
+	write_recording(path, "synthetic/desk-phone-offhook-led.rdesc.hex", "Desk Phone Ack",
+			0x1234, 0x567a, ack_plays);
+	snprintf(devices, sizeof(devices), "replay:%s", path);
+	start(devices, 1);
+	hd = open_phone(h, 100);
+	assert_int_equal(h->phoneSetLamp(31, hd, 16, PHONELAMPMODE_STEADY), 31);
+	assert_int_equal(host_wait_completion(h, 31, WAIT_MS), 0);
+	host_clear(h);
+	/* the recording plays from here */
+	assert_int_equal(h->phoneSetStatusMessages(hd, PHONESTATE_HANDSETHOOKSWITCH, 0, 0), 0);
+	usleep(1800 * 1000);
+	n = hook_events(h);
+	assert_int_equal(h->phoneClose(hd), 0);
+	host_stop(h);
+	setenv("HIDPHONE_PROFILES", TEST_DATA_DIR "/profiles-none", 1);
+	return n;
+}
+
+static void test_offhook_ack_window(void **state)
+{
+	char dir[300], file[400];
+	FILE *f;
+	(void)state;
+
+	/* no profile: the acknowledgement, the put-down and the lift are three hook events */
+	assert_int_equal(run_ack_window(NULL), 3);
+	snprintf(dir, sizeof(dir), "%s/profiles-ack", tmpdir);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	snprintf(file, sizeof(file), "%s/50-ack.phone", dir);
+	f = fopen(file, "w");
+	assert_non_null(f);
+	fputs("[Desk Phone Ack]\nMatchVendor=0x1234\nMatchProduct=0x567A\n"
+	      "AttrOffHookAckWindow=500\n", f);
+	fclose(f);
+	/* with the 500 ms window: only the user's two */
+	assert_int_equal(run_ack_window(dir), 2);
+	unlink(file);
+	rmdir(dir);
+}
+
+/*
+ * AttrLampBlink=host on the desk phone (test/data/synthetic/desk-phone.rdesc.hex), whose
+ * Message Waiting LED has a multi-mode indicator in report 4 (an array: 1 Indicator On,
+ * 2 Flash, ..., 5 Off). Without the profile FLASH is the device's: one report 4 with the
+ * Flash selector, and no BROKENFLUTTER offered. With it the provider times the flash: On
+ * and Off by turns, 1000 ms each, and every blink mode is offered.
+ */
+static size_t report4_after(size_t from, char out[][64], size_t max)
+{
+	static char all[256][64];
+	size_t n = read_outputs(all, 256), k = 0;
+
+	for (size_t i = from; i < n && k < max; i++) {
+		if (strncmp(all[i], "04 ", 3) == 0)
+			snprintf(out[k++], 64, "%s", all[i]);
+	}
+	return k;
+}
+
+static void run_lamp_blink(const char *profiles, char out[][64], size_t *n_out, DWORD *modes_out)
+{
+	struct host *h = host;
+	char path[512], devices[600];
+	uint8_t buf[2048];
+	LPPHONECAPS caps = (LPPHONECAPS)buf;
+	const DWORD *modes;
+	DWORD id = 0;
+	size_t from;
+	HDRVPHONE hd;
+	char tmp[256][64];
+
+	setenv("HIDPHONE_PROFILES", profiles ? profiles : TEST_DATA_DIR "/profiles-none", 1);
+	snprintf(path, sizeof(path), "%s/blink.hid", tmpdir);
+	write_recording(path, "synthetic/desk-phone.rdesc.hex", "Desk Phone Blink", 0x1234,
+			0x567b, NULL);
+	snprintf(devices, sizeof(devices), "replay:%s", path);
+	start(devices, 1);
+	caps->dwTotalSize = sizeof(buf);
+	assert_int_equal(h->phoneGetDevCaps(100, h->version, 0, caps), 0);
+	modes = (const DWORD *)(const void *)(buf + caps->dwLampModesOffset);
+	*modes_out = 0;
+	hd = open_phone(h, 100);
+	/* find the Message Waiting lamp: the one whose STEADY writes report 4's Indicator On */
+	for (id = 16; id < caps->dwNumButtonLamps; id++) {
+		size_t k;
+
+		if (!(modes[id] & PHONELAMPMODE_STEADY))
+			continue;
+		from = read_outputs(tmp, 256);
+		host_clear(h);
+		assert_int_equal(h->phoneSetLamp(40, hd, id, PHONELAMPMODE_STEADY), 40);
+		assert_int_equal(host_wait_completion(h, 40, WAIT_MS), 0);
+		k = report4_after(from, out, 8);
+		assert_int_equal(h->phoneSetLamp(41, hd, id, PHONELAMPMODE_OFF), 41);
+		assert_int_equal(host_wait_completion(h, 41, WAIT_MS), 0);
+		if (k && strcmp(out[k - 1], "04 01") == 0)
+			break;
+	}
+	assert_true(id < caps->dwNumButtonLamps);
+	*modes_out = modes[id];
+	from = read_outputs(tmp, 256);
+	host_clear(h);
+	assert_int_equal(h->phoneSetLamp(42, hd, id, PHONELAMPMODE_FLASH), 42);
+	assert_int_equal(host_wait_completion(h, 42, WAIT_MS), 0);
+	usleep(2300 * 1000);
+	*n_out = report4_after(from, out, 16);
+	assert_int_equal(h->phoneClose(hd), 0);
+	host_stop(h);
+	setenv("HIDPHONE_PROFILES", TEST_DATA_DIR "/profiles-none", 1);
+}
+
+static void test_lamp_blink_host(void **state)
+{
+	static char out[16][64];
+	char dir[300], file[400];
+	size_t n = 0;
+	DWORD modes = 0;
+	FILE *f;
+	(void)state;
+
+	run_lamp_blink(NULL, out, &n, &modes);
+	assert_false(modes & PHONELAMPMODE_BROKENFLUTTER);
+	assert_int_equal(n, 1);
+	assert_string_equal(out[0], "04 02");         /* Indicator Flash: the device blinks */
+
+	snprintf(dir, sizeof(dir), "%s/profiles-blink", tmpdir);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	snprintf(file, sizeof(file), "%s/50-blink.phone", dir);
+	f = fopen(file, "w");
+	assert_non_null(f);
+	fputs("[Desk Phone Blink]\nMatchVendor=0x1234\nMatchProduct=0x567B\n"
+	      "AttrLampBlink=host\n", f);
+	fclose(f);
+	run_lamp_blink(dir, out, &n, &modes);
+	assert_true(modes & PHONELAMPMODE_BROKENFLUTTER);
+	/* on (the request), off at +1 s, on at +2 s */
+	assert_int_equal(n, 3);
+	assert_string_equal(out[0], "04 01");
+	assert_string_equal(out[1], "04 05");
+	assert_string_equal(out[2], "04 01");
+	unlink(file);
+	rmdir(dir);
+}
+
+/*
  * The desk phone (test/data/synthetic/desk-phone.rdesc.hex): a Speaker Phone that toggles,
  * a keypad whose idle value is outside its logical range, and a 2 x 16 Alphanumeric Display
  * written through feature reports (HID 1.11, A.8).
@@ -998,6 +1179,8 @@ int main(void)
 		TEST(test_bad_devices_variable),
 		TEST(test_desk_phone),
 		TEST(test_offhook_led_lamp),
+		TEST(test_offhook_ack_window),
+		TEST(test_lamp_blink_host),
 	};
 	int rc;
 

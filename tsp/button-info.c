@@ -85,6 +85,12 @@ void tsp_button_text(const struct phone_button *b, char *buf, size_t size)
 	usage_format(usage, buf, size);
 }
 
+bool tsp_lamp_host_timed(const struct phone_model *m, const struct phone_button *b)
+{
+	return phone_button_has_lamp(b) &&
+	       (!b->lamp_mode.field || phone_model_host_timed_lamps(m));
+}
+
 DWORD tsp_lamp_modes(const struct phone_model *m, const struct phone_button *b)
 {
 	DWORD modes;
@@ -94,10 +100,11 @@ DWORD tsp_lamp_modes(const struct phone_model *m, const struct phone_button *b)
 	/*
 	 * Blinking is what the device's multi-mode indicator offers: flash is TAPI's flash,
 	 * slow blink its wink, fast blink flutter. An LED with on and off only blinks by the
-	 * provider's timers, in every mode (tsp/lamp-cadence.h).
+	 * provider's timers, in every mode (tsp/lamp-cadence.h); so does every lamp of a
+	 * phone whose profile says AttrLampBlink=host, its indicator set On and Off by turns.
 	 */
 	modes = PHONELAMPMODE_OFF | PHONELAMPMODE_STEADY;
-	if (!b->lamp_mode.field && b->lamp.field)
+	if (tsp_lamp_host_timed(m, b))
 		return modes | PHONELAMPMODE_WINK | PHONELAMPMODE_FLASH | PHONELAMPMODE_FLUTTER |
 		       PHONELAMPMODE_BROKENFLUTTER;
 	if (phone_model_lamp_can(m, b, PHONE_LAMP_FLASH))

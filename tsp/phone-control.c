@@ -152,8 +152,11 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetLamp(DRV_REQUESTID dwRequestID, HDRVPHONE 
 	if (p->lamp_mode[b->id] != dwLampMode) {
 		p->lamp_mode[b->id] = dwLampMode;
 		p->out.lamp_on[b->id] = dwLampMode != PHONELAMPMODE_OFF;
-		/* Without a multi-mode indicator, the loop blinks the on/off LED. */
-		p->out.lamp_blink[b->id] = !b->lamp_mode.field ? PHONE_LAMP_STEADY :
+		/*
+		 * Without a multi-mode indicator (or with AttrLampBlink=host), the loop blinks
+		 * the LED by its timer.
+		 */
+		p->out.lamp_blink[b->id] = tsp_lamp_host_timed(p->model, b) ? PHONE_LAMP_STEADY :
 					   dwLampMode == PHONELAMPMODE_FLASH ? PHONE_LAMP_FLASH :
 					   dwLampMode == PHONELAMPMODE_WINK ? PHONE_LAMP_SLOW_BLINK :
 					   dwLampMode == PHONELAMPMODE_FLUTTER ? PHONE_LAMP_FAST_BLINK :
