@@ -31,8 +31,9 @@ HP_CFLAGS = -std=c11 $(WARNINGS) -fPIC -fvisibility=hidden -D_GNU_SOURCE -I. -Ii
 
 HID_SRCS := hid/rdesc-parse.c hid/rdesc-load.c hid/field-codec.c hid/hex-text.c \
 	    hid/usage-names.c hid/hidraw-node.c hid/recording.c hid/transport-replay.c \
-	    hid/transport-hidraw.c
-DEV_SRCS := devices/telephony-map.c devices/phone-model.c
+	    hid/transport-hidraw.c hid/transport-libusb.c
+DEV_SRCS := devices/telephony-map.c devices/phone-model.c devices/profile-parse.c \
+	    devices/profile-match.c
 LOOP_SRCS := loop/event-loop.c
 CORE_SRCS := $(HID_SRCS) $(DEV_SRCS) $(LOOP_SRCS)
 TSP_SRCS := tsp/provider.c tsp/phone.c tsp/discovery.c tsp/phone-io.c tsp/phone-caps.c \
@@ -51,7 +52,7 @@ TOOL_SRCS := tools/phonectl.c tools/phonectl-describe.c tools/json-writer.c \
 	     tools/tapi-host.c tools/tapi-names.c tools/phonectl-session.c \
 	     tools/phonectl-replay.c tools/phonectl-monitor.c tools/phonectl-control.c \
 	     tools/phonectl-list.c tools/phonectl-record.c tools/phonectl-raw.c \
-	     tools/phonectl-app.c
+	     tools/phonectl-app.c tools/phonectl-profile.c
 
 TAPI_SRCS := tapi/tapi-registry.c tapi/tapi-providers.c tapi/tapi-phone.c tapi/tapi-text.c
 
@@ -59,7 +60,7 @@ UNIT_TESTS := test-rdesc-parse test-field-codec test-rdesc-load test-usage-names
 	      test-real-descriptors test-telephony-map test-json-writer test-phone-model \
 	      test-recording test-transport-replay test-event-loop test-lamp-cadence test-provider \
 	      test-provider-fixtures test-call-config test-call-engine test-tapi test-tapi-text \
-	      test-tapi-fake test-line
+	      test-tapi-fake test-line test-profile
 
 OBJ := $(BUILDDIR)/obj
 CORE_OBJS := $(CORE_SRCS:%.c=$(OBJ)/%.o)
@@ -85,7 +86,8 @@ DEPS_CHECK := $(BUILDDIR)/.deps-check
 include udev/udev.mk
 
 .PHONY: all check check-unit check-sanitize check-tsan check-valgrind check-abi check-tools \
-	check-vm fuzz run install uninstall clean install-tapi uninstall-tapi check-tapi-example
+	check-vm check-vm-libusb fuzz run install uninstall clean install-tapi uninstall-tapi \
+	check-tapi-example
 .DEFAULT_GOAL := all
 
 all: $(PROVIDER) $(PHONECTL) $(UDEV_PROBE) $(CALLS_LIB) $(LIBTAPI) $(EXAMPLE)
@@ -115,6 +117,10 @@ $(TSP_OBJS): HP_CFLAGS += $(CALLS_CFLAGS)
 $(CALLS_LIB): $(CALLS_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
+
+# Device profiles: the shipped ones are read from here, then /etc/hidphone/profiles.d.
+PROFILES_DIR := $(DATADIR)/hidphone/profiles
+$(OBJ)/devices/profile-match.o: HP_CFLAGS += -DHIDPHONE_PROFILES_DIR='"$(PROFILES_DIR)"'
 
 $(CORE_LIB): $(CORE_OBJS)
 	@rm -f $@
@@ -226,6 +232,10 @@ $(BUILDDIR)/test/%: $(OBJ)/test/%.o $(OBJ)/test/test-util.o $(CORE_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(PKG_LIBS) -pthread
 
+# The tests see the profiles they name and no others: none installed, none in /etc (a
+# shipped profile would change what the fixtures' tests expect of their descriptors).
+check-unit check-tools check-udev check-valgrind: export HIDPHONE_PROFILES ?= $(CURDIR)/test/data/profiles-none
+
 check-unit: $(TEST_BINS)
 	@set -e; for t in $(TEST_BINS); do echo "== $$t"; $$t; done
 
@@ -261,6 +271,7 @@ check-abi: | $(DEPS_CHECK)
 check-tools: $(PHONECTL) $(PROVIDER) check-tapi-example | $(DEPS_CHECK)
 	@PHONECTL=$(PHONECTL) sh test/test-phonectl.sh
 	@PHONECTL=$(PHONECTL) sh test/test-phonectl-more.sh
+	@PHONECTL=$(PHONECTL) sh test/test-phonectl-profile.sh
 
 # The example application against a replayed call: its lamp request answered, the hook and
 # the keys of the recording printed.
@@ -312,6 +323,19 @@ bench: $(BUILDDIR)/test/bench-provider $(BUILDDIR)/test/bench-calls $(BUILDDIR)/
 check-vm: all
 	@BUILDDIR="$(BUILDDIR)" CC="$(CC)" sh test/vm/run.sh
 
+# The libusb transport on a real USB device: a CM109-like gadget that the kernel's cm109
+# driver claims, in the same qemu guest (test/vm-libusb/steps), with the fixtures' step for
+# the kernel-oracle comparison run.sh always makes.
+VM_LIBUSB_CHECK := $(BUILDDIR)/vm-libusb/usb-transport-check
+$(VM_LIBUSB_CHECK): test/vm-libusb/usb-transport-check.c hid/transport-libusb.c | $(DEPS_CHECK)
+	@mkdir -p $(@D)
+	$(CC) -std=c11 $(WARNINGS) -D_GNU_SOURCE -I. $(PKG_CFLAGS) -O2 -g -o $@ $^ $(PKG_LIBS)
+
+check-vm-libusb: all $(VM_LIBUSB_CHECK)
+	@BUILDDIR="$(BUILDDIR)" CC="$(CC)" E2E_EXTRA_STEPS="$(CURDIR)/test/vm-libusb/steps" \
+		E2E_EXTRA_BINS="$(abspath $(VM_LIBUSB_CHECK))" E2E_EXTRA_MODULES=cm109 \
+		E2E_APPEND="e2e.steps=10-fixtures,90-cm109-libusb $(E2E_APPEND)" sh test/vm/run.sh
+
 # --- fuzzing ----------------------------------------------------------------------------
 
 FUZZ_DIR := $(BUILDDIR)/fuzz
@@ -336,20 +360,22 @@ $(FUZZ_DIR)/hex2bin: test/hex2bin.c hid/hex-text.c | $(DEPS_CHECK)
 	@mkdir -p $(@D)
 	$(CC) $(HP_CFLAGS) $(CFLAGS) -o $@ $^
 
-# Seeds: the real descriptors as raw bytes for the parser, as files for the loader, and
-# the recordings for the recording reader and replay; the example configurations for the
-# hidphone.conf parser. FUZZ_SECONDS is shared out: half to the descriptor parser and codec,
-# a quarter to each of the others (so the whole run takes 1.25 times FUZZ_SECONDS).
+# Seeds: the real descriptors as raw bytes for the parser, as files for the loader, the
+# recordings for the recording reader and replay, the example configurations for the
+# hidphone.conf parser, and the profiles for the profile parser. FUZZ_SECONDS is shared out:
+# 3/8 to the descriptor parser and codec, a quarter to each of the others but the profiles,
+# an eighth to the profiles.
 fuzz: $(FUZZ_DIR)/fuzz-rdesc $(FUZZ_DIR)/fuzz-rdesc-file $(FUZZ_DIR)/fuzz-recording \
-      $(FUZZ_DIR)/fuzz-config $(FUZZ_DIR)/hex2bin $(FUZZ_DIR)/fuzz-tapi-text
+      $(FUZZ_DIR)/fuzz-config $(FUZZ_DIR)/hex2bin $(FUZZ_DIR)/fuzz-tapi-text $(FUZZ_DIR)/fuzz-profile
 	@mkdir -p $(FUZZ_DIR)/corpus-rdesc $(FUZZ_DIR)/corpus-rdesc-file $(FUZZ_DIR)/corpus-recording \
-		$(FUZZ_DIR)/corpus-config
+		$(FUZZ_DIR)/corpus-config $(FUZZ_DIR)/corpus-profile
 	@cp test/data/config/*.conf $(FUZZ_DIR)/corpus-config/
 	@for f in test/data/descriptors/*.rdesc.hex; do \
 		$(FUZZ_DIR)/hex2bin $$f $(FUZZ_DIR)/corpus-rdesc/$$(basename $$f .rdesc.hex).bin; \
 		cp $$f $(FUZZ_DIR)/corpus-rdesc-file/; done
 	@cp test/data/recordings/*.hid $(FUZZ_DIR)/corpus-recording/
-	@sh test/run-fuzz.sh $(FUZZ_DIR)/fuzz-rdesc $$(( $(FUZZ_SECONDS) / 2 )) $(FUZZ_DIR)/corpus-rdesc
+	@cp devices/data/*.phone test/data/profiles/*.phone $(FUZZ_DIR)/corpus-profile/
+	@sh test/run-fuzz.sh $(FUZZ_DIR)/fuzz-rdesc $$(( $(FUZZ_SECONDS) * 3 / 8 )) $(FUZZ_DIR)/corpus-rdesc
 	@sh test/run-fuzz.sh $(FUZZ_DIR)/fuzz-rdesc-file $$(( $(FUZZ_SECONDS) / 4 )) \
 		$(FUZZ_DIR)/corpus-rdesc-file
 	@sh test/run-fuzz.sh $(FUZZ_DIR)/fuzz-recording $$(( $(FUZZ_SECONDS) / 4 )) \
@@ -359,6 +385,8 @@ fuzz: $(FUZZ_DIR)/fuzz-rdesc $(FUZZ_DIR)/fuzz-rdesc-file $(FUZZ_DIR)/fuzz-record
 	@mkdir -p $(FUZZ_DIR)/corpus-tapi-text && cp README test/data/tapi/* $(FUZZ_DIR)/corpus-tapi-text/
 	@sh test/run-fuzz.sh $(FUZZ_DIR)/fuzz-tapi-text $$(( $(FUZZ_SECONDS) / 4 )) \
 		$(FUZZ_DIR)/corpus-tapi-text
+	@sh test/run-fuzz.sh $(FUZZ_DIR)/fuzz-profile $$(( $(FUZZ_SECONDS) / 8 )) \
+		$(FUZZ_DIR)/corpus-profile
 
 # --- running ----------------------------------------------------------------------------
 
@@ -393,6 +421,8 @@ $(BUILDDIR)/tapi32.pc: tapi/tapi32.pc.in
 
 install: $(PROVIDER) $(PHONECTL) $(BUILDDIR)/hidphone.pc install-udev install-tapi
 	install -D -m 0755 $(PROVIDER) $(DESTDIR)$(LIBDIR)/hidphone/hidphone.tsp
+	install -d $(DESTDIR)$(PROFILES_DIR)
+	install -m 0644 devices/data/*.phone $(DESTDIR)$(PROFILES_DIR)/
 	install -D -m 0755 $(PHONECTL) $(DESTDIR)$(BINDIR)/phonectl
 	install -D -m 0644 tools/phonectl.1 $(DESTDIR)$(MANDIR)/man1/phonectl.1
 	install -D -m 0644 calls/hidphone.conf.5 $(DESTDIR)$(MANDIR)/man5/hidphone.conf.5
@@ -414,6 +444,8 @@ uninstall: uninstall-udev uninstall-tapi
 	rm -f $(DESTDIR)$(BINDIR)/phonectl $(DESTDIR)$(INCLUDEDIR)/hidphone/tspi.h \
 	      $(DESTDIR)$(PKGCONFIGDIR)/hidphone.pc $(DESTDIR)$(LIBDIR)/hidphone/hidphone.tsp \
 	      $(DESTDIR)$(MANDIR)/man1/phonectl.1 $(DESTDIR)$(MANDIR)/man5/hidphone.conf.5
+	rm -f $(addprefix $(DESTDIR)$(PROFILES_DIR)/,$(notdir $(wildcard devices/data/*.phone)))
+	-rmdir $(DESTDIR)$(PROFILES_DIR) $(DESTDIR)$(DATADIR)/hidphone 2>/dev/null
 	-rmdir $(DESTDIR)$(LIBDIR)/hidphone 2>/dev/null
 	-rmdir $(DESTDIR)$(INCLUDEDIR)/hidphone 2>/dev/null
 

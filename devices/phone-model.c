@@ -1,4 +1,6 @@
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -132,7 +134,7 @@ static void add_display_field(struct phone_model *m, const struct tel_control *c
 		break;
 	case AD_DISPLAY_DATA:
 		/* The Font Report also has Display Data: the character it loads, not text. */
-		if (!dp->data && parent_usage(m->desc, f) != USAGE(UP_ALPHANUMERIC_DISPLAY, AD_FONT_REPORT) &&
+		if (!dp->data && USAGE_ID(parent_usage(m->desc, f)) != AD_FONT_REPORT &&
 		    f->bit_size == 8)
 			dp->data = f;
 		break;
@@ -152,7 +154,21 @@ static void finish_display(struct phone_display *dp)
 	dp->present = true;
 }
 
-static int build(struct phone_model *m, const struct tel_map *map)
+static bool has_key(const struct phone_model *m, enum profile_key k)
+{
+	return m->quirks.set & (1u << k);
+}
+
+static bool ignored(const struct phone_model *m, uint32_t usage)
+{
+	for (size_t i = 0; has_key(m, PROFILE_IGNORE_USAGES) && i < m->quirks.n_ignore; i++) {
+		if (m->quirks.ignore[i] == usage)
+			return true;
+	}
+	return false;
+}
+
+static int build(struct phone_model *m, const struct tel_map *map, size_t *n_ignored)
 {
 	const struct rdesc *d = m->desc;
 	struct slot slots[PHONE_MAX_IDS];
@@ -164,12 +180,18 @@ static int build(struct phone_model *m, const struct tel_map *map)
 	for (uint32_t id = 0; id < PHONE_MAX_IDS; id++)
 		m->buttons[id].id = id;
 	m->ring_lamp_id = PHONE_MAX_IDS;
+	m->offhook_lamp_id = PHONE_MAX_IDS;
 
 	for (size_t i = 0; i < map->n_controls; i++) {
 		const struct tel_control *c = &map->controls[i];
 		const struct rdesc_field *f = &d->fields[c->field];
 		struct slot *s;
 
+		/* AttrIgnoreUsages: the control is not there, as if the descriptor lacked it. */
+		if (ignored(m, c->usage)) {
+			(*n_ignored)++;
+			continue;
+		}
 		switch (c->role) {
 		case TEL_ROLE_HOOKSWITCH:
 			add_hook(m, main_hook, c, f);
@@ -244,10 +266,14 @@ static int build(struct phone_model *m, const struct tel_map *map)
 	 * The Off-Hook LED tells the device the call state; it belongs to the hook switch it
 	 * answers. Without a hook switch input it is an ordinary lamp.
 	 */
+	bool offhook_lamp_last = false;
+
 	if (offhook_led) {
 		if (m->hooks[main_hook].present) {
 			m->hooks[main_hook].settable = true;
 			m->hooks[main_hook].output = place_of(offhook_led);
+			m->offhook_hook = main_hook;
+			offhook_lamp_last = n_slots < PHONE_MAX_IDS - PHONE_KEYPAD_IDS;
 		} else if (n_slots < PHONE_MAX_IDS - PHONE_KEYPAD_IDS) {
 			slots[n_slots++] = (struct slot){
 				.key = canonical_key(USAGE(UP_LED, LED_OFF_HOOK)),
@@ -262,6 +288,16 @@ static int build(struct phone_model *m, const struct tel_map *map)
 
 	finish_display(&m->display);
 	qsort(slots, n_slots, sizeof(slots[0]), compare_slots);
+	/*
+	 * Every LED is a lamp, the hook switch's Off-Hook LED too (its hook's echo drives it
+	 * until an application sets it). It comes after the others so that their ids stay what
+	 * they were before it was a lamp.
+	 */
+	if (offhook_lamp_last)
+		slots[n_slots++] = (struct slot){
+			.key = canonical_key(USAGE(UP_LED, LED_OFF_HOOK)),
+			.lamp_usage = USAGE(UP_LED, LED_OFF_HOOK), .lamp = offhook_led,
+		};
 	/*
 	 * Ids below 16 are the keypad's whether the device has keys or not, so the ids past
 	 * them mean the same on every model. A device with only digits, * and # needs 12.
@@ -290,6 +326,8 @@ static int build(struct phone_model *m, const struct tel_map *map)
 		if ((slots[i].lamp || slots[i].lamp_mode) &&
 		    slots[i].lamp_usage == USAGE(UP_LED, LED_RING))
 			m->ring_lamp_id = b->id;
+		if (offhook_lamp_last && i == n_slots - 1)
+			m->offhook_lamp_id = b->id;
 	}
 	for (uint32_t id = 0; id < m->n_ids; id++) {
 		if (m->buttons[id].has_input || phone_button_has_lamp(&m->buttons[id]))
@@ -298,19 +336,165 @@ static int build(struct phone_model *m, const struct tel_map *map)
 	return 0;
 }
 
-int phone_model_build(const uint8_t *rdesc, size_t len, struct phone_model **out)
+static void effect(struct phone_model *m, enum profile_key k, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void effect(struct phone_model *m, enum profile_key k, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(m->profile.effect[k], sizeof(m->profile.effect[k]), fmt, ap);
+	va_end(ap);
+}
+
+static const char *hook_name(enum phone_hook_device dev)
+{
+	return dev == PHONE_HOOK_SPEAKER ? "speakerphone" : dev == PHONE_HOOK_HEADSET ? "headset" :
+	       "handset";
+}
+
+/* The keys the model honours itself, applied to the built model; each says what it did. */
+static void apply_quirks(struct phone_model *m, size_t n_ignored)
+{
+	const struct profile_values *q = &m->quirks;
+
+	if (has_key(m, PROFILE_IGNORE_USAGES))
+		effect(m, PROFILE_IGNORE_USAGES, "%zu control%s of the descriptor left out",
+		       n_ignored, n_ignored == 1 ? "" : "s");
+	if (has_key(m, PROFILE_HOOK_SWITCH)) {
+		enum phone_input_style style = q->hook_switch == PROFILE_HOOK_TOGGLE ?
+			PHONE_INPUT_TOGGLE : PHONE_INPUT_ABSOLUTE;
+		int dev = m->hooks[PHONE_HOOK_HEADSET].present ? PHONE_HOOK_HEADSET : PHONE_HOOK_HANDSET;
+		struct phone_hook *h = &m->hooks[dev];
+
+		/* The Hook Switch usage's device; the speakerphone toggles by its own flag. */
+		if (!h->present) {
+			effect(m, PROFILE_HOOK_SWITCH, "nothing: the device has no hook switch");
+		} else {
+			effect(m, PROFILE_HOOK_SWITCH, "%s hook switch read as %s (descriptor: %s)",
+			       hook_name((enum phone_hook_device)dev),
+			       style == PHONE_INPUT_TOGGLE ? "a toggle" : "a level",
+			       h->style == PHONE_INPUT_TOGGLE ? "relative, a toggle" : "absolute, a level");
+			h->style = style;
+		}
+	}
+	if (has_key(m, PROFILE_KEYPAD_IDLE)) {
+		const struct phone_button *key = NULL;
+
+		for (uint32_t id = 0; id < PHONE_KEYPAD_IDS && !key; id++) {
+			if (m->buttons[id].keypad && rdesc_field_is_array(m->buttons[id].input.field))
+				key = &m->buttons[id];
+		}
+		if (!key) {
+			effect(m, PROFILE_KEYPAD_IDLE, "nothing: the device has no keypad array");
+		} else {
+			const struct rdesc_field *f = key->input.field;
+			int64_t idx = q->keypad_idle - f->logical_min;
+			char name[64] = "no key";
+
+			if (field_value_in_range(f, q->keypad_idle) && idx >= 0 &&
+			    idx < (int64_t)f->usages_count)
+				usage_format(m->desc->usages[f->usages_first + (uint32_t)idx], name,
+					     sizeof(name));
+			effect(m, PROFILE_KEYPAD_IDLE, "keypad value %lld means no key (descriptor: %s)",
+			       (long long)q->keypad_idle, name);
+		}
+	}
+	if (has_key(m, PROFILE_BUTTON_LABELS) || has_key(m, PROFILE_BUTTON_FUNCTIONS)) {
+		size_t labels = 0, functions = 0;
+
+		for (uint32_t id = 0; id < m->n_ids; id++) {
+			struct phone_button *b = &m->buttons[id];
+			uint32_t usage = b->usage ? b->usage : b->lamp_usage;
+
+			for (size_t i = 0; usage && has_key(m, PROFILE_BUTTON_LABELS) && i < q->n_labels; i++) {
+				if (q->labels[i].usage == usage) {
+					snprintf(b->label, sizeof(b->label), "%s", q->labels[i].text);
+					labels++;
+				}
+			}
+			for (size_t i = 0; usage && has_key(m, PROFILE_BUTTON_FUNCTIONS) &&
+			     i < q->n_functions; i++) {
+				if (q->functions[i].usage == usage) {
+					b->function_set = true;
+					b->function = q->functions[i].function;
+					functions++;
+				}
+			}
+		}
+		if (has_key(m, PROFILE_BUTTON_LABELS))
+			effect(m, PROFILE_BUTTON_LABELS, "%zu of %zu labels on a button", labels,
+			       q->n_labels);
+		if (has_key(m, PROFILE_BUTTON_FUNCTIONS))
+			effect(m, PROFILE_BUTTON_FUNCTIONS, "%zu of %zu functions on a button",
+			       functions, q->n_functions);
+	}
+	if (has_key(m, PROFILE_DISPLAY_PAGE))
+		effect(m, PROFILE_DISPLAY_PAGE, m->display.present ?
+		       "display read from page 0x%04X: %ux%u" : "page 0x%04X: no usable display there",
+		       q->display_page, m->display.columns, m->display.rows);
+	if (has_key(m, PROFILE_DISPLAY_SIZE)) {
+		struct phone_display *dp = &m->display;
+
+		/* Smaller than the cursor ranges only: text past them could not be placed. */
+		if (!dp->present)
+			effect(m, PROFILE_DISPLAY_SIZE, "nothing: the device has no usable display");
+		else if (q->display_columns > dp->columns || q->display_rows > dp->rows)
+			effect(m, PROFILE_DISPLAY_SIZE, "nothing: larger than the descriptor's %ux%u",
+			       dp->columns, dp->rows);
+		else {
+			effect(m, PROFILE_DISPLAY_SIZE, "display %ux%u (descriptor: %ux%u)",
+			       q->display_columns, q->display_rows, dp->columns, dp->rows);
+			dp->columns = q->display_columns;
+			dp->rows = q->display_rows;
+		}
+	}
+	/* The rest is for the layers above; say so rather than pretend. */
+	if (has_key(m, PROFILE_OFFHOOK_ECHO))
+		effect(m, PROFILE_OFFHOOK_ECHO, "%s",
+		       q->offhook_echo == PROFILE_ECHO_APPLICATION ?
+		       "hook changes are confirmed by the application (phoneSetHookSwitch)" :
+		       q->offhook_echo == PROFILE_ECHO_NONE ?
+		       "hook changes are not confirmed on the Off-Hook LED" :
+		       "the provider confirms hook changes on the Off-Hook LED");
+	if (has_key(m, PROFILE_ACK_WINDOW))
+		effect(m, PROFILE_ACK_WINDOW, "a hook report within %u ms of the host setting "
+		       "the Off-Hook LED, saying the same, is an acknowledgement",
+		       (unsigned)q->ack_window_ms);
+	if (has_key(m, PROFILE_INIT_REPORTS))
+		effect(m, PROFILE_INIT_REPORTS, "%zu report%s written at each open",
+		       q->n_init, q->n_init == 1 ? "" : "s");
+	if (has_key(m, PROFILE_LAMP_BLINK))
+		effect(m, PROFILE_LAMP_BLINK, "lamp cadence by the %s",
+		       q->lamp_blink == PROFILE_BLINK_HOST ? "provider's timer" : "device");
+	if (has_key(m, PROFILE_RINGER))
+		effect(m, PROFILE_RINGER, "rings through %s",
+		       q->ringer == PROFILE_RINGER_AUDIO ? "the audio device" : "its HID ringer");
+	if (has_key(m, PROFILE_PROTOCOL))
+		effect(m, PROFILE_PROTOCOL, "%s",
+		       q->protocol == PROFILE_PROTOCOL_CM109 ?
+		       "protocol cm109: udev grants its USB device; the provider does not open "
+		       "such phones yet" : "protocol HID telephony");
+}
+
+static int build_model(const uint8_t *rdesc, size_t len, const struct profile_values *quirks,
+		       struct phone_model **out)
 {
 	struct phone_model *m = calloc(1, sizeof(*m));
 	struct tel_map map = { 0 };
+	size_t n_ignored = 0;
 	int rc;
 
 	*out = NULL;
 	if (!m)
 		return -ENOMEM;
+	if (quirks)
+		m->quirks = *quirks;
 	rc = rdesc_parse(rdesc, len, &m->desc, NULL);
 	if (rc < 0)
 		goto fail;
-	rc = tel_map_build(m->desc, &map);
+	rc = tel_map_build_ex(m->desc, has_key(m, PROFILE_DISPLAY_PAGE) ? m->quirks.display_page : 0,
+			      &map);
 	if (rc < 0)
 		goto fail;
 	if (map.n_collections == 0) {
@@ -319,9 +503,10 @@ int phone_model_build(const uint8_t *rdesc, size_t len, struct phone_model **out
 	}
 	m->collection_usage = map.collection_usage;
 	m->max_input_bytes = rdesc_max_report_bytes(m->desc, RDESC_INPUT);
-	rc = build(m, &map);
+	rc = build(m, &map, &n_ignored);
 	if (rc < 0)
 		goto fail;
+	apply_quirks(m, n_ignored);
 	tel_map_release(&map);
 	*out = m;
 	return 0;
@@ -329,6 +514,101 @@ fail:
 	tel_map_release(&map);
 	phone_model_free(m);
 	return rc;
+}
+
+int phone_model_build(const uint8_t *rdesc, size_t len, struct phone_model **out)
+{
+	return build_model(rdesc, len, NULL, out);
+}
+
+int phone_model_build_device(const uint8_t *rdesc, size_t len, const struct profile_device *dev,
+			     const struct profile_set *set, struct phone_model **out)
+{
+	struct profile_set *loaded = NULL;
+	struct profile_match_result *match = calloc(1, sizeof(*match));
+	struct profile_device d = *dev;
+	struct phone_model *m;
+	int rc;
+
+	*out = NULL;
+	if (!match)
+		return -ENOMEM;
+	if (!set) {
+		loaded = calloc(1, sizeof(*loaded));
+		rc = loaded ? profile_set_load(loaded, NULL) : -ENOMEM;
+		if (rc < 0)
+			goto out;
+		set = loaded;
+	}
+	d.descriptor_hash = profile_descriptor_hash(rdesc, len);
+	profile_match(set, &d, match);
+	rc = build_model(rdesc, len, &match->values, &m);
+	if (rc < 0)
+		goto out;
+	m->profile.looked = true;
+	m->profile.n_errors = set->n_errors;
+	for (size_t i = 0; i < set->n_errors && i < PROFILE_MAX_ERRORS; i++)
+		memcpy(m->profile.errors[i], set->errors[i], sizeof(m->profile.errors[i]));
+	m->profile.n_matched = match->n_matched;
+	for (size_t i = 0; i < match->n_matched; i++)
+		snprintf(m->profile.matched[i], sizeof(m->profile.matched[i]), "[%s] %s:%u",
+			 match->matched[i]->name, match->matched[i]->file, match->matched[i]->line);
+	m->profile.applied = match->values.set;
+	for (int k = 0; k < PROFILE_KEY_COUNT; k++) {
+		const struct profile_section *s = match->from[k];
+
+		if (!s)
+			continue;
+		snprintf(m->profile.origin[k], sizeof(m->profile.origin[k]), "%s:%u [%s]", s->file,
+			 s->key_line[k], s->name);
+		memcpy(m->profile.value[k], s->key_text[k], sizeof(m->profile.value[k]));
+	}
+	*out = m;
+out:
+	if (loaded)
+		profile_set_release(loaded);
+	free(loaded);
+	free(match);
+	return rc;
+}
+
+enum phone_offhook_echo phone_model_offhook_echo(const struct phone_model *m)
+{
+	if (!has_key(m, PROFILE_OFFHOOK_ECHO))
+		return PHONE_ECHO_ECHO;
+	return m->quirks.offhook_echo == PROFILE_ECHO_APPLICATION ? PHONE_ECHO_APPLICATION :
+	       m->quirks.offhook_echo == PROFILE_ECHO_NONE ? PHONE_ECHO_NONE : PHONE_ECHO_ECHO;
+}
+
+uint32_t phone_model_ack_window_ms(const struct phone_model *m)
+{
+	return has_key(m, PROFILE_ACK_WINDOW) ? m->quirks.ack_window_ms : 0;
+}
+
+bool phone_model_rings_through_audio(const struct phone_model *m)
+{
+	return has_key(m, PROFILE_RINGER) && m->quirks.ringer == PROFILE_RINGER_AUDIO;
+}
+
+bool phone_model_host_timed_lamps(const struct phone_model *m)
+{
+	return has_key(m, PROFILE_LAMP_BLINK) && m->quirks.lamp_blink == PROFILE_BLINK_HOST;
+}
+
+int phone_model_encode_init(const struct phone_model *m,
+			    int (*emit)(const uint8_t *report, size_t len, enum rdesc_kind kind,
+					void *ctx),
+			    void *ctx)
+{
+	for (size_t i = 0; has_key(m, PROFILE_INIT_REPORTS) && i < m->quirks.n_init; i++) {
+		const struct profile_report *r = &m->quirks.init[i];
+		int rc = emit(r->bytes, r->len, r->kind == PROFILE_REPORT_FEATURE ? RDESC_FEATURE :
+			      RDESC_OUTPUT, ctx);
+
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
 }
 
 void phone_model_free(struct phone_model *model)
@@ -386,6 +666,26 @@ static bool key_down(const struct phone_model *m, const struct phone_button *b,
 
 	if (!rdesc_field_is_array(f))
 		return control_on(&b->input, payload, len);
+	/*
+	 * AttrKeypadIdle: a keypad array without the Null flag whose logical range starts at
+	 * Key 0 has no value for "no key", and the device sends that value when idle: the
+	 * Jabra EVOLVE LINK MS (jabra-evolve-link-ms.rdesc.hex; the recording of the same name
+	 * shows a phantom Key 0 press without it). The profile names the idle value.
+	 */
+	if (b->keypad && has_key(m, PROFILE_KEYPAD_IDLE)) {
+		for (uint32_t i = 0; i < f->count; i++) {
+			int64_t v, idx;
+
+			if (field_get(f, i, payload, len, &v) < 0 || v == m->quirks.keypad_idle ||
+			    !field_value_in_range(f, v))
+				continue;
+			idx = v - f->logical_min;
+			if (idx >= 0 && idx < (int64_t)f->usages_count &&
+			    m->desc->usages[f->usages_first + (uint32_t)idx] == b->usage)
+				return true;
+		}
+		return false;
+	}
 	n = field_array_usages(m->desc, f, payload, len, usages, 16);
 	for (int i = 0; i < n && i < 16; i++) {
 		if (usages[i] == b->usage)
@@ -557,7 +857,10 @@ int phone_model_encode(const struct phone_model *m, const struct phone_output_st
 		for (int dev = 0; dev < PHONE_HOOK_DEVICES; dev++) {
 			const struct phone_hook *h = &m->hooks[dev];
 
-			if (h->settable && in_report(&h->output, RDESC_OUTPUT, rep->id))
+			/* The Off-Hook LED an application took over shows its lamp instead. */
+			if (h->settable && in_report(&h->output, RDESC_OUTPUT, rep->id) &&
+			    !(state->offhook_lamp_app && m->offhook_lamp_id < PHONE_MAX_IDS &&
+			      dev == (int)m->offhook_hook))
 				put(&h->output, payload, plen, state->hook_offhook[dev]);
 		}
 		for (uint32_t bid = 0; bid < m->n_ids; bid++) {
@@ -567,7 +870,8 @@ int phone_model_encode(const struct phone_model *m, const struct phone_output_st
 			/* The Ring LED also shows that the phone rings. */
 			if (bid == m->ring_lamp_id)
 				on = on || state->ringing;
-			if (in_report(&b->lamp, RDESC_OUTPUT, rep->id))
+			if (in_report(&b->lamp, RDESC_OUTPUT, rep->id) &&
+			    (bid != m->offhook_lamp_id || state->offhook_lamp_app))
 				put(&b->lamp, payload, plen, on);
 			if (in_report(&b->lamp_mode, RDESC_OUTPUT, rep->id))
 				put_lamp_mode(m, &b->lamp_mode, payload, plen, on,

@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "devices/profile.h"
 #include "hid/rdesc.h"
 
 #define PHONE_KEYPAD_IDS 16u
@@ -63,6 +64,9 @@ struct phone_button {
 	struct phone_place input;    /* variable field, or the array listing the key */
 	struct phone_place lamp;     /* output field of the lamp (on/off), or none */
 	struct phone_place lamp_mode;/* its multi-mode indicator's selector array, or none */
+	char label[PROFILE_MAX_LABEL];  /* a profile's AttrButtonLabels text, "" for none */
+	bool function_set;           /* a profile's AttrButtonFunctions gave function */
+	uint32_t function;           /* PHONEBUTTONFUNCTION_ value, when function_set */
 };
 
 struct phone_hook {
@@ -95,6 +99,11 @@ struct phone_output_state {
 	uint8_t lamp_blink[PHONE_MAX_IDS];   /* enum phone_lamp_blink, while lamp_on */
 	bool ringing;
 	bool hook_offhook[PHONE_HOOK_DEVICES];
+	/*
+	 * The Off-Hook LED of the hook switch (offhook_lamp_id) shows lamp_on, not the hook's
+	 * state: an application set it as a lamp.
+	 */
+	bool offhook_lamp_app;
 };
 
 /* A semantic input event. */
@@ -113,6 +122,22 @@ struct phone_input_state {
 	bool button_down[PHONE_MAX_IDS];
 };
 
+/*
+ * Which profile sections matched the device and what each of their keys did, in words, for
+ * phonectl describe and the provider's log.
+ */
+struct phone_profile_info {
+	bool looked;                      /* profiles were consulted (phone_model_build_device) */
+	size_t n_matched;
+	char matched[PROFILE_MAX_MATCHED][400];       /* "[Name] FILE:LINE" */
+	uint32_t applied;                             /* 1 << enum profile_key */
+	char origin[PROFILE_KEY_COUNT][400];          /* "FILE:LINE [Name]" */
+	char value[PROFILE_KEY_COUNT][96];            /* as written */
+	char effect[PROFILE_KEY_COUNT][160];          /* what it changed, or why nothing */
+	size_t n_errors;                              /* bad profile files, skipped */
+	char errors[PROFILE_MAX_ERRORS][384];
+};
+
 struct phone_model {
 	struct rdesc *desc;
 	uint32_t collection_usage;        /* the telephony top-level collection */
@@ -123,7 +148,30 @@ struct phone_model {
 	struct phone_place ringer;        /* Telephony Ringer output, field NULL if none */
 	struct phone_display display;
 	uint32_t ring_lamp_id;            /* the Ring LED's id, PHONE_MAX_IDS if none */
+	/*
+	 * The lamp of the Off-Hook LED that also confirms the hook switch offhook_hook (the
+	 * echo's), PHONE_MAX_IDS if none; it is the last id.
+	 */
+	uint32_t offhook_lamp_id;
+	enum phone_hook_device offhook_hook;
 	size_t max_input_bytes;
+	/*
+	 * The profile's values. The model itself honours AttrHookSwitch, AttrKeypadIdle,
+	 * AttrIgnoreUsages, AttrButtonLabels/Functions (on the buttons), AttrDisplaySize and
+	 * AttrDisplayPage; the rest are for the layers above (see the accessors below): the
+	 * provider reads AttrOffHookEcho, AttrOffHookAckWindow, AttrLampBlink and
+	 * AttrInitReports (tsp/phone-io.c) and button labels and functions
+	 * (tsp/button-info.c); nothing reads AttrRinger yet.
+	 */
+	struct profile_values quirks;
+	struct phone_profile_info profile;
+};
+
+/* Who drives the Off-Hook LED when the device reports a hook change (AttrOffHookEcho). */
+enum phone_offhook_echo {
+	PHONE_ECHO_ECHO,         /* the provider confirms it at once (the default) */
+	PHONE_ECHO_APPLICATION,  /* the application confirms it through phoneSetHookSwitch */
+	PHONE_ECHO_NONE,         /* nobody: the device needs no confirmation */
 };
 
 /*
@@ -132,6 +180,36 @@ struct phone_model {
  */
 int phone_model_build(const uint8_t *rdesc, size_t len, struct phone_model **out);
 void phone_model_free(struct phone_model *model);
+
+/*
+ * The same for a known device, with the profiles that match it applied: set is the parsed
+ * profiles, or NULL to read them from profile_default_dirs(). dev->descriptor_hash is
+ * computed here. Bad profile files are skipped (model->profile.errors says which and why);
+ * a device no profile matches gets the model phone_model_build gives.
+ */
+int phone_model_build_device(const uint8_t *rdesc, size_t len, const struct profile_device *dev,
+			     const struct profile_set *set, struct phone_model **out);
+
+/* AttrOffHookEcho and AttrOffHookAckWindow (ms; 0 without), for the provider's I/O. */
+enum phone_offhook_echo phone_model_offhook_echo(const struct phone_model *m);
+uint32_t phone_model_ack_window_ms(const struct phone_model *m);
+
+/* AttrRinger: true when the phone rings through its audio device, not a HID output. */
+bool phone_model_rings_through_audio(const struct phone_model *m);
+
+/* AttrLampBlink=host: WINK, FLASH and FLUTTER are to be timed by the host. */
+bool phone_model_host_timed_lamps(const struct phone_model *m);
+
+/*
+ * The AttrInitReports, in order, for the provider to write at each open (a reconnected
+ * device is a new phone, opened again):
+ * emit gets each report (report id first) and its kind (output: written; feature: set).
+ * Returns 0 (also with none) or the first negative value emit returned.
+ */
+int phone_model_encode_init(const struct phone_model *m,
+			    int (*emit)(const uint8_t *report, size_t len, enum rdesc_kind kind,
+					void *ctx),
+			    void *ctx);
 
 const struct phone_button *phone_model_button(const struct phone_model *m, uint32_t id);
 

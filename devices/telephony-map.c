@@ -17,10 +17,20 @@ static bool is_phone_application(const struct rdesc *desc, uint16_t app)
 	return app != RDESC_NONE && tel_collection_usage_is_phone(desc->collections[app].usage);
 }
 
-static bool is_display_application(const struct rdesc *desc, uint16_t app)
+static bool is_display_application(const struct rdesc *desc, uint16_t app, uint16_t display_page)
 {
-	return app != RDESC_NONE &&
-	       desc->collections[app].usage == USAGE(UP_ALPHANUMERIC_DISPLAY, AD_ALPHANUMERIC_DISPLAY);
+	uint32_t u = app != RDESC_NONE ? desc->collections[app].usage : 0;
+
+	return u == USAGE(UP_ALPHANUMERIC_DISPLAY, AD_ALPHANUMERIC_DISPLAY) ||
+	       (display_page && u == USAGE(display_page, AD_ALPHANUMERIC_DISPLAY));
+}
+
+/* A vendor display page's usages stand for the Alphanumeric Display page's. */
+static uint32_t display_usage(uint32_t usage, uint16_t display_page)
+{
+	if (display_page && USAGE_PAGE(usage) == display_page)
+		return USAGE(UP_ALPHANUMERIC_DISPLAY, USAGE_ID(usage));
+	return usage;
 }
 
 static bool is_consumer_application(const struct rdesc *desc, uint16_t app)
@@ -134,6 +144,11 @@ static int add_control(struct tel_map *map, size_t *cap, enum tel_role role, uin
 
 int tel_map_build(const struct rdesc *desc, struct tel_map *map)
 {
+	return tel_map_build_ex(desc, 0, map);
+}
+
+int tel_map_build_ex(const struct rdesc *desc, uint16_t display_page, struct tel_map *map)
+{
 	size_t cap = 0;
 	int rc;
 
@@ -155,9 +170,11 @@ int tel_map_build(const struct rdesc *desc, struct tel_map *map)
 		bool consumer = is_consumer_application(desc, f->application);
 
 		/* A phone's display may have an application collection of its own (HID 1.11 A.8). */
-		if (is_display_application(desc, f->application)) {
-			if (f->usage && USAGE_PAGE(f->usage) == UP_ALPHANUMERIC_DISPLAY) {
-				rc = add_control(map, &cap, TEL_ROLE_DISPLAY, f->usage, i);
+		if (is_display_application(desc, f->application, display_page)) {
+			uint32_t usage = display_usage(f->usage, display_page);
+
+			if (usage && USAGE_PAGE(usage) == UP_ALPHANUMERIC_DISPLAY) {
+				rc = add_control(map, &cap, TEL_ROLE_DISPLAY, usage, i);
 				if (rc)
 					goto fail;
 			}
@@ -175,7 +192,8 @@ int tel_map_build(const struct rdesc *desc, struct tel_map *map)
 		if (rdesc_field_is_array(f)) {
 			/* One control per listed usage; keypads are arrays on every device seen. */
 			for (uint32_t u = 0; u < f->usages_count; u++) {
-				uint32_t usage = desc->usages[f->usages_first + u];
+				uint32_t usage = display_usage(desc->usages[f->usages_first + u],
+							       display_page);
 				int role = role_of(f, usage);
 
 				/*
@@ -194,13 +212,15 @@ int tel_map_build(const struct rdesc *desc, struct tel_map *map)
 			}
 			continue;
 		}
-		if (f->usage == 0)
-			continue;
-		int role = role_of(f, f->usage);
+		uint32_t usage = display_usage(f->usage, display_page);
 
-		if (role < 0 || (consumer && !is_consumer_phone_key(f->usage)))
+		if (usage == 0)
 			continue;
-		rc = add_control(map, &cap, (enum tel_role)role, f->usage, i);
+		int role = role_of(f, usage);
+
+		if (role < 0 || (consumer && !is_consumer_phone_key(usage)))
+			continue;
+		rc = add_control(map, &cap, (enum tel_role)role, usage, i);
 		if (rc)
 			goto fail;
 	}

@@ -50,6 +50,13 @@ bool tel_is_phone(const struct rdesc *desc);
 
 /* Fills map from desc; map->controls is allocated (free with tel_map_release). */
 int tel_map_build(const struct rdesc *desc, struct tel_map *map);
+
+/*
+ * The same, with usages of vendor page display_page (0: none) read as the Alphanumeric
+ * Display page's: desk phones that drive their LCD through a vendor page reusing the
+ * Auxiliary Display usage ids (a profile's AttrDisplayPage says which page).
+ */
+int tel_map_build_ex(const struct rdesc *desc, uint16_t display_page, struct tel_map *map);
 void tel_map_release(struct tel_map *map);
 
 const char *tel_role_name(enum tel_role role);

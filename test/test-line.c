@@ -796,20 +796,38 @@ static const struct play answer_plays[] = {
 	{ 0, NULL },
 };
 
-static void open_phone_playing(struct host *h)
+static HDRVPHONE open_phone_playing(struct host *h)
 {
 	HDRVPHONE hp = NULL;
 
 	assert_int_equal(h->phoneOpen(PHONE_BASE, (HTAPIPHONE)(uintptr_t)0x5000, &hp, h->version,
 				      host_phone_event), 0);
 	/* the replay plays once the filter is set; the phone's own events keep flowing */
-	assert_int_equal(h->phoneSetStatusMessages(hp, PHONESTATE_HEADSETHOOKSWITCH, 0, 0), 0);
+	assert_int_equal(h->phoneSetStatusMessages(hp, PHONESTATE_HEADSETHOOKSWITCH |
+						   PHONESTATE_LAMP, 0, 0), 0);
+	return hp;
+}
+
+/* The PHONE_STATE LAMP events for lamp id so far. */
+static size_t lamp_events(struct host *h, DWORD id)
+{
+	size_t n = 0;
+
+	pthread_mutex_lock(&h->lock);
+	for (size_t k = 0; k < h->n_events; k++)
+		n += !h->events[k].line && !h->events[k].completion &&
+		     h->events[k].msg == PHONE_STATE && h->events[k].p1 == PHONESTATE_LAMP &&
+		     h->events[k].p2 == id;
+	pthread_mutex_unlock(&h->lock);
+	return n;
 }
 
 static void test_phone_answers_and_hangs_up(void **state)
 {
 	struct host *h;
 	char to[64], aor[64];
+	HDRVPHONE hp;
+	DWORD mode = 0;
 	HDRVLINE hl;
 	HDRVCALL hc;
 	HTAPICALL ht;
@@ -829,10 +847,18 @@ static void test_phone_answers_and_hangs_up(void **state)
 	hc = (HDRVCALL)h->events[i].p1;
 	ht = host_htcall(h->events[i].p1);
 	wait_state(h, 0, ht, LINECALLSTATE_OFFERING);
-	open_phone_playing(h);
+	hp = open_phone_playing(h);
 	/* lifting the headset answers; the phone's PHONE_STATE for it still reaches the host */
 	wait_state(h, 0, ht, LINECALLSTATE_CONNECTED);
 	assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_ESTABLISHED", NULL) >= 0);
+	/* the echo lit the Off-Hook LED (lamp 30, the last id) and said so */
+	assert_int_equal(h->phoneGetLamp(hp, 30, &mode), 0);
+	assert_int_equal(mode, PHONELAMPMODE_STEADY);
+	assert_int_equal(lamp_events(h, 30), 1);
+	/* Mute (lamp 20) lit by the application during the call */
+	assert_int_equal(h->phoneSetLamp(81, hp, 20, PHONELAMPMODE_STEADY), 81);
+	assert_int_equal(host_wait_completion(h, 81, WAIT_MS), 0);
+	assert_int_equal(lamp_events(h, 20), 1);
 	{
 		bool seen = false;
 
@@ -847,6 +873,13 @@ static void test_phone_answers_and_hangs_up(void **state)
 	/* putting it down drops the call */
 	wait_state(h, 0, ht, LINECALLSTATE_IDLE);
 	assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_CLOSED", NULL) >= 0);
+	/* the call put Mute out, the echo the Off-Hook LED: both lamps say so, and TAPI heard */
+	assert_int_equal(h->phoneGetLamp(hp, 20, &mode), 0);
+	assert_int_equal(mode, PHONELAMPMODE_OFF);
+	assert_int_equal(lamp_events(h, 20), 2);
+	assert_int_equal(h->phoneGetLamp(hp, 30, &mode), 0);
+	assert_int_equal(mode, PHONELAMPMODE_OFF);
+	assert_int_equal(lamp_events(h, 30), 2);
 	assert_int_equal(h->lineCloseCall(hc), 0);
 	assert_int_equal(h->lineClose(hl), 0);
 	stop(h);

@@ -80,11 +80,17 @@ static void test_380c_ids(void **state)
 	assert_int_equal(m->buttons[20].lamp_usage, USAGE(UP_LED, LED_MUTE));
 	assert_true(m->buttons[20].one_shot);
 	assert_int_equal(id_of(m, USAGE(UP_CONSUMER, CONSUMER_VOLUME_UP)), 24);
-	/* the Off-Hook LED answers the headset hook switch; it is no lamp */
+	/*
+	 * the Off-Hook LED answers the headset hook switch, and is a lamp too: the last id,
+	 * after every other, so theirs stay as they were
+	 */
 	assert_true(m->hooks[PHONE_HOOK_HEADSET].present);
 	assert_true(m->hooks[PHONE_HOOK_HEADSET].settable);
 	assert_false(m->hooks[PHONE_HOOK_HANDSET].present);
-	for (uint32_t id = 0; id < m->n_ids; id++)
+	assert_int_equal(m->offhook_lamp_id, m->n_ids - 1);
+	assert_int_equal(m->offhook_hook, PHONE_HOOK_HEADSET);
+	assert_int_equal(m->buttons[m->offhook_lamp_id].lamp_usage, USAGE(UP_LED, LED_OFF_HOOK));
+	for (uint32_t id = 0; id < m->offhook_lamp_id; id++)
 		assert_int_not_equal(m->buttons[id].lamp_usage, USAGE(UP_LED, LED_OFF_HOOK));
 	assert_non_null(m->ringer.field);
 	assert_int_equal(m->buttons[m->ring_lamp_id].lamp_usage, USAGE(UP_LED, LED_RING));

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "hid/hex-text.h"
@@ -535,8 +536,11 @@ static void test_error_paths(void **state)
 	assert_int_equal(h->phoneGetStatus(hd, st), PHONEERR_STRUCTURETOOSMALL);
 	st->dwTotalSize = PHONESTATUS_SIZE_2_0;
 	assert_int_equal(h->phoneGetStatus(hd, st), 0);
-	/* 30 ids: 16 keypad, 7 Telephony buttons, 3 consumer keys, 4 lamps of their own */
-	assert_int_equal(st->dwNeededSize, PHONESTATUS_SIZE_2_0 + 30 * 4);
+	/*
+	 * 31 ids: 16 keypad, 7 Telephony buttons, 3 consumer keys, 4 lamps of their own, and
+	 * the Off-Hook LED's lamp
+	 */
+	assert_int_equal(st->dwNeededSize, PHONESTATUS_SIZE_2_0 + 31 * 4);
 	assert_int_equal(st->dwUsedSize, PHONESTATUS_SIZE_2_0);
 	assert_int_equal(st->dwLampModesSize, 0);
 	assert_int_equal(h->phoneGetStatus(hd, NULL), PHONEERR_INVALPOINTER);
@@ -732,6 +736,317 @@ static void test_bad_devices_variable(void **state)
 }
 
 /*
+ * A desk phone whose only LED is Off-Hook (test/data/synthetic/desk-phone-offhook-led.rdesc.hex):
+ * the LED is lamp 16, the last id after the keypad's. The hook echo drives it and reports
+ * each change as PHONE_STATE LAMP; an application's phoneSetLamp takes it over until it
+ * closes the phone, and the next open gives it back to the echo.
+ */
+static const struct play offhook_led_plays[] = {
+	{ 50, "01 01" },     /* handset lifted: the echo lights the LED */
+	{ 100, "01 00" },    /* put down: the echo puts it out */
+	{ 0, NULL },
+};
+
+static const struct play offhook_led_later[] = {
+	{ 600, "01 01" },    /* lifted after the application set the lamp: it stays as set */
+	{ 0, NULL },
+};
+
+static DWORD lamp_of(struct host *h, HDRVPHONE hd, DWORD id)
+{
+	DWORD mode = 0;
+
+	assert_int_equal(h->phoneGetLamp(hd, id, &mode), 0);
+	return mode;
+}
+
+static size_t count_lamp_states(struct host *h, DWORD id, DWORD *last_mode)
+{
+	size_t n = 0;
+
+	(void)last_mode;
+	pthread_mutex_lock(&h->lock);
+	for (size_t i = 0; i < h->n_events; i++) {
+		if (!h->events[i].completion && h->events[i].msg == PHONE_STATE &&
+		    h->events[i].p1 == PHONESTATE_LAMP && h->events[i].p2 == id)
+			n++;
+	}
+	pthread_mutex_unlock(&h->lock);
+	return n;
+}
+
+static void test_offhook_led_lamp(void **state)
+{
+	struct host *h = host;
+	char path[512], devices[600];
+	uint8_t buf[1024];
+	LPPHONECAPS caps = (LPPHONECAPS)buf;
+	const DWORD *modes;
+	HDRVPHONE hd;
+	(void)state;
+
+	snprintf(path, sizeof(path), "%s/offhook-led.hid", tmpdir);
+	write_recording(path, "synthetic/desk-phone-offhook-led.rdesc.hex", "Desk Phone Off-Hook",
+			0x1234, 0x5679, offhook_led_plays);
+	snprintf(devices, sizeof(devices), "replay:%s", path);
+	start(devices, 1);
+	caps->dwTotalSize = sizeof(buf);
+	assert_int_equal(h->phoneGetDevCaps(100, h->version, 0, caps), 0);
+	assert_int_equal(caps->dwHookSwitchDevs, PHONEHOOKSWITCHDEV_HANDSET);
+	/* the keypad's 16 ids, then the Off-Hook LED's lamp */
+	assert_int_equal(caps->dwNumButtonLamps, 17);
+	assert_true(caps->dwPhoneStates & PHONESTATE_LAMP);
+	modes = (const DWORD *)(const void *)(buf + caps->dwLampModesOffset);
+	assert_int_equal(caps->dwLampModesSize, 17 * 4);
+	assert_true(modes[16] & PHONELAMPMODE_STEADY);
+	assert_true(modes[16] & PHONELAMPMODE_OFF);
+	assert_true(modes[16] & PHONELAMPMODE_FLASH);   /* timed by the host: an on/off LED */
+	for (int i = 0; i < 16; i++)
+		assert_int_equal(modes[i], PHONELAMPMODE_DUMMY);
+
+	hd = open_phone(h, 100);
+	assert_int_equal(h->phoneSetStatusMessages(hd, PHONESTATE_HANDSETHOOKSWITCH | PHONESTATE_LAMP,
+						   0, 0), 0);
+	/* hook off, lamp STEADY, hook on, lamp OFF */
+	assert_true(host_wait(h, 4, WAIT_MS));
+	assert_true(wait_output("01 00"));
+	assert_true(has_output("01 01"));
+	assert_int_equal(count_lamp_states(h, 16, NULL), 2);
+	assert_int_equal(lamp_of(h, hd, 16), PHONELAMPMODE_OFF);
+	{
+		const struct host_event *e = find_event(h, 0, PHONE_STATE);
+
+		assert_non_null(e);
+		assert_int_equal(e->p1, PHONESTATE_HANDSETHOOKSWITCH);
+	}
+
+	/* The application lights it: its own lamp now, whatever the hook does. */
+	host_clear(h);
+	assert_int_equal(h->phoneSetLamp(21, hd, 16, PHONELAMPMODE_STEADY), 21);
+	assert_int_equal(host_wait_completion(h, 21, WAIT_MS), 0);
+	assert_int_equal(count_lamp_states(h, 16, NULL), 1);
+	assert_int_equal(lamp_of(h, hd, 16), PHONELAMPMODE_STEADY);
+	{
+		char outs[256][64];
+		size_t n = read_outputs(outs, 256);
+
+		assert_true(n > 0);
+		assert_string_equal(outs[n - 1], "01 01");
+	}
+	/* The hook switch set by the application on hook: the LED stays the lamp's. */
+	assert_int_equal(h->phoneSetHookSwitch(22, hd, PHONEHOOKSWITCHDEV_HANDSET,
+					       PHONEHOOKSWITCHMODE_ONHOOK), 22);
+	assert_int_equal(host_wait_completion(h, 22, WAIT_MS), 0);
+	{
+		char outs[256][64];
+		size_t n = read_outputs(outs, 256);
+
+		assert_string_equal(outs[n - 1], "01 01");
+	}
+	assert_int_equal(lamp_of(h, hd, 16), PHONELAMPMODE_STEADY);
+	assert_int_equal(count_lamp_states(h, 16, NULL), 1);
+	assert_int_equal(h->phoneClose(hd), 0);
+	host_stop(h);
+
+	/* A new open: the echo owns the LED again, the lamp follows the hook. */
+	write_recording(path, "synthetic/desk-phone-offhook-led.rdesc.hex", "Desk Phone Off-Hook",
+			0x1234, 0x5679, offhook_led_later);
+	start(devices, 1);
+	hd = open_phone(h, 100);
+	assert_int_equal(lamp_of(h, hd, 16), PHONELAMPMODE_OFF);
+	assert_int_equal(h->phoneSetStatusMessages(hd, PHONESTATE_HANDSETHOOKSWITCH | PHONESTATE_LAMP,
+						   0, 0), 0);
+	assert_true(host_wait(h, 2, WAIT_MS));
+	assert_true(wait_output("01 01"));
+	assert_int_equal(count_lamp_states(h, 16, NULL), 1);
+	assert_int_equal(lamp_of(h, hd, 16), PHONELAMPMODE_STEADY);
+	assert_int_equal(h->phoneClose(hd), 0);
+	host_stop(h);
+}
+
+/*
+ * AttrOffHookAckWindow on the desk phone whose only LED is Off-Hook: the application lights
+ * the LED, the phone answers with a hook report 100 ms later. With a 1000 ms window that
+ * report is the phone's acknowledgement (no PHONE_STATE); the hook put down and lifted
+ * again after the window are the user's. Without the profile the acknowledgement
+ * reads as the user lifting the handset.
+ */
+static const struct play ack_plays[] = {
+	{ 100, "01 01" },    /* the phone acknowledges the lit Off-Hook LED */
+	{ 2000, "01 00" },   /* put down */
+	{ 2200, "01 01" },   /* lifted */
+	{ 0, NULL },
+};
+
+static size_t hook_events(struct host *h)
+{
+	size_t n = 0;
+
+	pthread_mutex_lock(&h->lock);
+	for (size_t i = 0; i < h->n_events; i++)
+		n += !h->events[i].completion && h->events[i].msg == PHONE_STATE &&
+		     h->events[i].p1 == PHONESTATE_HANDSETHOOKSWITCH;
+	pthread_mutex_unlock(&h->lock);
+	return n;
+}
+
+static size_t run_ack_window(const char *profiles)
+{
+	struct host *h = host;
+	char path[512], devices[600];
+	HDRVPHONE hd;
+	size_t n;
+
+	if (profiles)
+		setenv("HIDPHONE_PROFILES", profiles, 1);
+	else
+		setenv("HIDPHONE_PROFILES", TEST_DATA_DIR "/profiles-none", 1);
+	snprintf(path, sizeof(path), "%s/ack.hid", tmpdir);
+	write_recording(path, "synthetic/desk-phone-offhook-led.rdesc.hex", "Desk Phone Ack",
+			0x1234, 0x567a, ack_plays);
+	snprintf(devices, sizeof(devices), "replay:%s", path);
+	start(devices, 1);
+	hd = open_phone(h, 100);
+	assert_int_equal(h->phoneSetLamp(31, hd, 16, PHONELAMPMODE_STEADY), 31);
+	assert_int_equal(host_wait_completion(h, 31, WAIT_MS), 0);
+	host_clear(h);
+	/* the recording plays from here */
+	assert_int_equal(h->phoneSetStatusMessages(hd, PHONESTATE_HANDSETHOOKSWITCH, 0, 0), 0);
+	usleep(2600 * 1000);
+	n = hook_events(h);
+	assert_int_equal(h->phoneClose(hd), 0);
+	host_stop(h);
+	setenv("HIDPHONE_PROFILES", TEST_DATA_DIR "/profiles-none", 1);
+	return n;
+}
+
+static void test_offhook_ack_window(void **state)
+{
+	char dir[300], file[400];
+	FILE *f;
+	(void)state;
+
+	/* no profile: the acknowledgement, the put-down and the lift are three hook events */
+	assert_int_equal(run_ack_window(NULL), 3);
+	snprintf(dir, sizeof(dir), "%s/profiles-ack", tmpdir);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	snprintf(file, sizeof(file), "%s/50-ack.phone", dir);
+	f = fopen(file, "w");
+	assert_non_null(f);
+	fputs("[Desk Phone Ack]\nMatchVendor=0x1234\nMatchProduct=0x567A\n"
+	      "AttrOffHookAckWindow=1000\n", f);
+	fclose(f);
+	/* with a 1000 ms window: only the user's two, after it */
+	assert_int_equal(run_ack_window(dir), 2);
+	unlink(file);
+	rmdir(dir);
+}
+
+/*
+ * AttrLampBlink=host on the desk phone (test/data/synthetic/desk-phone.rdesc.hex), whose
+ * Message Waiting LED has a multi-mode indicator in report 4 (an array: 1 Indicator On,
+ * 2 Flash, ..., 5 Off). Without the profile FLASH is the device's: one report 4 with the
+ * Flash selector, and no BROKENFLUTTER offered. With it the provider times the flash: On
+ * and Off by turns, 1000 ms each, and every blink mode is offered.
+ */
+static size_t report4_after(size_t from, char out[][64], size_t max)
+{
+	static char all[256][64];
+	size_t n = read_outputs(all, 256), k = 0;
+
+	for (size_t i = from; i < n && k < max; i++) {
+		if (strncmp(all[i], "04 ", 3) == 0)
+			snprintf(out[k++], 64, "%s", all[i]);
+	}
+	return k;
+}
+
+static void run_lamp_blink(const char *profiles, char out[][64], size_t *n_out, DWORD *modes_out)
+{
+	struct host *h = host;
+	char path[512], devices[600];
+	uint8_t buf[2048];
+	LPPHONECAPS caps = (LPPHONECAPS)buf;
+	const DWORD *modes;
+	DWORD id = 0;
+	size_t from;
+	HDRVPHONE hd;
+	char tmp[256][64];
+
+	setenv("HIDPHONE_PROFILES", profiles ? profiles : TEST_DATA_DIR "/profiles-none", 1);
+	snprintf(path, sizeof(path), "%s/blink.hid", tmpdir);
+	write_recording(path, "synthetic/desk-phone.rdesc.hex", "Desk Phone Blink", 0x1234,
+			0x567b, NULL);
+	snprintf(devices, sizeof(devices), "replay:%s", path);
+	start(devices, 1);
+	caps->dwTotalSize = sizeof(buf);
+	assert_int_equal(h->phoneGetDevCaps(100, h->version, 0, caps), 0);
+	modes = (const DWORD *)(const void *)(buf + caps->dwLampModesOffset);
+	*modes_out = 0;
+	hd = open_phone(h, 100);
+	/* find the Message Waiting lamp: the one whose STEADY writes report 4's Indicator On */
+	for (id = 16; id < caps->dwNumButtonLamps; id++) {
+		size_t k;
+
+		if (!(modes[id] & PHONELAMPMODE_STEADY))
+			continue;
+		from = read_outputs(tmp, 256);
+		host_clear(h);
+		assert_int_equal(h->phoneSetLamp(40, hd, id, PHONELAMPMODE_STEADY), 40);
+		assert_int_equal(host_wait_completion(h, 40, WAIT_MS), 0);
+		k = report4_after(from, out, 8);
+		assert_int_equal(h->phoneSetLamp(41, hd, id, PHONELAMPMODE_OFF), 41);
+		assert_int_equal(host_wait_completion(h, 41, WAIT_MS), 0);
+		if (k && strcmp(out[k - 1], "04 01") == 0)
+			break;
+	}
+	assert_true(id < caps->dwNumButtonLamps);
+	*modes_out = modes[id];
+	from = read_outputs(tmp, 256);
+	host_clear(h);
+	assert_int_equal(h->phoneSetLamp(42, hd, id, PHONELAMPMODE_FLASH), 42);
+	assert_int_equal(host_wait_completion(h, 42, WAIT_MS), 0);
+	usleep(2300 * 1000);
+	*n_out = report4_after(from, out, 16);
+	assert_int_equal(h->phoneClose(hd), 0);
+	host_stop(h);
+	setenv("HIDPHONE_PROFILES", TEST_DATA_DIR "/profiles-none", 1);
+}
+
+static void test_lamp_blink_host(void **state)
+{
+	static char out[16][64];
+	char dir[300], file[400];
+	size_t n = 0;
+	DWORD modes = 0;
+	FILE *f;
+	(void)state;
+
+	run_lamp_blink(NULL, out, &n, &modes);
+	assert_false(modes & PHONELAMPMODE_BROKENFLUTTER);
+	assert_int_equal(n, 1);
+	assert_string_equal(out[0], "04 02");         /* Indicator Flash: the device blinks */
+
+	snprintf(dir, sizeof(dir), "%s/profiles-blink", tmpdir);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	snprintf(file, sizeof(file), "%s/50-blink.phone", dir);
+	f = fopen(file, "w");
+	assert_non_null(f);
+	fputs("[Desk Phone Blink]\nMatchVendor=0x1234\nMatchProduct=0x567B\n"
+	      "AttrLampBlink=host\n", f);
+	fclose(f);
+	run_lamp_blink(dir, out, &n, &modes);
+	assert_true(modes & PHONELAMPMODE_BROKENFLUTTER);
+	/* on (the request), off at +1 s, on at +2 s */
+	assert_int_equal(n, 3);
+	assert_string_equal(out[0], "04 01");
+	assert_string_equal(out[1], "04 05");
+	assert_string_equal(out[2], "04 01");
+	unlink(file);
+	rmdir(dir);
+}
+
+/*
  * The desk phone (test/data/synthetic/desk-phone.rdesc.hex): a Speaker Phone that toggles,
  * a keypad whose idle value is outside its logical range, and a 2 x 16 Alphanumeric Display
  * written through feature reports (HID 1.11, A.8).
@@ -867,6 +1182,9 @@ int main(void)
 		TEST(test_open_close_cycles),
 		TEST(test_bad_devices_variable),
 		TEST(test_desk_phone),
+		TEST(test_offhook_led_lamp),
+		TEST(test_offhook_ack_window),
+		TEST(test_lamp_blink_host),
 	};
 	int rc;
 
@@ -876,6 +1194,9 @@ int main(void)
 	snprintf(log_path, sizeof(log_path), "%s/output.log", tmpdir);
 	if (!host_load(TEST_PROVIDER))
 		return 1;
+	/* TEST_ONLY=name runs the tests whose names match (cmocka's filter pattern). */
+	if (getenv("TEST_ONLY"))
+		cmocka_set_test_filter(getenv("TEST_ONLY"));
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
 	test_remove_dir(tmpdir);
 	host_unload(host);

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "devices/phone-model.h"
+#include "devices/profile.h"
 #include "devices/telephony-map.h"
 #include "hid/hex-text.h"
 #include "hid/hidraw-node.h"
@@ -46,6 +48,18 @@ static int load_file(struct source *src, const char *path)
 	src->name = path;
 	src->format = rdesc_file_format_name(format);
 	src->len = (size_t)n;
+	/* A recording says which device it is (I:, N:): the profiles match on that. */
+	if (format == RDESC_FILE_RECORDING) {
+		struct recording *rec = NULL;
+
+		if (recording_read_file(path, &rec, &err) == 0 && rec->n_devices) {
+			src->info.bus = rec->devices[0].bus;
+			src->info.vendor = rec->devices[0].vendor;
+			src->info.product = rec->devices[0].product;
+			snprintf(src->info.name, sizeof(src->info.name), "%s", rec->devices[0].name);
+		}
+		recording_free(rec);
+	}
 	return 0;
 }
 
@@ -268,6 +282,79 @@ static void json_field(struct json *j, const struct rdesc *d, const struct rdesc
 	json_object_end(j);
 }
 
+/* The model with the profiles applied, as the provider builds it for this device. */
+static struct phone_model *profiled_model(const struct source *src)
+{
+	struct profile_device dev = { .bus = (uint16_t)src->info.bus, .vendor = src->info.vendor,
+				      .product = src->info.product, .name = src->info.name };
+	struct phone_model *m = NULL;
+
+	if (phone_model_build_device(src->bytes, src->len, &dev, NULL, &m) < 0)
+		return NULL;
+	return m;
+}
+
+static void print_profile(const struct source *src, const struct phone_model *m)
+{
+	const struct phone_profile_info *pi = &m->profile;
+
+	printf("profiles (%s):\n", profile_default_dirs());
+	if (src->info.vendor)
+		printf("  device: bus %u, %04x:%04x, \"%s\"\n", src->info.bus, src->info.vendor,
+		       src->info.product, src->info.name);
+	else
+		printf("  device: ids unknown (a descriptor file; --usb VID:PID and --name say them)\n");
+	printf("  descriptor hash: 0x%016llX\n",
+	       (unsigned long long)profile_descriptor_hash(src->bytes, src->len));
+	for (size_t i = 0; i < pi->n_errors && i < PROFILE_MAX_ERRORS; i++)
+		printf("  skipped, profile bug: %s\n", pi->errors[i]);
+	if (pi->n_matched == 0) {
+		printf("  matched: none (phonectl profile writes a starter profile)\n");
+		return;
+	}
+	for (size_t i = 0; i < pi->n_matched; i++)
+		printf("  matched: %s\n", pi->matched[i]);
+	for (int k = 0; k < PROFILE_KEY_COUNT; k++) {
+		if (!(pi->applied & (1u << k)))
+			continue;
+		printf("  %s=%s\n      from %s\n      %s\n", profile_key_name((enum profile_key)k),
+		       pi->value[k], pi->origin[k], pi->effect[k]);
+	}
+}
+
+static void json_profile(struct json *j, const struct source *src, const struct phone_model *m)
+{
+	const struct phone_profile_info *pi = &m->profile;
+	char hash[32];
+
+	snprintf(hash, sizeof(hash), "0x%016llX",
+		 (unsigned long long)profile_descriptor_hash(src->bytes, src->len));
+	json_object_begin(j, "profile");
+	json_string(j, "dirs", profile_default_dirs());
+	json_string(j, "descriptor_hash", hash);
+	json_array_begin(j, "errors");
+	for (size_t i = 0; i < pi->n_errors && i < PROFILE_MAX_ERRORS; i++)
+		json_string(j, NULL, pi->errors[i]);
+	json_array_end(j);
+	json_array_begin(j, "matched");
+	for (size_t i = 0; i < pi->n_matched; i++)
+		json_string(j, NULL, pi->matched[i]);
+	json_array_end(j);
+	json_array_begin(j, "keys");
+	for (int k = 0; k < PROFILE_KEY_COUNT; k++) {
+		if (!(pi->applied & (1u << k)))
+			continue;
+		json_object_begin(j, NULL);
+		json_string(j, "key", profile_key_name((enum profile_key)k));
+		json_string(j, "value", pi->value[k]);
+		json_string(j, "from", pi->origin[k]);
+		json_string(j, "effect", pi->effect[k]);
+		json_object_end(j);
+	}
+	json_array_end(j);
+	json_object_end(j);
+}
+
 /*
  * The phone as a TAPI host sees it: PHONECAPS from the provider. A device is asked
  * directly; a descriptor file is played as a one-line recording, so the caps come from the
@@ -376,7 +463,7 @@ static void print_caps(struct session *s, LPPHONECAPS caps)
 		       tapi_buttonmode_name(a.modes[id]), tapi_buttonfunction_name(a.functions[id]),
 		       lamp);
 	}
-	printf("  what changes them: the report descriptor; device profiles are not supported yet\n");
+	printf("  what changes them: the report descriptor and the profiles above\n");
 }
 
 static void json_caps(struct json *j, LPPHONECAPS caps)
@@ -409,7 +496,7 @@ static void json_caps(struct json *j, LPPHONECAPS caps)
 }
 
 static void print_json(const struct source *src, const struct rdesc *d, const struct tel_map *map,
-		       LPPHONECAPS caps)
+		       const struct phone_model *model, LPPHONECAPS caps)
 {
 	struct json j;
 
@@ -485,6 +572,8 @@ static void print_json(const struct source *src, const struct rdesc *d, const st
 	}
 	json_array_end(&j);
 	json_object_end(&j);
+	if (model)
+		json_profile(&j, src, model);
 	if (caps)
 		json_caps(&j, caps);
 	json_object_end(&j);
@@ -497,6 +586,7 @@ static int describe_source(struct source *src, const struct phonectl_options *op
 	struct rdesc *d = NULL;
 	struct tel_map map;
 	struct session s = { 0 };
+	struct phone_model *model = NULL;
 	LPPHONECAPS caps = NULL;
 	/* the recording a descriptor file is played from, kept until the session ends */
 	char tmp[] = "/tmp/phonectl-describe-XXXXXX";
@@ -514,6 +604,7 @@ static int describe_source(struct source *src, const struct phonectl_options *op
 		return EXIT_FAILURE;
 	}
 	if (map.n_collections) {
+		model = profiled_model(src);
 		caps = tapi_caps(src, &s, tmp);
 		/* Button names need the phone open; caps do not, so without access they still show. */
 		if (caps && s.h->phoneOpen(0, (HTAPIPHONE)(uintptr_t)1, &s.hd, s.h->version,
@@ -521,7 +612,7 @@ static int describe_source(struct source *src, const struct phonectl_options *op
 			s.hd = NULL;
 	}
 	if (opts->json) {
-		print_json(src, d, &map, caps);
+		print_json(src, d, &map, model, caps);
 	} else {
 		print_header(src);
 		if (opts->verbose) {
@@ -534,10 +625,13 @@ static int describe_source(struct source *src, const struct phonectl_options *op
 		print_reports(d);
 		print_fields(d);
 		print_telephony(d, &map);
+		if (model)
+			print_profile(src, model);
 		if (caps)
 			print_caps(&s, caps);
 	}
 	free(caps);
+	phone_model_free(model);
 	session_stop(&s);
 	if (strcmp(tmp, "/tmp/phonectl-describe-XXXXXX") != 0)
 		unlink(tmp);
@@ -589,11 +683,14 @@ int phonectl_describe(int argc, char **argv, const struct phonectl_options *glob
 		{ "attached", no_argument, NULL, 'a' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "usb", required_argument, NULL, 'u' },
+		{ "name", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct phonectl_options opts = *global;
-	const char *rdesc_path = NULL;
+	const char *rdesc_path = NULL, *usb = NULL, *name = NULL;
+	unsigned vid = 0, pid = 0;
 	bool attached = false;
 	struct source *src;
 	int c, rc;
@@ -603,10 +700,13 @@ int phonectl_describe(int argc, char **argv, const struct phonectl_options *glob
 		switch (c) {
 		case 'r': rdesc_path = optarg; break;
 		case 'a': attached = true; break;
+		case 'u': usb = optarg; break;
+		case 'n': name = optarg; break;
 		case 'j': opts.json = 1; break;
 		case 'v': opts.verbose++; break;
 		case 'h':
-			printf("Usage: phonectl describe [--json] [-v] (--rdesc FILE | /dev/hidrawN | --attached)\n");
+			printf("Usage: phonectl describe [--json] [-v] (--rdesc FILE [--usb VID:PID] "
+			       "[--name NAME] | /dev/hidrawN | --attached)\n");
 			return EXIT_SUCCESS;
 		default:
 			return EXIT_USAGE;
@@ -614,6 +714,14 @@ int phonectl_describe(int argc, char **argv, const struct phonectl_options *glob
 	}
 	if (attached + (rdesc_path != NULL) + (optind < argc) != 1 || argc - optind > 1) {
 		phonectl_error("describe takes one of --rdesc FILE, a hidraw node or --attached");
+		return EXIT_USAGE;
+	}
+	if (usb && (sscanf(usb, "%4x:%4x", &vid, &pid) != 2 || !vid)) {
+		phonectl_error("--usb wants VID:PID in hex, e.g. 0b0e:0307");
+		return EXIT_USAGE;
+	}
+	if ((usb || name) && !rdesc_path) {
+		phonectl_error("--usb and --name describe a descriptor file (--rdesc)");
 		return EXIT_USAGE;
 	}
 	if (attached)
@@ -624,9 +732,16 @@ int phonectl_describe(int argc, char **argv, const struct phonectl_options *glob
 		phonectl_error("out of memory");
 		return EXIT_FAILURE;
 	}
-	if (rdesc_path)
+	if (rdesc_path) {
 		rc = load_file(src, rdesc_path);
-	else
+		if (usb) {
+			src->info.bus = 3;
+			src->info.vendor = (uint16_t)vid;
+			src->info.product = (uint16_t)pid;
+		}
+		if (name)
+			snprintf(src->info.name, sizeof(src->info.name), "%s", name);
+	} else
 		rc = load_node(src, argv[optind]);
 	rc = rc < 0 ? EXIT_FAILURE : describe_source(src, &opts);
 	free(src);

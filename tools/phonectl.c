@@ -15,7 +15,8 @@ struct command {
 static const struct command commands[] = {
 	{ "list", phonectl_list, "[--json]",
 	  "every HID device, phones first, with the TAPI id each would get, or why not" },
-	{ "describe", phonectl_describe, "[--json] (--rdesc FILE | DEVICE | --attached)",
+	{ "describe", phonectl_describe,
+	  "[--json] (--rdesc FILE [--usb VID:PID] [--name NAME] | DEVICE | --attached)",
 	  "decode a report descriptor: collections, reports, fields, telephony controls, caps" },
 	{ "monitor", phonectl_monitor, "[--json] [--panel] DEVICE",
 	  "live reports, decoded fields and the TAPI events they cause" },
@@ -32,6 +33,8 @@ static const struct command commands[] = {
 	  "show or set a hookswitch device's volume" },
 	{ "feature", phonectl_feature, "get|set DEVICE ID [HEX...]", "read or write a feature report" },
 	{ "output", phonectl_output, "DEVICE HEX...", "send a raw output report" },
+	{ "profile", phonectl_profile, "[-o FILE] DEVICE",
+	  "write a starter device profile (devices/data/README) for a new phone" },
 };
 
 void phonectl_error(const char *fmt, ...)

@@ -27,6 +27,7 @@ int phonectl_display(int argc, char **argv, const struct phonectl_options *opts)
 int phonectl_volume(int argc, char **argv, const struct phonectl_options *opts);
 int phonectl_feature(int argc, char **argv, const struct phonectl_options *opts);
 int phonectl_output(int argc, char **argv, const struct phonectl_options *opts);
+int phonectl_profile(int argc, char **argv, const struct phonectl_options *opts);
 
 void phonectl_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

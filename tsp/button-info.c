@@ -54,6 +54,8 @@ DWORD tsp_button_mode(const struct phone_button *b)
 
 DWORD tsp_button_function(const struct phone_button *b)
 {
+	if (b->function_set)   /* a profile's AttrButtonFunctions */
+		return b->function;
 	if (b->keypad)
 		return PHONEBUTTONFUNCTION_NONE;
 	for (size_t i = 0; i < sizeof(functions) / sizeof(functions[0]); i++) {
@@ -68,6 +70,10 @@ void tsp_button_text(const struct phone_button *b, char *buf, size_t size)
 	static const char keys[] = "0123456789*#ABCD";
 	uint32_t usage = b->usage ? b->usage : b->lamp_usage;
 
+	if (b->label[0]) {     /* a profile's AttrButtonLabels */
+		snprintf(buf, size, "%s", b->label);
+		return;
+	}
 	if (b->keypad && b->id < 16) {
 		snprintf(buf, size, "%c", keys[b->id]);
 		return;
@@ -79,6 +85,12 @@ void tsp_button_text(const struct phone_button *b, char *buf, size_t size)
 	usage_format(usage, buf, size);
 }
 
+bool tsp_lamp_host_timed(const struct phone_model *m, const struct phone_button *b)
+{
+	return phone_button_has_lamp(b) &&
+	       (!b->lamp_mode.field || phone_model_host_timed_lamps(m));
+}
+
 DWORD tsp_lamp_modes(const struct phone_model *m, const struct phone_button *b)
 {
 	DWORD modes;
@@ -88,10 +100,11 @@ DWORD tsp_lamp_modes(const struct phone_model *m, const struct phone_button *b)
 	/*
 	 * Blinking is what the device's multi-mode indicator offers: flash is TAPI's flash,
 	 * slow blink its wink, fast blink flutter. An LED with on and off only blinks by the
-	 * provider's timers, in every mode (tsp/lamp-cadence.h).
+	 * provider's timers, in every mode (tsp/lamp-cadence.h); so does every lamp of a
+	 * phone whose profile says AttrLampBlink=host, its indicator set On and Off by turns.
 	 */
 	modes = PHONELAMPMODE_OFF | PHONELAMPMODE_STEADY;
-	if (!b->lamp_mode.field && b->lamp.field)
+	if (tsp_lamp_host_timed(m, b))
 		return modes | PHONELAMPMODE_WINK | PHONELAMPMODE_FLASH | PHONELAMPMODE_FLUTTER |
 		       PHONELAMPMODE_BROKENFLUTTER;
 	if (phone_model_lamp_can(m, b, PHONE_LAMP_FLASH))

@@ -143,11 +143,20 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetLamp(DRV_REQUESTID dwRequestID, HDRVPHONE 
 	if (!single_bit(dwLampMode) || (dwLampMode & ~ALL_LAMPMODES) ||
 	    !(dwLampMode & tsp_lamp_modes(p->model, b)) || dwLampMode == PHONELAMPMODE_DUMMY)
 		return tsp_leave(PHONEERR_INVALLAMPMODE);
+	/*
+	 * The Off-Hook LED is the hook echo's until an application sets it; then it is the
+	 * application's until it closes the phone (README, "Lamps").
+	 */
+	if (b->id == p->model->offhook_lamp_id)
+		p->out.offhook_lamp_app = true;
 	if (p->lamp_mode[b->id] != dwLampMode) {
 		p->lamp_mode[b->id] = dwLampMode;
 		p->out.lamp_on[b->id] = dwLampMode != PHONELAMPMODE_OFF;
-		/* Without a multi-mode indicator, the loop blinks the on/off LED. */
-		p->out.lamp_blink[b->id] = !b->lamp_mode.field ? PHONE_LAMP_STEADY :
+		/*
+		 * Without a multi-mode indicator (or with AttrLampBlink=host), the loop blinks
+		 * the LED by its timer.
+		 */
+		p->out.lamp_blink[b->id] = tsp_lamp_host_timed(p->model, b) ? PHONE_LAMP_STEADY :
 					   dwLampMode == PHONELAMPMODE_FLASH ? PHONE_LAMP_FLASH :
 					   dwLampMode == PHONELAMPMODE_WINK ? PHONE_LAMP_SLOW_BLINK :
 					   dwLampMode == PHONELAMPMODE_FLUTTER ? PHONE_LAMP_FAST_BLINK :
@@ -220,6 +229,7 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetHookSwitch(DRV_REQUESTID dwRequestID, HDRV
 			tsp_phone_state(p, hook_state(d), dwHookSwitchMode);
 		}
 	}
+	tsp_phone_offhook_lamp(p);
 	return tsp_leave_async(p, dwRequestID, TSP_WRITE_OUTPUT);
 }
 

@@ -68,6 +68,13 @@ struct phone_io {
 	bool playing;                /* a recording: the host has set its filter (or 1 s passed) */
 	struct loop_timer timer;     /* a recording: the next report, or the 1 s before playing */
 	struct lamp_blinker blink;
+	/*
+	 * AttrOffHookAckWindow: what each hook's Off-Hook output last said (off before the
+	 * first write: what a device shows when opened), and until when (loop clock, ms) a
+	 * hook report saying the same is the device's acknowledgement.
+	 */
+	bool hook_led[PHONE_HOOK_DEVICES];
+	uint64_t ack_until[PHONE_HOOK_DEVICES];
 	size_t len;
 	uint8_t buf[];
 };
@@ -93,15 +100,34 @@ static int write_report(const uint8_t *report, size_t len, void *data)
  * the one written last writes the newest state, never an older snapshot. Every write is on
  * the loop thread, so they never interleave.
  */
-static int commit(struct phone *p, struct transport *t)
+static int commit(struct phone *p, struct phone_io *io)
 {
-	struct commit_ctx c = { .t = t };
+	struct commit_ctx c = { .t = io->t };
 	struct phone_output_state state;
+	const struct phone_model *m = p->model;
+	uint32_t window = phone_model_ack_window_ms(m);
 
 	pthread_mutex_lock(&tsp.lock);
 	state = p->out;
 	pthread_mutex_unlock(&tsp.lock);
-	phone_model_encode(p->model, &state, write_report, &c);
+	phone_model_encode(m, &state, write_report, &c);
+	/*
+	 * A device that reports a hook change when the host drives its Off-Hook LED (Jabra:
+	 * devices/data/50-jabra.phone) is acknowledging, not being lifted or put down: the
+	 * window opens whenever what the LED says changes.
+	 */
+	for (int d = 0; window && d < PHONE_HOOK_DEVICES; d++) {
+		bool led = state.hook_offhook[d];
+
+		if (!m->hooks[d].settable)
+			continue;
+		if (d == (int)m->offhook_hook && m->offhook_lamp_id < PHONE_MAX_IDS &&
+		    state.offhook_lamp_app)
+			led = state.lamp_on[m->offhook_lamp_id];
+		if (io->hook_led[d] != led)
+			io->ack_until[d] = loop_now_ms() + window;
+		io->hook_led[d] = led;
+	}
 	if (c.rc < 0)
 		tsp_log(TSP_LOG_WARNING, "%s: writing an output report failed: %s", p->source,
 			strerror(-c.rc));
@@ -155,7 +181,7 @@ static enum lamp_cadence host_cadence(const struct phone *p, uint32_t id)
 {
 	const struct phone_button *b = phone_model_button(p->model, id);
 
-	if (!b || b->lamp_mode.field || !b->lamp.field)
+	if (!b || !tsp_lamp_host_timed(p->model, b))
 		return LAMP_CADENCE_NONE;
 	switch (p->lamp_mode[id]) {
 	case PHONELAMPMODE_WINK: return LAMP_CADENCE_WINK;
@@ -201,7 +227,7 @@ static void blink_edge(void *arg)
 	changed = p->handle == io->handle && !p->closing && apply_blink(p, io);
 	pthread_mutex_unlock(&tsp.lock);
 	if (changed)
-		commit(p, io->t);
+		commit(p, io);
 }
 
 /* The open of handle, also while it closes (its close waits for this on the loop). */
@@ -234,11 +260,49 @@ static void request_on_loop(void *arg)
 	 * thread to pass its stop first. A phone closed by unplug before now has no open.
 	 */
 	if (p && t)
-		rc = rq->what == TSP_WRITE_DISPLAY ? commit_display(p, t) : commit(p, t);
+		rc = rq->what == TSP_WRITE_DISPLAY ? commit_display(p, t) : commit(p, rq->io);
 	if (!rq->internal)
 		tsp_post_completion(rq->handle, rq->id, tsp_phone_error(rc));
 	tsp_dispatch();
 	free(rq);
+}
+
+void tsp_phone_offhook_lamp(struct phone *p)
+{
+	uint32_t id = p->model->offhook_lamp_id;
+	DWORD mode;
+
+	if (id >= PHONE_MAX_IDS || p->out.offhook_lamp_app || !p->handle)
+		return;
+	mode = p->out.hook_offhook[p->model->offhook_hook] ? PHONELAMPMODE_STEADY :
+							     PHONELAMPMODE_OFF;
+	p->out.lamp_on[id] = mode != PHONELAMPMODE_OFF;
+	if (p->lamp_mode[id] != mode) {
+		p->lamp_mode[id] = mode;
+		tsp_phone_state(p, PHONESTATE_LAMP, id);
+	}
+}
+
+/*
+ * Lock held. A call changed lamps itself (Mute goes out when it ends): their modes say so
+ * and TAPI hears of it, as of a change an application made. A lamp the provider blinks
+ * by its timer is on and off by turns; its mode stands.
+ */
+static void lamps_follow_output(struct phone *p)
+{
+	for (uint32_t id = 0; id < p->model->n_ids && id < PHONE_MAX_IDS; id++) {
+		DWORD mode = p->lamp_mode[id];
+
+		if (mode == PHONELAMPMODE_DUMMY || (id == p->model->offhook_lamp_id &&
+						    !p->out.offhook_lamp_app))
+			continue;
+		if ((mode != PHONELAMPMODE_OFF) == p->out.lamp_on[id] ||
+		    (p->io && p->io->blink.cadence[id]))
+			continue;
+		p->lamp_mode[id] = p->out.lamp_on[id] ? PHONELAMPMODE_STEADY : PHONELAMPMODE_OFF;
+		p->out.lamp_blink[id] = PHONE_LAMP_STEADY;
+		tsp_phone_state(p, PHONESTATE_LAMP, id);
+	}
 }
 
 void tsp_phone_write(struct phone *p)
@@ -247,6 +311,9 @@ void tsp_phone_write(struct phone *p)
 
 	if (!p->handle || p->closing || !p->io)
 		return;
+	/* A call moved the hook's Off-Hook LED or other lamps: their lamps say so. */
+	tsp_phone_offhook_lamp(p);
+	lamps_follow_output(p);
 	rq = malloc(sizeof(*rq));
 	if (!rq)
 		return;
@@ -320,7 +387,7 @@ void tsp_phone_removed(struct phone *p)
 }
 
 /* Turns one report into events; true when the device wants its hook change confirmed. */
-static bool handle_report(struct phone *p, const uint8_t *buf, size_t n)
+static bool handle_report(struct phone *p, struct phone_io *io, const uint8_t *buf, size_t n)
 {
 	struct phone_input_event ev[32];
 	bool need_echo = false;
@@ -330,17 +397,30 @@ static bool handle_report(struct phone *p, const uint8_t *buf, size_t n)
 		if (ev[i].type == PHONE_EVENT_HOOK) {
 			const struct phone_hook *h = &p->model->hooks[ev[i].hook];
 
+			/* The device acknowledging what the host's Off-Hook LED said: no event. */
+			if (io->ack_until[ev[i].hook] && loop_now_ms() < io->ack_until[ev[i].hook] &&
+			    io->hook_led[ev[i].hook] == ev[i].offhook) {
+				io->ack_until[ev[i].hook] = 0;
+				tsp_log(TSP_LOG_DEBUG, "%s: hook report acknowledges the Off-Hook LED",
+					p->source);
+				continue;
+			}
+
 			/*
 			 * Headsets want the host to confirm a hook change they report by
 			 * driving the Off-Hook LED, or they fall back (prior-art: Jabra, EPOS).
+			 * A profile's AttrOffHookEcho leaves it to the application, or to nobody.
 			 */
-			if (h->settable && p->out.hook_offhook[ev[i].hook] != ev[i].offhook) {
+			if (h->settable && phone_model_offhook_echo(p->model) == PHONE_ECHO_ECHO &&
+			    p->out.hook_offhook[ev[i].hook] != ev[i].offhook) {
 				p->out.hook_offhook[ev[i].hook] = ev[i].offhook;
 				need_echo = true;
 			}
 			tsp_phone_state(p, hook_state_bit(ev[i].hook),
 					ev[i].offhook ? PHONEHOOKSWITCHMODE_MICSPEAKER :
 							PHONEHOOKSWITCHMODE_ONHOOK);
+			/* The hook first, then the lamp of the LED that confirms it. */
+			tsp_phone_offhook_lamp(p);
 			tsp_line_phone_hook(p, ev[i].offhook);
 		} else {
 			const struct phone_button *b = phone_model_button(p->model, ev[i].button);
@@ -392,12 +472,12 @@ static bool io_read(struct phone_io *io)
 			pthread_mutex_unlock(&tsp.lock);
 			return false;
 		}
-		echo = n > 0 && handle_report(p, io->buf, (size_t)n);
+		echo = n > 0 && handle_report(p, io, io->buf, (size_t)n);
 		pthread_mutex_unlock(&tsp.lock);
 		/* The host hears of the change first; the confirmation write may take a while. */
 		tsp_dispatch();
 		if (echo)
-			commit(p, io->t);
+			commit(p, io);
 	}
 }
 
@@ -428,6 +508,14 @@ static void io_start(void *arg)
 	int err;
 
 	lamp_blinker_init(&io->blink, blink_edge, io);
+	/*
+	 * A profile's AttrInitReports: what the phone needs before its controls work, written
+	 * on the loop like every other write, before the first report is read.
+	 */
+	err = phone_model_encode_init(io->phone->model, write_display_report, io->t);
+	if (err < 0)
+		tsp_log(TSP_LOG_WARNING, "%s: an init report failed: %s", io->phone->source,
+			strerror(-err));
 
 	if (fd < 0) {
 		/*

@@ -28,6 +28,12 @@ void tsp_phone_go(struct phone *p);
 void tsp_phone_request(struct phone *p, DRV_REQUESTID request, enum tsp_write what);
 /* Writes p's output state (a call's lamps and ringer) when it is open; no request. */
 void tsp_phone_write(struct phone *p);
+/*
+ * The Off-Hook LED's lamp follows its hook's confirmed state (out.hook_offhook) while no
+ * application has set it (out.offhook_lamp_app): lamp mode STEADY or OFF, and PHONE_STATE
+ * LAMP when that changes. Lock held.
+ */
+void tsp_phone_offhook_lamp(struct phone *p);
 /* Sends PHONE_STATE when the open's filter lets it through (lock held). */
 void tsp_phone_state(struct phone *p, DWORD state, DWORD_PTR param);
 void tsp_phone_button(struct phone *p, uint32_t id, bool down);

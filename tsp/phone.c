@@ -94,7 +94,18 @@ struct phone *tsp_phone_new(const struct transport_info *info, const char *sourc
 
 	if (!p)
 		return NULL;
-	rc = phone_model_build(info->rdesc, info->rdesc_len, &p->model);
+	/* Profiles (devices/data) add what the descriptor cannot say; see devices/profile.h. */
+	char name[sizeof(info->manufacturer) + sizeof(info->product_name) + 1];
+	struct profile_device dev = { .bus = info->bus, .vendor = info->vendor,
+				      .product = info->product, .name = name };
+
+	snprintf(name, sizeof(name), "%s%s%s", info->manufacturer,
+		 info->manufacturer[0] && info->product_name[0] ? " " : "", info->product_name);
+	rc = phone_model_build_device(info->rdesc, info->rdesc_len, &dev, NULL, &p->model);
+	for (size_t i = 0; rc == 0 && i < p->model->profile.n_errors && i < PROFILE_MAX_ERRORS; i++)
+		tsp_log(TSP_LOG_WARNING, "profile bug, file skipped: %s", p->model->profile.errors[i]);
+	for (size_t i = 0; rc == 0 && i < p->model->profile.n_matched; i++)
+		tsp_log(TSP_LOG_INFO, "%s: profile %s", source, p->model->profile.matched[i]);
 	if (rc < 0) {
 		if (rc != -ENODEV)
 			tsp_log(TSP_LOG_WARNING, "%s: unusable report descriptor (%s)", source,

@@ -160,7 +160,7 @@ say "packages ready ($(elapsed "$T0") s)"
 KVER=${KPKG#linux-image-}
 KVERSION=$(dpkg-deb -f "$KDEB" Version)
 KDIR=$CACHE/kernel-$KVER-$KVERSION
-if [ ! -f "$KDIR/.done" ]; then
+if [ ! -f "$KDIR/.done-cm109" ]; then
 	T0=$(cut -d' ' -f1 /proc/uptime)
 	rm -rf "$KDIR"
 	mkdir -p "$KDIR/root"
@@ -174,7 +174,8 @@ if [ ! -f "$KDIR/.done" ]; then
 		"$modprefix/*/modules.builtin" "$modprefix/*/modules.builtin.modinfo" \
 		"$modprefix/*/modules.order" \
 		"$modprefix/*/kernel/drivers/usb/*" "$modprefix/*/kernel/drivers/hid/*" \
-		"$modprefix/*/kernel/fs/configfs/*" ||
+		"$modprefix/*/kernel/fs/configfs/*" \
+		"$modprefix/*/kernel/drivers/input/misc/cm109.ko*" ||
 		die "cannot unpack $KDEB"
 	KREL=$(ls "$KDIR/root/boot" | sed -n 's/^vmlinuz-//p' | head -n 1)
 	mkdir -p "$KDIR/root/lib/modules"
@@ -199,7 +200,7 @@ if [ ! -f "$KDIR/.done" ]; then
 	[ "$(od -An -c -N 4 "$KDIR/vmlinux" | tr -d ' ')" = '177ELF' ] ||
 		die "could not extract vmlinux from $img (payload not xz?)"
 	echo "$KREL" >"$KDIR/release"
-	touch "$KDIR/.done"
+	touch "$KDIR/.done-cm109"
 	say "kernel unpacked ($(elapsed "$T0") s)"
 fi
 KREL=$(cat "$KDIR/release")
@@ -385,6 +386,7 @@ done
 mkdir -p "$STAGE$UDEVLIBDIR/rules.d"
 copy_with_libs "$PROBE" "$UDEVLIBDIR/hidphone-probe"
 cp "$ROOT/udev/70-hidphone.rules" "$STAGE$UDEVLIBDIR/rules.d/70-hidphone.rules"
+cp "$ROOT/udev/69-hidphone-profiles.rules" "$STAGE$UDEVLIBDIR/rules.d/69-hidphone-profiles.rules"
 cp "$HERE/gadget.sh" "$STAGE/usr/local/bin/gadget.sh"
 chmod +x "$STAGE/usr/local/bin/gadget.sh"
 cp "$HERE/guest/init" "$STAGE/init"
