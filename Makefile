@@ -14,12 +14,12 @@ FUZZ_SECONDS ?= 60
 CC      ?= cc
 CLANG   ?= clang
 CFLAGS  ?= -O2 -g
-PKGS    := hidapi-hidraw libusb-1.0 libudev
+PKGS    := hidapi-hidraw libusb-1.0 libudev alsa
 
 # Expanded only when a recipe runs, i.e. after the dependency check below has installed
 # the packages pkg-config asks about.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lm
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
 	    -Wformat=2 -Wvla -Wpointer-arith -Wundef
@@ -29,7 +29,8 @@ HP_CFLAGS = -std=c11 $(WARNINGS) -fPIC -fvisibility=hidden -D_GNU_SOURCE -I. -Ii
 HID_SRCS := hid/rdesc-parse.c hid/rdesc-load.c hid/field-codec.c hid/hex-text.c \
 	    hid/usage-names.c hid/hidraw-node.c hid/recording.c hid/transport-replay.c \
 	    hid/transport-hidraw.c
-DEV_SRCS := devices/telephony-map.c devices/phone-model.c
+DEV_SRCS := devices/telephony-map.c devices/phone-model.c \
+	    devices/audio-card.c devices/audio-mixer.c devices/audio-ring.c
 CORE_SRCS := $(HID_SRCS) $(DEV_SRCS)
 TSP_SRCS := tsp/provider.c tsp/discovery.c tsp/phone-io.c tsp/phone-caps.c \
 	    tsp/phone-control.c tsp/dispatch.c tsp/errors.c tsp/log.c tsp/varstruct.c \
@@ -41,7 +42,8 @@ TOOL_SRCS := tools/phonectl.c tools/phonectl-describe.c tools/json-writer.c \
 
 UNIT_TESTS := test-rdesc-parse test-field-codec test-rdesc-load test-usage-names \
 	      test-real-descriptors test-telephony-map test-json-writer test-phone-model \
-	      test-recording test-transport-replay test-provider test-provider-fixtures
+	      test-recording test-transport-replay test-provider test-provider-fixtures \
+	      test-audio-card test-audio-mixer
 
 OBJ := $(BUILDDIR)/obj
 CORE_OBJS := $(CORE_SRCS:%.c=$(OBJ)/%.o)

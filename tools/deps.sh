@@ -1,7 +1,8 @@
 #!/bin/sh
 # Makes sure the Debian packages a make target needs are installed.
 #
-#   tools/deps.sh build   compiler, pkg-config and the -dev packages of hidapi, libusb, libudev
+#   tools/deps.sh build   compiler, pkg-config and the -dev packages of hidapi, libusb, libudev,
+#                         alsa-lib
 #   tools/deps.sh check   the above plus what the test suite uses (cmocka, clang with its
 #                         fuzzer runtime, the mingw-w64 Windows SDK headers for the ABI test, jq,
 #                         valgrind)
@@ -10,7 +11,7 @@
 # apt-get line is printed and the script fails, so `make` never half-builds.
 set -eu
 
-build_pkgs="gcc make pkg-config libhidapi-dev libusb-1.0-0-dev libudev-dev"
+build_pkgs="gcc make pkg-config libhidapi-dev libusb-1.0-0-dev libudev-dev libasound2-dev"
 check_pkgs="$build_pkgs libcmocka-dev clang libclang-rt-14-dev mingw-w64-x86-64-dev jq valgrind"
 
 case "${1:-build}" in
