@@ -38,7 +38,8 @@ TSP_SRCS := tsp/provider.c tsp/discovery.c tsp/phone-io.c tsp/phone-caps.c \
 TOOL_SRCS := tools/phonectl.c tools/phonectl-describe.c tools/json-writer.c \
 	     tools/tapi-host.c tools/tapi-names.c tools/phonectl-session.c \
 	     tools/phonectl-replay.c tools/phonectl-monitor.c tools/phonectl-control.c \
-	     tools/phonectl-list.c tools/phonectl-record.c tools/phonectl-raw.c
+	     tools/phonectl-list.c tools/phonectl-record.c tools/phonectl-raw.c \
+	     tools/phonectl-audio.c
 
 UNIT_TESTS := test-rdesc-parse test-field-codec test-rdesc-load test-usage-names \
 	      test-real-descriptors test-telephony-map test-json-writer test-phone-model \
