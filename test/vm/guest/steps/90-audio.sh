@@ -8,6 +8,8 @@
 # mixer's change handler; unplugging mid-ring must end the ring with -ENODEV and no fd left
 # open. The standing set is restored afterwards.
 
+# phonectl loads the provider for its TAPI ids, as in step 72.
+export HIDPHONE_TSP=/usr/local/lib/hidphone.tsp
 A_NAME=audio-a
 B_NAME=audio-b
 
@@ -192,9 +194,7 @@ curve() {
 }
 tap "audio: the volume curve is alsamixer's (-75 dB of -100..0 dB is 0.035, -M 50% is 0.5)" curve
 
-# phonectl on the three phones: list and describe show the card, volume and gain act on it,
-# audio finds it (the tone and the level need isochronous transfers, which vudc does not
-# complete: their outcome is printed, not judged).
+# phonectl on the three phones: list and describe show the card, volume and gain act on it.
 pl() {
 	phonectl list --json >/tmp/list.json || return 1
 	jq -e --arg a "$node_a" --arg b "$node_b" --arg h "$node_h" --argjson ca "$card_a" \
@@ -219,14 +219,6 @@ pv() {
 	[ "$v" -ge 31500 ] && [ "$v" -le 34000 ] && [ "$g" -ge 7000 ] && [ "$g" -le 9400 ]
 }
 tap "audio: phonectl volume and gain set A's card" pv
-pa() {
-	timeout 40 phonectl audio "$node_a" --seconds 1 >/tmp/audio.out 2>&1
-	echo "phonectl audio: status $?"
-	sed 's/^/  /' /tmp/audio.out
-	grep -q "sound card $card_a " /tmp/audio.out && grep -q "alsa/out: plughw:CARD=" /tmp/audio.out &&
-		grep -q "^playing a 1 kHz tone" /tmp/audio.out
-}
-tap "audio: phonectl audio finds A's card and starts the test tone" pa
 nv() {
 	phonectl audio "$node_h" --seconds 0
 	[ $? = 1 ]
@@ -282,6 +274,30 @@ if [ -n "$node_a" ] && [ -n "$card_a" ]; then
 	tap "audio: A's card found again after the re-plug" check_card "$node_a" "$card_a"
 else
 	tap_not_ok "audio: A's card found again after the re-plug"
+fi
+
+# phonectl audio on B, unplugged mid-tone. vudc never completes isochronous transfers
+# (vm-e2e.md §10), so the tone cannot finish here, and closing a stream on a live vudc
+# device blocks in the kernel (usb_kill_urb under snd_usb_hw_free, seen in this guest):
+# the unplug is what ends it. phonectl must have named B's card, started the tone, and end
+# with status 1 and the reason once B is gone.
+id_b=$(cat "/proc/asound/card$card_b/id")
+timeout 60 phonectl audio "$node_b" --seconds 1 >/tmp/audio.out 2>&1 &
+ap=$!
+if wait_for 10000 grep "^playing a 1 kHz tone" /tmp/audio.out >/dev/null; then
+	sleep 1
+	gadget-audio.sh unplug "$B_NAME" 1
+fi
+wait $ap
+arc=$?
+sed 's/^/# phonectl audio: /' /tmp/audio.out
+if [ "$arc" = 1 ] && grep -q "^$node_b: sound card $card_b \"$id_b\"" /tmp/audio.out &&
+	grep -qx "  alsa/out: plughw:CARD=$id_b,DEV=0" /tmp/audio.out &&
+	grep -q "^playing a 1 kHz tone for one second on plughw:CARD=$id_b,DEV=0" /tmp/audio.out &&
+	grep -q "^  playback failed: " /tmp/audio.out; then
+	tap_ok "audio: phonectl audio names B's card, plays the tone, fails cleanly when B is unplugged"
+else
+	tap_not_ok "audio: phonectl audio names B's card, plays the tone, fails cleanly when B is unplugged (status $arc)"
 fi
 
 cleanup
