@@ -38,6 +38,7 @@ unsigned audio_ring_pattern_count(void)
 
 struct audio_ring {
 	snd_pcm_t *pcm;
+	snd_pcm_uframes_t buffer_frames;
 	struct audio_ring_pattern pattern;
 	double gain;
 	uint64_t pos;
@@ -77,7 +78,7 @@ static double gain_of(uint32_t volume)
 	return pow(10.0, (double)db / 2000.0);
 }
 
-static int setup(snd_pcm_t *pcm)
+static int setup(snd_pcm_t *pcm, snd_pcm_uframes_t *buffer_frames)
 {
 	snd_pcm_hw_params_t *hw;
 	snd_pcm_sw_params_t *sw;
@@ -97,6 +98,7 @@ static int setup(snd_pcm_t *pcm)
 	    (rc = snd_pcm_hw_params(pcm, hw)) < 0)
 		return rc;
 	if ((rc = snd_pcm_hw_params_get_period_size(hw, &period_frames, NULL)) < 0 ||
+	    (rc = snd_pcm_hw_params_get_buffer_size(hw, buffer_frames)) < 0 ||
 	    (rc = snd_pcm_sw_params_current(pcm, sw)) < 0 ||
 	    (rc = snd_pcm_sw_params_set_avail_min(pcm, sw, period_frames)) < 0 ||
 	    (rc = snd_pcm_sw_params_set_start_threshold(pcm, sw, period_frames)) < 0 ||
@@ -105,9 +107,16 @@ static int setup(snd_pcm_t *pcm)
 	return snd_pcm_prepare(pcm);
 }
 
+/*
+ * Writes what the device has room for, at most one buffer: a device that always says it has
+ * room (alsa-lib's null and file PCMs, a stream whose clock stopped) must not keep the loop
+ * here for ever.
+ */
 static int fill(struct audio_ring *r)
 {
-	for (;;) {
+	snd_pcm_uframes_t budget = r->buffer_frames;
+
+	while (budget > 0) {
 		snd_pcm_sframes_t avail = snd_pcm_avail_update(r->pcm), n;
 		unsigned i, frames;
 
@@ -123,6 +132,8 @@ static int fill(struct audio_ring *r)
 			return (int)avail;
 		if (avail == 0)
 			return 0;
+		if ((snd_pcm_uframes_t)avail > budget)
+			avail = (snd_pcm_sframes_t)budget;
 		frames = (unsigned)(avail < (snd_pcm_sframes_t)CHUNK_FRAMES ? avail : CHUNK_FRAMES);
 		for (i = 0; i < frames; i++)
 			r->chunk[i] = (int16_t)lrint(32767.0 * r->gain *
@@ -140,9 +151,11 @@ static int fill(struct audio_ring *r)
 		if (n < 0)
 			return (int)n;
 		r->pos += (uint64_t)n;
+		budget -= (snd_pcm_uframes_t)n;
 		if ((unsigned)n < frames)
 			return 0;
 	}
+	return 0;
 }
 
 int audio_ring_start(struct audio_ring **out, const char *pcm_name,
@@ -164,7 +177,7 @@ int audio_ring_start(struct audio_ring **out, const char *pcm_name,
 		free(r);
 		return rc == -ENOENT ? -ENODEV : rc;
 	}
-	rc = setup(r->pcm);
+	rc = setup(r->pcm, &r->buffer_frames);
 	if (rc == 0)
 		rc = fill(r);
 	if (rc < 0) {

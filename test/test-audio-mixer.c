@@ -10,7 +10,10 @@
 
 #include <errno.h>
 #include <math.h>
+#include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "devices/audio-mixer.h"
 #include "devices/audio-ring.h"
@@ -131,6 +134,72 @@ static void test_ring_patterns(void **state)
 	assert_true(audio_ring_sample(p, rate, (uint64_t)rate * 3) == 0.0);
 }
 
+/*
+ * The ring on alsa-lib's `file` PCM (a null device that also writes the samples to a
+ * file): driven only by its poll descriptors, stopped on request, the pattern's cadence and
+ * the ring volume in the samples written.
+ */
+static long ring_peak(uint32_t volume, double *on_share)
+{
+	char path[] = "/tmp/hidphone-ring-XXXXXX", pcm[128];
+	const struct audio_ring_pattern *p = audio_ring_pattern_for_mode(2);
+	struct audio_ring *r = NULL;
+	int16_t buf[4096];
+	long peak = 0, loud = 0, total = 0;
+	int fd = mkstemp(path), polls;
+	FILE *f;
+	size_t n;
+
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(pcm, sizeof(pcm), "file:FILE=%s,FORMAT=raw", path);
+	assert_int_equal(audio_ring_start(&r, pcm, p, volume), 0);
+	assert_non_null(r);
+	/* About 3 s of the pattern (one cycle of the double ring), fed through poll. */
+	for (polls = 0; polls < 10000 && audio_ring_frames(r) < 48000u * 3; polls++) {
+		struct pollfd fds[4];
+		int nfds = audio_ring_poll_fds(r, fds, 4);
+
+		assert_true(nfds >= 0);
+		if (nfds > 0)
+			assert_true(poll(fds, (nfds_t)nfds, 1000) >= 0);
+		assert_int_equal(audio_ring_handle_events(r, fds, nfds), 0);
+	}
+	assert_true(audio_ring_frames(r) >= 48000u * 3);
+	audio_ring_stop(r);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	while ((n = fread(buf, sizeof(buf[0]), 4096, f)) > 0) {
+		for (size_t i = 0; i < n; i++) {
+			long v = labs((long)buf[i]);
+
+			peak = v > peak ? v : peak;
+			loud += v > 200;
+			total++;
+		}
+	}
+	fclose(f);
+	unlink(path);
+	*on_share = total ? (double)loud / (double)total : 0.0;
+	return peak;
+}
+
+static void test_ring_on_a_file_pcm(void **state)
+{
+	double on_full, on_half;
+	long full, half;
+
+	(void)state;
+	full = ring_peak(AUDIO_VOLUME_MAX, &on_full);
+	half = ring_peak(0x8000, &on_half);
+	/* Full volume is full scale; half-way on a 60 dB curve is about -16 dB (0.155). */
+	assert_true(full > 30000);
+	assert_true(half > 0.12 * 32767 && half < 0.20 * 32767);
+	/* The double ring sounds 0.8 s of every 3 s: a little less, as zero crossings are quiet. */
+	assert_true(on_full > 0.22 && on_full < 0.28);
+	assert_true(on_half > 0.20 && on_half < 0.28);
+}
+
 static void test_bad_arguments(void **state)
 {
 	struct audio_mixer *m = (struct audio_mixer *)1;
@@ -157,6 +226,7 @@ int main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_monotonic),
 		cmocka_unit_test(test_ring_patterns),
+		cmocka_unit_test(test_ring_on_a_file_pcm),
 		cmocka_unit_test(test_bad_arguments),
 	};
 
