@@ -258,8 +258,7 @@ MODULES="dummy_hcd configfs libcomposite usb_f_hid hid-generic $SPECIAL usbhid u
 ORDER=$(module_order) || die "modules not found in $KPKG: $(echo "$ORDER" | grep MISSING)"
 # Step 90's composite phones (HID + USB Audio): loaded by the step itself, after the others,
 # so that the earlier steps run on exactly the modules above (usbip-vudc adds a UDC).
-# snd-usb-audio calls the media controller (mc.ko) though modules.dep does not say so here
-# (Debian's System.map is a placeholder): mc is named before it.
+# snd-usb-audio calls the media controller (mc.ko, from drivers/media/mc, unpacked for it).
 AUDIO_MODULES="usb_f_uac1 mc snd-usb-audio usbip-core vhci-hcd usbip-vudc"
 AUDIO_ORDER=$(MODULES=$AUDIO_MODULES module_order) ||
 	die "audio modules not found in $KPKG: $(echo "$AUDIO_ORDER" | grep MISSING)"
