@@ -9,7 +9,8 @@
  *   audio-check watch NODE MS          opens the mixer, prints "ready", then every change
  *                                      the change handler reports ("change CTL VALUE")
  *                                      until MS pass; "gone" when the card goes away.
- *                                      Status 0 if at least one change or "gone" came.
+ *                                      Status 0 if at least one change or "gone" came
+ *                                      and no fd is left open after closing the mixer.
  *   audio-check ring NODE MS           rings on the phone's playback PCM, driven by its
  *                                      poll descriptors; "gone after N ms" when the device
  *                                      goes away (status 0), "still ringing" and status 5
@@ -129,6 +130,7 @@ static int cmd_card(const char *node)
 
 static int cmd_watch(const char *node, long ms)
 {
+	int fds0 = open_fds();
 	struct audio_mixer *m = mixer(node, on_change);
 	long end = now_ms() + ms;
 	int rc = 0;
@@ -150,6 +152,10 @@ static int cmd_watch(const char *node, long ms)
 			break;
 	}
 	audio_mixer_close(m);
+	if (open_fds() != fds0) {
+		printf("fds before %d, after close %d\n", fds0, open_fds());
+		return 1;
+	}
 	if (rc == -ENODEV) {
 		printf("gone\n");
 		return 0;
