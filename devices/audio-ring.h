@@ -45,7 +45,9 @@ int audio_ring_poll_fds(struct audio_ring *r, struct pollfd *fds, int max);
 /*
  * fds/nfds: what poll() returned for the descriptors of audio_ring_poll_fds(). Writes what
  * the device has room for. 0 while ringing, -ENODEV when the device went away, another
- * negative errno on a failure that ended the ring.
+ * negative errno on a failure that ended the ring (an unplug can show as -EIO first, when
+ * the stream's transfers fail before the USB core reports the disconnect). After an error,
+ * audio_ring_stop() is all that is left to call.
  */
 int audio_ring_handle_events(struct audio_ring *r, struct pollfd *fds, int nfds);
 /* Frames written so far (for tests and the bring-up tool). */
