@@ -10,8 +10,8 @@
 #   BUILDDIR            build directory (default build); everything goes to $BUILDDIR/vm
 #   CC                  compiler for the guest programs (default cc)
 #   E2E_ACCEL           kvm | tcg (default: kvm only if /dev/kvm really works)
-#   E2E_TIMEOUT         seconds before qemu is killed (default 540; the guest's own watchdog
-#                       fails the run at 480 s of guest time)
+#   E2E_TIMEOUT         seconds before qemu is killed (default 960; the guest's own watchdog
+#                       fails the run at 900 s of guest time)
 #   E2E_MEM             guest memory (default 512M)
 #   E2E_APPEND          extra kernel command line, e.g. "e2e.steps=20-standing-set,60-latency e2e.lat=200"
 #                       (knobs listed in guest/init)
@@ -43,7 +43,7 @@ DEBS=$CACHE/debs
 OUT=$VM/out
 STAGE=$VM/initramfs
 FIXTURES=$ROOT/test/data/descriptors
-E2E_TIMEOUT=${E2E_TIMEOUT:-540}
+E2E_TIMEOUT=${E2E_TIMEOUT:-960}
 E2E_MEM=${E2E_MEM:-512M}
 MULTIARCH=x86_64-linux-gnu
 
