@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "phonectl-app.h"
+#include "phonectl-audio.h"
 #include "phonectl-session.h"
 #include "phonectl.h"
 #include "tapi-names.h"
@@ -208,9 +209,17 @@ int phonectl_volume(int argc, char **argv, const struct phonectl_options *opts)
 	DWORD volume;
 	long dev;
 	char err[48];
-	int rc = begin(&s, argc, argv, 2, 3, opts, "volume DEVICE HANDSET|SPEAKER|HEADSET [VOLUME]");
+	int rc;
 	LONG r;
 
+	/* A phone with a sound card: its playback volume, through the devices layer. */
+	if (argc >= 3 && argc <= 4 && tapi_hookswitchdev_parse(argv[2]) >= 0 &&
+	    strncmp(argv[1], "/dev/", 5) == 0) {
+		rc = phonectl_mixer_command(argv[1], 0, argc == 4 ? argv[3] : NULL);
+		if (rc >= 0)
+			return rc;
+	}
+	rc = begin(&s, argc, argv, 2, 3, opts, "volume DEVICE HANDSET|SPEAKER|HEADSET [VOLUME]");
 	if (rc < 0)
 		return usage_or_failure(rc);
 	dev = tapi_hookswitchdev_parse(argv[2]);

@@ -29,7 +29,11 @@ static const struct command commands[] = {
 	  "show or set the hook switch" },
 	{ "display", phonectl_display, "DEVICE [ROW COLUMN TEXT]", "show or write the display" },
 	{ "volume", phonectl_volume, "DEVICE HANDSET|SPEAKER|HEADSET [VOLUME]",
-	  "show or set a hookswitch device's volume" },
+	  "show or set a hookswitch device's volume (the sound card's, when the phone has one)" },
+	{ "gain", phonectl_gain, "DEVICE HANDSET|SPEAKER|HEADSET [GAIN]",
+	  "show or set the microphone gain of the phone's sound card" },
+	{ "audio", phonectl_audio, "DEVICE [--seconds N]",
+	  "the phone's sound card: a test tone into the earpiece, the microphone level live" },
 	{ "feature", phonectl_feature, "get|set DEVICE ID [HEX...]", "read or write a feature report" },
 	{ "output", phonectl_output, "DEVICE HEX...", "send a raw output report" },
 };

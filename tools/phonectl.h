@@ -25,6 +25,8 @@ int phonectl_ring(int argc, char **argv, const struct phonectl_options *opts);
 int phonectl_hook(int argc, char **argv, const struct phonectl_options *opts);
 int phonectl_display(int argc, char **argv, const struct phonectl_options *opts);
 int phonectl_volume(int argc, char **argv, const struct phonectl_options *opts);
+int phonectl_gain(int argc, char **argv, const struct phonectl_options *opts);
+int phonectl_audio(int argc, char **argv, const struct phonectl_options *opts);
 int phonectl_feature(int argc, char **argv, const struct phonectl_options *opts);
 int phonectl_output(int argc, char **argv, const struct phonectl_options *opts);
 
