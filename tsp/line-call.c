@@ -171,7 +171,7 @@ void tsp_line_call_unlink(struct tsp_call *c)
 /* --- the loop side ---------------------------------------------------------------------- */
 
 enum job_kind { JOB_MAKECALL, JOB_DIAL, JOB_ANSWER, JOB_DROP, JOB_DTMF, JOB_RELEASE,
-		JOB_ACCEPT };
+		JOB_ACCEPT, JOB_LINE_GONE };
 
 struct job {
 	enum job_kind kind;
@@ -432,6 +432,13 @@ static void run_job(void *arg)
 		if (j->line->cl)
 			cline_set_accepting(j->line->cl, j->accepting);
 		break;
+	case JOB_LINE_GONE:
+		/* Its calls were released by the jobs before this one. */
+		if (j->line->cl) {
+			cline_remove(j->line->cl);
+			j->line->cl = NULL;
+		}
+		break;
 	}
 	if (j->has_req) {
 		if (rc < 0 && !result)
@@ -479,6 +486,14 @@ void tsp_line_call_dispose(struct tsp_call *c)
 		free(j);
 		tsp_post_cleanup(free_call, c);
 	}
+}
+
+void tsp_line_gone(struct tsp_line *l)
+{
+	struct job *j = job_new(JOB_LINE_GONE, NULL, l);
+
+	if (j)
+		(void)post(j);
 }
 
 void tsp_line_set_accepting(struct tsp_line *l)
