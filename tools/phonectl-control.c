@@ -239,3 +239,41 @@ int phonectl_volume(int argc, char **argv, const struct phonectl_options *opts)
 	return finish(&s, app_session_complete(&s,
 		phoneSetVolume(s.phone, (DWORD)dev, volume)));
 }
+
+/*
+ * phonectl id DEVICE CLASS: the provider's phoneGetID for a device class (tapi/line,
+ * wave/in, wave/out, alsa/in, alsa/out): a binary id as a number, a string as it is.
+ */
+int phonectl_id(int argc, char **argv, const struct phonectl_options *opts)
+{
+	struct app_session s;
+	union {
+		VARSTRING vs;
+		uint8_t b[512];
+	} u;
+	char err[48];
+	int rc = begin(&s, argc, argv, 2, 2, opts, "id DEVICE CLASS");
+	LONG r;
+
+	if (rc < 0)
+		return usage_or_failure(rc);
+	memset(&u, 0, sizeof(u));
+	u.vs.dwTotalSize = sizeof(u);
+	r = phoneGetIDA(s.phone, &u.vs, argv[2]);
+	if (r != 0) {
+		printf("refused: %s\n", tapi_error_name(r, err, sizeof(err)));
+	} else if (u.vs.dwStringFormat == STRINGFORMAT_BINARY && u.vs.dwStringSize == sizeof(DWORD)) {
+		DWORD id;
+
+		memcpy(&id, u.b + u.vs.dwStringOffset, sizeof(id));
+		printf("%s %u\n", argv[2], id);
+	} else if (u.vs.dwStringFormat == STRINGFORMAT_ASCII && u.vs.dwStringSize > 0 &&
+		   u.vs.dwStringOffset + u.vs.dwStringSize <= sizeof(u)) {
+		printf("%s %.*s\n", argv[2], (int)strnlen((const char *)u.b + u.vs.dwStringOffset,
+							   u.vs.dwStringSize),
+		       (const char *)u.b + u.vs.dwStringOffset);
+	} else {
+		printf("%s: format %u, %u bytes\n", argv[2], u.vs.dwStringFormat, u.vs.dwStringSize);
+	}
+	return finish(&s, r);
+}

@@ -32,6 +32,8 @@ static const struct command commands[] = {
 	  "show or set a hookswitch device's volume (the sound card's, when the phone has one)" },
 	{ "gain", phonectl_gain, "DEVICE HANDSET|SPEAKER|HEADSET [GAIN]",
 	  "show or set the microphone gain of the phone's sound card" },
+	{ "id", phonectl_id, "DEVICE CLASS",
+	  "the phone's device id of a class: tapi/line, wave/in, wave/out, alsa/in, alsa/out" },
 	{ "audio", phonectl_audio, "DEVICE [--seconds N]",
 	  "the phone's sound card: a test tone into the earpiece, the microphone level live" },
 	{ "feature", phonectl_feature, "get|set DEVICE ID [HEX...]", "read or write a feature report" },

@@ -26,6 +26,7 @@ int phonectl_hook(int argc, char **argv, const struct phonectl_options *opts);
 int phonectl_display(int argc, char **argv, const struct phonectl_options *opts);
 int phonectl_volume(int argc, char **argv, const struct phonectl_options *opts);
 int phonectl_gain(int argc, char **argv, const struct phonectl_options *opts);
+int phonectl_id(int argc, char **argv, const struct phonectl_options *opts);
 int phonectl_audio(int argc, char **argv, const struct phonectl_options *opts);
 int phonectl_feature(int argc, char **argv, const struct phonectl_options *opts);
 int phonectl_output(int argc, char **argv, const struct phonectl_options *opts);

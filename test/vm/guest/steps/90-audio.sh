@@ -219,6 +219,23 @@ pv() {
 	[ "$v" -ge 31500 ] && [ "$v" -le 34000 ] && [ "$g" -ge 7000 ] && [ "$g" -le 9400 ]
 }
 tap "audio: phonectl volume and gain set A's card" pv
+# The provider's TSPI_phoneGetID (phonectl id: libtapi32 over hidphone.tsp) names each
+# composite phone's own card; the HID-only phone answers PHONEERR_INVALDEVICECLASS.
+tspi_ids() {
+	node=$1 card=$2
+	id=$(cat "/proc/asound/card$card/id")
+	phonectl id "$node" wave/out | tee /dev/stderr | grep -x "wave/out $card" &&
+		phonectl id "$node" wave/in | grep -x "wave/in $card" &&
+		phonectl id "$node" alsa/out | tee /dev/stderr | grep -x "alsa/out plughw:CARD=$id,DEV=0" &&
+		phonectl id "$node" alsa/in | grep -x "alsa/in plughw:CARD=$id,DEV=0"
+}
+tap "audio: TSPI_phoneGetID gives A card $card_a for wave/* and alsa/*" tspi_ids "$node_a" "$card_a"
+tap "audio: TSPI_phoneGetID gives B card $card_b for wave/* and alsa/*" tspi_ids "$node_b" "$card_b"
+tspi_none() {
+	phonectl id "$node_h" wave/out | tee /dev/stderr | grep -q INVALDEVICECLASS &&
+		phonectl id "$node_h" alsa/in | grep -q INVALDEVICECLASS
+}
+tap "audio: TSPI_phoneGetID on the HID-only phone: invalid device class" tspi_none
 nv() {
 	phonectl audio "$node_h" --seconds 0
 	[ $? = 1 ]
