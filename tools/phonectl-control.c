@@ -241,8 +241,8 @@ int phonectl_volume(int argc, char **argv, const struct phonectl_options *opts)
 }
 
 /*
- * phonectl id DEVICE CLASS: the provider's phoneGetID for a device class (tapi/line,
- * wave/in, wave/out, alsa/in, alsa/out): a binary id as a number, a string as it is.
+ * phonectl id DEVICE CLASS: the provider's phoneGetID for a device class (wave/in,
+ * wave/out, alsa/in, alsa/out): a binary id as a number, a string as it is.
  */
 int phonectl_id(int argc, char **argv, const struct phonectl_options *opts)
 {

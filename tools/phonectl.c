@@ -33,7 +33,7 @@ static const struct command commands[] = {
 	{ "gain", phonectl_gain, "DEVICE HANDSET|SPEAKER|HEADSET [GAIN]",
 	  "show or set the microphone gain of the phone's sound card" },
 	{ "id", phonectl_id, "DEVICE CLASS",
-	  "the phone's device id of a class: tapi/line, wave/in, wave/out, alsa/in, alsa/out" },
+	  "the phone's device id of a class: wave/in, wave/out, alsa/in, alsa/out" },
 	{ "audio", phonectl_audio, "DEVICE [--seconds N]",
 	  "the phone's sound card: a test tone into the earpiece, the microphone level live" },
 	{ "feature", phonectl_feature, "get|set DEVICE ID [HEX...]", "read or write a feature report" },
