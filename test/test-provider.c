@@ -927,6 +927,11 @@ static void test_audio_classes(void **state)
 	assert_null(strstr(classes, "alsa/"));
 	assert_int_equal(get_id(h, hd, "wave/out", v, sizeof(vbuf)), PHONEERR_INVALDEVICECLASS);
 	assert_int_equal(get_id(h, hd, "alsa/in", v, sizeof(vbuf)), PHONEERR_INVALDEVICECLASS);
+	/* no card: volume and gain are not something this phone has */
+	assert_int_equal(h->phoneGetVolume(hd, PHONEHOOKSWITCHDEV_HEADSET, &card),
+			 PHONEERR_OPERATIONUNAVAIL);
+	assert_int_equal(h->phoneSetGain(7, hd, PHONEHOOKSWITCHDEV_HEADSET, 0x1000),
+			 PHONEERR_OPERATIONUNAVAIL);
 
 	/* snd-usb-audio registers card 3 on interface 1.0 of the same USB device */
 	sys_sh("mkdir -p %s/" USBDEV "/1-2:1.0/sound/card3/pcmC3D0p %s/" USBDEV
@@ -973,8 +978,19 @@ static void test_audio_classes(void **state)
 		assert_int_equal(h->lineClose(hl), 0);
 	}
 
-	/* the card goes (unplugged audio function): its classes go with it */
+	/* the card's mixer is asked (this fake card has none: whatever it answers, the phone
+	 * has been seen with a card) */
+	(void)h->phoneGetGain(hd, PHONEHOOKSWITCHDEV_HEADSET, &card);
+
+	/* the card goes (unplugged audio function): its classes go with it, and the levels of
+	 * a card that was there fail */
 	sys_sh("rm %s/class/sound/card3", sys);
+	assert_int_equal(h->phoneGetVolume(hd, PHONEHOOKSWITCHDEV_HEADSET, &card),
+			 PHONEERR_OPERATIONFAILED);
+	assert_int_equal(h->phoneSetVolume(8, hd, PHONEHOOKSWITCHDEV_HEADSET, 0x1000),
+			 PHONEERR_OPERATIONFAILED);
+	assert_int_equal(h->phoneGetVolume(hd, PHONEHOOKSWITCHDEV_HANDSET | PHONEHOOKSWITCHDEV_SPEAKER, &card),
+			 PHONEERR_INVALHOOKSWITCHDEV);
 	assert_int_equal(get_id(h, hd, "wave/out", v, sizeof(vbuf)), PHONEERR_INVALDEVICECLASS);
 	assert_int_equal(h->phoneGetDevCaps(100, h->version, 0, caps), 0);
 	caps_classes(caps, classes, sizeof(classes));

@@ -1,18 +1,11 @@
 /*
- * phonectl audio | gain, and the sound card lines of list and describe: the devices
- * layer's audio (devices/audio-*.c) used directly, until the provider maps it to
- * phoneGetID("wave/..."), phoneSetVolume and phoneSetGain.
+ * phonectl audio, and the sound card lines of list and describe: the devices layer's
+ * audio (devices/audio-*.c) used directly (volume, gain and id go through the provider).
  *
  *   phonectl audio DEVICE [--seconds N]   the phone's card and mixer, a one-second 1 kHz
  *                                         tone into the earpiece, then the microphone's
  *                                         level live for N seconds (default 5): the
  *                                         bring-up check that the right card was found
- *   phonectl gain DEVICE HANDSET|SPEAKER|HEADSET [GAIN]
- *                                         show or set the microphone gain (0..0xFFFF)
- *
- * volume (tools/phonectl-control.c) acts on the card's playback volume the same way when
- * the phone has a card. A USB phone has one playback and one capture volume whichever
- * hook switch device is in use, so the hook switch device only selects the usage text.
  */
 #include <alsa/asoundlib.h>
 #include <errno.h>
@@ -85,80 +78,6 @@ void phonectl_sound_card_json(struct json *j, const char *node)
 	else
 		json_null(j, "alsa_in");
 	json_object_end(j);
-}
-
-static int open_mixer(const char *node, struct audio_card *c, struct audio_mixer **m)
-{
-	int rc = audio_card_find(sysfs_root(), node, c);
-
-	if (rc < 0)
-		return rc;
-	rc = audio_mixer_open(m, c->number, NULL, NULL);
-	if (rc < 0)
-		phonectl_error("%s: the mixer of card %d: %s", node, c->number, snd_strerror(rc));
-	return rc;
-}
-
-int phonectl_mixer_command(const char *node, int volume_or_gain, const char *value)
-{
-	enum audio_control ctl = volume_or_gain ? AUDIO_CTL_CAPTURE_VOLUME : AUDIO_CTL_PLAYBACK_VOLUME;
-	const char *what = volume_or_gain ? "gain" : "volume";
-	struct audio_mixer *m = NULL;
-	struct audio_card c;
-	unsigned long v = 0;
-	uint32_t now;
-	char *end;
-	int rc;
-
-	if (value) {
-		v = strtoul(value, &end, 0);
-		if (!value[0] || *end || v > AUDIO_VOLUME_MAX) {
-			phonectl_error("%s: %s must be 0..0xffff", value, what);
-			return EXIT_USAGE;
-		}
-	}
-	rc = open_mixer(node, &c, &m);
-	if (rc == -ENOENT || rc == -ENODEV)
-		return -1;        /* no sound card: the provider answers */
-	if (rc < 0)
-		return EXIT_FAILURE;
-	if (!audio_mixer_has(m, ctl)) {
-		printf("refused: card %d has no %s control\n", c.number,
-		       volume_or_gain ? "capture volume" : "playback volume");
-		audio_mixer_close(m);
-		return EXIT_FAILURE;
-	}
-	if (value) {
-		rc = audio_mixer_set(m, ctl, (uint32_t)v);
-		if (rc < 0) {
-			phonectl_error("%s: setting the %s: %s", node, what, snd_strerror(rc));
-			audio_mixer_close(m);
-			return EXIT_FAILURE;
-		}
-	}
-	rc = audio_mixer_get(m, ctl, &now);
-	if (rc == 0)
-		printf("%s 0x%04x (card %d \"%s\", control '%s')\n", what, now, c.number, c.id,
-		       audio_mixer_control_name(m, ctl));
-	audio_mixer_close(m);
-	return rc == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
-
-int phonectl_gain(int argc, char **argv, const struct phonectl_options *opts)
-{
-	int rc;
-
-	(void)opts;
-	if (argc < 3 || argc > 4 || tapi_hookswitchdev_parse(argv[2]) < 0) {
-		phonectl_error("usage: phonectl gain DEVICE HANDSET|SPEAKER|HEADSET [GAIN]");
-		return EXIT_USAGE;
-	}
-	rc = phonectl_mixer_command(argv[1], 1, argc == 4 ? argv[3] : NULL);
-	if (rc == -1) {
-		printf("refused: %s has no sound card\n", argv[1]);
-		return EXIT_FAILURE;
-	}
-	return rc;
 }
 
 static int set_params(snd_pcm_t *pcm, unsigned rate)

@@ -203,41 +203,53 @@ int phonectl_display(int argc, char **argv, const struct phonectl_options *opts)
 		phoneSetDisplay(s.phone, row, col, argv[4], (DWORD)strlen(argv[4]) + 1)));
 }
 
-int phonectl_volume(int argc, char **argv, const struct phonectl_options *opts)
+/*
+ * volume and gain: the provider's phoneGetVolume/phoneSetVolume and phoneGetGain/
+ * phoneSetGain (the levels of the phone's sound card); after a set, the level it reads back.
+ */
+static int level(int argc, char **argv, const struct phonectl_options *opts, bool gain)
 {
+	const char *what = gain ? "gain" : "volume";
+	const char *usage = gain ? "gain DEVICE HANDSET|SPEAKER|HEADSET [GAIN]" :
+				   "volume DEVICE HANDSET|SPEAKER|HEADSET [VOLUME]";
 	struct app_session s;
-	DWORD volume;
+	DWORD value = 0;
 	long dev;
 	char err[48];
-	int rc;
+	int rc = begin(&s, argc, argv, 2, 3, opts, usage);
 	LONG r;
 
-	/* A phone with a sound card: its playback volume, through the devices layer. */
-	if (argc >= 3 && argc <= 4 && tapi_hookswitchdev_parse(argv[2]) >= 0 &&
-	    strncmp(argv[1], "/dev/", 5) == 0) {
-		rc = phonectl_mixer_command(argv[1], 0, argc == 4 ? argv[3] : NULL);
-		if (rc >= 0)
-			return rc;
-	}
-	rc = begin(&s, argc, argv, 2, 3, opts, "volume DEVICE HANDSET|SPEAKER|HEADSET [VOLUME]");
 	if (rc < 0)
 		return usage_or_failure(rc);
 	dev = tapi_hookswitchdev_parse(argv[2]);
-	if (dev < 0 || (argc == 4 && !parse_dword(argv[3], &volume))) {
+	if (dev < 0 || (argc == 4 && !parse_dword(argv[3], &value))) {
 		app_session_stop(&s);
-		phonectl_error("usage: phonectl volume DEVICE HANDSET|SPEAKER|HEADSET [VOLUME]");
+		phonectl_error("usage: phonectl %s", usage);
 		return EXIT_USAGE;
 	}
-	if (argc == 3) {
-		r = phoneGetVolume(s.phone, (DWORD)dev, &volume);
-		if (r == 0)
-			printf("volume 0x%04x\n", volume);
-		else
-			printf("refused: %s\n", tapi_error_name(r, err, sizeof(err)));
-		return finish(&s, r);
+	if (argc == 4) {
+		r = app_session_complete(&s, gain ? phoneSetGain(s.phone, (DWORD)dev, value) :
+						    phoneSetVolume(s.phone, (DWORD)dev, value));
+		if (r != 0)
+			return finish(&s, r);
 	}
-	return finish(&s, app_session_complete(&s,
-		phoneSetVolume(s.phone, (DWORD)dev, volume)));
+	r = gain ? phoneGetGain(s.phone, (DWORD)dev, &value) :
+		   phoneGetVolume(s.phone, (DWORD)dev, &value);
+	if (r == 0)
+		printf("%s 0x%04x\n", what, value);
+	else
+		printf("refused: %s\n", tapi_error_name(r, err, sizeof(err)));
+	return finish(&s, r);
+}
+
+int phonectl_volume(int argc, char **argv, const struct phonectl_options *opts)
+{
+	return level(argc, argv, opts, false);
+}
+
+int phonectl_gain(int argc, char **argv, const struct phonectl_options *opts)
+{
+	return level(argc, argv, opts, true);
 }
 
 /*

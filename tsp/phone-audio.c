@@ -10,6 +10,10 @@
 #include <string.h>
 
 #include "devices/audio-card.h"
+#include "devices/audio-mixer.h"
+#include "loop/event-loop.h"
+#include "dispatch.h"
+#include "errors.h"
 #include "line.h"
 #include "phone-audio.h"
 
@@ -122,4 +126,154 @@ void tsp_audio_add_classes(const struct phone *p, const char *const *first, stru
 	}
 	buf[n++] = 0;
 	varstruct_add(vs, buf, (uint32_t)(n * 2), size, off);
+}
+
+/* The hookswitch devices the phone has: they share the card's one volume and gain. */
+static DWORD hook_devs(const struct phone *p)
+{
+	static const DWORD bits[PHONE_HOOK_DEVICES] = {
+		[PHONE_HOOK_HANDSET] = PHONEHOOKSWITCHDEV_HANDSET,
+		[PHONE_HOOK_SPEAKER] = PHONEHOOKSWITCHDEV_SPEAKER,
+		[PHONE_HOOK_HEADSET] = PHONEHOOKSWITCHDEV_HEADSET,
+	};
+	DWORD devs = 0;
+
+	for (int d = 0; d < PHONE_HOOK_DEVICES; d++)
+		if (p->model->hooks[d].present)
+			devs |= bits[d];
+	return devs;
+}
+
+/* The card number of the phone, or the PHONEERR_ why there is none (lock held). */
+static LONG level_card(struct phone *p, DWORD dev, int *card)
+{
+	struct audio_card c;
+
+	if (dev != PHONEHOOKSWITCHDEV_HANDSET && dev != PHONEHOOKSWITCHDEV_SPEAKER &&
+	    dev != PHONEHOOKSWITCHDEV_HEADSET)
+		return PHONEERR_INVALHOOKSWITCHDEV;
+	if (phone_card(p, &c) < 0)
+		/* a card that was there and went is a failure, never having one is not */
+		return p->audio_seen ? PHONEERR_OPERATIONFAILED : PHONEERR_OPERATIONUNAVAIL;
+	p->audio_seen = true;
+	if (!(hook_devs(p) & dev))
+		return PHONEERR_INVALHOOKSWITCHDEV;
+	*card = c.number;
+	return 0;
+}
+
+static int mixer_get(int card, enum audio_control ctl, uint32_t *value)
+{
+	struct audio_mixer *m;
+	int rc = audio_mixer_open(&m, card, NULL, NULL);
+
+	if (rc < 0)
+		return rc;
+	rc = audio_mixer_get(m, ctl, value);
+	audio_mixer_close(m);
+	return rc;
+}
+
+LONG tsp_audio_level_get(struct phone *p, DWORD hookswitch_dev, bool gain, DWORD *value)
+{
+	uint32_t v = 0;
+	int card = -1;
+	LONG r = level_card(p, hookswitch_dev, &card);
+	int rc;
+
+	if (r)
+		return r;
+	rc = mixer_get(card, gain ? AUDIO_CTL_CAPTURE_VOLUME : AUDIO_CTL_PLAYBACK_VOLUME, &v);
+	if (rc < 0)
+		return tsp_phone_error(rc);
+	*value = v;
+	return 0;
+}
+
+struct level_job {
+	uint64_t handle;
+	DRV_REQUESTID request;
+	int card;
+	enum audio_control ctl;
+	uint32_t value;
+};
+
+/* On the loop thread: the mixer is opened for the one change and closed again, so a card
+ * that went away in between answers -ENODEV here. */
+static void level_on_loop(void *arg)
+{
+	struct level_job *job = arg;
+	struct audio_mixer *m;
+	int rc = audio_mixer_open(&m, job->card, NULL, NULL);
+
+	if (rc == 0) {
+		rc = audio_mixer_set(m, job->ctl, job->value);
+		audio_mixer_close(m);
+	}
+	tsp_post_completion(job->handle, job->request, tsp_phone_error(rc));
+	tsp_dispatch();
+	free(job);
+}
+
+LONG tsp_audio_level_set(struct phone *p, DRV_REQUESTID request, DWORD hookswitch_dev,
+			 bool gain, DWORD value)
+{
+	struct level_job *job;
+	int card = -1;
+	LONG r = level_card(p, hookswitch_dev, &card);
+
+	if (r)
+		return r;
+	job = malloc(sizeof(*job));
+	if (!job)
+		return PHONEERR_NOMEM;
+	*job = (struct level_job){ .handle = p->handle, .request = request, .card = card,
+				   .ctl = gain ? AUDIO_CTL_CAPTURE_VOLUME : AUDIO_CTL_PLAYBACK_VOLUME,
+				   .value = value > 0xffff ? 0xffff : value };
+	if (loop_post(level_on_loop, job) < 0) {
+		free(job);
+		return PHONEERR_OPERATIONFAILED;
+	}
+	return 0;
+}
+
+void tsp_audio_caps(const struct phone *p, LPPHONECAPS caps)
+{
+	struct audio_mixer *m;
+	struct audio_card c;
+
+	if (phone_card(p, &c) < 0 || audio_mixer_open(&m, c.number, NULL, NULL) < 0)
+		return;
+	if (audio_mixer_has(m, AUDIO_CTL_PLAYBACK_VOLUME))
+		caps->dwVolumeFlags = hook_devs(p);
+	if (audio_mixer_has(m, AUDIO_CTL_CAPTURE_VOLUME))
+		caps->dwGainFlags = hook_devs(p);
+	audio_mixer_close(m);
+}
+
+void tsp_audio_status(const struct phone *p, LPPHONESTATUS status)
+{
+	uint32_t vol = 0, gain = 0;
+	struct audio_mixer *m;
+	struct audio_card c;
+	DWORD devs;
+
+	if (phone_card(p, &c) < 0 || audio_mixer_open(&m, c.number, NULL, NULL) < 0)
+		return;
+	(void)audio_mixer_get(m, AUDIO_CTL_PLAYBACK_VOLUME, &vol);
+	(void)audio_mixer_get(m, AUDIO_CTL_CAPTURE_VOLUME, &gain);
+	audio_mixer_close(m);
+	devs = hook_devs(p);
+	if (devs & PHONEHOOKSWITCHDEV_HANDSET) {
+		status->dwHandsetVolume = vol;
+		status->dwHandsetGain = gain;
+	}
+	if (devs & PHONEHOOKSWITCHDEV_SPEAKER) {
+		status->dwSpeakerVolume = vol;
+		status->dwSpeakerGain = gain;
+	}
+	if (devs & PHONEHOOKSWITCHDEV_HEADSET) {
+		status->dwHeadsetVolume = vol;
+		status->dwHeadsetGain = gain;
+	}
 }

@@ -28,4 +28,22 @@ int tsp_audio_get_id(const struct phone *p, LPCWSTR cls, LPVARSTRING vs);
 void tsp_audio_add_classes(const struct phone *p, const char *const *first, struct varstruct *vs,
 			   DWORD *size, DWORD *off);
 
+/*
+ * Volume (the card's playback volume) and gain (its capture volume), 0..0xFFFF on
+ * alsamixer's curve (devices/audio-mixer). A USB phone has one of each whichever hookswitch
+ * device is in use, so every hookswitch device the phone has shares them. Lock held; the
+ * results are PHONEERR_ codes: OPERATIONUNAVAIL for a phone without a card or without the
+ * control, OPERATIONFAILED once its card has gone, INVALHOOKSWITCHDEV for a device the
+ * phone does not have.
+ */
+LONG tsp_audio_level_get(struct phone *p, DWORD hookswitch_dev, bool gain, DWORD *value);
+/* Checks, then sets the level on the I/O loop and completes request there; returns 0 when
+ * the request was posted (the caller returns the request id), else the error. */
+LONG tsp_audio_level_set(struct phone *p, DRV_REQUESTID request, DWORD hookswitch_dev,
+			 bool gain, DWORD value);
+
+/* PHONECAPS dwVolumeFlags/dwGainFlags and the PHONESTATUS levels (lock held). */
+void tsp_audio_caps(const struct phone *p, LPPHONECAPS caps);
+void tsp_audio_status(const struct phone *p, LPPHONESTATUS status);
+
 #endif

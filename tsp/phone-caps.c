@@ -222,6 +222,7 @@ static void fill_caps(const struct phone *p, LPPHONECAPS caps, DWORD version)
 	caps->dwDisplayNumRows = m->display.rows;
 	caps->dwDisplayNumColumns = m->display.columns;
 	caps->dwNumButtonLamps = m->n_ids;
+	tsp_audio_caps(p, caps);
 
 	if (version >= TAPI_VERSION2_0) {
 		const char *classes[] = { "tapi/phone", NULL, NULL };
@@ -301,6 +302,7 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetStatus(HDRVPHONE hdPhone, LPPHONESTATUS lp
 	lpPhoneStatus->dwRingMode = p->ring_mode;
 	lpPhoneStatus->dwRingVolume = p->ring_volume;
 	lpPhoneStatus->dwHandsetHookSwitchMode = hook_mode(p, PHONE_HOOK_HANDSET);
+	tsp_audio_status(p, lpPhoneStatus);
 	lpPhoneStatus->dwSpeakerHookSwitchMode = hook_mode(p, PHONE_HOOK_SPEAKER);
 	lpPhoneStatus->dwHeadsetHookSwitchMode = hook_mode(p, PHONE_HOOK_HEADSET);
 	lpPhoneStatus->dwHandsetVolume = lpPhoneStatus->dwHandsetGain = 0;

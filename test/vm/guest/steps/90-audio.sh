@@ -211,14 +211,25 @@ pd() {
 }
 tap "audio: phonectl describe shows A's card" pd
 pv() {
-	phonectl volume "$node_a" HANDSET 0x8000 | grep "^volume 0x" || return 1
+	phonectl volume "$node_a" HEADSET 0x8000 | grep "^volume 0x" || return 1
 	v=$(audio-check get "$node_a" volume)
 	phonectl gain "$node_a" HEADSET 0x2000 | grep "^gain 0x" || return 1
 	g=$(audio-check get "$node_a" gain)
 	echo "volume now $v, gain $g"
 	[ "$v" -ge 31500 ] && [ "$v" -le 34000 ] && [ "$g" -ge 7000 ] && [ "$g" -le 9400 ]
 }
-tap "audio: phonectl volume and gain set A's card" pv
+tap "audio: phoneSetVolume and phoneSetGain (phonectl through the provider) set A's card" pv
+# The provider answers the card's level as set from outside, and refuses what it cannot do.
+pg() {
+	amixer -q -M -c "$card_a" sset "$vctl" 50% unmute || return 1
+	out=$(phonectl volume "$node_a" HEADSET) || return 1
+	echo "amixer -M 50% → $out"
+	v=$(printf '%d' "$(echo "$out" | sed -n 's/^volume //p')")
+	[ "$v" -ge 31500 ] && [ "$v" -le 34000 ] || return 1
+	phonectl volume "$node_a" HANDSET | tee /dev/stderr | grep -q INVALHOOKSWITCHDEV &&
+		phonectl volume "$node_h" HEADSET 0x1000 | tee /dev/stderr | grep -q OPERATIONUNAVAIL
+}
+tap "audio: phoneGetVolume reads an amixer change; no handset, no card refused" pg
 # The provider's TSPI_phoneGetID (phonectl id: libtapi32 over hidphone.tsp) names each
 # composite phone's own card; the HID-only phone answers PHONEERR_INVALDEVICECLASS.
 tspi_ids() {
