@@ -370,13 +370,15 @@ static void run_job(void *arg)
 		rc = cl ? line_make_call(cl, j->text[0] ? j->text : NULL, &ec) : -ENETDOWN;
 		pthread_mutex_lock(&tsp.lock);
 		if (rc < 0) {
-			/* The call never was: TAPI forgets the handle with the failed request. */
-			if (!c->closed)
-				tsp_line_call_unlink(c);
+			/* The call never was: TAPI forgets the handle with the failed request. A
+			 * call closed meanwhile is freed by the release its close posted. */
 			if (j->has_req)
 				complete(j->handle, j->req, rc == -EINVAL ? LINEERR_INVALADDRESS :
 							    tsp_line_error(rc));
-			tsp_post_cleanup(free_call, c);
+			if (!c->closed) {
+				tsp_line_call_unlink(c);
+				tsp_post_cleanup(free_call, c);
+			}
 			pthread_mutex_unlock(&tsp.lock);
 			tsp_dispatch();
 			free(j);
