@@ -15,12 +15,12 @@ FUZZ_SECONDS ?= 60
 CC      ?= cc
 CLANG   ?= clang
 CFLAGS  ?= -O2 -g
-PKGS    := hidapi-hidraw libusb-1.0 libudev libre
+PKGS    := hidapi-hidraw libusb-1.0 libudev libre alsa
 
 # Expanded only when a recipe runs, i.e. after the dependency check below has installed
 # the packages pkg-config asks about.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lm
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
 	    -Wformat=2 -Wvla -Wpointer-arith -Wundef
@@ -33,12 +33,12 @@ HID_SRCS := hid/rdesc-parse.c hid/rdesc-load.c hid/field-codec.c hid/hex-text.c 
 	    hid/usage-names.c hid/hidraw-node.c hid/recording.c hid/transport-replay.c \
 	    hid/transport-hidraw.c hid/transport-libusb.c
 DEV_SRCS := devices/telephony-map.c devices/phone-model.c devices/profile-parse.c \
-	    devices/profile-match.c
+	    devices/profile-match.c devices/audio-card.c devices/audio-mixer.c devices/audio-ring.c
 LOOP_SRCS := loop/event-loop.c
 CORE_SRCS := $(HID_SRCS) $(DEV_SRCS) $(LOOP_SRCS)
 TSP_SRCS := tsp/provider.c tsp/phone.c tsp/discovery.c tsp/phone-io.c tsp/phone-caps.c \
 	    tsp/phone-control.c tsp/dispatch.c tsp/errors.c tsp/log.c tsp/varstruct.c \
-	    tsp/button-info.c tsp/hotplug.c tsp/lamp-cadence.c
+	    tsp/button-info.c tsp/hotplug.c tsp/lamp-cadence.c tsp/phone-audio.c
 # Lines: the TSPI line functions over the call engine (calls/).
 TSP_SRCS += tsp/line-device.c tsp/line-call.c
 # The call engine (calls/): SIP, SDP and RTP through libre and librem, whose headers want
@@ -52,7 +52,7 @@ TOOL_SRCS := tools/phonectl.c tools/phonectl-describe.c tools/json-writer.c \
 	     tools/tapi-host.c tools/tapi-names.c tools/phonectl-session.c \
 	     tools/phonectl-replay.c tools/phonectl-monitor.c tools/phonectl-control.c \
 	     tools/phonectl-list.c tools/phonectl-record.c tools/phonectl-raw.c \
-	     tools/phonectl-app.c tools/phonectl-profile.c
+	     tools/phonectl-app.c tools/phonectl-profile.c tools/phonectl-audio.c
 
 TAPI_SRCS := tapi/tapi-registry.c tapi/tapi-providers.c tapi/tapi-phone.c tapi/tapi-text.c
 
@@ -60,7 +60,7 @@ UNIT_TESTS := test-rdesc-parse test-field-codec test-rdesc-load test-usage-names
 	      test-real-descriptors test-telephony-map test-json-writer test-phone-model \
 	      test-recording test-transport-replay test-event-loop test-lamp-cadence test-provider \
 	      test-provider-fixtures test-call-config test-call-engine test-tapi test-tapi-text \
-	      test-tapi-fake test-line test-profile
+	      test-tapi-fake test-line test-profile test-audio-card test-audio-mixer
 
 OBJ := $(BUILDDIR)/obj
 CORE_OBJS := $(CORE_SRCS:%.c=$(OBJ)/%.o)

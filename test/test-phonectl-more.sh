@@ -149,6 +149,32 @@ check "list text: collections" grep -qx "  collections: Telephony.Headset, Vendo
 check "list text: negative control" grep -qx "  not a phone: no Telephony top-level collection" "$tmp/list.txt"
 check "list text: malformed" grep -qx "  not a phone: descriptor malformed at byte 4: 1 collection(s) not closed at end of descriptor" "$tmp/list.txt"
 
+# The sound card of the same USB device (devices/audio-card.c): the Jabra EVOLVE LINK MS
+# (hidraw1, USB device 1-1) gets card 2 on its interface 0; the Jabra Link 380 (1-4) none,
+# although a card of another USB device (1-9) and a PCI card are there.
+usbdev=$SYS/devices/pci0000:00/0000:00:14.0/usb1
+echo DEVTYPE=usb_device > "$usbdev/uevent"
+for d in 1-1 1-4 1-9; do mkdir -p "$usbdev/$d"; echo DEVTYPE=usb_device > "$usbdev/$d/uevent"; done
+mkdir -p "$SYS/class/sound" "$usbdev/1-1/1-1:1.0/sound/card2/pcmC2D0p" "$usbdev/1-1/1-1:1.0/sound/card2/pcmC2D0c" \
+	"$usbdev/1-9/1-9:1.0/sound/card1/pcmC1D0p" "$SYS/devices/pci0000:00/0000:00:1f.3/sound/card0/pcmC0D0p"
+echo EVOLVE > "$usbdev/1-1/1-1:1.0/sound/card2/id"
+echo Speaker > "$usbdev/1-9/1-9:1.0/sound/card1/id"
+echo PCH > "$SYS/devices/pci0000:00/0000:00:1f.3/sound/card0/id"
+ln -s ../../devices/pci0000:00/0000:00:14.0/usb1/1-1/1-1:1.0/sound/card2 "$SYS/class/sound/card2"
+ln -s ../../devices/pci0000:00/0000:00:14.0/usb1/1-9/1-9:1.0/sound/card1 "$SYS/class/sound/card1"
+ln -s ../../devices/pci0000:00/0000:00:1f.3/sound/card0 "$SYS/class/sound/card0"
+check "list with sound cards" list --json
+cp "$tmp/out" "$tmp/cards.json"
+check "list json: the EVOLVE's sound card" jq -e '.devices[] | select(.product == "Jabra EVOLVE LINK MS") |
+	.sound_card == {"card": 2, "id": "EVOLVE", "wave_out": 2, "wave_in": 2,
+			"alsa_out": "plughw:CARD=EVOLVE,DEV=0", "alsa_in": "plughw:CARD=EVOLVE,DEV=0"}' "$tmp/cards.json"
+check "list json: no card for the others" jq -e '[.devices[] | select(.product != "Jabra EVOLVE LINK MS") |
+	.sound_card] | all(. == null)' "$tmp/cards.json"
+check "list text with sound cards" list
+cp "$tmp/out" "$tmp/cards.txt"
+check "list text: the EVOLVE's sound card" grep -qx '  sound card 2 "EVOLVE": playback plughw:CARD=EVOLVE,DEV=0, capture plughw:CARD=EVOLVE,DEV=0' "$tmp/cards.txt"
+check "list text: one sound card line" test "$(grep -c 'sound card' "$tmp/cards.txt")" = 1
+
 mkdir -p "$tmp/empty"
 check "list: no hidraw at all" env HIDPHONE_SYSFS="$tmp/empty" "$PHONECTL" list --json
 check "list: no hidraw, empty list" jq -e '.devices == []' "$tmp/out"

@@ -117,6 +117,11 @@ if [ $? -eq 0 ] && grep -q "completed: success" "$tmp/out"; then ok; else not_ok
 if [ $? -eq 1 ] && grep -q "refused: PHONEERR_INVALLAMPMODE" "$tmp/out"; then ok; else not_ok "lamp UNKNOWN: $(cat "$tmp/out")"; fi
 "$PHONECTL" lamp "$DEMO" 20 SPARKLE >/dev/null 2>&1
 if [ $? -eq 2 ]; then ok; else not_ok "lamp with a made-up mode is a usage error"; fi
+# id: the provider's phoneGetID; a replayed phone has no sound card.
+"$PHONECTL" id "$DEMO" alsa/in >"$tmp/out" 2>&1
+if [ $? -eq 1 ] && grep -q "refused: PHONEERR_INVALDEVICECLASS" "$tmp/out"; then ok; else not_ok "id alsa/in: $(cat "$tmp/out")"; fi
+"$PHONECTL" id "$DEMO" wave/out >"$tmp/out" 2>&1
+if [ $? -eq 1 ] && grep -q "refused: PHONEERR_INVALDEVICECLASS" "$tmp/out"; then ok; else not_ok "id wave/out: $(cat "$tmp/out")"; fi
 "$PHONECTL" -v ring "$DEMO" 1 >"$tmp/out" 2>"$tmp/err"
 if grep -q "completed: success" "$tmp/out" && grep -q "^O: .* 3 02 88 00" "$tmp/err"; then ok; else not_ok "ring: $(cat "$tmp/out" "$tmp/err")"; fi
 "$PHONECTL" -v hook "$DEMO" HEADSET MICSPEAKER >"$tmp/out" 2>"$tmp/err"

@@ -1155,6 +1155,166 @@ static void test_desk_phone(void **state)
 	host_stop(h);
 }
 
+/* --------------------------------------------------------------------------------------- */
+/* The phone's audio device classes over a sysfs tree (HIDPHONE_SYSFS) in which the replayed
+ * phone stands for hidraw7 (HIDPHONE_REPLAY_HIDRAW): a composite USB device whose sound
+ * card comes after the HID interface and goes again. */
+
+#define USBDEV "devices/pci0000:00/0000:00:14.0/usb1/1-2"
+
+/* Runs a shell command with every "%s" in it replaced by the sysfs root. */
+static void sys_sh(const char *cmd, const char *root)
+{
+	char out[2048];
+	size_t n = 0;
+
+	for (const char *c = cmd; *c && n + strlen(root) + 1 < sizeof(out); c++) {
+		if (c[0] == '%' && c[1] == 's') {
+			memcpy(out + n, root, strlen(root));
+			n += strlen(root);
+			c++;
+		} else {
+			out[n++] = *c;
+		}
+	}
+	out[n] = '\0';
+	assert_int_equal(system(out), 0);
+}
+
+/* The UTF-16 multi-string dwDeviceClasses of caps as one ASCII line, classes after a space. */
+static void caps_classes(LPPHONECAPS caps, char *out, size_t size)
+{
+	const uint16_t *w = (const uint16_t *)((const uint8_t *)caps + caps->dwDeviceClassesOffset);
+	size_t n = 0;
+
+	for (size_t i = 0; i < caps->dwDeviceClassesSize / 2 && n + 1 < size; i++) {
+		if (w[i] == 0 && (i + 1 >= caps->dwDeviceClassesSize / 2 || w[i + 1] == 0))
+			break;
+		out[n++] = w[i] ? (char)w[i] : ' ';
+	}
+	out[n] = '\0';
+}
+
+static LONG get_id(struct host *h, HDRVPHONE hd, const char *cls, LPVARSTRING v, DWORD total)
+{
+	uint16_t w[32];
+	size_t i = 0;
+
+	for (; cls[i] && i < 31; i++)
+		w[i] = (uint16_t)cls[i];
+	w[i] = 0;
+	memset(v, 0, total);
+	v->dwTotalSize = total;
+	return h->phoneGetID(hd, v, (LPCWSTR)(const void *)w, NULL);
+}
+
+static void test_audio_classes(void **state)
+{
+	struct host *h = host;
+	char path[512], devices[600], sys[300], classes[200];
+	uint8_t buf[1024];
+	LPPHONECAPS caps = (LPPHONECAPS)buf;
+	uint8_t vbuf[256];
+	LPVARSTRING v = (LPVARSTRING)vbuf;
+	DWORD card = 0;
+	HDRVPHONE hd;
+	(void)state;
+
+	snprintf(sys, sizeof(sys), "%s/sys", tmpdir);
+	sys_sh("mkdir -p %s/" USBDEV "/1-2:1.3/0003:0B0E:24C9.0001/hidraw/hidraw7 %s/class/hidraw "
+	       "%s/class/sound && printf 'DEVTYPE=usb_device\\n' > %s/" USBDEV "/uevent && "
+	       "printf 'DEVTYPE=usb_interface\\n' > %s/" USBDEV "/1-2:1.3/uevent && "
+	       "ln -s ../../" USBDEV "/1-2:1.3/0003:0B0E:24C9.0001/hidraw/hidraw7 "
+	       "%s/class/hidraw/hidraw7", sys);
+	setenv("HIDPHONE_SYSFS", sys, 1);
+	setenv("HIDPHONE_REPLAY_HIDRAW", "hidraw7", 1);
+	snprintf(path, sizeof(path), "%s/audio.hid", tmpdir);
+	write_recording(path, "jabra-link-380c", "Jabra Link 380", 0x0b0e, 0x24c9, NULL);
+	snprintf(devices, sizeof(devices), "replay:%s", path);
+	start(devices, 1);
+	hd = open_phone(h, 100);
+
+	/* no card yet: no audio class listed, none answers */
+	caps->dwTotalSize = sizeof(buf);
+	assert_int_equal(h->phoneGetDevCaps(100, h->version, 0, caps), 0);
+	caps_classes(caps, classes, sizeof(classes));
+	assert_null(strstr(classes, "wave/"));
+	assert_null(strstr(classes, "alsa/"));
+	assert_int_equal(get_id(h, hd, "wave/out", v, sizeof(vbuf)), PHONEERR_INVALDEVICECLASS);
+	assert_int_equal(get_id(h, hd, "alsa/in", v, sizeof(vbuf)), PHONEERR_INVALDEVICECLASS);
+	/* no card: volume and gain are not something this phone has */
+	assert_int_equal(h->phoneGetVolume(hd, PHONEHOOKSWITCHDEV_HEADSET, &card),
+			 PHONEERR_OPERATIONUNAVAIL);
+	assert_int_equal(h->phoneSetGain(7, hd, PHONEHOOKSWITCHDEV_HEADSET, 0x1000),
+			 PHONEERR_OPERATIONUNAVAIL);
+
+	/* snd-usb-audio registers card 3 on interface 1.0 of the same USB device */
+	sys_sh("mkdir -p %s/" USBDEV "/1-2:1.0/sound/card3/pcmC3D0p %s/" USBDEV
+	       "/1-2:1.0/sound/card3/pcmC3D0c && printf 'Phone\\n' > %s/" USBDEV
+	       "/1-2:1.0/sound/card3/id && ln -s ../../" USBDEV "/1-2:1.0/sound/card3 "
+	       "%s/class/sound/card3", sys);
+	assert_int_equal(h->phoneGetDevCaps(100, h->version, 0, caps), 0);
+	caps_classes(caps, classes, sizeof(classes));
+	assert_string_equal(classes, "tapi/phone tapi/line wave/in wave/out alsa/in alsa/out");
+	assert_int_equal(get_id(h, hd, "wave/out", v, sizeof(vbuf)), 0);
+	assert_int_equal(v->dwStringFormat, STRINGFORMAT_BINARY);
+	assert_int_equal(v->dwStringSize, 4);
+	memcpy(&card, vbuf + v->dwStringOffset, 4);
+	assert_int_equal(card, 3);
+	assert_int_equal(get_id(h, hd, "WAVE/IN", v, sizeof(vbuf)), 0);
+	memcpy(&card, vbuf + v->dwStringOffset, 4);
+	assert_int_equal(card, 3);
+	assert_int_equal(get_id(h, hd, "alsa/in", v, sizeof(vbuf)), 0);
+	assert_int_equal(v->dwStringFormat, STRINGFORMAT_ASCII);
+	assert_string_equal((const char *)vbuf + v->dwStringOffset, "plughw:CARD=Phone,DEV=0");
+	assert_int_equal(v->dwStringSize, strlen("plughw:CARD=Phone,DEV=0") + 1);
+	/* too small for the name: the size it needs, nothing written */
+	assert_int_equal(get_id(h, hd, "alsa/out", v, VARSTRING_SIZE + 4), 0);
+	assert_int_equal(v->dwNeededSize, VARSTRING_SIZE + strlen("plughw:CARD=Phone,DEV=0") + 1);
+	assert_int_equal(v->dwStringSize, 0);
+	assert_int_equal(get_id(h, hd, "alsa/out", v, 8), PHONEERR_STRUCTURETOOSMALL);
+	assert_int_equal(get_id(h, hd, "wave", v, sizeof(vbuf)), PHONEERR_INVALDEVICECLASS);
+	assert_int_equal(get_id(h, hd, "video/out", v, sizeof(vbuf)), PHONEERR_INVALDEVICECLASS);
+
+	/* the phone's line answers the same classes */
+	{
+		static const uint16_t wave_out[] = { 'w', 'a', 'v', 'e', '/', 'o', 'u', 't', 0 };
+		HDRVLINE hl = NULL;
+
+		assert_int_equal(h->num_lines, 1);
+		assert_int_equal(h->lineOpen(h->line_base, (HTAPILINE)(uintptr_t)0x4444, &hl,
+					     h->version, host_line_event), 0);
+		memset(vbuf, 0, sizeof(vbuf));
+		v->dwTotalSize = sizeof(vbuf);
+		assert_int_equal(h->lineGetID(hl, 0, NULL, LINECALLSELECT_LINE, v,
+					      (LPCWSTR)(const void *)wave_out, NULL), 0);
+		memcpy(&card, vbuf + v->dwStringOffset, 4);
+		assert_int_equal(card, 3);
+		assert_int_equal(h->lineClose(hl), 0);
+	}
+
+	/* the card's mixer is asked (this fake card has none: whatever it answers, the phone
+	 * has been seen with a card) */
+	(void)h->phoneGetGain(hd, PHONEHOOKSWITCHDEV_HEADSET, &card);
+
+	/* the card goes (unplugged audio function): its classes go with it, and the levels of
+	 * a card that was there fail */
+	sys_sh("rm %s/class/sound/card3", sys);
+	assert_int_equal(h->phoneGetVolume(hd, PHONEHOOKSWITCHDEV_HEADSET, &card),
+			 PHONEERR_OPERATIONFAILED);
+	assert_int_equal(h->phoneSetVolume(8, hd, PHONEHOOKSWITCHDEV_HEADSET, 0x1000),
+			 PHONEERR_OPERATIONFAILED);
+	assert_int_equal(h->phoneGetVolume(hd, PHONEHOOKSWITCHDEV_HANDSET | PHONEHOOKSWITCHDEV_SPEAKER, &card),
+			 PHONEERR_INVALHOOKSWITCHDEV);
+	assert_int_equal(get_id(h, hd, "wave/out", v, sizeof(vbuf)), PHONEERR_INVALDEVICECLASS);
+	assert_int_equal(h->phoneGetDevCaps(100, h->version, 0, caps), 0);
+	caps_classes(caps, classes, sizeof(classes));
+	assert_null(strstr(classes, "wave/"));
+	assert_int_equal(h->phoneClose(hd), 0);
+	unsetenv("HIDPHONE_SYSFS");
+	unsetenv("HIDPHONE_REPLAY_HIDRAW");
+}
+
 /* A failed test must not leave its phones open for the next one. */
 static int shut_down(void **state)
 {
@@ -1185,6 +1345,7 @@ int main(void)
 		TEST(test_offhook_led_lamp),
 		TEST(test_offhook_ack_window),
 		TEST(test_lamp_blink_host),
+		TEST(test_audio_classes),
 	};
 	int rc;
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "phonectl-app.h"
+#include "phonectl-audio.h"
 #include "phonectl-session.h"
 #include "phonectl.h"
 #include "tapi-names.h"
@@ -202,31 +203,89 @@ int phonectl_display(int argc, char **argv, const struct phonectl_options *opts)
 		phoneSetDisplay(s.phone, row, col, argv[4], (DWORD)strlen(argv[4]) + 1)));
 }
 
-int phonectl_volume(int argc, char **argv, const struct phonectl_options *opts)
+/*
+ * volume and gain: the provider's phoneGetVolume/phoneSetVolume and phoneGetGain/
+ * phoneSetGain (the levels of the phone's sound card); after a set, the level it reads back.
+ */
+static int level(int argc, char **argv, const struct phonectl_options *opts, bool gain)
 {
+	const char *what = gain ? "gain" : "volume";
+	const char *usage = gain ? "gain DEVICE HANDSET|SPEAKER|HEADSET [GAIN]" :
+				   "volume DEVICE HANDSET|SPEAKER|HEADSET [VOLUME]";
 	struct app_session s;
-	DWORD volume;
+	DWORD value = 0;
 	long dev;
 	char err[48];
-	int rc = begin(&s, argc, argv, 2, 3, opts, "volume DEVICE HANDSET|SPEAKER|HEADSET [VOLUME]");
+	int rc = begin(&s, argc, argv, 2, 3, opts, usage);
 	LONG r;
 
 	if (rc < 0)
 		return usage_or_failure(rc);
 	dev = tapi_hookswitchdev_parse(argv[2]);
-	if (dev < 0 || (argc == 4 && !parse_dword(argv[3], &volume))) {
+	if (dev < 0 || (argc == 4 && !parse_dword(argv[3], &value))) {
 		app_session_stop(&s);
-		phonectl_error("usage: phonectl volume DEVICE HANDSET|SPEAKER|HEADSET [VOLUME]");
+		phonectl_error("usage: phonectl %s", usage);
 		return EXIT_USAGE;
 	}
-	if (argc == 3) {
-		r = phoneGetVolume(s.phone, (DWORD)dev, &volume);
-		if (r == 0)
-			printf("volume 0x%04x\n", volume);
-		else
-			printf("refused: %s\n", tapi_error_name(r, err, sizeof(err)));
-		return finish(&s, r);
+	if (argc == 4) {
+		r = app_session_complete(&s, gain ? phoneSetGain(s.phone, (DWORD)dev, value) :
+						    phoneSetVolume(s.phone, (DWORD)dev, value));
+		if (r != 0)
+			return finish(&s, r);
 	}
-	return finish(&s, app_session_complete(&s,
-		phoneSetVolume(s.phone, (DWORD)dev, volume)));
+	r = gain ? phoneGetGain(s.phone, (DWORD)dev, &value) :
+		   phoneGetVolume(s.phone, (DWORD)dev, &value);
+	if (r == 0)
+		printf("%s 0x%04x\n", what, value);
+	else
+		printf("refused: %s\n", tapi_error_name(r, err, sizeof(err)));
+	return finish(&s, r);
+}
+
+int phonectl_volume(int argc, char **argv, const struct phonectl_options *opts)
+{
+	return level(argc, argv, opts, false);
+}
+
+int phonectl_gain(int argc, char **argv, const struct phonectl_options *opts)
+{
+	return level(argc, argv, opts, true);
+}
+
+/*
+ * phonectl id DEVICE CLASS: the provider's phoneGetID for a device class (wave/in,
+ * wave/out, alsa/in, alsa/out): a binary id as a number, a string as it is.
+ */
+int phonectl_id(int argc, char **argv, const struct phonectl_options *opts)
+{
+	struct app_session s;
+	union {
+		VARSTRING vs;
+		uint8_t b[512];
+	} u;
+	char err[48];
+	int rc = begin(&s, argc, argv, 2, 2, opts, "id DEVICE CLASS");
+	LONG r;
+
+	if (rc < 0)
+		return usage_or_failure(rc);
+	memset(&u, 0, sizeof(u));
+	u.vs.dwTotalSize = sizeof(u);
+	r = phoneGetIDA(s.phone, &u.vs, argv[2]);
+	if (r != 0) {
+		printf("refused: %s\n", tapi_error_name(r, err, sizeof(err)));
+	} else if (u.vs.dwStringFormat == STRINGFORMAT_BINARY && u.vs.dwStringSize == sizeof(DWORD)) {
+		DWORD id;
+
+		memcpy(&id, u.b + u.vs.dwStringOffset, sizeof(id));
+		printf("%s %u\n", argv[2], id);
+	} else if (u.vs.dwStringFormat == STRINGFORMAT_ASCII && u.vs.dwStringSize > 0 &&
+		   u.vs.dwStringOffset + u.vs.dwStringSize <= sizeof(u)) {
+		printf("%s %.*s\n", argv[2], (int)strnlen((const char *)u.b + u.vs.dwStringOffset,
+							   u.vs.dwStringSize),
+		       (const char *)u.b + u.vs.dwStringOffset);
+	} else {
+		printf("%s: format %u, %u bytes\n", argv[2], u.vs.dwStringFormat, u.vs.dwStringSize);
+	}
+	return finish(&s, r);
 }

@@ -19,6 +19,7 @@
 #include "hid/usage-names.h"
 #include "hid/recording.h"
 #include "json-writer.h"
+#include "phonectl-audio.h"
 #include "phonectl-session.h"
 #include "phonectl.h"
 #include "tapi-names.h"
@@ -113,6 +114,8 @@ static void print_header(const struct source *src)
 	if (src->is_node && src->info.vendor)
 		printf("device: %s  \"%s\"  %04x:%04x\n", src->name, src->info.name,
 		       src->info.vendor, src->info.product);
+	if (src->is_node)
+		phonectl_sound_card_text(src->name, "");
 	printf("descriptor: %s (%s), %zu bytes\n", src->name, src->format, src->len);
 }
 
@@ -514,6 +517,7 @@ static void print_json(const struct source *src, const struct rdesc *d, const st
 		json_string(&j, "phys", src->info.phys);
 		json_string(&j, "serial", src->info.uniq);
 		json_object_end(&j);
+		phonectl_sound_card_json(&j, src->name);
 	}
 	json_bool(&j, "numbered", d->numbered);
 

@@ -28,6 +28,7 @@
 #include "hid/rdesc.h"
 #include "hid/usage-names.h"
 #include "json-writer.h"
+#include "phonectl-audio.h"
 #include "phonectl-session.h"
 #include "phonectl.h"
 
@@ -387,6 +388,7 @@ static void print_text(const struct entry *entries, size_t n)
 			if (e->reason[0])
 				printf("  %s: %s\n", e->accessible ? "note" : "cannot be opened",
 				       e->reason);
+			phonectl_sound_card_text(e->node, "  ");
 		} else {
 			printf("  not a phone: %s\n", e->reason);
 		}
@@ -459,6 +461,7 @@ static void print_json(const struct entry *entries, size_t n)
 			json_null(&j, "tapi_id");
 		json_bool(&j, "accessible", e->accessible);
 		json_text(&j, "reason", e->reason);
+		phonectl_sound_card_json(&j, e->node);
 		json_object_begin(&j, "udev");
 		json_bool(&j, "record", e->udev.record);
 		json_bool(&j, "id_hidphone", e->udev.id_hidphone);

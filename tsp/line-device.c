@@ -14,6 +14,7 @@
 #include "line.h"
 #include "log.h"
 #include "phone.h"
+#include "phone-audio.h"
 #include "provider.h"
 #include "varstruct.h"
 
@@ -336,24 +337,10 @@ static uint32_t devcaps_fixed(DWORD v)
 				      offsetof(LINEDEVCAPS, dwLineFeatures);
 }
 
-static void add_multisz(struct varstruct *vs, const char *const *list, DWORD *size, DWORD *off)
-{
-	uint16_t buf[128];
-	size_t n = 0;
-
-	for (size_t i = 0; list[i]; i++) {
-		n += utf8_to_utf16(list[i], buf + n, 64);
-		buf[n++] = 0;
-	}
-	buf[n++] = 0;
-	varstruct_add(vs, buf, (uint32_t)(n * 2), size, off);
-}
-
 TSPI_EXPORT LONG TSPIAPI TSPI_lineGetDevCaps(DWORD dwDeviceID, DWORD dwTSPIVersion,
 					     DWORD dwExtVersion, LPLINEDEVCAPS lpLineDevCaps)
 {
-	static const char *const classes[] = { "tapi/line", "tapi/phone", "wave/in",
-						"wave/out", NULL };
+	static const char *const classes[] = { "tapi/line", "tapi/phone", NULL };
 	struct tsp_line *l;
 	struct varstruct vs;
 	uint32_t fixed;
@@ -391,8 +378,8 @@ TSPI_EXPORT LONG TSPIAPI TSPI_lineGetDevCaps(DWORD dwDeviceID, DWORD dwTSPIVersi
 			     &lpLineDevCaps->dwLineNameOffset);
 	if (dwTSPIVersion >= TAPI_VERSION2_0) {
 		lpLineDevCaps->dwLineFeatures = LINEFEATURE_MAKECALL;
-		add_multisz(&vs, classes, &lpLineDevCaps->dwDeviceClassesSize,
-			    &lpLineDevCaps->dwDeviceClassesOffset);
+		tsp_audio_add_classes(l->phone, classes, &vs, &lpLineDevCaps->dwDeviceClassesSize,
+				      &lpLineDevCaps->dwDeviceClassesOffset);
 	}
 	if (dwTSPIVersion >= TAPI_VERSION3_0)
 		lpLineDevCaps->dwAddressTypes = LINEADDRESSTYPE_SDP | LINEADDRESSTYPE_IPADDRESS;
@@ -710,6 +697,14 @@ TSPI_EXPORT LONG TSPIAPI TSPI_lineGetID(HDRVLINE hdLine, DWORD dwAddressID, HDRV
 			return tsp_leave(LINEERR_NODEVICE);
 		return tsp_leave(tsp_varstring_id(lpDeviceID, l->phone->device_id));
 	}
-	/* wave/in and wave/out: the phone's audio device comes with the audio layer. */
-	return tsp_leave(LINEERR_INVALDEVICECLASS);
+	/* wave/in, wave/out, alsa/in, alsa/out: the audio of the line's phone, when it has a
+	 * card right now. */
+	switch (l->phone ? tsp_audio_get_id(l->phone, lpszDeviceClass, lpDeviceID) : -ENOENT) {
+	case 0:
+		return tsp_leave(0);
+	case -ENOSPC:
+		return tsp_leave(LINEERR_STRUCTURETOOSMALL);
+	default:
+		return tsp_leave(LINEERR_INVALDEVICECLASS);
+	}
 }

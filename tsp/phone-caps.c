@@ -2,11 +2,13 @@
  * What a phone is and what state it is in: version negotiation, PHONECAPS, PHONESTATUS,
  * PHONEBUTTONINFO, extensions and device ids.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "button-info.h"
 #include "phone.h"
+#include "phone-audio.h"
 #include "line.h"
 #include "provider.h"
 #include "varstruct.h"
@@ -220,13 +222,15 @@ static void fill_caps(const struct phone *p, LPPHONECAPS caps, DWORD version)
 	caps->dwDisplayNumRows = m->display.rows;
 	caps->dwDisplayNumColumns = m->display.columns;
 	caps->dwNumButtonLamps = m->n_ids;
+	tsp_audio_caps(p, caps);
 
 	if (version >= TAPI_VERSION2_0) {
-		static const uint16_t classes[] = { 't', 'a', 'p', 'i', '/', 'p', 'h', 'o', 'n', 'e',
-						    0, 0 };
+		const char *classes[] = { "tapi/phone", NULL, NULL };
 
-		varstruct_add(&vs, classes, sizeof(classes), &caps->dwDeviceClassesSize,
-			      &caps->dwDeviceClassesOffset);
+		if (tsp_line_of_phone(p) != TSP_NO_ID)
+			classes[1] = "tapi/line";
+		tsp_audio_add_classes(p, classes, &vs, &caps->dwDeviceClassesSize,
+				      &caps->dwDeviceClassesOffset);
 		caps->dwPhoneFeatures = feats;
 		for (int d = 0; d < PHONE_HOOK_DEVICES; d++) {
 			DWORD monitored = m->hooks[d].present ? PHONEHOOKSWITCHMODE_ONHOOK |
@@ -298,6 +302,7 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetStatus(HDRVPHONE hdPhone, LPPHONESTATUS lp
 	lpPhoneStatus->dwRingMode = p->ring_mode;
 	lpPhoneStatus->dwRingVolume = p->ring_volume;
 	lpPhoneStatus->dwHandsetHookSwitchMode = hook_mode(p, PHONE_HOOK_HANDSET);
+	tsp_audio_status(p, lpPhoneStatus);
 	lpPhoneStatus->dwSpeakerHookSwitchMode = hook_mode(p, PHONE_HOOK_SPEAKER);
 	lpPhoneStatus->dwHeadsetHookSwitchMode = hook_mode(p, PHONE_HOOK_HEADSET);
 	lpPhoneStatus->dwHandsetVolume = lpPhoneStatus->dwHandsetGain = 0;
@@ -353,6 +358,15 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetButtonInfo(HDRVPHONE hdPhone, DWORD dwButt
 	return tsp_leave(0);
 }
 
+/* wave/in, wave/out, alsa/in, alsa/out: a class the phone cannot answer right now (no card,
+ * no PCM that way) is as invalid as an unknown one. */
+static LONG audio_id_result(int rc)
+{
+	if (rc == -ENOSPC)
+		return PHONEERR_STRUCTURETOOSMALL;
+	return rc < 0 ? PHONEERR_INVALDEVICECLASS : 0;
+}
+
 TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetID(HDRVPHONE hdPhone, LPVARSTRING lpDeviceID,
 					 LPCWSTR lpszDeviceClass, HANDLE hTargetProcess)
 {
@@ -367,7 +381,7 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetID(HDRVPHONE hdPhone, LPVARSTRING lpDevice
 		return PHONEERR_INVALPHONEHANDLE;
 	/* TAPI answers tapi/phone itself; tapi/line is the phone's line, when it has one. */
 	if (!tsp_class_is(lpszDeviceClass, "tapi/line"))
-		return tsp_leave(PHONEERR_INVALDEVICECLASS);
+		return tsp_leave(audio_id_result(tsp_audio_get_id(p, lpszDeviceClass, lpDeviceID)));
 	line = tsp_line_of_phone(p);
 	if (line == TSP_NO_ID)
 		return tsp_leave(PHONEERR_NODEVICE);

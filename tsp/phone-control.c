@@ -13,6 +13,7 @@
 #include "dispatch.h"
 #include "errors.h"
 #include "phone.h"
+#include "phone-audio.h"
 #include "phone-io.h"
 #include "varstruct.h"
 
@@ -285,15 +286,29 @@ static LONG unavailable(HDRVPHONE hdPhone)
 	return tsp_leave(PHONEERR_OPERATIONUNAVAIL);
 }
 
-/* Volume and gain requests name exactly one hookswitch device. */
-static LONG volume_gain(HDRVPHONE hdPhone, DWORD dev)
+/* Volume and gain: the levels of the phone's sound card (tsp/phone-audio.c). */
+static LONG level_get(HDRVPHONE hdPhone, DWORD dev, bool gain, LPDWORD value)
 {
-	if (!tsp_enter_handle(hdPhone))
+	struct phone *p;
+
+	if (!value)
+		return PHONEERR_INVALPOINTER;
+	p = tsp_enter_handle(hdPhone);
+	if (!p)
 		return PHONEERR_INVALPHONEHANDLE;
-	if (hook_index(dev) < 0)
-		return tsp_leave(PHONEERR_INVALHOOKSWITCHDEV);
-	/* no device exposes audio levels over HID */
-	return tsp_leave(PHONEERR_OPERATIONUNAVAIL);
+	return tsp_leave(tsp_audio_level_get(p, dev, gain, value));
+}
+
+static LONG level_set(DRV_REQUESTID request, HDRVPHONE hdPhone, DWORD dev, bool gain,
+		      DWORD value)
+{
+	struct phone *p = tsp_enter_handle(hdPhone);
+	LONG r;
+
+	if (!p)
+		return PHONEERR_INVALPHONEHANDLE;
+	r = tsp_audio_level_set(p, request, dev, gain, value);
+	return tsp_leave(r ? r : (LONG)request);
 }
 
 TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetDisplay(HDRVPHONE hdPhone, LPVARSTRING lpDisplay)
@@ -357,33 +372,25 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetDisplay(DRV_REQUESTID dwRequestID, HDRVPHO
 TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetVolume(HDRVPHONE hdPhone, DWORD dwHookSwitchDev,
 					     LPDWORD lpdwVolume)
 {
-	if (!lpdwVolume)
-		return PHONEERR_INVALPOINTER;
-	return volume_gain(hdPhone, dwHookSwitchDev);
+	return level_get(hdPhone, dwHookSwitchDev, false, lpdwVolume);
 }
 
 TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetVolume(DRV_REQUESTID dwRequestID, HDRVPHONE hdPhone,
 					     DWORD dwHookSwitchDev, DWORD dwVolume)
 {
-	(void)dwRequestID;
-	(void)dwVolume;
-	return volume_gain(hdPhone, dwHookSwitchDev);
+	return level_set(dwRequestID, hdPhone, dwHookSwitchDev, false, dwVolume);
 }
 
 TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetGain(HDRVPHONE hdPhone, DWORD dwHookSwitchDev,
 					   LPDWORD lpdwGain)
 {
-	if (!lpdwGain)
-		return PHONEERR_INVALPOINTER;
-	return volume_gain(hdPhone, dwHookSwitchDev);
+	return level_get(hdPhone, dwHookSwitchDev, true, lpdwGain);
 }
 
 TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetGain(DRV_REQUESTID dwRequestID, HDRVPHONE hdPhone,
 					   DWORD dwHookSwitchDev, DWORD dwGain)
 {
-	(void)dwRequestID;
-	(void)dwGain;
-	return volume_gain(hdPhone, dwHookSwitchDev);
+	return level_set(dwRequestID, hdPhone, dwHookSwitchDev, true, dwGain);
 }
 
 /* PHONECAPS says there are no data areas, so every data id is invalid. */

@@ -52,6 +52,7 @@ struct phone {
 
 	/* Open state (guarded by the provider lock). */
 	uint64_t handle;             /* HDRVPHONE value of the current open, 0 when closed */
+	bool audio_seen;             /* a sound card was found for it once (tsp/phone-audio.c) */
 	HTAPIPHONE htphone;
 	PHONEEVENT event_proc;
 	uint32_t version;

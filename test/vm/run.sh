@@ -127,6 +127,8 @@ fi
 KDEB=$(fetch_deb "$KPKG") || die "cannot download $KPKG (if the mirror dropped it, set E2E_KERNEL_PKG)"
 BBDEB=$(fetch_deb busybox-static) || die "cannot download busybox-static"
 UDEVDEB=$(fetch_deb udev) || die "cannot download udev"
+# amixer for step 90 (a mixer change made by another program).
+ALSAUTILSDEB=$(fetch_deb alsa-utils) || die "cannot download alsa-utils"
 
 # udevd's shared libraries, from Debian too, so the guest does not depend on
 # what happens to be installed on the host: udev's lib* dependencies and
@@ -160,7 +162,9 @@ say "packages ready ($(elapsed "$T0") s)"
 KVER=${KPKG#linux-image-}
 KVERSION=$(dpkg-deb -f "$KDEB" Version)
 KDIR=$CACHE/kernel-$KVER-$KVERSION
-if [ ! -f "$KDIR/.done-cm109" ]; then
+# .done-cm109-audio: unpacked with cm109 (libusb test) and the sound, media-controller and
+# usbip modules (step 90); older caches lack them.
+if [ ! -f "$KDIR/.done-cm109-audio" ]; then
 	T0=$(cut -d' ' -f1 /proc/uptime)
 	rm -rf "$KDIR"
 	mkdir -p "$KDIR/root"
@@ -174,7 +178,8 @@ if [ ! -f "$KDIR/.done-cm109" ]; then
 		"$modprefix/*/modules.builtin" "$modprefix/*/modules.builtin.modinfo" \
 		"$modprefix/*/modules.order" \
 		"$modprefix/*/kernel/drivers/usb/*" "$modprefix/*/kernel/drivers/hid/*" \
-		"$modprefix/*/kernel/fs/configfs/*" \
+		"$modprefix/*/kernel/fs/configfs/*" "$modprefix/*/kernel/sound/*" \
+		"$modprefix/*/kernel/drivers/media/mc/*" \
 		"$modprefix/*/kernel/drivers/input/misc/cm109.ko*" ||
 		die "cannot unpack $KDEB"
 	KREL=$(ls "$KDIR/root/boot" | sed -n 's/^vmlinuz-//p' | head -n 1)
@@ -200,7 +205,7 @@ if [ ! -f "$KDIR/.done-cm109" ]; then
 	[ "$(od -An -c -N 4 "$KDIR/vmlinux" | tr -d ' ')" = '177ELF' ] ||
 		die "could not extract vmlinux from $img (payload not xz?)"
 	echo "$KREL" >"$KDIR/release"
-	touch "$KDIR/.done-cm109"
+	touch "$KDIR/.done-cm109-audio"
 	say "kernel unpacked ($(elapsed "$T0") s)"
 fi
 KREL=$(cat "$KDIR/release")
@@ -253,6 +258,12 @@ SPECIAL=$(special_drivers | tr '\n' ' ')
 say "HID drivers matched by the fixtures' VID:PID: ${SPECIAL:-none}"
 MODULES="dummy_hcd configfs libcomposite usb_f_hid hid-generic $SPECIAL usbhid uhid ${E2E_EXTRA_MODULES:-}"
 ORDER=$(module_order) || die "modules not found in $KPKG: $(echo "$ORDER" | grep MISSING)"
+# Step 90's composite phones (HID + USB Audio): loaded by the step itself, after the others,
+# so that the earlier steps run on exactly the modules above (usbip-vudc adds a UDC).
+# snd-usb-audio calls the media controller (mc.ko, from drivers/media/mc, unpacked for it).
+AUDIO_MODULES="usb_f_uac1 mc snd-usb-audio usbip-core vhci-hcd usbip-vudc"
+AUDIO_ORDER=$(MODULES=$AUDIO_MODULES module_order) ||
+	die "audio modules not found in $KPKG: $(echo "$AUDIO_ORDER" | grep MISSING)"
 
 # --- busybox, udev and their libraries -------------------------------------------
 
@@ -291,6 +302,13 @@ PROGS=
 for src in "$HERE"/*.c; do
 	name=$(basename "$src" .c)
 	case $name in
+	audio-check)
+		# The devices layer's audio (step 90): alsa-lib and the sysfs reader.
+		# shellcheck disable=SC2086
+		$CC $GUEST_CFLAGS -I"$HERE" -I"$ROOT" -o "$VM/bin/$name" "$src" "$ROOT"/devices/audio-card.c \
+			"$ROOT"/devices/audio-mixer.c "$ROOT"/devices/audio-ring.c "$ROOT"/hid/hidraw-node.c \
+			-lasound -lm || die "cannot build $src"
+		;;
 	vm-host-*)
 		continue # a step group of vm-host, built with it
 		;;
@@ -389,6 +407,16 @@ cp "$ROOT/udev/70-hidphone.rules" "$STAGE$UDEVLIBDIR/rules.d/70-hidphone.rules"
 cp "$ROOT/udev/69-hidphone-profiles.rules" "$STAGE$UDEVLIBDIR/rules.d/69-hidphone-profiles.rules"
 cp "$HERE/gadget.sh" "$STAGE/usr/local/bin/gadget.sh"
 chmod +x "$STAGE/usr/local/bin/gadget.sh"
+cp "$HERE/gadget-audio.sh" "$STAGE/usr/local/bin/gadget-audio.sh"
+chmod +x "$STAGE/usr/local/bin/gadget-audio.sh"
+# alsa-lib's configuration (it cannot open "hw:N" without alsa.conf) and amixer.
+[ -f /usr/share/alsa/alsa.conf ] || die "no /usr/share/alsa/alsa.conf on this host (libasound2-data)"
+mkdir -p "$STAGE/usr/share"
+cp -r /usr/share/alsa "$STAGE/usr/share/alsa"
+rm -rf "$VM/alsa-utils"
+mkdir -p "$VM/alsa-utils"
+dpkg-deb -x "$ALSAUTILSDEB" "$VM/alsa-utils" || die "cannot unpack $ALSAUTILSDEB"
+copy_with_libs "$VM/alsa-utils/usr/bin/amixer" /usr/bin/amixer
 cp "$HERE/guest/init" "$STAGE/init"
 chmod +x "$STAGE/init"
 cp "$HERE/guest/lib.sh" "$STAGE/e2e/lib.sh"
@@ -411,6 +439,12 @@ done
 for m in $ORDER; do
 	cp "$MODDIR/$m" "$STAGE/lib/modules/${m##*/}"
 	echo "${m##*/}" >>"$STAGE/etc/e2e/modules.order"
+done
+: >"$STAGE/etc/e2e/audio-modules.order"
+for m in $AUDIO_ORDER; do
+	[ -e "$STAGE/lib/modules/${m##*/}" ] && continue
+	cp "$MODDIR/$m" "$STAGE/lib/modules/${m##*/}"
+	echo "${m##*/}" >>"$STAGE/etc/e2e/audio-modules.order"
 done
 # nobody: step 72 runs phonectl as a user who may not open the hidraw nodes (busybox su).
 printf '%s\n' "root:x:0:0:root:/root:/bin/sh" "nobody:x:65534:65534:nobody:/nonexistent:/bin/sh" \

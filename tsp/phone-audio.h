@@ -1,0 +1,49 @@
+/*
+ * The phone's audio as TSPI device ids: which classes a phone answers and their values.
+ * The association itself (phone ↔ ALSA card) is devices/audio-card's; this only maps it.
+ */
+#ifndef HIDPHONE_TSP_PHONE_AUDIO_H
+#define HIDPHONE_TSP_PHONE_AUDIO_H
+
+#include <stdbool.h>
+
+#include "phone.h"
+#include "varstruct.h"
+
+/*
+ * Fills vs with the id of an audio device class (wave/in, wave/out: STRINGFORMAT_BINARY, one
+ * DWORD, the ALSA card number; alsa/in, alsa/out: STRINGFORMAT_ASCII, a PCM name that
+ * snd_pcm_open takes as is). Lock held. Returns 0 (a VARSTRING too small for the value gets
+ * dwNeededSize, as TSPI wants), -EINVAL for a class that is not an audio class, -ENOENT
+ * when the phone has no card or no PCM in that direction right now, -ENOSPC when the
+ * VARSTRING is smaller than its fixed part.
+ */
+int tsp_audio_get_id(const struct phone *p, LPCWSTR cls, LPVARSTRING vs);
+
+/*
+ * The device classes the phone answers right now, as the UTF-16 multi-string of
+ * PHONECAPS/LINEDEVCAPS dwDeviceClasses: `first` (NULL-terminated list: the TAPI classes
+ * the caller answers itself), then the audio classes of the phone's card. Lock held.
+ */
+void tsp_audio_add_classes(const struct phone *p, const char *const *first, struct varstruct *vs,
+			   DWORD *size, DWORD *off);
+
+/*
+ * Volume (the card's playback volume) and gain (its capture volume), 0..0xFFFF on
+ * alsamixer's curve (devices/audio-mixer). A USB phone has one of each whichever hookswitch
+ * device is in use, so every hookswitch device the phone has shares them. Lock held; the
+ * results are PHONEERR_ codes: OPERATIONUNAVAIL for a phone without a card or without the
+ * control, OPERATIONFAILED once its card has gone, INVALHOOKSWITCHDEV for a device the
+ * phone does not have.
+ */
+LONG tsp_audio_level_get(struct phone *p, DWORD hookswitch_dev, bool gain, DWORD *value);
+/* Checks, then sets the level on the I/O loop and completes request there; returns 0 when
+ * the request was posted (the caller returns the request id), else the error. */
+LONG tsp_audio_level_set(struct phone *p, DRV_REQUESTID request, DWORD hookswitch_dev,
+			 bool gain, DWORD value);
+
+/* PHONECAPS dwVolumeFlags/dwGainFlags and the PHONESTATUS levels (lock held). */
+void tsp_audio_caps(const struct phone *p, LPPHONECAPS caps);
+void tsp_audio_status(const struct phone *p, LPPHONESTATUS status);
+
+#endif
