@@ -53,13 +53,14 @@ TOOL_SRCS := tools/phonectl.c tools/phonectl-describe.c tools/json-writer.c \
 	     tools/phonectl-list.c tools/phonectl-record.c tools/phonectl-raw.c \
 	     tools/phonectl-app.c
 
-TAPI_SRCS := tapi/tapi-registry.c tapi/tapi-providers.c tapi/tapi-phone.c tapi/tapi-text.c
+TAPI_SRCS := tapi/tapi-registry.c tapi/tapi-providers.c tapi/tapi-phone.c tapi/tapi-line.c \
+	     tapi/tapi-text.c
 
 UNIT_TESTS := test-rdesc-parse test-field-codec test-rdesc-load test-usage-names \
 	      test-real-descriptors test-telephony-map test-json-writer test-phone-model \
 	      test-recording test-transport-replay test-event-loop test-lamp-cadence test-provider \
 	      test-provider-fixtures test-call-config test-call-engine test-tapi test-tapi-text \
-	      test-tapi-fake test-line
+	      test-tapi-fake test-line test-tapi-line
 
 OBJ := $(BUILDDIR)/obj
 CORE_OBJS := $(CORE_SRCS:%.c=$(OBJ)/%.o)
@@ -204,6 +205,12 @@ $(BUILDDIR)/test/test-tapi: $(OBJ)/test/test-tapi.o $(OBJ)/test/test-tapi-util.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(TAPI_APP_LIBS) -lcmocka \
 		$(PKG_LIBS) -pthread
 
+$(BUILDDIR)/test/test-tapi-line: $(OBJ)/test/test-tapi-line.o $(OBJ)/test/test-tapi-util.o \
+		$(OBJ)/test/test-util.o $(CORE_LIB) $(LIBTAPI) | $(PROVIDER)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(TAPI_APP_LIBS) -lcmocka \
+		$(PKG_LIBS) -pthread
+
 # A provider the test drives, for what a real phone cannot be made to do on cue.
 $(BUILDDIR)/test/fake.tsp: $(OBJ)/test/test-tapi-fake-tsp.o
 	@mkdir -p $(@D)
@@ -240,7 +247,7 @@ check-sanitize: | $(DEPS_CHECK)
 # ThreadSanitizer: the provider and the tests that drive it, built again in $(BUILDDIR)/tsan.
 TSAN_FLAGS := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
 TSAN_TESTS := test-transport-replay test-event-loop test-provider test-provider-fixtures \
-	      test-tapi test-tapi-fake test-line
+	      test-tapi test-tapi-fake test-line test-tapi-line
 check-tsan: | $(DEPS_CHECK)
 	@TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 $(TSAN_OPTIONS)" \
 		$(MAKE) --no-print-directory BUILDDIR=$(BUILDDIR)/tsan CFLAGS="$(TSAN_FLAGS)" \

@@ -1698,8 +1698,29 @@ TAPI_EXPORT LONG WINAPI phoneGetIDA(HPHONE hPhone, LPVARSTRING lpDeviceID,
 TAPI_EXPORT LONG WINAPI phoneGetIDW(HPHONE hPhone, LPVARSTRING lpDeviceID,
 	LPCWSTR lpszDeviceClass);
 
+/*
+ * Line functions.  Notification as for phones: LINEINITIALIZEEXOPTION_USEEVENT
+ * only, the descriptor in Handles.hEvent; lineGetMessage takes the messages.
+ */
+TAPI_EXPORT LONG WINAPI lineInitializeExA(LPHLINEAPP lphLineApp,
+	HINSTANCE hInstance, LINECALLBACK lpfnCallback,
+	LPCSTR lpszFriendlyAppName, LPDWORD lpdwNumDevs, LPDWORD lpdwAPIVersion,
+	LPLINEINITIALIZEEXPARAMS lpLineInitializeExParams);
+TAPI_EXPORT LONG WINAPI lineInitializeExW(LPHLINEAPP lphLineApp,
+	HINSTANCE hInstance, LINECALLBACK lpfnCallback,
+	LPCWSTR lpszFriendlyAppName, LPDWORD lpdwNumDevs,
+	LPDWORD lpdwAPIVersion,
+	LPLINEINITIALIZEEXPARAMS lpLineInitializeExParams);
+TAPI_EXPORT LONG WINAPI lineShutdown(HLINEAPP hLineApp);
+TAPI_EXPORT LONG WINAPI lineNegotiateAPIVersion(HLINEAPP hLineApp,
+	DWORD dwDeviceID, DWORD dwAPILowVersion, DWORD dwAPIHighVersion,
+	LPDWORD lpdwAPIVersion, LPLINEEXTENSIONID lpExtensionID);
+TAPI_EXPORT LONG WINAPI lineGetMessage(HLINEAPP hLineApp,
+	LPLINEMESSAGE lpMessage, DWORD dwTimeout);
+
 /* The plain names of the string functions, by UNICODE as in the SDK. */
 #ifdef UNICODE
+#define lineInitializeEx	lineInitializeExW
 #define phoneInitializeEx	phoneInitializeExW
 #define phoneGetDevCaps		phoneGetDevCapsW
 #define phoneGetStatus		phoneGetStatusW
@@ -1707,6 +1728,7 @@ TAPI_EXPORT LONG WINAPI phoneGetIDW(HPHONE hPhone, LPVARSTRING lpDeviceID,
 #define phoneSetButtonInfo	phoneSetButtonInfoW
 #define phoneGetID		phoneGetIDW
 #else
+#define lineInitializeEx	lineInitializeExA
 #define phoneInitializeEx	phoneInitializeExA
 #define phoneGetDevCaps		phoneGetDevCapsA
 #define phoneGetStatus		phoneGetStatusA

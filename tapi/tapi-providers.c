@@ -178,6 +178,7 @@ static struct tapi_provider *provider_open(const char *path, DWORD permanent_id)
 	RESOLVE(phoneGetGain, false);
 	RESOLVE(phoneSetGain, false);
 	RESOLVE(phoneGetID, false);
+	RESOLVE(lineGetDevCaps, false);
 #undef RESOLVE
 	return p;
 }
@@ -185,7 +186,7 @@ static struct tapi_provider *provider_open(const char *path, DWORD permanent_id)
 /* Negotiation, enumeration, ids and initialisation, as Windows' telephony service does. */
 static bool provider_start(struct tapi_provider *p)
 {
-	DWORD lines = 0, phones = 0, options = 0, base;
+	DWORD lines = 0, phones = 0, options = 0, base, line_base;
 	LONG rc;
 
 	rc = p->lineNegotiateTSPIVersion(INITIALIZE_NEGOTIATION, TAPI_LOW_VERSION,
@@ -214,21 +215,43 @@ static bool provider_start(struct tapi_provider *p)
 			break;
 		}
 	}
+	line_base = (DWORD)tapi_n_line_devs();
+	for (DWORD i = 0; i < lines; i++) {
+		if (!tapi_line_dev_add(p)) {
+			lines = i;
+			break;
+		}
+	}
 	pthread_mutex_unlock(&tapi_lock);
-	rc = p->providerInit(p->version, p->permanent_id, 0, base, 0, phones, on_completion,
-			     &options);
+	rc = p->providerInit(p->version, p->permanent_id, line_base, base, lines, phones,
+			     on_completion, &options);
 	if (rc) {
 		tapi_log("provider skipped: %s: TSPI_providerInit: %#x", p->path, (unsigned)rc);
 		pthread_mutex_lock(&tapi_lock);
 		for (DWORD i = 0; i < phones; i++)
 			tapi_dev_get(base + i)->removed = true;
+		for (DWORD i = 0; i < lines; i++)
+			tapi_line_dev_get(line_base + i)->removed = true;
 		pthread_mutex_unlock(&tapi_lock);
 		goto fail;
 	}
 	p->initialized = true;
-	if (lines)
-		tapi_log("%s: %u line devices not offered: libtapi32 has no line devices yet",
-			 p->path, lines);
+	for (DWORD i = 0; i < lines; i++) {
+		DWORD v = 0;
+
+		rc = p->lineNegotiateTSPIVersion(line_base + i, TAPI_LOW_VERSION, p->version, &v);
+		pthread_mutex_lock(&tapi_lock);
+		struct tapi_line_dev *ldev = tapi_line_dev_get(line_base + i);
+		if (rc == 0 && !ldev->removed) {
+			ldev->tspi_version = v;
+			ldev->ready = true;
+		} else if (rc) {
+			ldev->removed = true;
+			tapi_log("%s: line %u: no common TSPI version (%#x)", p->path, line_base + i,
+				 (unsigned)rc);
+		}
+		pthread_mutex_unlock(&tapi_lock);
+	}
 	for (DWORD i = 0; i < phones; i++) {
 		DWORD v = 0;
 
@@ -361,6 +384,7 @@ void tapi_providers_unload(void)
 	}
 	pthread_mutex_lock(&tapi_lock);
 	tapi_devs_clear();
+	tapi_line_devs_clear();
 	n = n_providers;
 	n_providers = 0;
 	pthread_mutex_unlock(&tapi_lock);

@@ -48,6 +48,7 @@ struct tapi_provider {
 	TAPI_TSPI_FN(phoneGetGain);
 	TAPI_TSPI_FN(phoneSetGain);
 	TAPI_TSPI_FN(phoneGetID);
+	TAPI_TSPI_FN(lineGetDevCaps);
 #undef TAPI_TSPI_FN
 };
 

@@ -20,7 +20,7 @@ size_t tapi_n_apps;
  * A handle is (generation << 16) | (slot + 1): never 0, and a closed handle stays invalid
  * until its slot has been reused 65535 times.
  */
-enum kind { KIND_FREE, KIND_APP, KIND_PHONE };
+enum kind { KIND_FREE, KIND_APP, KIND_PHONE, KIND_LINEAPP };
 
 struct slot {
 	uint16_t gen;
@@ -84,7 +84,7 @@ static void slot_release(DWORD h)
 
 /* --- applications ----------------------------------------------------------------------- */
 
-struct tapi_app *tapi_app_new(void)
+static struct tapi_app *app_new(enum kind kind)
 {
 	struct tapi_app *app = calloc(1, sizeof(*app));
 	pthread_condattr_t attr;
@@ -96,7 +96,7 @@ struct tapi_app *tapi_app_new(void)
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
 	pthread_cond_init(&app->cond, &attr);
 	pthread_condattr_destroy(&attr);
-	app->handle = slot_take(KIND_APP, app);
+	app->handle = slot_take(kind, app);
 	if (!app->handle) {
 		pthread_cond_destroy(&app->cond);
 		free(app);
@@ -105,9 +105,24 @@ struct tapi_app *tapi_app_new(void)
 	return app;
 }
 
+struct tapi_app *tapi_app_new(void)
+{
+	return app_new(KIND_APP);
+}
+
 struct tapi_app *tapi_app_get(HPHONEAPP h)
 {
 	return slot_get(h, KIND_APP);
+}
+
+struct tapi_app *tapi_line_app_new(void)
+{
+	return app_new(KIND_LINEAPP);
+}
+
+struct tapi_app *tapi_line_app_get(HLINEAPP h)
+{
+	return slot_get(h, KIND_LINEAPP);
 }
 
 static void app_free(struct tapi_app *app)
@@ -226,6 +241,47 @@ void tapi_devs_clear(void)
 	free(devs);
 	devs = NULL;
 	n_devs = 0;
+}
+
+static struct tapi_line_dev **line_devs;
+static size_t n_line_devs;
+
+struct tapi_line_dev *tapi_line_dev_add(struct tapi_provider *prov)
+{
+	struct tapi_line_dev *dev = calloc(1, sizeof(*dev));
+	struct tapi_line_dev **d;
+
+	if (!dev)
+		return NULL;
+	d = realloc(line_devs, (n_line_devs + 1) * sizeof(*d));
+	if (!d) {
+		free(dev);
+		return NULL;
+	}
+	line_devs = d;
+	dev->id = (DWORD)n_line_devs;
+	dev->prov = prov;
+	line_devs[n_line_devs++] = dev;
+	return dev;
+}
+
+struct tapi_line_dev *tapi_line_dev_get(DWORD id)
+{
+	return id < n_line_devs ? line_devs[id] : NULL;
+}
+
+size_t tapi_n_line_devs(void)
+{
+	return n_line_devs;
+}
+
+void tapi_line_devs_clear(void)
+{
+	for (size_t i = 0; i < n_line_devs; i++)
+		free(line_devs[i]);
+	free(line_devs);
+	line_devs = NULL;
+	n_line_devs = 0;
 }
 
 /* --- queues ----------------------------------------------------------------------------- */

@@ -56,6 +56,15 @@ struct tapi_phone_dev {
 	DWORD states, modes, bstates;  /* the union the provider was given */
 };
 
+/* A line device of a provider (TAPI line id = the provider's, from its line id base). */
+struct tapi_line_dev {
+	DWORD id;
+	struct tapi_provider *prov;
+	DWORD tspi_version;
+	bool ready;
+	bool removed;
+};
+
 struct tapi_phone {
 	HPHONE handle;
 	struct tapi_app *app;
@@ -77,6 +86,10 @@ struct tapi_app *tapi_app_new(void);
 struct tapi_app *tapi_app_get(HPHONEAPP h);
 /* Ends the registration: removes its handle, wakes its waiters, frees it once none waits. */
 void tapi_app_end(struct tapi_app *app);
+/* Line applications (lineInitializeEx) have handles of their own kind: a phone function
+ * given an HLINEAPP answers PHONEERR_INVALAPPHANDLE, and the reverse. */
+struct tapi_app *tapi_line_app_new(void);
+struct tapi_app *tapi_line_app_get(HLINEAPP h);
 struct tapi_phone *tapi_phone_new(struct tapi_app *app, struct tapi_phone_dev *dev);
 struct tapi_phone *tapi_phone_get(HPHONE h);
 void tapi_phone_free(struct tapi_phone *ph);
@@ -89,6 +102,10 @@ struct tapi_phone_dev *tapi_dev_add(struct tapi_provider *prov);
 struct tapi_phone_dev *tapi_dev_get(DWORD id);
 size_t tapi_n_devs(void);
 void tapi_devs_clear(void);
+struct tapi_line_dev *tapi_line_dev_add(struct tapi_provider *prov);
+struct tapi_line_dev *tapi_line_dev_get(DWORD id);
+size_t tapi_n_line_devs(void);
+void tapi_line_devs_clear(void);
 
 /* Queues. */
 void tapi_post(struct tapi_app *app, DWORD hdevice, DWORD msg, DWORD_PTR instance, DWORD_PTR p1,
