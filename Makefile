@@ -205,11 +205,13 @@ $(BUILDDIR)/test/test-tapi: $(OBJ)/test/test-tapi.o $(OBJ)/test/test-tapi-util.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(TAPI_APP_LIBS) -lcmocka \
 		$(PKG_LIBS) -pthread
 
+# The line half against baresip (test/call-peer.c), on 127.0.0.1 ports 17300-17399.
+$(OBJ)/test/test-tapi-line.o: HP_CFLAGS += $(CALLS_CFLAGS)
 $(BUILDDIR)/test/test-tapi-line: $(OBJ)/test/test-tapi-line.o $(OBJ)/test/test-tapi-util.o \
-		$(OBJ)/test/test-util.o $(CORE_LIB) $(LIBTAPI) | $(PROVIDER)
+		$(OBJ)/test/test-util.o $(OBJ)/test/call-peer.o $(CORE_LIB) $(LIBTAPI) | $(PROVIDER)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(TAPI_APP_LIBS) -lcmocka \
-		$(PKG_LIBS) -pthread
+		$(PKG_LIBS) $(CALLS_LIBS) -pthread
 
 # A provider the test drives, for what a real phone cannot be made to do on cue.
 $(BUILDDIR)/test/fake.tsp: $(OBJ)/test/test-tapi-fake-tsp.o

@@ -1717,10 +1717,50 @@ TAPI_EXPORT LONG WINAPI lineNegotiateAPIVersion(HLINEAPP hLineApp,
 	LPDWORD lpdwAPIVersion, LPLINEEXTENSIONID lpExtensionID);
 TAPI_EXPORT LONG WINAPI lineGetMessage(HLINEAPP hLineApp,
 	LPLINEMESSAGE lpMessage, DWORD dwTimeout);
+TAPI_EXPORT LONG WINAPI lineOpenA(HLINEAPP hLineApp, DWORD dwDeviceID,
+	LPHLINE lphLine, DWORD dwAPIVersion, DWORD dwExtVersion,
+	DWORD_PTR dwCallbackInstance,
+	DWORD dwPrivileges, DWORD dwMediaModes,
+	LPLINECALLPARAMS const lpCallParams);
+TAPI_EXPORT LONG WINAPI lineOpenW(HLINEAPP hLineApp, DWORD dwDeviceID,
+	LPHLINE lphLine, DWORD dwAPIVersion, DWORD dwExtVersion,
+	DWORD_PTR dwCallbackInstance,
+	DWORD dwPrivileges, DWORD dwMediaModes,
+	LPLINECALLPARAMS const lpCallParams);
+TAPI_EXPORT LONG WINAPI lineClose(HLINE hLine);
+/*
+ * lineMakeCall writes the HCALL to *lphCall as its successful LINE_REPLY is
+ * queued (the buffer must stay valid until then), never on failure.
+ */
+TAPI_EXPORT LONG WINAPI lineMakeCallA(HLINE hLine, LPHCALL lphCall,
+	LPCSTR lpszDestAddress, DWORD dwCountryCode,
+	LPLINECALLPARAMS const lpCallParams);
+TAPI_EXPORT LONG WINAPI lineMakeCallW(HLINE hLine, LPHCALL lphCall,
+	LPCWSTR lpszDestAddress, DWORD dwCountryCode,
+	LPLINECALLPARAMS const lpCallParams);
+TAPI_EXPORT LONG WINAPI lineDialA(HCALL hCall, LPCSTR lpszDestAddress,
+	DWORD dwCountryCode);
+TAPI_EXPORT LONG WINAPI lineDialW(HCALL hCall, LPCWSTR lpszDestAddress,
+	DWORD dwCountryCode);
+TAPI_EXPORT LONG WINAPI lineAnswer(HCALL hCall, LPCSTR lpsUserUserInfo,
+	DWORD dwSize);
+TAPI_EXPORT LONG WINAPI lineDrop(HCALL hCall, LPCSTR lpsUserUserInfo,
+	DWORD dwSize);
+TAPI_EXPORT LONG WINAPI lineDeallocateCall(HCALL hCall);
+TAPI_EXPORT LONG WINAPI lineGetCallStatus(HCALL hCall,
+	LPLINECALLSTATUS lpCallStatus);
+TAPI_EXPORT LONG WINAPI lineGetCallInfoA(HCALL hCall,
+	LPLINECALLINFO lpCallInfo);
+TAPI_EXPORT LONG WINAPI lineGetCallInfoW(HCALL hCall,
+	LPLINECALLINFO lpCallInfo);
 
 /* The plain names of the string functions, by UNICODE as in the SDK. */
 #ifdef UNICODE
 #define lineInitializeEx	lineInitializeExW
+#define lineOpen		lineOpenW
+#define lineMakeCall		lineMakeCallW
+#define lineDial		lineDialW
+#define lineGetCallInfo		lineGetCallInfoW
 #define phoneInitializeEx	phoneInitializeExW
 #define phoneGetDevCaps		phoneGetDevCapsW
 #define phoneGetStatus		phoneGetStatusW
@@ -1729,6 +1769,10 @@ TAPI_EXPORT LONG WINAPI lineGetMessage(HLINEAPP hLineApp,
 #define phoneGetID		phoneGetIDW
 #else
 #define lineInitializeEx	lineInitializeExA
+#define lineOpen		lineOpenA
+#define lineMakeCall		lineMakeCallA
+#define lineDial		lineDialA
+#define lineGetCallInfo		lineGetCallInfoA
 #define phoneInitializeEx	phoneInitializeExA
 #define phoneGetDevCaps		phoneGetDevCapsA
 #define phoneGetStatus		phoneGetStatusA

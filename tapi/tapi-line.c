@@ -178,6 +178,137 @@ LONG WINAPI lineInitializeExW(LPHLINEAPP lphLineApp, HINSTANCE hInstance,
 			  lpLineInitializeExParams);
 }
 
+static void unlock_tables(void)
+{
+	pthread_mutex_unlock(&tapi_lock);
+}
+
+static void lock_tables(void)
+{
+	pthread_mutex_lock(&tapi_lock);
+}
+
+static bool api_version_ok(DWORD v)
+{
+	for (size_t i = 0; i < sizeof(line_api_versions) / sizeof(line_api_versions[0]); i++) {
+		if (line_api_versions[i] == v)
+			return true;
+	}
+	return false;
+}
+
+static LONG enter_line(HLINE h, struct tapi_line **l)
+{
+	pthread_mutex_lock(&tapi_api_lock);
+	pthread_mutex_lock(&tapi_lock);
+	if (!tapi_n_apps) {
+		pthread_mutex_unlock(&tapi_lock);
+		pthread_mutex_unlock(&tapi_api_lock);
+		return LINEERR_UNINITIALIZED;
+	}
+	*l = tapi_line_get(h);
+	if (!*l) {
+		pthread_mutex_unlock(&tapi_lock);
+		pthread_mutex_unlock(&tapi_api_lock);
+		return LINEERR_INVALLINEHANDLE;
+	}
+	return 0;
+}
+
+/* A call handle the application may use: lineMakeCall's only after its LINE_REPLY. */
+static LONG enter_call(HCALL h, struct tapi_call **c)
+{
+	pthread_mutex_lock(&tapi_api_lock);
+	pthread_mutex_lock(&tapi_lock);
+	if (!tapi_n_apps) {
+		pthread_mutex_unlock(&tapi_lock);
+		pthread_mutex_unlock(&tapi_api_lock);
+		return LINEERR_UNINITIALIZED;
+	}
+	*c = tapi_call_get(h);
+	if (!*c || !(*c)->published) {
+		pthread_mutex_unlock(&tapi_lock);
+		pthread_mutex_unlock(&tapi_api_lock);
+		return LINEERR_INVALCALLHANDLE;
+	}
+	return 0;
+}
+
+/* The provider's default media detection is the union of the owners' media modes. */
+static void update_media(struct tapi_line_dev *dev)
+{
+	struct tapi_line *lines[64];
+	size_t n = tapi_lines_of(dev, NULL, lines, 64);
+	DWORD media = 0;
+	HDRVLINE hd = dev->hd;
+
+	for (size_t i = 0; i < n; i++) {
+		if (lines[i]->privileges & LINECALLPRIVILEGE_OWNER)
+			media |= lines[i]->media_modes;
+	}
+	if (!dev->open || media == dev->media || !dev->prov->lineSetDefaultMediaDetection)
+		return;
+	dev->media = media;
+	unlock_tables();
+	dev->prov->lineSetDefaultMediaDetection(hd, media);
+	lock_tables();
+}
+
+/* Closes the provider's call once no application handle is left on it. */
+static void close_tcall(struct tapi_tcall *tc)
+{
+	struct tapi_provider *prov = tc->dev->prov;
+	HDRVCALL hd = tc->hd;
+	bool line_open = tc->dev->open;
+
+	tapi_tcall_free(tc);
+	if (!hd || !line_open || !prov->lineCloseCall)
+		return;
+	unlock_tables();
+	prov->lineCloseCall(hd);
+	lock_tables();
+}
+
+/*
+ * An application's open ends (lineClose, lineShutdown): replies still outstanding for it
+ * are suppressed, its call handles go (a call nobody else has is dropped by
+ * TSPI_lineCloseCall), and the provider's line is closed after the last open. Both locks
+ * held; tapi_lock is released around provider calls.
+ */
+static void close_line(struct tapi_line *l)
+{
+	struct tapi_line_dev *dev = l->dev;
+	struct tapi_call *calls[64];
+	struct tapi_line *others[1];
+	HLINE h = l->handle;
+	size_t n;
+
+	tapi_requests_suppress(h, NULL);
+	tapi_line_free(l);
+	while ((n = tapi_calls_of(NULL, h, calls, 64)) > 0) {
+		for (size_t i = 0; i < n; i++) {
+			struct tapi_tcall *tc = tapi_call_free(calls[i]);
+
+			if (tc)
+				close_tcall(tc);
+		}
+	}
+	if (!dev->open)
+		return;
+	if (tapi_lines_of(dev, NULL, others, 1) == 0) {
+		HDRVLINE hd = dev->hd;
+
+		dev->open = false;
+		dev->hd = NULL;
+		dev->media = dev->digit_modes = 0;
+		unlock_tables();
+		dev->prov->lineClose(hd);
+		lock_tables();
+		return;
+	}
+	update_media(dev);
+}
+
 LONG WINAPI lineShutdown(HLINEAPP hLineApp)
 {
 	struct tapi_app *app;
@@ -186,7 +317,23 @@ LONG WINAPI lineShutdown(HLINEAPP hLineApp)
 
 	if (rc)
 		return rc;
-	/* No lines are opened yet by this half, so the registration is all there is. */
+	/* Its lines, a batch at a time: each close leaves the tables for the provider calls. */
+	{
+		struct tapi_line *lines[64];
+		HLINE handles[64];
+		size_t n;
+
+		while ((n = tapi_lines_of(NULL, app, lines, 64)) > 0) {
+			for (size_t i = 0; i < n; i++)
+				handles[i] = lines[i]->handle;
+			for (size_t i = 0; i < n; i++) {
+				struct tapi_line *l = tapi_line_get(handles[i]);
+
+				if (l)
+					close_line(l);
+			}
+		}
+	}
 	tapi_app_end(app);
 	last = --tapi_n_apps == 0;
 	pthread_mutex_unlock(&tapi_lock);
@@ -252,4 +399,463 @@ LONG WINAPI lineNegotiateAPIVersion(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD d
 	*lpdwAPIVersion = version;
 	memset(lpExtensionID, 0, sizeof(*lpExtensionID));
 	return leave(0);
+}
+
+/* --- opening and closing ---------------------------------------------------------------- */
+
+#define PRIVILEGES (LINECALLPRIVILEGE_NONE | LINECALLPRIVILEGE_MONITOR | LINECALLPRIVILEGE_OWNER)
+/* The media modes an owner may ask for on our lines: voice, and calls of unknown media. */
+#define LINE_MEDIA (LINEMEDIAMODE_INTERACTIVEVOICE | LINEMEDIAMODE_UNKNOWN)
+
+static LONG line_open(HLINEAPP hLineApp, DWORD dwDeviceID, LPHLINE lphLine, DWORD dwAPIVersion,
+		      DWORD dwExtVersion, DWORD_PTR dwCallbackInstance, DWORD dwPrivileges,
+		      DWORD dwMediaModes, LPLINECALLPARAMS const lpCallParams)
+{
+	struct tapi_line_dev *dev;
+	struct tapi_line *l;
+	struct tapi_app *app;
+	LONG rc = enter_line_app(hLineApp, &app);
+
+	(void)lpCallParams;   /* read only with LINEMAPPER, which is not offered */
+	if (rc)
+		return rc;
+	if (!lphLine)
+		return leave(LINEERR_INVALPOINTER);
+	if (dwDeviceID == LINEMAPPER)
+		return leave(LINEERR_OPERATIONUNAVAIL);
+	dev = tapi_line_dev_get(dwDeviceID);
+	if (!dev)
+		return leave(LINEERR_BADDEVICEID);
+	if (dev->removed || !dev->ready)
+		return leave(LINEERR_NODEVICE);
+	if (!api_version_ok(dwAPIVersion))
+		return leave(LINEERR_INCOMPATIBLEAPIVERSION);
+	if (dwExtVersion)
+		return leave(LINEERR_INCOMPATIBLEEXTVERSION);
+	/* NONE alone, or MONITOR and/or OWNER (the LINEOPENOPTION_ flags are not offered). */
+	if (!dwPrivileges || (dwPrivileges & ~PRIVILEGES) ||
+	    ((dwPrivileges & LINECALLPRIVILEGE_NONE) && dwPrivileges != LINECALLPRIVILEGE_NONE))
+		return leave(LINEERR_INVALPRIVSELECT);
+	if (dwPrivileges & LINECALLPRIVILEGE_OWNER) {
+		if (!dwMediaModes || (dwMediaModes & ~LINE_MEDIA))
+			return leave(LINEERR_INVALMEDIAMODE);
+	}
+	if (!dev->prov->lineOpen || !dev->prov->lineClose)
+		return leave(LINEERR_OPERATIONUNAVAIL);
+	l = tapi_line_new(app, dev);
+	if (!l)
+		return leave(LINEERR_NOMEM);
+	l->privileges = dwPrivileges;
+	l->media_modes = (dwPrivileges & LINECALLPRIVILEGE_OWNER) ? dwMediaModes : 0;
+	l->api_version = dwAPIVersion;
+	l->instance = dwCallbackInstance;
+	if (!dev->open) {
+		struct tapi_provider *prov = dev->prov;
+		HDRVLINE hd = NULL;
+		HLINE h = l->handle;
+		DWORD id = dev->id, tspi = dev->tspi_version;
+
+		/* Marked open first: a second application's lineOpen waits on tapi_api_lock. */
+		dev->open = true;
+		unlock_tables();
+		rc = prov->lineOpen(id, (HTAPILINE)(uintptr_t)dev, &hd, tspi,
+				    tapi_line_event_proc());
+		lock_tables();
+		l = tapi_line_get(h);
+		if (rc || !l) {
+			dev->open = false;
+			if (l)
+				tapi_line_free(l);
+			else if (rc == 0) {
+				unlock_tables();
+				prov->lineClose(hd);
+				lock_tables();
+			}
+			return leave(rc ? rc : LINEERR_NODEVICE);
+		}
+		dev->hd = hd;
+	}
+	*lphLine = l->handle;
+	update_media(dev);
+	return leave(0);
+}
+
+LONG WINAPI lineOpenA(HLINEAPP hLineApp, DWORD dwDeviceID, LPHLINE lphLine, DWORD dwAPIVersion,
+		      DWORD dwExtVersion, DWORD_PTR dwCallbackInstance, DWORD dwPrivileges,
+		      DWORD dwMediaModes, LPLINECALLPARAMS const lpCallParams)
+{
+	return line_open(hLineApp, dwDeviceID, lphLine, dwAPIVersion, dwExtVersion,
+			 dwCallbackInstance, dwPrivileges, dwMediaModes, lpCallParams);
+}
+
+LONG WINAPI lineOpenW(HLINEAPP hLineApp, DWORD dwDeviceID, LPHLINE lphLine, DWORD dwAPIVersion,
+		      DWORD dwExtVersion, DWORD_PTR dwCallbackInstance, DWORD dwPrivileges,
+		      DWORD dwMediaModes, LPLINECALLPARAMS const lpCallParams)
+{
+	return line_open(hLineApp, dwDeviceID, lphLine, dwAPIVersion, dwExtVersion,
+			 dwCallbackInstance, dwPrivileges, dwMediaModes, lpCallParams);
+}
+
+LONG WINAPI lineClose(HLINE hLine)
+{
+	struct tapi_line *l;
+	LONG rc = enter_line(hLine, &l);
+
+	if (rc)
+		return rc;
+	close_line(l);
+	return leave(0);
+}
+
+/* --- calls ------------------------------------------------------------------------------ */
+
+static LONG make_call(HLINE hLine, LPHCALL lphCall, WCHAR *dest, DWORD dwCountryCode,
+		      LPLINECALLPARAMS const lpCallParams)
+{
+	struct tapi_line_dev *dev;
+	struct tapi_provider *prov;
+	struct tapi_tcall *tc;
+	struct tapi_call *c;
+	struct tapi_line *l;
+	HDRVCALL hd = NULL;
+	HDRVLINE hdl;
+	HCALL hc;
+	DWORD tch;
+	DRV_REQUESTID id;
+	LONG rc = enter_line(hLine, &l);
+
+	if (rc) {
+		free(dest);
+		return rc;
+	}
+	dev = l->dev;
+	prov = dev->prov;
+	if (!lphCall)
+		rc = LINEERR_INVALPOINTER;
+	else if (lpCallParams && lpCallParams->dwTotalSize < sizeof(LINECALLPARAMS))
+		rc = LINEERR_STRUCTURETOOSMALL;
+	else if (!dev->open || !prov->lineMakeCall)
+		rc = LINEERR_OPERATIONUNAVAIL;
+	if (rc) {
+		free(dest);
+		return leave(rc);
+	}
+	tc = tapi_tcall_new(dev);
+	c = tc ? tapi_call_new(l, tc, LINECALLPRIVILEGE_OWNER, false) : NULL;
+	id = c ? tapi_line_request_new(l->app, l->handle, l->handle, l->instance, lphCall,
+				       c->handle) : 0;
+	if (!id) {
+		if (c)
+			tapi_call_free(c);
+		if (tc)
+			tapi_tcall_free(tc);
+		free(dest);
+		return leave(LINEERR_NOMEM);
+	}
+	hc = c->handle;
+	tch = tc->handle;
+	hdl = dev->hd;
+	unlock_tables();
+	rc = prov->lineMakeCall(id, hdl, (HTAPICALL)(uintptr_t)tch, &hd, dest, dwCountryCode,
+				lpCallParams);
+	lock_tables();
+	free(dest);
+	tc = tapi_tcall_get(tch);
+	if (rc < 0) {
+		/* Refused at once: no reply comes, and the handles are void. */
+		tapi_request_drop(id);
+		c = tapi_call_get(hc);
+		if (c && (tc = tapi_call_free(c)))
+			tapi_tcall_free(tc);
+		return leave(rc);
+	}
+	if (tc)
+		tc->hd = hd;
+	return leave((LONG)id);
+}
+
+LONG WINAPI lineMakeCallA(HLINE hLine, LPHCALL lphCall, LPCSTR lpszDestAddress,
+			  DWORD dwCountryCode, LPLINECALLPARAMS const lpCallParams)
+{
+	WCHAR *dest = NULL;
+	DWORD size;
+
+	if (lpszDestAddress) {
+		int rc = tapi_utf8_to_utf16(lpszDestAddress, strlen(lpszDestAddress), &dest, &size);
+
+		if (rc == -EILSEQ)
+			return LINEERR_INVALADDRESS;
+		if (rc < 0)
+			return LINEERR_NOMEM;
+	}
+	return make_call(hLine, lphCall, dest, dwCountryCode, lpCallParams);
+}
+
+LONG WINAPI lineMakeCallW(HLINE hLine, LPHCALL lphCall, LPCWSTR lpszDestAddress,
+			  DWORD dwCountryCode, LPLINECALLPARAMS const lpCallParams)
+{
+	WCHAR *dest = NULL;
+
+	if (lpszDestAddress) {
+		size_t n = tapi_utf16_len(lpszDestAddress, 4096);
+
+		if (n == 4096)
+			return LINEERR_INVALADDRESS;
+		dest = malloc((n + 1) * sizeof(WCHAR));
+		if (!dest)
+			return LINEERR_NOMEM;
+		memcpy(dest, lpszDestAddress, n * sizeof(WCHAR));
+		dest[n] = 0;
+	}
+	return make_call(hLine, lphCall, dest, dwCountryCode, lpCallParams);
+}
+
+/* An asynchronous request on a call its owner makes: lineDial, lineAnswer, lineDrop. */
+enum call_op { OP_DIAL, OP_ANSWER, OP_DROP };
+
+static LONG call_request(HCALL hCall, enum call_op op, WCHAR *dest, DWORD country,
+			 LPCSTR uui, DWORD uui_size)
+{
+	struct tapi_provider *prov;
+	struct tapi_call *c;
+	DRV_REQUESTID id;
+	HDRVCALL hd;
+	LONG rc = enter_call(hCall, &c);
+
+	if (rc) {
+		free(dest);
+		return rc;
+	}
+	prov = c->tc->dev->prov;
+	if (c->privilege != LINECALLPRIVILEGE_OWNER)
+		rc = LINEERR_NOTOWNER;
+	else if (uui && uui_size > 0xFFFF)
+		rc = LINEERR_USERUSERINFOTOOBIG;
+	else if (!c->tc->dev->open || !c->tc->hd ||
+		 (op == OP_DIAL && !prov->lineDial) || (op == OP_ANSWER && !prov->lineAnswer) ||
+		 (op == OP_DROP && !prov->lineDrop))
+		rc = LINEERR_OPERATIONUNAVAIL;
+	if (rc) {
+		free(dest);
+		return leave(rc);
+	}
+	id = tapi_line_request_new(c->app, c->line, c->handle, c->instance, NULL, 0);
+	if (!id) {
+		free(dest);
+		return leave(LINEERR_NOMEM);
+	}
+	hd = c->tc->hd;
+	unlock_tables();
+	if (op == OP_DIAL)
+		rc = prov->lineDial(id, hd, dest, country);
+	else if (op == OP_ANSWER)
+		rc = prov->lineAnswer(id, hd, uui, uui ? uui_size : 0);
+	else
+		rc = prov->lineDrop(id, hd, uui, uui ? uui_size : 0);
+	lock_tables();
+	free(dest);
+	if (rc < 0) {
+		tapi_request_drop(id);
+		return leave(rc);
+	}
+	return leave((LONG)id);
+}
+
+LONG WINAPI lineDialA(HCALL hCall, LPCSTR lpszDestAddress, DWORD dwCountryCode)
+{
+	WCHAR *dest = NULL;
+	DWORD size;
+	int rc;
+
+	if (!lpszDestAddress)
+		return LINEERR_INVALPOINTER;
+	rc = tapi_utf8_to_utf16(lpszDestAddress, strlen(lpszDestAddress), &dest, &size);
+	if (rc == -EILSEQ)
+		return LINEERR_INVALADDRESS;
+	if (rc < 0)
+		return LINEERR_NOMEM;
+	return call_request(hCall, OP_DIAL, dest, dwCountryCode, NULL, 0);
+}
+
+LONG WINAPI lineDialW(HCALL hCall, LPCWSTR lpszDestAddress, DWORD dwCountryCode)
+{
+	WCHAR *dest;
+	size_t n;
+
+	if (!lpszDestAddress)
+		return LINEERR_INVALPOINTER;
+	n = tapi_utf16_len(lpszDestAddress, 4096);
+	if (n == 4096)
+		return LINEERR_INVALADDRESS;
+	dest = malloc((n + 1) * sizeof(WCHAR));
+	if (!dest)
+		return LINEERR_NOMEM;
+	memcpy(dest, lpszDestAddress, n * sizeof(WCHAR));
+	dest[n] = 0;
+	return call_request(hCall, OP_DIAL, dest, dwCountryCode, NULL, 0);
+}
+
+LONG WINAPI lineAnswer(HCALL hCall, LPCSTR lpsUserUserInfo, DWORD dwSize)
+{
+	return call_request(hCall, OP_ANSWER, NULL, 0, lpsUserUserInfo, dwSize);
+}
+
+LONG WINAPI lineDrop(HCALL hCall, LPCSTR lpsUserUserInfo, DWORD dwSize)
+{
+	return call_request(hCall, OP_DROP, NULL, 0, lpsUserUserInfo, dwSize);
+}
+
+LONG WINAPI lineDeallocateCall(HCALL hCall)
+{
+	struct tapi_call *c, *all[64];
+	struct tapi_tcall *tc;
+	size_t n, owners = 0;
+	LONG rc = enter_call(hCall, &c);
+
+	if (rc)
+		return rc;
+	tc = c->tc;
+	n = tapi_calls_of(tc, 0, all, 64);
+	for (size_t i = 0; i < n; i++)
+		owners += all[i]->privilege == LINECALLPRIVILEGE_OWNER;
+	/* The page: the sole owner of a call that is not idle gets LINEERR_INVALCALLSTATE. */
+	if (c->privilege == LINECALLPRIVILEGE_OWNER && owners == 1 && tc->dev->open &&
+	    tc->state != LINECALLSTATE_IDLE)
+		return leave(LINEERR_INVALCALLSTATE);
+	tc = tapi_call_free(c);
+	if (tc)
+		close_tcall(tc);
+	return leave(0);
+}
+
+LONG WINAPI lineGetCallStatus(HCALL hCall, LPLINECALLSTATUS lpCallStatus)
+{
+	struct tapi_provider *prov;
+	struct tapi_call *c;
+	DWORD privilege;
+	HDRVCALL hd;
+	LONG rc = enter_call(hCall, &c);
+
+	if (rc)
+		return rc;
+	if (!lpCallStatus)
+		return leave(LINEERR_INVALPOINTER);
+	if (lpCallStatus->dwTotalSize < sizeof(LINECALLSTATUS))
+		return leave(LINEERR_STRUCTURETOOSMALL);
+	prov = c->tc->dev->prov;
+	hd = c->tc->hd;
+	privilege = c->privilege;
+	if (!c->tc->dev->open || !hd || !prov->lineGetCallStatus) {
+		/* The provider's call is gone (its line closed): what TAPI last heard. */
+		DWORD total = lpCallStatus->dwTotalSize;
+
+		memset(lpCallStatus, 0, sizeof(*lpCallStatus));
+		lpCallStatus->dwTotalSize = total;
+		lpCallStatus->dwNeededSize = lpCallStatus->dwUsedSize = sizeof(LINECALLSTATUS);
+		lpCallStatus->dwCallState = LINECALLSTATE_IDLE;
+		lpCallStatus->dwCallPrivilege = privilege;
+		return leave(0);
+	}
+	unlock_tables();
+	rc = prov->lineGetCallStatus(hd, lpCallStatus);
+	lock_tables();
+	if (rc == 0) {
+		lpCallStatus->dwCallPrivilege = privilege;
+		/* A monitor can do nothing to the call. */
+		if (privilege != LINECALLPRIVILEGE_OWNER) {
+			lpCallStatus->dwCallFeatures = 0;
+			lpCallStatus->dwCallFeatures2 = 0;
+		}
+	}
+	return leave(rc);
+}
+
+static LONG get_call_info(HCALL hCall, LPLINECALLINFO out, bool ansi)
+{
+	struct tapi_provider *prov;
+	struct tapi_call *c;
+	LINECALLINFO *ci;
+	HDRVCALL hd;
+	DWORD size = 4096;
+	HLINE line;
+	char *bufs[32] = { 0 };
+	LONG rc = enter_call(hCall, &c);
+
+	if (rc)
+		return rc;
+	if (!out)
+		return leave(LINEERR_INVALPOINTER);
+	if (out->dwTotalSize < sizeof(LINECALLINFO))
+		return leave(LINEERR_STRUCTURETOOSMALL);
+	prov = c->tc->dev->prov;
+	hd = c->tc->hd;
+	line = c->line;
+	if (!c->tc->dev->open || !hd || !prov->lineGetCallInfo)
+		return leave(LINEERR_OPERATIONUNAVAIL);
+	for (int round = 0; ; round++) {
+		ci = calloc(1, size);
+		if (!ci)
+			return leave(LINEERR_NOMEM);
+		ci->dwTotalSize = size;
+		unlock_tables();
+		rc = prov->lineGetCallInfo(hd, ci);
+		lock_tables();
+		if (rc || ci->dwNeededSize <= size || ci->dwNeededSize > (1u << 20) || round)
+			break;
+		size = ci->dwNeededSize;
+		free(ci);
+	}
+	if (rc) {
+		free(ci);
+		return leave(rc);
+	}
+	if (ci->dwUsedSize > size || ci->dwUsedSize < sizeof(LINECALLINFO)) {
+		free(ci);
+		return leave(LINEERR_OPERATIONFAILED);
+	}
+	ci->hLine = line;
+#define VAR(f, u) { .field = offsetof(LINECALLINFO, f), .utf16 = (u) }
+	struct tapi_var items[] = {
+		VAR(dwCallerIDSize, true), VAR(dwCallerIDNameSize, true),
+		VAR(dwCalledIDSize, true), VAR(dwCalledIDNameSize, true),
+		VAR(dwConnectedIDSize, true), VAR(dwConnectedIDNameSize, true),
+		VAR(dwRedirectionIDSize, true), VAR(dwRedirectionIDNameSize, true),
+		VAR(dwRedirectingIDSize, true), VAR(dwRedirectingIDNameSize, true),
+		VAR(dwAppNameSize, true), VAR(dwDisplayableAddressSize, true),
+		VAR(dwCalledPartySize, true), VAR(dwCommentSize, true),
+		VAR(dwDisplaySize, false), VAR(dwUserUserInfoSize, false),
+		VAR(dwHighLevelCompSize, false), VAR(dwLowLevelCompSize, false),
+		VAR(dwChargingInfoSize, false), VAR(dwTerminalModesSize, false),
+		VAR(dwDevSpecificSize, false), VAR(dwCallDataSize, false),
+		VAR(dwSendingFlowspecSize, false), VAR(dwReceivingFlowspecSize, false),
+	};
+#undef VAR
+	size_t n = sizeof(items) / sizeof(items[0]);
+	_Static_assert(sizeof(items) / sizeof(items[0]) <= 32, "bufs");
+	for (size_t i = 0; i < n; i++) {
+		if (tapi_var_read(ci, ci->dwUsedSize, &items[i]) < 0) {
+			tapi_log("a provider's LINECALLINFO has an item outside it");
+			free(ci);
+			return leave(LINEERR_OPERATIONFAILED);
+		}
+	}
+	if (ansi && tapi_var_to_utf8(items, n, bufs) < 0) {
+		free(ci);
+		return leave(LINEERR_NOMEM);
+	}
+	tapi_var_write(out, ci, sizeof(LINECALLINFO), items, n);
+	for (size_t i = 0; i < n; i++)
+		free(bufs[i]);
+	free(ci);
+	return leave(0);
+}
+
+LONG WINAPI lineGetCallInfoA(HCALL hCall, LPLINECALLINFO lpCallInfo)
+{
+	return get_call_info(hCall, lpCallInfo, true);
+}
+
+LONG WINAPI lineGetCallInfoW(HCALL hCall, LPLINECALLINFO lpCallInfo)
+{
+	return get_call_info(hCall, lpCallInfo, false);
 }

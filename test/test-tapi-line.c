@@ -15,11 +15,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <re.h>
+
+#include "call-peer.h"
 #include "tapi.h"
 #include "test-tapi-util.h"
 #include "test-util.h"
 
+/* 127.0.0.1 ports 17300-17399: the line, its RTP, baresip (SIP, SIP+1 for TLS, control). */
 #define LINE_PORT 17310
+#define PEER_SIP 17350
+#define PEER_CTRL 17360
+#define WAIT_MS 8000
 
 static char tmpdir[256];
 
@@ -196,6 +203,332 @@ static void test_line_get_message(void **state)
 	assert_int_equal(lineShutdown(h), 0);
 }
 
+/* --- messages --------------------------------------------------------------------------- */
+
+#define LOG_MAX 512
+
+/* What one application took from its queue, in order. */
+struct mlog {
+	HLINEAPP app;
+	int fd;
+	size_t n;
+	LINEMESSAGE m[LOG_MAX];
+};
+
+/* Takes messages until one matches (hDevice and p1 unless ~0), up to timeout_ms; its index
+ * or -1. */
+#define ANY ((DWORD)~0u)
+static long wait_msg(struct mlog *g, DWORD msg, DWORD hdev, DWORD p1, unsigned timeout_ms)
+{
+	for (size_t i = 0; i < g->n; i++) {
+		if (g->m[i].dwMessageID == msg && (hdev == ANY || g->m[i].hDevice == hdev) &&
+		    (p1 == ANY || g->m[i].dwParam1 == p1))
+			return (long)i;
+	}
+	for (;;) {
+		LINEMESSAGE m;
+		LONG rc = lineGetMessage(g->app, &m, timeout_ms);
+
+		if (rc)
+			return -1;
+		if (g->n < LOG_MAX)
+			g->m[g->n++] = m;
+		if (m.dwMessageID == msg && (hdev == ANY || m.hDevice == hdev) &&
+		    (p1 == ANY || m.dwParam1 == p1))
+			return (long)g->n - 1;
+	}
+}
+
+static void drain(struct mlog *g, unsigned quiet_ms)
+{
+	LINEMESSAGE m;
+
+	while (lineGetMessage(g->app, &m, quiet_ms) == 0) {
+		if (g->n < LOG_MAX)
+			g->m[g->n++] = m;
+	}
+}
+
+static struct call_peer peer;
+static bool peer_up;
+static HLINEAPP apps[4];
+static size_t n_apps;
+
+static HLINEAPP registered(const char *name, int *fd)
+{
+	DWORD n = 0;
+	HLINEAPP h = line_app(name, &n, fd);
+
+	assert_int_equal(n, 1);
+	apps[n_apps++] = h;
+	return h;
+}
+
+static int setup(void **state)
+{
+	int err;
+
+	(void)state;
+	use_line();
+	peer_up = true;
+	err = peer_start(&peer, PEER_SIP, PEER_CTRL);
+	if (err) {
+		fprintf(stderr, "baresip did not start: %s (log in %s)\n", strerror(-err), peer.dir);
+		return -1;
+	}
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	while (n_apps)
+		lineShutdown(apps[--n_apps]);
+	if (peer_up)
+		peer_stop(&peer);
+	peer_up = false;
+	return 0;
+}
+
+static HLINE open_line(HLINEAPP app, DWORD privileges, DWORD media, DWORD_PTR instance)
+{
+	LINEEXTENSIONID ext;
+	DWORD v = 0;
+	HLINE h = 0;
+
+	assert_int_equal(lineNegotiateAPIVersion(app, 0, TAPI_VERSION2_0, TAPI_VERSION3_1, &v, &ext),
+			 0);
+	assert_int_equal(lineOpenA(app, 0, &h, v, 0, instance, privileges, media, NULL), 0);
+	assert_int_not_equal(h, 0);
+	return h;
+}
+
+static bool saw_state(const struct mlog *g, HCALL hc, DWORD state)
+{
+	for (size_t i = 0; i < g->n; i++) {
+		if (g->m[i].dwMessageID == LINE_CALLSTATE && g->m[i].hDevice == hc &&
+		    g->m[i].dwParam1 == state)
+			return true;
+	}
+	return false;
+}
+
+/* --- calls against baresip -------------------------------------------------------------- */
+
+static void test_make_call(void **state)
+{
+	static struct mlog own, mon;
+	LINECALLSTATUS st;
+	union { LINECALLINFO ci; uint8_t b[4096]; } u;
+	char uri[64], called[32] = "";
+	HLINE hl, hm;
+	HCALL hc = 0xDEADu, hmc;
+	LONG req, drop;
+	long i, r;
+	(void)state;
+
+	memset(&own, 0, sizeof(own));
+	memset(&mon, 0, sizeof(mon));
+	own.app = registered("owner", &own.fd);
+	mon.app = registered("monitor", &mon.fd);
+	hl = open_line(own.app, LINECALLPRIVILEGE_OWNER, LINEMEDIAMODE_INTERACTIVEVOICE, 0x51);
+	hm = open_line(mon.app, LINECALLPRIVILEGE_MONITOR, 0, 0x52);
+	snprintf(uri, sizeof(uri), "sip:bob@127.0.0.1:%u", PEER_SIP);
+	assert_int_equal(lineMakeCallA(hl, NULL, uri, 0, NULL), LINEERR_INVALPOINTER);
+	assert_int_equal(lineMakeCallA(hl + 0x10000, &hc, uri, 0, NULL), LINEERR_INVALLINEHANDLE);
+	req = lineMakeCallA(hl, &hc, uri, 0, NULL);
+	assert_true(req > 0);
+	{
+		/* Read hc first: if it is written, the reply must already be queued. */
+		volatile HCALL seen = *(volatile HCALL *)&hc;
+		struct pollfd p = { .fd = own.fd, .events = POLLIN };
+
+		assert_true(seen == 0xDEADu || poll(&p, 1, 0) == 1);
+	}
+	/* The HCALL is written with the successful LINE_REPLY, not before: until the reply is
+	 * taken nothing about the call is in the queue but that reply. */
+	r = wait_msg(&own, LINE_REPLY, hl, (DWORD)req, WAIT_MS);
+	assert_true(r >= 0);
+	assert_int_equal(own.m[r].dwParam2, 0);
+	assert_int_equal(own.m[r].dwCallbackInstance, 0x51);
+	assert_int_not_equal(hc, 0xDEADu);
+	assert_int_not_equal(hc, 0);
+	for (long k = 0; k < r; k++)
+		assert_int_not_equal(own.m[k].dwMessageID, LINE_CALLSTATE);
+	/* Then the states, on the new handle, to CONNECTED (bob answers by itself). */
+	i = wait_msg(&own, LINE_CALLSTATE, hc, LINECALLSTATE_CONNECTED, WAIT_MS);
+	assert_true(i > r);
+	assert_int_equal(own.m[i].dwCallbackInstance, 0x51);
+	assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_ESTABLISHED", NULL) >= 0);
+	/* The monitor has its own handle, and sees the call connected. */
+	i = wait_msg(&mon, LINE_APPNEWCALL, hm, ANY, WAIT_MS);
+	assert_true(i >= 0);
+	assert_int_equal(mon.m[i].dwParam3, LINECALLPRIVILEGE_MONITOR);
+	assert_int_equal(mon.m[i].dwCallbackInstance, 0x52);
+	hmc = (HCALL)mon.m[i].dwParam2;
+	assert_int_not_equal(hmc, hc);
+	memset(&st, 0, sizeof(st));
+	st.dwTotalSize = sizeof(st);
+	assert_int_equal(lineGetCallStatus(hmc, &st), 0);
+	assert_int_equal(st.dwCallState, LINECALLSTATE_CONNECTED);
+	assert_int_equal(st.dwCallPrivilege, LINECALLPRIVILEGE_MONITOR);
+	assert_int_equal(st.dwCallFeatures, 0);
+	assert_int_equal(lineDrop(hmc, NULL, 0), LINEERR_NOTOWNER);
+	assert_int_equal(lineGetCallStatus(hc, &st), 0);
+	assert_int_equal(st.dwCallState, LINECALLSTATE_CONNECTED);
+	assert_int_equal(st.dwCallPrivilege, LINECALLPRIVILEGE_OWNER);
+	assert_true(st.dwCallFeatures & LINECALLFEATURE_DROP);
+	st.dwTotalSize = 8;
+	assert_int_equal(lineGetCallStatus(hc, &st), LINEERR_STRUCTURETOOSMALL);
+	assert_int_equal(lineGetCallStatus(hc, NULL), LINEERR_INVALPOINTER);
+	/* Call info, its strings in UTF-8 for the ...A function. */
+	memset(&u, 0, sizeof(u));
+	u.ci.dwTotalSize = sizeof(u);
+	assert_int_equal(lineGetCallInfoA(hc, &u.ci), 0);
+	assert_int_equal(u.ci.hLine, hl);
+	assert_int_equal(u.ci.dwOrigin, LINECALLORIGIN_OUTBOUND);
+	assert_true(u.ci.dwCalledIDSize > 0 && u.ci.dwCalledIDSize < sizeof(called));
+	memcpy(called, u.b + u.ci.dwCalledIDOffset, u.ci.dwCalledIDSize);
+	assert_non_null(strstr(called, "bob"));
+	/* The sole owner may not let go of a live call. */
+	assert_int_equal(lineDeallocateCall(hc), LINEERR_INVALCALLSTATE);
+	drop = lineDrop(hc, NULL, 0);
+	assert_true(drop > 0);
+	r = wait_msg(&own, LINE_REPLY, hc, (DWORD)drop, WAIT_MS);
+	assert_true(r >= 0);
+	assert_int_equal(own.m[r].dwParam2, 0);
+	assert_true(wait_msg(&own, LINE_CALLSTATE, hc, LINECALLSTATE_IDLE, WAIT_MS) >= 0);
+	assert_true(wait_msg(&mon, LINE_CALLSTATE, hmc, LINECALLSTATE_IDLE, WAIT_MS) >= 0);
+	assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_CLOSED", NULL) >= 0);
+	assert_int_equal(lineDeallocateCall(hmc), 0);
+	assert_int_equal(lineDeallocateCall(hc), 0);
+	assert_int_equal(lineDeallocateCall(hc), LINEERR_INVALCALLHANDLE);
+	assert_int_equal(lineGetCallStatus(hc, &st), LINEERR_INVALCALLHANDLE);
+	/* Exactly one reply per request. */
+	drain(&own, 200);
+	size_t replies = 0;
+	for (size_t k = 0; k < own.n; k++)
+		replies += own.m[k].dwMessageID == LINE_REPLY;
+	assert_int_equal(replies, 2);
+	assert_int_equal(lineClose(hl), 0);
+	assert_int_equal(lineClose(hl), LINEERR_INVALLINEHANDLE);
+	assert_int_equal(lineClose(hm), 0);
+}
+
+static void test_incoming_call(void **state)
+{
+	static struct mlog own, mon;
+	char to[64], aor[64];
+	HLINE hl, hm;
+	HCALL hc, hmc;
+	LONG req;
+	long i;
+	(void)state;
+
+	memset(&own, 0, sizeof(own));
+	memset(&mon, 0, sizeof(mon));
+	own.app = registered("owner", &own.fd);
+	mon.app = registered("monitor", &mon.fd);
+	hm = open_line(mon.app, LINECALLPRIVILEGE_MONITOR, 0, 0x62);
+	hl = open_line(own.app, LINECALLPRIVILEGE_OWNER, LINEMEDIAMODE_INTERACTIVEVOICE, 0x61);
+	snprintf(aor, sizeof(aor), "sip:bob@127.0.0.1:%u", PEER_SIP);
+	snprintf(to, sizeof(to), "sip:alice@127.0.0.1:%u", LINE_PORT);
+	assert_int_equal(peer_command(&peer, "uafind", aor), 0);
+	assert_int_equal(peer_command(&peer, "dial", to), 0);
+	/* The owner application gets the call as LINE_APPNEWCALL, then OFFERING on it. */
+	i = wait_msg(&own, LINE_APPNEWCALL, hl, ANY, WAIT_MS);
+	assert_true(i >= 0);
+	assert_int_equal(own.m[i].dwParam3, LINECALLPRIVILEGE_OWNER);
+	assert_int_equal(own.m[i].dwCallbackInstance, 0x61);
+	hc = (HCALL)own.m[i].dwParam2;
+	assert_true(wait_msg(&own, LINE_CALLSTATE, hc, LINECALLSTATE_OFFERING, WAIT_MS) > i);
+	/* The monitor as monitor. */
+	i = wait_msg(&mon, LINE_APPNEWCALL, hm, ANY, WAIT_MS);
+	assert_true(i >= 0);
+	assert_int_equal(mon.m[i].dwParam3, LINECALLPRIVILEGE_MONITOR);
+	hmc = (HCALL)mon.m[i].dwParam2;
+	assert_true(wait_msg(&mon, LINE_CALLSTATE, hmc, LINECALLSTATE_OFFERING, WAIT_MS) > i);
+	assert_int_equal(lineAnswer(hmc, NULL, 0), LINEERR_NOTOWNER);
+	req = lineAnswer(hc, NULL, 0);
+	assert_true(req > 0);
+	i = wait_msg(&own, LINE_REPLY, hc, (DWORD)req, WAIT_MS);
+	assert_true(i >= 0);
+	assert_int_equal(own.m[i].dwParam2, 0);
+	assert_true(wait_msg(&own, LINE_CALLSTATE, hc, LINECALLSTATE_CONNECTED, WAIT_MS) >= 0);
+	assert_true(wait_msg(&mon, LINE_CALLSTATE, hmc, LINECALLSTATE_CONNECTED, WAIT_MS) >= 0);
+	assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_ESTABLISHED", NULL) >= 0);
+	/* The far end hangs up. */
+	assert_int_equal(peer_command(&peer, "hangup", NULL), 0);
+	assert_true(wait_msg(&own, LINE_CALLSTATE, hc, LINECALLSTATE_DISCONNECTED, WAIT_MS) >= 0);
+	req = lineDrop(hc, NULL, 0);
+	assert_true(req > 0);
+	assert_true(wait_msg(&own, LINE_CALLSTATE, hc, LINECALLSTATE_IDLE, WAIT_MS) >= 0);
+	assert_true(saw_state(&own, hc, LINECALLSTATE_OFFERING));
+	assert_int_equal(lineDeallocateCall(hc), 0);
+	/* lineClose takes the monitor's handle with it. */
+	assert_int_equal(lineClose(hm), 0);
+	assert_int_equal(lineDeallocateCall(hmc), LINEERR_INVALCALLHANDLE);
+	assert_int_equal(lineClose(hl), 0);
+}
+
+/* Opening lines: the documented codes for what is wrong. */
+static void test_line_open_errors(void **state)
+{
+	LINEEXTENSIONID ext;
+	HLINEAPP app;
+	HLINE hl = 0;
+	HCALL hc = 0;
+	DWORD v = 0, n = 0;
+	(void)state;
+
+	use_line();
+	app = line_app("opener", &n, NULL);
+	assert_int_equal(lineNegotiateAPIVersion(app, 0, TAPI_VERSION2_0, TAPI_VERSION3_1, &v, &ext),
+			 0);
+#define OPEN(priv, media) lineOpenA(app, 0, &hl, v, 0, 0, (priv), (media), NULL)
+	assert_int_equal(OPEN(0, 0), LINEERR_INVALPRIVSELECT);
+	assert_int_equal(OPEN(0x8, 0), LINEERR_INVALPRIVSELECT);
+	assert_int_equal(OPEN(LINECALLPRIVILEGE_NONE | LINECALLPRIVILEGE_OWNER,
+			      LINEMEDIAMODE_INTERACTIVEVOICE), LINEERR_INVALPRIVSELECT);
+	assert_int_equal(OPEN(LINECALLPRIVILEGE_OWNER, 0), LINEERR_INVALMEDIAMODE);
+	assert_int_equal(OPEN(LINECALLPRIVILEGE_OWNER, LINEMEDIAMODE_DATAMODEM),
+			 LINEERR_INVALMEDIAMODE);
+#undef OPEN
+	assert_int_equal(lineOpenA(app, 0, NULL, v, 0, 0, LINECALLPRIVILEGE_NONE, 0, NULL),
+			 LINEERR_INVALPOINTER);
+	assert_int_equal(lineOpenA(app, 1, &hl, v, 0, 0, LINECALLPRIVILEGE_NONE, 0, NULL),
+			 LINEERR_BADDEVICEID);
+	assert_int_equal(lineOpenA(app, 0, &hl, 0x00010003, 0, 0, LINECALLPRIVILEGE_NONE, 0, NULL),
+			 LINEERR_INCOMPATIBLEAPIVERSION);
+	assert_int_equal(lineOpenA(app, 0, &hl, v, 1, 0, LINECALLPRIVILEGE_NONE, 0, NULL),
+			 LINEERR_INCOMPATIBLEEXTVERSION);
+	assert_int_equal(lineOpenA(app + 1, 0, &hl, v, 0, 0, LINECALLPRIVILEGE_NONE, 0, NULL),
+			 LINEERR_INVALAPPHANDLE);
+	/* Several owners and monitors may share a line. */
+	HLINE a = 0, b = 0, c = 0;
+	assert_int_equal(lineOpenA(app, 0, &a, v, 0, 0, LINECALLPRIVILEGE_OWNER,
+				   LINEMEDIAMODE_INTERACTIVEVOICE, NULL), 0);
+	assert_int_equal(lineOpenW(app, 0, &b, v, 0, 0, LINECALLPRIVILEGE_OWNER |
+				   LINECALLPRIVILEGE_MONITOR, LINEMEDIAMODE_UNKNOWN, NULL), 0);
+	assert_int_equal(lineOpenA(app, 0, &c, v, 0, 0, LINECALLPRIVILEGE_NONE, 0, NULL), 0);
+	assert_true(a != b && b != c && a != c);
+	/* Handles of one kind are no handles of another. */
+	assert_int_equal(lineClose((HLINE)app), LINEERR_INVALLINEHANDLE);
+	assert_int_equal(lineDrop((HCALL)a, NULL, 0), LINEERR_INVALCALLHANDLE);
+	assert_int_equal(lineAnswer(0, NULL, 0), LINEERR_INVALCALLHANDLE);
+	assert_int_equal(lineDeallocateCall(0), LINEERR_INVALCALLHANDLE);
+	assert_int_equal(lineDialA(hc, "1", 0), LINEERR_INVALCALLHANDLE);
+	assert_int_equal(lineDialA(hc, NULL, 0), LINEERR_INVALPOINTER);
+	assert_int_equal(lineClose(b), 0);
+	/* lineShutdown closes the rest. */
+	assert_int_equal(lineShutdown(app), 0);
+	assert_int_equal(lineClose(a), LINEERR_UNINITIALIZED);
+	app = line_app("again", &n, NULL);
+	assert_int_equal(lineClose(a), LINEERR_INVALLINEHANDLE);
+	assert_int_equal(lineClose(c), LINEERR_INVALLINEHANDLE);
+	assert_int_equal(lineShutdown(app), 0);
+}
+
 #define TEST(f) cmocka_unit_test(f)
 
 int main(void)
@@ -205,6 +538,9 @@ int main(void)
 		TEST(test_line_unicode_name),
 		TEST(test_line_negotiate),
 		TEST(test_line_get_message),
+		TEST(test_line_open_errors),
+		cmocka_unit_test_setup_teardown(test_make_call, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_incoming_call, setup, teardown),
 	};
 	int rc;
 
@@ -212,7 +548,10 @@ int main(void)
 	if (!mkdtemp(tmpdir))
 		return 1;
 	setenv("HIDPHONE_LOG", "error", 0);
+	if (libre_init())
+		return 1;
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	libre_close();
 	test_remove_dir(tmpdir);
 	return rc;
 }
