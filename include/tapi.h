@@ -1753,6 +1753,35 @@ TAPI_EXPORT LONG WINAPI lineGetCallInfoA(HCALL hCall,
 	LPLINECALLINFO lpCallInfo);
 TAPI_EXPORT LONG WINAPI lineGetCallInfoW(HCALL hCall,
 	LPLINECALLINFO lpCallInfo);
+TAPI_EXPORT LONG WINAPI lineGetDevCapsA(HLINEAPP hLineApp, DWORD dwDeviceID,
+	DWORD dwAPIVersion, DWORD dwExtVersion, LPLINEDEVCAPS lpLineDevCaps);
+TAPI_EXPORT LONG WINAPI lineGetDevCapsW(HLINEAPP hLineApp, DWORD dwDeviceID,
+	DWORD dwAPIVersion, DWORD dwExtVersion, LPLINEDEVCAPS lpLineDevCaps);
+TAPI_EXPORT LONG WINAPI lineGetAddressCapsA(HLINEAPP hLineApp,
+	DWORD dwDeviceID, DWORD dwAddressID, DWORD dwAPIVersion,
+	DWORD dwExtVersion, LPLINEADDRESSCAPS lpAddressCaps);
+TAPI_EXPORT LONG WINAPI lineGetAddressCapsW(HLINEAPP hLineApp,
+	DWORD dwDeviceID, DWORD dwAddressID, DWORD dwAPIVersion,
+	DWORD dwExtVersion, LPLINEADDRESSCAPS lpAddressCaps);
+TAPI_EXPORT LONG WINAPI lineGetLineDevStatusA(HLINE hLine,
+	LPLINEDEVSTATUS lpLineDevStatus);
+TAPI_EXPORT LONG WINAPI lineGetLineDevStatusW(HLINE hLine,
+	LPLINEDEVSTATUS lpLineDevStatus);
+TAPI_EXPORT LONG WINAPI lineGetAddressStatusA(HLINE hLine, DWORD dwAddressID,
+	LPLINEADDRESSSTATUS lpAddressStatus);
+TAPI_EXPORT LONG WINAPI lineGetAddressStatusW(HLINE hLine, DWORD dwAddressID,
+	LPLINEADDRESSSTATUS lpAddressStatus);
+TAPI_EXPORT LONG WINAPI lineGetIDA(HLINE hLine, DWORD dwAddressID, HCALL hCall,
+	DWORD dwSelect, LPVARSTRING lpDeviceID, LPCSTR lpszDeviceClass);
+TAPI_EXPORT LONG WINAPI lineGetIDW(HLINE hLine, DWORD dwAddressID, HCALL hCall,
+	DWORD dwSelect, LPVARSTRING lpDeviceID, LPCWSTR lpszDeviceClass);
+TAPI_EXPORT LONG WINAPI lineSetStatusMessages(HLINE hLine, DWORD dwLineStates,
+	DWORD dwAddressStates);
+TAPI_EXPORT LONG WINAPI lineMonitorDigits(HCALL hCall, DWORD dwDigitModes);
+TAPI_EXPORT LONG WINAPI lineGenerateDigitsA(HCALL hCall, DWORD dwDigitMode,
+	LPCSTR lpszDigits, DWORD dwDuration);
+TAPI_EXPORT LONG WINAPI lineGenerateDigitsW(HCALL hCall, DWORD dwDigitMode,
+	LPCWSTR lpszDigits, DWORD dwDuration);
 
 /* The plain names of the string functions, by UNICODE as in the SDK. */
 #ifdef UNICODE
@@ -1761,6 +1790,12 @@ TAPI_EXPORT LONG WINAPI lineGetCallInfoW(HCALL hCall,
 #define lineMakeCall		lineMakeCallW
 #define lineDial		lineDialW
 #define lineGetCallInfo		lineGetCallInfoW
+#define lineGetDevCaps		lineGetDevCapsW
+#define lineGetAddressCaps	lineGetAddressCapsW
+#define lineGetLineDevStatus	lineGetLineDevStatusW
+#define lineGetAddressStatus	lineGetAddressStatusW
+#define lineGetID		lineGetIDW
+#define lineGenerateDigits	lineGenerateDigitsW
 #define phoneInitializeEx	phoneInitializeExW
 #define phoneGetDevCaps		phoneGetDevCapsW
 #define phoneGetStatus		phoneGetStatusW
@@ -1773,6 +1808,12 @@ TAPI_EXPORT LONG WINAPI lineGetCallInfoW(HCALL hCall,
 #define lineMakeCall		lineMakeCallA
 #define lineDial		lineDialA
 #define lineGetCallInfo		lineGetCallInfoA
+#define lineGetDevCaps		lineGetDevCapsA
+#define lineGetAddressCaps	lineGetAddressCapsA
+#define lineGetLineDevStatus	lineGetLineDevStatusA
+#define lineGetAddressStatus	lineGetAddressStatusA
+#define lineGetID		lineGetIDA
+#define lineGenerateDigits	lineGenerateDigitsA
 #define phoneInitializeEx	phoneInitializeExA
 #define phoneGetDevCaps		phoneGetDevCapsA
 #define phoneGetStatus		phoneGetStatusA

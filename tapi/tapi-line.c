@@ -859,3 +859,544 @@ LONG WINAPI lineGetCallInfoW(HCALL hCall, LPLINECALLINFO lpCallInfo)
 {
 	return get_call_info(hCall, lpCallInfo, false);
 }
+
+/* --- structures from the provider ------------------------------------------------------- */
+
+enum lfill { LF_DEVCAPS, LF_ADDRCAPS, LF_DEVSTATUS, LF_ADDRSTATUS, LF_ID };
+
+struct lfill_arg {
+	struct tapi_provider *prov;
+	enum lfill kind;
+	DWORD id, addr, version, select;
+	HDRVLINE hdl;
+	HDRVCALL hdc;
+	LPCWSTR cls;
+};
+
+static LONG lfill_call(const struct lfill_arg *a, void *buf)
+{
+	switch (a->kind) {
+	case LF_DEVCAPS:
+		return a->prov->lineGetDevCaps(a->id, a->version, 0, buf);
+	case LF_ADDRCAPS:
+		return a->prov->lineGetAddressCaps(a->id, a->addr, a->version, 0, buf);
+	case LF_DEVSTATUS:
+		return a->prov->lineGetLineDevStatus(a->hdl, buf);
+	case LF_ADDRSTATUS:
+		return a->prov->lineGetAddressStatus(a->hdl, a->addr, buf);
+	default:
+		return a->prov->lineGetID(a->hdl, a->addr, a->hdc, a->select, buf, a->cls, NULL);
+	}
+}
+
+/* The provider fills a buffer of ours (once more with the size it asks for); tables
+ * unlocked meanwhile. */
+static LONG lfill_temp(const struct lfill_arg *a, DWORD min_used, void **out)
+{
+	DWORD size = 4096;
+	LONG rc;
+
+	for (int round = 0; round < 2; round++) {
+		DWORD *buf = calloc(1, size);
+
+		if (!buf)
+			return LINEERR_NOMEM;
+		buf[0] = size;
+		unlock_tables();
+		rc = lfill_call(a, buf);
+		lock_tables();
+		if (rc) {
+			free(buf);
+			return rc;
+		}
+		if (buf[1] > size && buf[1] <= (1u << 20) && round == 0) {
+			size = buf[1];
+			free(buf);
+			continue;
+		}
+		/* What the provider wrote is only trusted within what it says it used. */
+		if (buf[2] > size || buf[2] < min_used) {
+			tapi_log("%s: a structure claims %u bytes used", a->prov->path, buf[2]);
+			free(buf);
+			return LINEERR_OPERATIONFAILED;
+		}
+		*out = buf;
+		return 0;
+	}
+	return LINEERR_OPERATIONFAILED;
+}
+
+/* Writes the provider's structure st for the application, UTF-16 items in UTF-8 for ...A. */
+static LONG lwrite(void *out, const void *st, DWORD fixed, struct tapi_var *items, size_t n,
+		   bool ansi)
+{
+	char *bufs[32] = { 0 };
+
+	for (size_t i = 0; i < n; i++) {
+		if (!items[i].data && tapi_var_read(st, ((const DWORD *)st)[2], &items[i]) < 0) {
+			tapi_log("a provider's structure has an item outside it");
+			return LINEERR_OPERATIONFAILED;
+		}
+	}
+	if (ansi && tapi_var_to_utf8(items, n, bufs) < 0)
+		return LINEERR_NOMEM;
+	tapi_var_write(out, st, fixed, items, n);
+	for (size_t i = 0; i < n; i++)
+		free(bufs[i]);
+	return 0;
+}
+
+#define VAR(type, f, u) { .field = offsetof(type, f), .utf16 = (u) }
+
+static DWORD devcaps_fixed(DWORD api)
+{
+	if (api >= TAPI_VERSION3_0)
+		return sizeof(LINEDEVCAPS);
+	if (api >= TAPI_VERSION2_2)
+		return offsetof(LINEDEVCAPS, dwAddressTypes);
+	return offsetof(LINEDEVCAPS, PermanentLineGuid);
+}
+
+static LONG app_device(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD api, DWORD ext, void *out,
+		       struct tapi_line_dev **dev)
+{
+	struct tapi_app *app;
+	LONG rc = enter_line_app(hLineApp, &app);
+
+	if (rc)
+		return rc;
+	if (!out)
+		return leave(LINEERR_INVALPOINTER);
+	*dev = tapi_line_dev_get(dwDeviceID);
+	if (!*dev)
+		return leave(LINEERR_BADDEVICEID);
+	if ((*dev)->removed || !(*dev)->ready)
+		return leave(LINEERR_NODEVICE);
+	if (!api_version_ok(api))
+		return leave(LINEERR_INCOMPATIBLEAPIVERSION);
+	if (ext)
+		return leave(LINEERR_INCOMPATIBLEEXTVERSION);
+	return 0;
+}
+
+static LONG get_dev_caps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD api, DWORD ext,
+			 LPLINEDEVCAPS out, bool ansi)
+{
+	struct tapi_line_dev *dev;
+	LINEDEVCAPS *caps;
+	DWORD fixed = devcaps_fixed(api);
+	LONG rc = app_device(hLineApp, dwDeviceID, api, ext, out, &dev);
+
+	if (rc)
+		return rc;
+	if (out->dwTotalSize < fixed)
+		return leave(LINEERR_STRUCTURETOOSMALL);
+	if (!dev->prov->lineGetDevCaps)
+		return leave(LINEERR_OPERATIONUNAVAIL);
+	struct lfill_arg a = { .prov = dev->prov, .kind = LF_DEVCAPS, .id = dev->id,
+			       .version = api < dev->tspi_version ? api : dev->tspi_version };
+	rc = lfill_temp(&a, offsetof(LINEDEVCAPS, PermanentLineGuid), (void **)&caps);
+	if (rc)
+		return leave(rc);
+	struct tapi_var items[] = {
+		VAR(LINEDEVCAPS, dwProviderInfoSize, true),
+		VAR(LINEDEVCAPS, dwSwitchInfoSize, true),
+		VAR(LINEDEVCAPS, dwLineNameSize, true),
+		VAR(LINEDEVCAPS, dwTerminalCapsSize, false),
+		VAR(LINEDEVCAPS, dwTerminalTextSize, false),
+		VAR(LINEDEVCAPS, dwDevSpecificSize, false),
+		VAR(LINEDEVCAPS, dwDeviceClassesSize, true),
+	};
+	rc = lwrite(out, caps, fixed, items, sizeof(items) / sizeof(items[0]), ansi);
+	free(caps);
+	return leave(rc);
+}
+
+LONG WINAPI lineGetDevCapsA(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAPIVersion,
+			    DWORD dwExtVersion, LPLINEDEVCAPS lpLineDevCaps)
+{
+	return get_dev_caps(hLineApp, dwDeviceID, dwAPIVersion, dwExtVersion, lpLineDevCaps, true);
+}
+
+LONG WINAPI lineGetDevCapsW(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAPIVersion,
+			    DWORD dwExtVersion, LPLINEDEVCAPS lpLineDevCaps)
+{
+	return get_dev_caps(hLineApp, dwDeviceID, dwAPIVersion, dwExtVersion, lpLineDevCaps,
+			    false);
+}
+
+static LONG get_address_caps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAddressID, DWORD api,
+			     DWORD ext, LPLINEADDRESSCAPS out, bool ansi)
+{
+	struct tapi_line_dev *dev;
+	LINEADDRESSCAPS *caps;
+	LONG rc = app_device(hLineApp, dwDeviceID, api, ext, out, &dev);
+
+	if (rc)
+		return rc;
+	if (out->dwTotalSize < sizeof(LINEADDRESSCAPS))
+		return leave(LINEERR_STRUCTURETOOSMALL);
+	if (!dev->prov->lineGetAddressCaps)
+		return leave(LINEERR_OPERATIONUNAVAIL);
+	struct lfill_arg a = { .prov = dev->prov, .kind = LF_ADDRCAPS, .id = dev->id,
+			       .addr = dwAddressID,
+			       .version = api < dev->tspi_version ? api : dev->tspi_version };
+	rc = lfill_temp(&a, sizeof(LINEADDRESSCAPS), (void **)&caps);
+	if (rc)
+		return leave(rc);
+	caps->dwLineDeviceID = dev->id;
+	struct tapi_var items[] = {
+		VAR(LINEADDRESSCAPS, dwAddressSize, true),
+		VAR(LINEADDRESSCAPS, dwDevSpecificSize, false),
+		VAR(LINEADDRESSCAPS, dwCompletionMsgTextSize, false),
+		VAR(LINEADDRESSCAPS, dwCallTreatmentListSize, false),
+		VAR(LINEADDRESSCAPS, dwDeviceClassesSize, true),
+	};
+	rc = lwrite(out, caps, sizeof(LINEADDRESSCAPS), items, sizeof(items) / sizeof(items[0]),
+		    ansi);
+	free(caps);
+	return leave(rc);
+}
+
+LONG WINAPI lineGetAddressCapsA(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAddressID,
+				DWORD dwAPIVersion, DWORD dwExtVersion,
+				LPLINEADDRESSCAPS lpAddressCaps)
+{
+	return get_address_caps(hLineApp, dwDeviceID, dwAddressID, dwAPIVersion, dwExtVersion,
+				lpAddressCaps, true);
+}
+
+LONG WINAPI lineGetAddressCapsW(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAddressID,
+				DWORD dwAPIVersion, DWORD dwExtVersion,
+				LPLINEADDRESSCAPS lpAddressCaps)
+{
+	return get_address_caps(hLineApp, dwDeviceID, dwAddressID, dwAPIVersion, dwExtVersion,
+				lpAddressCaps, false);
+}
+
+static LONG get_dev_status(HLINE hLine, LPLINEDEVSTATUS out, bool ansi)
+{
+	struct tapi_line *l, *all[64];
+	LINEDEVSTATUS *st;
+	DWORD media = 0;
+	size_t n;
+	LONG rc = enter_line(hLine, &l);
+
+	if (rc)
+		return rc;
+	if (!out)
+		return leave(LINEERR_INVALPOINTER);
+	if (out->dwTotalSize < sizeof(LINEDEVSTATUS))
+		return leave(LINEERR_STRUCTURETOOSMALL);
+	if (!l->dev->open || !l->dev->prov->lineGetLineDevStatus)
+		return leave(LINEERR_OPERATIONUNAVAIL);
+	struct lfill_arg a = { .prov = l->dev->prov, .kind = LF_DEVSTATUS, .hdl = l->dev->hd };
+	rc = lfill_temp(&a, sizeof(LINEDEVSTATUS), (void **)&st);
+	if (rc)
+		return leave(rc);
+	/* The opens are TAPI's to count. */
+	l = tapi_line_get(hLine);
+	if (!l) {
+		free(st);
+		return leave(LINEERR_INVALLINEHANDLE);
+	}
+	n = tapi_lines_of(l->dev, NULL, all, 64);
+	for (size_t i = 0; i < n; i++)
+		media |= all[i]->media_modes;
+	st->dwNumOpens = (DWORD)n;
+	st->dwOpenMediaModes = media;
+	struct tapi_var items[] = {
+		VAR(LINEDEVSTATUS, dwTerminalModesSize, false),
+		VAR(LINEDEVSTATUS, dwDevSpecificSize, false),
+		{ .field = offsetof(LINEDEVSTATUS, dwAppInfoSize), .data = "", .size = 0 },
+	};
+	rc = lwrite(out, st, sizeof(LINEDEVSTATUS), items, sizeof(items) / sizeof(items[0]), ansi);
+	free(st);
+	return leave(rc);
+}
+
+LONG WINAPI lineGetLineDevStatusA(HLINE hLine, LPLINEDEVSTATUS lpLineDevStatus)
+{
+	return get_dev_status(hLine, lpLineDevStatus, true);
+}
+
+LONG WINAPI lineGetLineDevStatusW(HLINE hLine, LPLINEDEVSTATUS lpLineDevStatus)
+{
+	return get_dev_status(hLine, lpLineDevStatus, false);
+}
+
+static LONG get_address_status(HLINE hLine, DWORD dwAddressID, LPLINEADDRESSSTATUS out,
+			       bool ansi)
+{
+	struct tapi_line *l;
+	LINEADDRESSSTATUS *st;
+	LONG rc = enter_line(hLine, &l);
+
+	if (rc)
+		return rc;
+	if (!out)
+		return leave(LINEERR_INVALPOINTER);
+	if (out->dwTotalSize < sizeof(LINEADDRESSSTATUS))
+		return leave(LINEERR_STRUCTURETOOSMALL);
+	if (!l->dev->open || !l->dev->prov->lineGetAddressStatus)
+		return leave(LINEERR_OPERATIONUNAVAIL);
+	struct lfill_arg a = { .prov = l->dev->prov, .kind = LF_ADDRSTATUS, .hdl = l->dev->hd,
+			       .addr = dwAddressID };
+	rc = lfill_temp(&a, sizeof(LINEADDRESSSTATUS), (void **)&st);
+	if (rc)
+		return leave(rc);
+	struct tapi_var items[] = {
+		VAR(LINEADDRESSSTATUS, dwForwardSize, false),
+		VAR(LINEADDRESSSTATUS, dwTerminalModesSize, false),
+		VAR(LINEADDRESSSTATUS, dwDevSpecificSize, false),
+	};
+	rc = lwrite(out, st, sizeof(LINEADDRESSSTATUS), items, sizeof(items) / sizeof(items[0]),
+		    ansi);
+	free(st);
+	return leave(rc);
+}
+
+LONG WINAPI lineGetAddressStatusA(HLINE hLine, DWORD dwAddressID,
+				  LPLINEADDRESSSTATUS lpAddressStatus)
+{
+	return get_address_status(hLine, dwAddressID, lpAddressStatus, true);
+}
+
+LONG WINAPI lineGetAddressStatusW(HLINE hLine, DWORD dwAddressID,
+				  LPLINEADDRESSSTATUS lpAddressStatus)
+{
+	return get_address_status(hLine, dwAddressID, lpAddressStatus, false);
+}
+
+static bool is_class(const WCHAR *cls, const char *want)
+{
+	for (size_t i = 0; ; i++) {
+		WCHAR c = cls[i];
+
+		if (c >= 'A' && c <= 'Z')
+			c = (WCHAR)(c - 'A' + 'a');
+		if (c != (WCHAR)(unsigned char)want[i])
+			return false;
+		if (!want[i])
+			return true;
+	}
+}
+
+static LONG get_id(HLINE hLine, DWORD dwAddressID, HCALL hCall, DWORD dwSelect,
+		   LPVARSTRING out, const WCHAR *cls, bool ansi)
+{
+	struct tapi_line_dev *dev;
+	struct tapi_line *l = NULL;
+	struct tapi_call *c = NULL;
+	VARSTRING *vs;
+	LONG rc;
+
+	pthread_mutex_lock(&tapi_api_lock);
+	pthread_mutex_lock(&tapi_lock);
+	if (!tapi_n_apps)
+		return leave(LINEERR_UNINITIALIZED);
+	if (dwSelect == LINECALLSELECT_CALL) {
+		c = tapi_call_get(hCall);
+		if (!c || !c->published)
+			return leave(LINEERR_INVALCALLHANDLE);
+		dev = c->tc->dev;
+	} else if (dwSelect == LINECALLSELECT_LINE || dwSelect == LINECALLSELECT_ADDRESS) {
+		l = tapi_line_get(hLine);
+		if (!l)
+			return leave(LINEERR_INVALLINEHANDLE);
+		dev = l->dev;
+	} else {
+		return leave(LINEERR_INVALCALLSELECT);
+	}
+	if (!out || !cls)
+		return leave(LINEERR_INVALPOINTER);
+	if (out->dwTotalSize < VARSTRING_SIZE)
+		return leave(LINEERR_STRUCTURETOOSMALL);
+	if (!cls[0])
+		return leave(LINEERR_INVALDEVICECLASS);
+	/* TAPI answers its own class: the line's device id, as a DWORD. */
+	if (is_class(cls, "tapi/line")) {
+		VARSTRING fixed = { .dwStringFormat = STRINGFORMAT_BINARY };
+		struct tapi_var item = { .field = offsetof(VARSTRING, dwStringSize),
+					 .data = &dev->id, .size = sizeof(DWORD) };
+
+		tapi_var_write(out, &fixed, VARSTRING_SIZE, &item, 1);
+		return leave(0);
+	}
+	if (!dev->open || !dev->prov->lineGetID)
+		return leave(LINEERR_INVALDEVICECLASS);
+	struct lfill_arg a = { .prov = dev->prov, .kind = LF_ID, .hdl = dev->hd,
+			       .hdc = c ? c->tc->hd : NULL, .addr = dwAddressID,
+			       .select = dwSelect, .cls = cls };
+	rc = lfill_temp(&a, VARSTRING_SIZE, (void **)&vs);
+	if (rc)
+		return leave(rc);
+	struct tapi_var item = { .field = offsetof(VARSTRING, dwStringSize),
+				 .utf16 = vs->dwStringFormat == STRINGFORMAT_UNICODE };
+	if (ansi && item.utf16)
+		vs->dwStringFormat = STRINGFORMAT_ASCII;
+	rc = lwrite(out, vs, VARSTRING_SIZE, &item, 1, ansi);
+	free(vs);
+	return leave(rc);
+}
+
+LONG WINAPI lineGetIDA(HLINE hLine, DWORD dwAddressID, HCALL hCall, DWORD dwSelect,
+		       LPVARSTRING lpDeviceID, LPCSTR lpszDeviceClass)
+{
+	WCHAR *cls = NULL;
+	DWORD bytes;
+	LONG rc;
+
+	if (lpszDeviceClass) {
+		int r = tapi_utf8_to_utf16(lpszDeviceClass, strnlen(lpszDeviceClass, 4096), &cls,
+					   &bytes);
+
+		if (r == -ENOMEM)
+			return LINEERR_NOMEM;
+		if (r < 0)
+			return LINEERR_INVALDEVICECLASS;
+	}
+	rc = get_id(hLine, dwAddressID, hCall, dwSelect, lpDeviceID, cls, true);
+	free(cls);
+	return rc;
+}
+
+LONG WINAPI lineGetIDW(HLINE hLine, DWORD dwAddressID, HCALL hCall, DWORD dwSelect,
+		       LPVARSTRING lpDeviceID, LPCWSTR lpszDeviceClass)
+{
+	return get_id(hLine, dwAddressID, hCall, dwSelect, lpDeviceID, lpszDeviceClass, false);
+}
+
+/* --- status messages and digits --------------------------------------------------------- */
+
+#define ALL_LINE_STATES (LINEDEVSTATE_REMOVED | (LINEDEVSTATE_REMOVED - 1))
+#define ALL_ADDRESS_STATES (LINEADDRESSSTATE_CAPSCHANGE | (LINEADDRESSSTATE_CAPSCHANGE - 1))
+
+LONG WINAPI lineSetStatusMessages(HLINE hLine, DWORD dwLineStates, DWORD dwAddressStates)
+{
+	struct tapi_line *l, *all[64];
+	DWORD states = 0, addr = 0;
+	HDRVLINE hd;
+	size_t n;
+	LONG rc = enter_line(hLine, &l);
+
+	if (rc)
+		return rc;
+	if (dwLineStates & ~ALL_LINE_STATES)
+		return leave(LINEERR_INVALLINESTATE);
+	if (dwAddressStates & ~ALL_ADDRESS_STATES)
+		return leave(LINEERR_INVALADDRESSSTATE);
+	l->line_states = dwLineStates;
+	l->address_states = dwAddressStates;
+	/* The provider gets the union of what the opens of its line asked for. */
+	n = tapi_lines_of(l->dev, NULL, all, 64);
+	for (size_t i = 0; i < n; i++) {
+		states |= all[i]->line_states;
+		addr |= all[i]->address_states;
+	}
+	if (!l->dev->open || !l->dev->prov->lineSetStatusMessages)
+		return leave(0);
+	hd = l->dev->hd;
+	struct tapi_provider *prov = l->dev->prov;
+	unlock_tables();
+	rc = prov->lineSetStatusMessages(hd, states, addr);
+	lock_tables();
+	return leave(rc);
+}
+
+#define DIGIT_MODES (LINEDIGITMODE_PULSE | LINEDIGITMODE_DTMF | LINEDIGITMODE_DTMFEND)
+
+LONG WINAPI lineMonitorDigits(HCALL hCall, DWORD dwDigitModes)
+{
+	struct tapi_call *c, *all[64];
+	struct tapi_provider *prov;
+	DWORD modes = 0;
+	HDRVCALL hd;
+	size_t n;
+	LONG rc = enter_call(hCall, &c);
+
+	if (rc)
+		return rc;
+	if (dwDigitModes & ~DIGIT_MODES)
+		return leave(LINEERR_INVALDIGITMODE);
+	prov = c->tc->dev->prov;
+	if (!c->tc->dev->open || !c->tc->hd || !prov->lineMonitorDigits)
+		return leave(LINEERR_OPERATIONUNAVAIL);
+	c->monitor_digits = dwDigitModes;
+	/* Each application monitors on its own handle; the provider monitors for all. */
+	n = tapi_calls_of(c->tc, 0, all, 64);
+	for (size_t i = 0; i < n; i++)
+		modes |= all[i]->monitor_digits;
+	hd = c->tc->hd;
+	unlock_tables();
+	rc = prov->lineMonitorDigits(hd, modes);
+	lock_tables();
+	return leave(rc);
+}
+
+static LONG generate_digits(HCALL hCall, DWORD dwDigitMode, WCHAR *digits, DWORD dwDuration)
+{
+	struct tapi_provider *prov;
+	struct tapi_call *c;
+	HDRVCALL hd;
+	LONG rc = enter_call(hCall, &c);
+
+	if (rc) {
+		free(digits);
+		return rc;
+	}
+	prov = c->tc->dev->prov;
+	if (c->privilege != LINECALLPRIVILEGE_OWNER)
+		rc = LINEERR_NOTOWNER;
+	else if (dwDigitMode != LINEDIGITMODE_PULSE && dwDigitMode != LINEDIGITMODE_DTMF)
+		rc = LINEERR_INVALDIGITMODE;
+	else if (!c->tc->dev->open || !c->tc->hd || !prov->lineGenerateDigits)
+		rc = LINEERR_OPERATIONUNAVAIL;
+	if (rc) {
+		free(digits);
+		return leave(rc);
+	}
+	hd = c->tc->hd;
+	unlock_tables();
+	/* The end-to-end id comes back in LINE_GENERATE's dwParam2: the application's handle. */
+	rc = prov->lineGenerateDigits(hd, hCall, dwDigitMode, digits, dwDuration);
+	lock_tables();
+	free(digits);
+	return leave(rc);
+}
+
+LONG WINAPI lineGenerateDigitsA(HCALL hCall, DWORD dwDigitMode, LPCSTR lpszDigits,
+				DWORD dwDuration)
+{
+	WCHAR *digits = NULL;
+	DWORD size;
+
+	if (lpszDigits) {
+		int rc = tapi_utf8_to_utf16(lpszDigits, strnlen(lpszDigits, 4096), &digits, &size);
+
+		if (rc == -ENOMEM)
+			return LINEERR_NOMEM;
+		if (rc < 0)
+			return LINEERR_INVALDIGITS;
+	}
+	return generate_digits(hCall, dwDigitMode, digits, dwDuration);
+}
+
+LONG WINAPI lineGenerateDigitsW(HCALL hCall, DWORD dwDigitMode, LPCWSTR lpszDigits,
+				DWORD dwDuration)
+{
+	WCHAR *digits = NULL;
+
+	if (lpszDigits) {
+		size_t n = tapi_utf16_len(lpszDigits, 4096);
+
+		if (n == 4096)
+			return LINEERR_INVALDIGITS;
+		digits = malloc((n + 1) * sizeof(WCHAR));
+		if (!digits)
+			return LINEERR_NOMEM;
+		memcpy(digits, lpszDigits, n * sizeof(WCHAR));
+		digits[n] = 0;
+	}
+	return generate_digits(hCall, dwDigitMode, digits, dwDuration);
+}

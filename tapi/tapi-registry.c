@@ -929,7 +929,7 @@ void tapi_line_dev_event(struct tapi_line_dev *dev, struct tapi_tcall *tc, DWORD
 			continue;   /* lineMakeCall's: its state follows its LINE_REPLY */
 		if (msg == LINE_CALLSTATE)
 			tapi_post(c->app, c->handle, msg, c->instance, p1, p2, 0);
-		else if (msg == LINE_MONITORDIGITS && !c->monitor_digits)
+		else if (msg == LINE_MONITORDIGITS && !(c->monitor_digits & p2))
 			continue;
 		else if (msg == LINE_GENERATE && c->privilege != LINECALLPRIVILEGE_OWNER)
 			continue;

@@ -102,7 +102,7 @@ struct tapi_call {
 	struct tapi_tcall *tc;
 	DWORD privilege;          /* LINECALLPRIVILEGE_OWNER or _MONITOR */
 	bool published;           /* lineMakeCall's: not before its successful LINE_REPLY */
-	bool monitor_digits;      /* lineMonitorDigits asked for LINE_MONITORDIGITS */
+	DWORD monitor_digits;     /* the LINEDIGITMODE_s lineMonitorDigits asked for */
 };
 
 struct tapi_phone {

@@ -390,6 +390,21 @@ static void test_make_call(void **state)
 	assert_true(u.ci.dwCalledIDSize > 0 && u.ci.dwCalledIDSize < sizeof(called));
 	memcpy(called, u.b + u.ci.dwCalledIDOffset, u.ci.dwCalledIDSize);
 	assert_non_null(strstr(called, "bob"));
+	/* Digits: the owner generates them; LINE_MONITORDIGITS only for who asked. */
+	assert_int_equal(lineGenerateDigitsA(hmc, LINEDIGITMODE_DTMF, "5", 0), LINEERR_NOTOWNER);
+	assert_int_equal(lineGenerateDigitsA(hc, 0x40, "5", 0), LINEERR_INVALDIGITMODE);
+	assert_int_equal(lineGenerateDigitsA(hc, LINEDIGITMODE_DTMF, "5", 0), 0);
+	assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_DTMF_START", "\"param\":\"5\"",
+				    NULL) >= 0);
+	assert_int_equal(lineMonitorDigits(hc, 0x80), LINEERR_INVALDIGITMODE);
+	assert_int_equal(lineMonitorDigits(hc, LINEDIGITMODE_DTMF), 0);
+	assert_int_equal(peer_command(&peer, "sndcode", "7"), 0);
+	i = wait_msg(&own, LINE_MONITORDIGITS, hc, '7', WAIT_MS);
+	assert_true(i >= 0);
+	assert_int_equal(own.m[i].dwParam2, LINEDIGITMODE_DTMF);
+	drain(&mon, 300);
+	for (size_t k = 0; k < mon.n; k++)
+		assert_int_not_equal(mon.m[k].dwMessageID, LINE_MONITORDIGITS);
 	/* The sole owner may not let go of a live call. */
 	assert_int_equal(lineDeallocateCall(hc), LINEERR_INVALCALLSTATE);
 	drop = lineDrop(hc, NULL, 0);
@@ -529,6 +544,85 @@ static void test_line_open_errors(void **state)
 	assert_int_equal(lineShutdown(app), 0);
 }
 
+/* Capabilities and status through the provider, with what TAPI adds. */
+static void test_line_caps_and_status(void **state)
+{
+	union { LINEDEVCAPS c; LINEADDRESSCAPS a; LINEDEVSTATUS s; LINEADDRESSSTATUS as;
+		VARSTRING v; uint8_t b[8192]; } u;
+	LINEEXTENSIONID ext;
+	HLINEAPP app;
+	HLINE a, b;
+	DWORD v = 0, n = 0, w = 0;
+	char name[64] = "";
+	(void)state;
+
+	use_line();
+	app = line_app("caps", &n, NULL);
+	assert_int_equal(lineNegotiateAPIVersion(app, 0, TAPI_VERSION2_0, TAPI_VERSION3_1, &v, &ext),
+			 0);
+	memset(&u, 0, sizeof(u));
+	u.c.dwTotalSize = sizeof(u);
+	assert_int_equal(lineGetDevCapsA(app, 0, v, 0, &u.c), 0);
+	assert_true(u.c.dwNumAddresses >= 1);
+	assert_true(u.c.dwLineNameSize > 1 && u.c.dwLineNameSize < sizeof(name));
+	memcpy(name, u.b + u.c.dwLineNameOffset, u.c.dwLineNameSize);
+	assert_int_equal(strlen(name) + 1, u.c.dwLineNameSize);   /* UTF-8, NUL-terminated */
+	n = u.c.dwLineNameSize;
+	memset(&u, 0, sizeof(u));
+	u.c.dwTotalSize = sizeof(u);
+	assert_int_equal(lineGetDevCapsW(app, 0, v, 0, &u.c), 0);
+	assert_int_equal(u.c.dwLineNameSize, 2 * n);              /* the same in UTF-16 */
+	u.c.dwTotalSize = 16;
+	assert_int_equal(lineGetDevCapsA(app, 0, v, 0, &u.c), LINEERR_STRUCTURETOOSMALL);
+	assert_int_equal(lineGetDevCapsA(app, 0, v, 0, NULL), LINEERR_INVALPOINTER);
+	u.c.dwTotalSize = sizeof(u);
+	assert_int_equal(lineGetDevCapsA(app, 7, v, 0, &u.c), LINEERR_BADDEVICEID);
+	assert_int_equal(lineGetDevCapsA(app, 0, 0x00010004, 0, &u.c),
+			 LINEERR_INCOMPATIBLEAPIVERSION);
+	memset(&u, 0, sizeof(u));
+	u.a.dwTotalSize = sizeof(u);
+	assert_int_equal(lineGetAddressCapsA(app, 0, 0, v, 0, &u.a), 0);
+	assert_int_equal(u.a.dwLineDeviceID, 0);
+	u.a.dwTotalSize = sizeof(u);
+	assert_int_equal(lineGetAddressCapsW(app, 0, 0, v, 0, &u.a), 0);
+
+	assert_int_equal(lineOpenA(app, 0, &a, v, 0, 0, LINECALLPRIVILEGE_OWNER,
+				   LINEMEDIAMODE_INTERACTIVEVOICE, NULL), 0);
+	assert_int_equal(lineOpenA(app, 0, &b, v, 0, 0, LINECALLPRIVILEGE_MONITOR, 0, NULL), 0);
+	memset(&u, 0, sizeof(u));
+	u.s.dwTotalSize = sizeof(u);
+	assert_int_equal(lineGetLineDevStatusA(a, &u.s), 0);
+	assert_int_equal(u.s.dwNumOpens, 2);
+	assert_int_equal(u.s.dwOpenMediaModes, LINEMEDIAMODE_INTERACTIVEVOICE);
+	u.s.dwTotalSize = 8;
+	assert_int_equal(lineGetLineDevStatusW(a, &u.s), LINEERR_STRUCTURETOOSMALL);
+	memset(&u, 0, sizeof(u));
+	u.as.dwTotalSize = sizeof(u);
+	assert_int_equal(lineGetAddressStatusA(b, 0, &u.as), 0);
+	assert_int_equal(u.as.dwNumInUse, 0);
+	/* TAPI's own device class. */
+	memset(&u, 0, sizeof(u));
+	u.v.dwTotalSize = sizeof(u);
+	assert_int_equal(lineGetIDA(a, 0, 0, LINECALLSELECT_LINE, &u.v, "tapi/line"), 0);
+	assert_int_equal(u.v.dwStringSize, sizeof(DWORD));
+	memcpy(&w, u.b + u.v.dwStringOffset, sizeof(w));
+	assert_int_equal(w, 0);
+	assert_int_equal(lineGetIDA(a, 0, 0, 0x40, &u.v, "tapi/line"), LINEERR_INVALCALLSELECT);
+	assert_int_equal(lineGetIDA(a, 0, 0, LINECALLSELECT_CALL, &u.v, "tapi/line"),
+			 LINEERR_INVALCALLHANDLE);
+	assert_int_equal(lineGetIDA(a, 0, 0, LINECALLSELECT_LINE, &u.v, ""),
+			 LINEERR_INVALDEVICECLASS);
+	assert_int_equal(lineGetIDA(a, 0, 0, LINECALLSELECT_LINE, NULL, "tapi/line"),
+			 LINEERR_INVALPOINTER);
+	/* Status messages: documented bits only. */
+	assert_int_equal(lineSetStatusMessages(a, 0x80000000u, 0), LINEERR_INVALLINESTATE);
+	assert_int_equal(lineSetStatusMessages(a, 0, 0x80000000u), LINEERR_INVALADDRESSSTATE);
+	assert_int_equal(lineSetStatusMessages(a, LINEDEVSTATE_OPEN | LINEDEVSTATE_CLOSE, 0), 0);
+	assert_int_equal(lineSetStatusMessages(a + 0x10000, 0, 0), LINEERR_INVALLINEHANDLE);
+	assert_int_equal(lineShutdown(app), 0);
+	assert_int_equal(lineGetLineDevStatusA(a, &u.s), LINEERR_UNINITIALIZED);
+}
+
 #define TEST(f) cmocka_unit_test(f)
 
 int main(void)
@@ -539,6 +633,7 @@ int main(void)
 		TEST(test_line_negotiate),
 		TEST(test_line_get_message),
 		TEST(test_line_open_errors),
+		TEST(test_line_caps_and_status),
 		cmocka_unit_test_setup_teardown(test_make_call, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_incoming_call, setup, teardown),
 	};
