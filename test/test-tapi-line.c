@@ -30,16 +30,17 @@
 
 static char tmpdir[256];
 
-/* One replayed Jabra Link 380 and a line on it listening on 127.0.0.1:LINE_PORT. */
-static void use_line(void)
+/* One replayed Jabra Link 380 (mode: "replay", or "replay+unplug" to unplug it after the
+ * plays) and a line on it listening on 127.0.0.1:LINE_PORT. */
+static void use_line_mode(const char *mode, const struct play *plays)
 {
 	char path[512], devices[600];
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/380c.hid", tmpdir);
 	tapi_test_write_recording(path, "jabra-link-380c", "Jabra Link 380", 0x0b0e, 0x24c9,
-				  NULL);
-	snprintf(devices, sizeof(devices), "replay:%s", path);
+				  plays);
+	snprintf(devices, sizeof(devices), "%s:%s", mode, path);
 	setenv("HIDPHONE_DEVICES", devices, 1);
 	setenv("TAPI_PROVIDERS", TEST_PROVIDER, 1);
 	snprintf(path, sizeof(path), "%s/hidphone.conf", tmpdir);
@@ -49,6 +50,11 @@ static void use_line(void)
 		"rtp-ports = 17320-17339\n", LINE_PORT);
 	fclose(f);
 	setenv("HIDPHONE_CONFIG", path, 1);
+}
+
+static void use_line(void)
+{
+	use_line_mode("replay", NULL);
 }
 
 static HLINEAPP line_app(const char *name, DWORD *ndevs, int *fd)
@@ -253,6 +259,7 @@ static struct call_peer peer;
 static bool peer_up;
 static HLINEAPP apps[4];
 static size_t n_apps;
+static HPHONEAPP phone_app;
 
 static HLINEAPP registered(const char *name, int *fd)
 {
@@ -284,6 +291,9 @@ static int teardown(void **state)
 	(void)state;
 	while (n_apps)
 		lineShutdown(apps[--n_apps]);
+	if (phone_app)
+		phoneShutdown(phone_app);
+	phone_app = 0;
 	if (peer_up)
 		peer_stop(&peer);
 	peer_up = false;
@@ -623,6 +633,63 @@ static void test_line_caps_and_status(void **state)
 	assert_int_equal(lineGetLineDevStatusA(a, &u.s), LINEERR_UNINITIALIZED);
 }
 
+/* The phone goes, and its line with it: forced LINE_CLOSE to each open, LINE_REMOVE to
+ * every line application, dead handles. */
+static void test_line_unplugged(void **state)
+{
+	static const struct play plays[] = {
+		{ 1500, "02 00 06" },   /* nothing happens; then the phone is unplugged */
+		{ 0, NULL },
+	};
+	static struct mlog own, mon, idle;
+	LINEEXTENSIONID ext;
+	HLINE hl, hm;
+	DWORD v = 0;
+	long i;
+	(void)state;
+
+	use_line_mode("replay+unplug", plays);
+	memset(&own, 0, sizeof(own));
+	memset(&mon, 0, sizeof(mon));
+	memset(&idle, 0, sizeof(idle));
+	own.app = registered("owner", NULL);
+	mon.app = registered("monitor", NULL);
+	idle.app = registered("idle", NULL);
+	hl = open_line(own.app, LINECALLPRIVILEGE_OWNER, LINEMEDIAMODE_INTERACTIVEVOICE, 7);
+	hm = open_line(mon.app, LINECALLPRIVILEGE_MONITOR, 0, 8);
+	{
+		/* The replay plays (and then unplugs) once the phone is open and its filter set. */
+		PHONEINITIALIZEEXPARAMS pp = { .dwTotalSize = sizeof(pp),
+					       .dwOptions = PHONEINITIALIZEEXOPTION_USEEVENT };
+		DWORD np = 0, pv = TAPI_CURRENT_VERSION;
+		HPHONE hp = 0;
+
+		assert_int_equal(phoneInitializeExA(&phone_app, NULL, NULL, "phone", &np, &pv, &pp),
+				 0);
+		assert_int_equal(phoneOpen(phone_app, 0, &hp, TAPI_VERSION3_1, 0, 0,
+					   PHONEPRIVILEGE_MONITOR), 0);
+		assert_int_equal(phoneSetStatusMessages(hp, PHONESTATE_HANDSETHOOKSWITCH, 0, 0), 0);
+	}
+	i = wait_msg(&own, LINE_CLOSE, hl, ANY, WAIT_MS);
+	for (size_t k = 0; i < 0 && k < own.n; k++)
+		fprintf(stderr, "owner got %#x %#x %#lx\n", (unsigned)own.m[k].dwMessageID,
+			(unsigned)own.m[k].hDevice, (unsigned long)own.m[k].dwParam1);
+	assert_true(i >= 0);
+	assert_int_equal(own.m[i].dwCallbackInstance, 7);
+	assert_true(wait_msg(&mon, LINE_CLOSE, hm, ANY, WAIT_MS) >= 0);
+	assert_true(wait_msg(&own, LINE_REMOVE, 0, 0, WAIT_MS) >= 0);
+	assert_true(wait_msg(&mon, LINE_REMOVE, 0, 0, WAIT_MS) >= 0);
+	assert_true(wait_msg(&idle, LINE_REMOVE, 0, 0, WAIT_MS) >= 0);
+	for (size_t k = 0; k < idle.n; k++)
+		assert_int_not_equal(idle.m[k].dwMessageID, LINE_CLOSE);
+	assert_int_equal(lineClose(hl), LINEERR_INVALLINEHANDLE);
+	assert_int_equal(lineClose(hm), LINEERR_INVALLINEHANDLE);
+	assert_int_equal(lineOpenA(own.app, 0, &hl, TAPI_VERSION3_1, 0, 0, LINECALLPRIVILEGE_NONE, 0,
+				   NULL), LINEERR_NODEVICE);
+	assert_int_equal(lineNegotiateAPIVersion(own.app, 0, TAPI_VERSION2_0, TAPI_VERSION3_1, &v,
+						 &ext), LINEERR_NODEVICE);
+}
+
 #define TEST(f) cmocka_unit_test(f)
 
 int main(void)
@@ -634,6 +701,7 @@ int main(void)
 		TEST(test_line_get_message),
 		TEST(test_line_open_errors),
 		TEST(test_line_caps_and_status),
+		cmocka_unit_test_teardown(test_line_unplugged, teardown),
 		cmocka_unit_test_setup_teardown(test_make_call, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_incoming_call, setup, teardown),
 	};
