@@ -79,6 +79,7 @@ LIBTAPI_SONAME := libtapi32.so.$(TAPI_SOVERSION)
 LIBTAPI    := $(BUILDDIR)/libtapi32.so
 LIBTAPI_SO := $(BUILDDIR)/$(LIBTAPI_SONAME)
 EXAMPLE    := $(BUILDDIR)/examples/phone-lamp
+LINE_EXAMPLE := $(BUILDDIR)/examples/line-call
 
 DEPS_BUILD := $(BUILDDIR)/.deps-build
 DEPS_CHECK := $(BUILDDIR)/.deps-check
@@ -89,7 +90,7 @@ include udev/udev.mk
 	check-vm fuzz run install uninstall clean install-tapi uninstall-tapi check-tapi-example
 .DEFAULT_GOAL := all
 
-all: $(PROVIDER) $(PHONECTL) $(UDEV_PROBE) $(CALLS_LIB) $(LIBTAPI) $(EXAMPLE)
+all: $(PROVIDER) $(PHONECTL) $(UDEV_PROBE) $(CALLS_LIB) $(LIBTAPI) $(EXAMPLE) $(LINE_EXAMPLE)
 
 # Checked again when the lists in tools/deps.sh change.
 $(DEPS_BUILD): tools/deps.sh
@@ -150,6 +151,10 @@ $(EXAMPLE): examples/phone-lamp.c $(LIBTAPI) | $(DEPS_BUILD)
 	@mkdir -p $(@D)
 	$(CC) -std=c11 $(WARNINGS) -Iinclude $(CFLAGS) $(LDFLAGS) -o $@ $< $(TAPI_APP_LIBS)
 
+$(LINE_EXAMPLE): examples/line-call.c $(LIBTAPI) | $(DEPS_BUILD)
+	@mkdir -p $(@D)
+	$(CC) -std=c11 $(WARNINGS) -Iinclude $(CFLAGS) $(LDFLAGS) -o $@ $< $(TAPI_APP_LIBS)
+
 # --- tests ------------------------------------------------------------------------------
 
 TEST_CFLAGS = -DTEST_DATA_DIR='"$(CURDIR)/test/data"' -DTEST_PROVIDER='"$(abspath $(PROVIDER))"' \
@@ -206,9 +211,12 @@ $(BUILDDIR)/test/test-tapi: $(OBJ)/test/test-tapi.o $(OBJ)/test/test-tapi-util.o
 		$(PKG_LIBS) -pthread
 
 # The line half against baresip (test/call-peer.c), on 127.0.0.1 ports 17300-17399.
+# It also runs examples/line-call against baresip.
 $(OBJ)/test/test-tapi-line.o: HP_CFLAGS += $(CALLS_CFLAGS)
+$(OBJ)/test/test-tapi-line.o: TEST_CFLAGS += -DLINE_EXAMPLE='"$(abspath $(LINE_EXAMPLE))"'
 $(BUILDDIR)/test/test-tapi-line: $(OBJ)/test/test-tapi-line.o $(OBJ)/test/test-tapi-util.o \
-		$(OBJ)/test/test-util.o $(OBJ)/test/call-peer.o $(CORE_LIB) $(LIBTAPI) | $(PROVIDER)
+		$(OBJ)/test/test-util.o $(OBJ)/test/call-peer.o $(CORE_LIB) $(LIBTAPI) | $(PROVIDER) \
+		$(LINE_EXAMPLE)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(TAPI_APP_LIBS) -lcmocka \
 		$(PKG_LIBS) $(CALLS_LIBS) -pthread

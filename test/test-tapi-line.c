@@ -9,7 +9,10 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <poll.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -554,6 +557,41 @@ static void test_line_open_errors(void **state)
 	assert_int_equal(lineShutdown(app), 0);
 }
 
+/* examples/line-call, a program written against tapi.h, places a call with lineMakeCall. */
+static void test_example_places_call(void **state)
+{
+	extern char **environ;
+	char uri[64], out[300], buf[2048];
+	char *argv[] = { LINE_EXAMPLE, uri, NULL };
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	int status = -1;
+	FILE *f;
+	size_t n;
+	(void)state;
+
+	snprintf(uri, sizeof(uri), "sip:bob@127.0.0.1:%u", PEER_SIP);
+	snprintf(out, sizeof(out), "%s/line-call.out", tmpdir);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_int_equal(posix_spawn(&pid, LINE_EXAMPLE, &fa, NULL, argv, environ), 0);
+	posix_spawn_file_actions_destroy(&fa);
+	/* baresip's control events are read while the example runs. */
+	assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_ESTABLISHED", NULL) >= 0);
+	assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_CLOSED", NULL) >= 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	f = fopen(out, "r");
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	/* CONNECTED (0x100), then IDLE (0x1) after its lineDrop. */
+	assert_non_null(strstr(buf, "call state 0x100\n"));
+	assert_non_null(strstr(buf, "call state 0x1\n"));
+}
+
 /* Capabilities and status through the provider, with what TAPI adds. */
 static void test_line_caps_and_status(void **state)
 {
@@ -704,6 +742,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_line_unplugged, teardown),
 		cmocka_unit_test_setup_teardown(test_make_call, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_incoming_call, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_example_places_call, setup, teardown),
 	};
 	int rc;
 
