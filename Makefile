@@ -177,7 +177,7 @@ $(BUILDDIR)/test/test-provider $(BUILDDIR)/test/test-provider-fixtures: \
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) -lcmocka -ldl $(PKG_LIBS) -pthread
 
 # The provider's lines as a host drives them, against baresip (test/call-peer.c) on
-# 127.0.0.1 ports 16100-16299.
+# 127.0.0.1 ports 16100-16699, each test on ports of its own.
 $(OBJ)/test/test-line.o: HP_CFLAGS += $(CALLS_CFLAGS)
 $(BUILDDIR)/test/test-line: $(OBJ)/test/test-line.o $(OBJ)/tools/tapi-host.o \
 		$(OBJ)/test/test-util.o $(OBJ)/test/call-peer.o $(CORE_LIB) | $(PROVIDER)

@@ -2,8 +2,10 @@
  * hidphone.tsp's lines as a TAPI host sees them: loaded with dlopen, driven through the
  * TSPI line functions, on a replayed phone, with the line configured by a temporary
  * hidphone.conf (HIDPHONE_CONFIG) on 127.0.0.1 and a real baresip as the far end
- * (test/call-peer.c). Ports: the line 16100, baresip 16140 (and 16141, its TLS), its
- * control 16190, RTP 16200-16299.
+ * (test/call-peer.c). Every test has ports of its own, so nothing a test left behind (a
+ * socket libre still holds for a transaction, a retransmission) reaches the next: test k
+ * has the line on 16100+k, baresip on 16400+2k (and 16401+2k, its TLS), its control on
+ * 16600+k; RTP 16200-16299.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -27,9 +29,10 @@
 #include "tools/tapi-host.h"
 
 #define WAIT_MS 8000
-#define LINE_PORT 16100
-#define PEER_SIP 16140
-#define PEER_CTRL 16190  /* baresip itself takes SIP+1 for TLS */
+static unsigned test_k;          /* this test's port offset, counted up by each start() */
+#define LINE_PORT (16100u + test_k)
+#define PEER_SIP (16400u + 2u * test_k)    /* baresip itself takes SIP+1 for TLS */
+#define PEER_CTRL (16600u + test_k)
 #define PHONE_BASE 100
 #define LINE_ID (PHONE_BASE + 100)
 
@@ -104,6 +107,8 @@ static struct host *start(unsigned unplug_ms)
 {
 	char path[300], devices[400];
 
+	if (!peer_up)
+		test_k++;     /* a test without a peer: its own line port all the same */
 	snprintf(path, sizeof(path), "%s/phone.hid", tmpdir);
 	write_recording(path, unplug_ms);
 	snprintf(devices, sizeof(devices), "%s:%s", unplug_ms ? "replay+unplug" : "replay", path);
@@ -246,6 +251,7 @@ static int setup(void **state)
 	int err;
 
 	(void)state;
+	test_k++;
 	peer_up = true;   /* whatever happens, teardown stops it and frees what it kept */
 	err = peer_start(&peer, PEER_SIP, PEER_CTRL);
 	if (err) {
@@ -407,7 +413,8 @@ static void test_exports(void **state)
 		"TSPI_phoneSetButtonInfo", "TSPI_phoneSetData", "TSPI_phoneSetDisplay",
 		"TSPI_phoneSetGain", "TSPI_phoneSetHookSwitch", "TSPI_phoneSetLamp",
 		"TSPI_phoneSetRing", "TSPI_phoneSetStatusMessages", "TSPI_phoneSetVolume",
-		"TSPI_providerCreatePhoneDevice", "TSPI_providerEnumDevices", "TSPI_providerInit",
+		"TSPI_providerCreateLineDevice", "TSPI_providerCreatePhoneDevice",
+		"TSPI_providerEnumDevices", "TSPI_providerInit",
 		"TSPI_providerShutdown",
 	};
 	size_t nwant = sizeof(want) / sizeof(want[0]), n = 0;

@@ -22,6 +22,7 @@
 #include "loop/event-loop.h"
 #include "dispatch.h"
 #include "hotplug.h"
+#include "line.h"
 #include "log.h"
 #include "phone.h"
 #include "phone-io.h"
@@ -83,6 +84,8 @@ static void device_added(const char *node)
 	if (tsp.create_proc)
 		tsp_post_event(0, tsp.create_proc, NULL, PHONE_CREATE, (DWORD_PTR)tsp.hprovider,
 			       p->temp_id, 0);
+	/* Its line comes with it (LINE_CREATE). */
+	tsp_lines_phone_added(p);
 	pthread_mutex_unlock(&tsp.lock);
 	tsp_dispatch();
 }

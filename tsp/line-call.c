@@ -171,7 +171,7 @@ void tsp_line_call_unlink(struct tsp_call *c)
 /* --- the loop side ---------------------------------------------------------------------- */
 
 enum job_kind { JOB_MAKECALL, JOB_DIAL, JOB_ANSWER, JOB_DROP, JOB_DTMF, JOB_RELEASE,
-		JOB_ACCEPT };
+		JOB_ACCEPT, JOB_LINE_GONE };
 
 struct job {
 	enum job_kind kind;
@@ -370,13 +370,15 @@ static void run_job(void *arg)
 		rc = cl ? line_make_call(cl, j->text[0] ? j->text : NULL, &ec) : -ENETDOWN;
 		pthread_mutex_lock(&tsp.lock);
 		if (rc < 0) {
-			/* The call never was: TAPI forgets the handle with the failed request. */
-			if (!c->closed)
-				tsp_line_call_unlink(c);
+			/* The call never was: TAPI forgets the handle with the failed request. A
+			 * call closed meanwhile is freed by the release its close posted. */
 			if (j->has_req)
 				complete(j->handle, j->req, rc == -EINVAL ? LINEERR_INVALADDRESS :
 							    tsp_line_error(rc));
-			tsp_post_cleanup(free_call, c);
+			if (!c->closed) {
+				tsp_line_call_unlink(c);
+				tsp_post_cleanup(free_call, c);
+			}
 			pthread_mutex_unlock(&tsp.lock);
 			tsp_dispatch();
 			free(j);
@@ -432,6 +434,13 @@ static void run_job(void *arg)
 		if (j->line->cl)
 			cline_set_accepting(j->line->cl, j->accepting);
 		break;
+	case JOB_LINE_GONE:
+		/* Its calls were released by the jobs before this one. */
+		if (j->line->cl) {
+			cline_remove(j->line->cl);
+			j->line->cl = NULL;
+		}
+		break;
 	}
 	if (j->has_req) {
 		if (rc < 0 && !result)
@@ -479,6 +488,14 @@ void tsp_line_call_dispose(struct tsp_call *c)
 		free(j);
 		tsp_post_cleanup(free_call, c);
 	}
+}
+
+void tsp_line_gone(struct tsp_line *l)
+{
+	struct job *j = job_new(JOB_LINE_GONE, NULL, l);
+
+	if (j)
+		(void)post(j);
 }
 
 void tsp_line_set_accepting(struct tsp_line *l)

@@ -149,11 +149,16 @@ uint32_t tsp_line_of_phone(const struct phone *p)
 	return TSP_NO_ID;
 }
 
+/* The configuration read at enumeration, kept for phones plugged in later (lock held). */
+static struct call_config cfg;
+static bool cfg_used[CALL_CONFIG_MAX_LINES];
+
 void tsp_lines_build(void)
 {
-	static struct call_config cfg;  /* large; built under the provider lock only */
 	struct call_config_error err;
 	int rc;
+
+	memset(cfg_used, 0, sizeof(cfg_used));
 
 	rc = call_config_load(&cfg, &err);
 	if (rc < 0)
@@ -170,6 +175,8 @@ void tsp_lines_build(void)
 			}
 			if (add_line(&cfg.line[i], p) < 0)
 				tsp_log(TSP_LOG_ERROR, "line %s: out of memory", cfg.line[i].name);
+			else
+				cfg_used[i] = true;
 		}
 	} else {
 		/* The embedded default: direct SIP calls, one line per phone. */
@@ -188,11 +195,65 @@ void tsp_lines_build(void)
 	tsp_line_engine_start();
 }
 
+void tsp_lines_phone_added(struct phone *p)
+{
+	size_t before = tsp.n_lines;
+	char name[32];
+
+	if (cfg.nlines) {
+		for (unsigned i = 0; i < cfg.nlines; i++) {
+			if (cfg_used[i] || phone_for(cfg.line[i].phone) != p)
+				continue;
+			if (add_line(&cfg.line[i], p) == 0)
+				cfg_used[i] = true;
+			break;
+		}
+	} else if (!phone_has_line(p)) {
+		struct call_line_config lc;
+
+		snprintf(name, sizeof(name), "phone%zu", tsp.n_lines + 1);
+		call_line_config_defaults(&lc, name);
+		(void)add_line(&lc, p);
+	}
+	if (tsp.n_lines == before)
+		return;
+	/* TAPI answers LINE_CREATE with TSPI_providerCreateLineDevice, which gives the id. */
+	tsp.lines[before]->temp_id = ++tsp.next_temp_id;
+	if (tsp.line_create_proc)
+		tsp_post_line_event(0, tsp.line_create_proc, NULL, NULL, LINE_CREATE,
+				    (DWORD_PTR)tsp.hprovider, tsp.lines[before]->temp_id, 0);
+	tsp_line_engine_start();
+}
+
+TSPI_EXPORT LONG TSPIAPI TSPI_providerCreateLineDevice(DWORD_PTR dwTempID, DWORD dwDeviceID)
+{
+	LONG result = LINEERR_BADDEVICEID;
+
+	pthread_mutex_lock(&tsp.lock);
+	for (size_t i = 0; tsp.enumerated && i < tsp.n_lines; i++) {
+		struct tsp_line *l = tsp.lines[i];
+
+		if (l->temp_id == dwTempID && l->device_id == TSP_NO_ID && !l->removed) {
+			/* An id TAPI hands out twice would make two lines one. */
+			if (dwDeviceID == TSP_NO_ID || line_by_id(dwDeviceID))
+				break;
+			l->device_id = dwDeviceID;
+			result = 0;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&tsp.lock);
+	return result;
+}
+
 void tsp_lines_init(DWORD line_base, DWORD_PTR num_lines)
 {
 	tsp.line_base = line_base;
-	for (size_t i = 0; i < tsp.n_lines; i++)
-		tsp.lines[i]->device_id = i < num_lines ? line_base + (uint32_t)i : TSP_NO_ID;
+	for (size_t i = 0; i < tsp.n_lines; i++) {
+		if (!tsp.lines[i]->temp_id)
+			tsp.lines[i]->device_id = i < num_lines ? line_base + (uint32_t)i :
+								  TSP_NO_ID;
+	}
 }
 
 /* Ends the open; its calls go with it (all: also those of the phone TAPI never knew). */
@@ -228,6 +289,7 @@ void tsp_lines_phone_gone(struct phone *p)
 		close_line(l, true, true);
 		l->removed = true;
 		l->phone = NULL;
+		tsp_line_gone(l);
 		if (l->device_id != TSP_NO_ID && tsp.line_create_proc)
 			tsp_post_line_event(0, tsp.line_create_proc, NULL, NULL, LINE_REMOVE,
 					    l->device_id, 0, 0);

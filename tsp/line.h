@@ -26,6 +26,7 @@ struct tsp_call;
 
 struct tsp_line {
 	uint32_t device_id;          /* TSP_NO_ID until providerInit gives it one */
+	uintptr_t temp_id;           /* LINE_CREATE's id for a line of a phone found after init */
 	uint32_t permanent_id;
 	struct call_line_config cfg;
 	struct phone *phone;         /* the terminal; NULL once it is gone */
@@ -74,6 +75,9 @@ void tsp_lines_build(void);
 void tsp_lines_init(DWORD line_base, DWORD_PTR num_lines);
 void tsp_lines_stop(void);
 void tsp_lines_free(void);
+/* A phone plugged in after init (lock held): its line (the embedded default, or the
+ * configured line that names it) is announced with LINE_CREATE. */
+void tsp_lines_phone_added(struct phone *p);
 /* A phone is going away for good (lock held): its lines are closed and removed. */
 void tsp_lines_phone_gone(struct phone *p);
 /* The line device id of the phone's line, TSP_NO_ID if none (lock held). */
@@ -99,5 +103,7 @@ void tsp_line_call_unlink(struct tsp_call *c);           /* lock held */
 /* Releases c's engine call on the loop and frees c after the events queued for it. */
 void tsp_line_call_dispose(struct tsp_call *c);
 void tsp_line_set_accepting(struct tsp_line *l);          /* lock held; posts to the loop */
+/* The line's SIP stack closes on the loop, after its calls (lock held). */
+void tsp_line_gone(struct tsp_line *l);
 
 #endif
