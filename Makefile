@@ -210,7 +210,7 @@ $(BUILDDIR)/test/test-tapi: $(OBJ)/test/test-tapi.o $(OBJ)/test/test-tapi-util.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(TAPI_APP_LIBS) -lcmocka \
 		$(PKG_LIBS) -pthread
 
-# The line half against baresip (test/call-peer.c), on 127.0.0.1 ports 17300-17399.
+# The line half against baresip (test/call-peer.c), on 127.0.0.1 ports 17300-17599.
 # It also runs examples/line-call against baresip.
 $(OBJ)/test/test-tapi-line.o: HP_CFLAGS += $(CALLS_CFLAGS)
 $(OBJ)/test/test-tapi-line.o: TEST_CFLAGS += -DLINE_EXAMPLE='"$(abspath $(LINE_EXAMPLE))"'

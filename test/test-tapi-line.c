@@ -25,10 +25,12 @@
 #include "test-tapi-util.h"
 #include "test-util.h"
 
-/* 127.0.0.1 ports 17300-17399: the line, its RTP, baresip (SIP, SIP+1 for TLS, control). */
-#define LINE_PORT 17310
-#define PEER_SIP 17350
-#define PEER_CTRL 17360
+/* 127.0.0.1 ports 17300-17599, each test on ports of its own (a socket just closed may linger):
+ * the line, baresip (SIP, SIP+1 for TLS, control), and the line's RTP. */
+static unsigned test_k;          /* counted up by each use_line_mode() */
+#define LINE_PORT (17300u + test_k)
+#define PEER_SIP (17400u + 2u * test_k)
+#define PEER_CTRL (17460u + test_k)
 #define WAIT_MS 8000
 
 static char tmpdir[256];
@@ -49,8 +51,9 @@ static void use_line_mode(const char *mode, const struct play *plays)
 	snprintf(path, sizeof(path), "%s/hidphone.conf", tmpdir);
 	f = fopen(path, "w");
 	assert_non_null(f);
+	test_k++;
 	fprintf(f, "[line alice]\nphone = first\nlisten = 127.0.0.1:%u\nmedia = tone\n"
-		"rtp-ports = 17320-17339\n", LINE_PORT);
+		"rtp-ports = 17500-17599\n", LINE_PORT);
 	fclose(f);
 	setenv("HIDPHONE_CONFIG", path, 1);
 }
