@@ -846,8 +846,13 @@ static void line_new_call(struct tapi_line_dev *dev, HDRVCALL hd, HTAPICALL *ht)
 		tapi_post(c->app, owner->handle, LINE_APPNEWCALL, c->instance, 0, c->handle,
 			  LINECALLPRIVILEGE_OWNER);
 	tapi_call_add_monitors(tc, owner ? owner->handle : 0);
-	if (!tc->n_calls)
+	if (!tc->n_calls) {
+		/* Its owner closed as it came: the call's events find nothing; the provider ends
+		 * it with its line. */
 		tapi_log("a new call on line %u has no application", dev->id);
+		*ht = NULL;
+		tapi_tcall_free(tc);
+	}
 }
 
 /* The provider closed its line (unplug, forced close): every open of it ends. */
