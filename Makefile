@@ -54,13 +54,14 @@ TOOL_SRCS := tools/phonectl.c tools/phonectl-describe.c tools/json-writer.c \
 	     tools/phonectl-list.c tools/phonectl-record.c tools/phonectl-raw.c \
 	     tools/phonectl-app.c tools/phonectl-profile.c tools/phonectl-audio.c
 
-TAPI_SRCS := tapi/tapi-registry.c tapi/tapi-providers.c tapi/tapi-phone.c tapi/tapi-text.c
+TAPI_SRCS := tapi/tapi-registry.c tapi/tapi-providers.c tapi/tapi-phone.c tapi/tapi-line.c \
+	     tapi/tapi-text.c
 
 UNIT_TESTS := test-rdesc-parse test-field-codec test-rdesc-load test-usage-names \
 	      test-real-descriptors test-telephony-map test-json-writer test-phone-model \
 	      test-recording test-transport-replay test-event-loop test-lamp-cadence test-provider \
 	      test-provider-fixtures test-call-config test-call-engine test-tapi test-tapi-text \
-	      test-tapi-fake test-line test-profile test-audio-card test-audio-mixer
+	      test-tapi-fake test-line test-tapi-line test-profile test-audio-card test-audio-mixer
 
 OBJ := $(BUILDDIR)/obj
 CORE_OBJS := $(CORE_SRCS:%.c=$(OBJ)/%.o)
@@ -79,6 +80,7 @@ LIBTAPI_SONAME := libtapi32.so.$(TAPI_SOVERSION)
 LIBTAPI    := $(BUILDDIR)/libtapi32.so
 LIBTAPI_SO := $(BUILDDIR)/$(LIBTAPI_SONAME)
 EXAMPLE    := $(BUILDDIR)/examples/phone-lamp
+LINE_EXAMPLE := $(BUILDDIR)/examples/line-call
 
 DEPS_BUILD := $(BUILDDIR)/.deps-build
 DEPS_CHECK := $(BUILDDIR)/.deps-check
@@ -90,7 +92,7 @@ include udev/udev.mk
 	check-tapi-example
 .DEFAULT_GOAL := all
 
-all: $(PROVIDER) $(PHONECTL) $(UDEV_PROBE) $(CALLS_LIB) $(LIBTAPI) $(EXAMPLE)
+all: $(PROVIDER) $(PHONECTL) $(UDEV_PROBE) $(CALLS_LIB) $(LIBTAPI) $(EXAMPLE) $(LINE_EXAMPLE)
 
 # Checked again when the lists in tools/deps.sh change.
 $(DEPS_BUILD): tools/deps.sh
@@ -155,6 +157,10 @@ $(EXAMPLE): examples/phone-lamp.c $(LIBTAPI) | $(DEPS_BUILD)
 	@mkdir -p $(@D)
 	$(CC) -std=c11 $(WARNINGS) -Iinclude $(CFLAGS) $(LDFLAGS) -o $@ $< $(TAPI_APP_LIBS)
 
+$(LINE_EXAMPLE): examples/line-call.c $(LIBTAPI) | $(DEPS_BUILD)
+	@mkdir -p $(@D)
+	$(CC) -std=c11 $(WARNINGS) -Iinclude $(CFLAGS) $(LDFLAGS) -o $@ $< $(TAPI_APP_LIBS)
+
 # --- tests ------------------------------------------------------------------------------
 
 TEST_CFLAGS = -DTEST_DATA_DIR='"$(CURDIR)/test/data"' -DTEST_PROVIDER='"$(abspath $(PROVIDER))"' \
@@ -210,6 +216,17 @@ $(BUILDDIR)/test/test-tapi: $(OBJ)/test/test-tapi.o $(OBJ)/test/test-tapi-util.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(TAPI_APP_LIBS) -lcmocka \
 		$(PKG_LIBS) -pthread
 
+# The line half against baresip (test/call-peer.c), on 127.0.0.1 ports 17300-17599.
+# It also runs examples/line-call against baresip.
+$(OBJ)/test/test-tapi-line.o: HP_CFLAGS += $(CALLS_CFLAGS)
+$(OBJ)/test/test-tapi-line.o: TEST_CFLAGS += -DLINE_EXAMPLE='"$(abspath $(LINE_EXAMPLE))"'
+$(BUILDDIR)/test/test-tapi-line: $(OBJ)/test/test-tapi-line.o $(OBJ)/test/test-tapi-util.o \
+		$(OBJ)/test/test-util.o $(OBJ)/test/call-peer.o $(CORE_LIB) $(LIBTAPI) | $(PROVIDER) \
+		$(LINE_EXAMPLE)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(TAPI_APP_LIBS) -lcmocka \
+		$(PKG_LIBS) $(CALLS_LIBS) -pthread
+
 # A provider the test drives, for what a real phone cannot be made to do on cue.
 $(BUILDDIR)/test/fake.tsp: $(OBJ)/test/test-tapi-fake-tsp.o
 	@mkdir -p $(@D)
@@ -250,7 +267,7 @@ check-sanitize: | $(DEPS_CHECK)
 # ThreadSanitizer: the provider and the tests that drive it, built again in $(BUILDDIR)/tsan.
 TSAN_FLAGS := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
 TSAN_TESTS := test-transport-replay test-event-loop test-provider test-provider-fixtures \
-	      test-tapi test-tapi-fake test-line
+	      test-tapi test-tapi-fake test-line test-tapi-line
 check-tsan: | $(DEPS_CHECK)
 	@TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 $(TSAN_OPTIONS)" \
 		$(MAKE) --no-print-directory BUILDDIR=$(BUILDDIR)/tsan CFLAGS="$(TSAN_FLAGS)" \

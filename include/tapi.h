@@ -1698,8 +1698,104 @@ TAPI_EXPORT LONG WINAPI phoneGetIDA(HPHONE hPhone, LPVARSTRING lpDeviceID,
 TAPI_EXPORT LONG WINAPI phoneGetIDW(HPHONE hPhone, LPVARSTRING lpDeviceID,
 	LPCWSTR lpszDeviceClass);
 
+/*
+ * Line functions.  Notification as for phones: LINEINITIALIZEEXOPTION_USEEVENT
+ * only, the descriptor in Handles.hEvent; lineGetMessage takes the messages.
+ */
+TAPI_EXPORT LONG WINAPI lineInitializeExA(LPHLINEAPP lphLineApp,
+	HINSTANCE hInstance, LINECALLBACK lpfnCallback,
+	LPCSTR lpszFriendlyAppName, LPDWORD lpdwNumDevs, LPDWORD lpdwAPIVersion,
+	LPLINEINITIALIZEEXPARAMS lpLineInitializeExParams);
+TAPI_EXPORT LONG WINAPI lineInitializeExW(LPHLINEAPP lphLineApp,
+	HINSTANCE hInstance, LINECALLBACK lpfnCallback,
+	LPCWSTR lpszFriendlyAppName, LPDWORD lpdwNumDevs,
+	LPDWORD lpdwAPIVersion,
+	LPLINEINITIALIZEEXPARAMS lpLineInitializeExParams);
+TAPI_EXPORT LONG WINAPI lineShutdown(HLINEAPP hLineApp);
+TAPI_EXPORT LONG WINAPI lineNegotiateAPIVersion(HLINEAPP hLineApp,
+	DWORD dwDeviceID, DWORD dwAPILowVersion, DWORD dwAPIHighVersion,
+	LPDWORD lpdwAPIVersion, LPLINEEXTENSIONID lpExtensionID);
+TAPI_EXPORT LONG WINAPI lineGetMessage(HLINEAPP hLineApp,
+	LPLINEMESSAGE lpMessage, DWORD dwTimeout);
+TAPI_EXPORT LONG WINAPI lineOpenA(HLINEAPP hLineApp, DWORD dwDeviceID,
+	LPHLINE lphLine, DWORD dwAPIVersion, DWORD dwExtVersion,
+	DWORD_PTR dwCallbackInstance,
+	DWORD dwPrivileges, DWORD dwMediaModes,
+	LPLINECALLPARAMS const lpCallParams);
+TAPI_EXPORT LONG WINAPI lineOpenW(HLINEAPP hLineApp, DWORD dwDeviceID,
+	LPHLINE lphLine, DWORD dwAPIVersion, DWORD dwExtVersion,
+	DWORD_PTR dwCallbackInstance,
+	DWORD dwPrivileges, DWORD dwMediaModes,
+	LPLINECALLPARAMS const lpCallParams);
+TAPI_EXPORT LONG WINAPI lineClose(HLINE hLine);
+/*
+ * lineMakeCall writes the HCALL to *lphCall as its successful LINE_REPLY is
+ * queued (the buffer must stay valid until then), never on failure.
+ */
+TAPI_EXPORT LONG WINAPI lineMakeCallA(HLINE hLine, LPHCALL lphCall,
+	LPCSTR lpszDestAddress, DWORD dwCountryCode,
+	LPLINECALLPARAMS const lpCallParams);
+TAPI_EXPORT LONG WINAPI lineMakeCallW(HLINE hLine, LPHCALL lphCall,
+	LPCWSTR lpszDestAddress, DWORD dwCountryCode,
+	LPLINECALLPARAMS const lpCallParams);
+TAPI_EXPORT LONG WINAPI lineDialA(HCALL hCall, LPCSTR lpszDestAddress,
+	DWORD dwCountryCode);
+TAPI_EXPORT LONG WINAPI lineDialW(HCALL hCall, LPCWSTR lpszDestAddress,
+	DWORD dwCountryCode);
+TAPI_EXPORT LONG WINAPI lineAnswer(HCALL hCall, LPCSTR lpsUserUserInfo,
+	DWORD dwSize);
+TAPI_EXPORT LONG WINAPI lineDrop(HCALL hCall, LPCSTR lpsUserUserInfo,
+	DWORD dwSize);
+TAPI_EXPORT LONG WINAPI lineDeallocateCall(HCALL hCall);
+TAPI_EXPORT LONG WINAPI lineGetCallStatus(HCALL hCall,
+	LPLINECALLSTATUS lpCallStatus);
+TAPI_EXPORT LONG WINAPI lineGetCallInfoA(HCALL hCall,
+	LPLINECALLINFO lpCallInfo);
+TAPI_EXPORT LONG WINAPI lineGetCallInfoW(HCALL hCall,
+	LPLINECALLINFO lpCallInfo);
+TAPI_EXPORT LONG WINAPI lineGetDevCapsA(HLINEAPP hLineApp, DWORD dwDeviceID,
+	DWORD dwAPIVersion, DWORD dwExtVersion, LPLINEDEVCAPS lpLineDevCaps);
+TAPI_EXPORT LONG WINAPI lineGetDevCapsW(HLINEAPP hLineApp, DWORD dwDeviceID,
+	DWORD dwAPIVersion, DWORD dwExtVersion, LPLINEDEVCAPS lpLineDevCaps);
+TAPI_EXPORT LONG WINAPI lineGetAddressCapsA(HLINEAPP hLineApp,
+	DWORD dwDeviceID, DWORD dwAddressID, DWORD dwAPIVersion,
+	DWORD dwExtVersion, LPLINEADDRESSCAPS lpAddressCaps);
+TAPI_EXPORT LONG WINAPI lineGetAddressCapsW(HLINEAPP hLineApp,
+	DWORD dwDeviceID, DWORD dwAddressID, DWORD dwAPIVersion,
+	DWORD dwExtVersion, LPLINEADDRESSCAPS lpAddressCaps);
+TAPI_EXPORT LONG WINAPI lineGetLineDevStatusA(HLINE hLine,
+	LPLINEDEVSTATUS lpLineDevStatus);
+TAPI_EXPORT LONG WINAPI lineGetLineDevStatusW(HLINE hLine,
+	LPLINEDEVSTATUS lpLineDevStatus);
+TAPI_EXPORT LONG WINAPI lineGetAddressStatusA(HLINE hLine, DWORD dwAddressID,
+	LPLINEADDRESSSTATUS lpAddressStatus);
+TAPI_EXPORT LONG WINAPI lineGetAddressStatusW(HLINE hLine, DWORD dwAddressID,
+	LPLINEADDRESSSTATUS lpAddressStatus);
+TAPI_EXPORT LONG WINAPI lineGetIDA(HLINE hLine, DWORD dwAddressID, HCALL hCall,
+	DWORD dwSelect, LPVARSTRING lpDeviceID, LPCSTR lpszDeviceClass);
+TAPI_EXPORT LONG WINAPI lineGetIDW(HLINE hLine, DWORD dwAddressID, HCALL hCall,
+	DWORD dwSelect, LPVARSTRING lpDeviceID, LPCWSTR lpszDeviceClass);
+TAPI_EXPORT LONG WINAPI lineSetStatusMessages(HLINE hLine, DWORD dwLineStates,
+	DWORD dwAddressStates);
+TAPI_EXPORT LONG WINAPI lineMonitorDigits(HCALL hCall, DWORD dwDigitModes);
+TAPI_EXPORT LONG WINAPI lineGenerateDigitsA(HCALL hCall, DWORD dwDigitMode,
+	LPCSTR lpszDigits, DWORD dwDuration);
+TAPI_EXPORT LONG WINAPI lineGenerateDigitsW(HCALL hCall, DWORD dwDigitMode,
+	LPCWSTR lpszDigits, DWORD dwDuration);
+
 /* The plain names of the string functions, by UNICODE as in the SDK. */
 #ifdef UNICODE
+#define lineInitializeEx	lineInitializeExW
+#define lineOpen		lineOpenW
+#define lineMakeCall		lineMakeCallW
+#define lineDial		lineDialW
+#define lineGetCallInfo		lineGetCallInfoW
+#define lineGetDevCaps		lineGetDevCapsW
+#define lineGetAddressCaps	lineGetAddressCapsW
+#define lineGetLineDevStatus	lineGetLineDevStatusW
+#define lineGetAddressStatus	lineGetAddressStatusW
+#define lineGetID		lineGetIDW
+#define lineGenerateDigits	lineGenerateDigitsW
 #define phoneInitializeEx	phoneInitializeExW
 #define phoneGetDevCaps		phoneGetDevCapsW
 #define phoneGetStatus		phoneGetStatusW
@@ -1707,6 +1803,17 @@ TAPI_EXPORT LONG WINAPI phoneGetIDW(HPHONE hPhone, LPVARSTRING lpDeviceID,
 #define phoneSetButtonInfo	phoneSetButtonInfoW
 #define phoneGetID		phoneGetIDW
 #else
+#define lineInitializeEx	lineInitializeExA
+#define lineOpen		lineOpenA
+#define lineMakeCall		lineMakeCallA
+#define lineDial		lineDialA
+#define lineGetCallInfo		lineGetCallInfoA
+#define lineGetDevCaps		lineGetDevCapsA
+#define lineGetAddressCaps	lineGetAddressCapsA
+#define lineGetLineDevStatus	lineGetLineDevStatusA
+#define lineGetAddressStatus	lineGetAddressStatusA
+#define lineGetID		lineGetIDA
+#define lineGenerateDigits	lineGenerateDigitsA
 #define phoneInitializeEx	phoneInitializeExA
 #define phoneGetDevCaps		phoneGetDevCapsA
 #define phoneGetStatus		phoneGetStatusA

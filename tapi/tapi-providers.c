@@ -7,6 +7,7 @@
  */
 #include <dlfcn.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,11 +107,75 @@ static void CALLBACK on_phone_event(HTAPIPHONE ht, DWORD msg, DWORD_PTR p1, DWOR
 	pthread_mutex_unlock(&tapi_lock);
 }
 
+/* A line the provider announced: the next line id, then LINE_CREATE to the applications. */
+static void line_created(struct tapi_provider *prov, DWORD_PTR temp_id)
+{
+	struct tapi_line_dev *dev;
+	DWORD version = 0;
+	LONG rc;
+
+	pthread_mutex_lock(&tapi_lock);
+	dev = known_provider(prov) && prov->providerCreateLineDevice ? tapi_line_dev_add(prov)
+								     : NULL;
+	pthread_mutex_unlock(&tapi_lock);
+	if (!dev) {
+		tapi_log("LINE_CREATE from an unknown provider, or no memory: ignored");
+		return;
+	}
+	rc = prov->providerCreateLineDevice(temp_id, dev->id);
+	if (rc == 0)
+		rc = prov->lineNegotiateTSPIVersion(dev->id, TAPI_LOW_VERSION, prov->version,
+						    &version);
+	pthread_mutex_lock(&tapi_lock);
+	if (rc == 0) {
+		dev->tspi_version = version;
+		dev->ready = true;
+		tapi_post_all_lines(LINE_CREATE, dev->id);
+	} else {
+		dev->removed = true;
+		tapi_log("%s: new line %u refused its id: %#x", prov->path, dev->id, (unsigned)rc);
+	}
+	pthread_mutex_unlock(&tapi_lock);
+}
+
+static void line_removed(DWORD id)
+{
+	struct tapi_line_dev *dev;
+
+	pthread_mutex_lock(&tapi_lock);
+	dev = tapi_line_dev_get(id);
+	if (dev && !dev->removed) {
+		dev->removed = true;
+		dev->ready = false;
+		tapi_post_all_lines(LINE_REMOVE, id);
+	}
+	pthread_mutex_unlock(&tapi_lock);
+}
+
 static void CALLBACK on_line_event(HTAPILINE l, HTAPICALL c, DWORD msg, DWORD_PTR p1,
 				   DWORD_PTR p2, DWORD_PTR p3)
 {
-	(void)l; (void)c; (void)p1; (void)p2; (void)p3;
-	tapi_log("line message %u ignored: libtapi32 has no line devices yet", msg);
+	if (msg == LINE_CREATE) {
+		line_created((struct tapi_provider *)p1, p2);
+		return;
+	}
+	if (msg == LINE_REMOVE) {
+		line_removed((DWORD)p1);
+		return;
+	}
+	if (!l)
+		return;
+	/* htLine is the device entry (it lives until the providers are unloaded); htCall a
+	 * call's handle number, which finds nothing once the call is gone. */
+	pthread_mutex_lock(&tapi_lock);
+	tapi_line_dev_event((struct tapi_line_dev *)(uintptr_t)l,
+			    c ? tapi_tcall_get((DWORD)(uintptr_t)c) : NULL, msg, p1, p2, p3);
+	pthread_mutex_unlock(&tapi_lock);
+}
+
+LINEEVENT tapi_line_event_proc(void)
+{
+	return on_line_event;
 }
 
 PHONEEVENT tapi_phone_event_proc(void)
@@ -178,6 +243,25 @@ static struct tapi_provider *provider_open(const char *path, DWORD permanent_id)
 	RESOLVE(phoneGetGain, false);
 	RESOLVE(phoneSetGain, false);
 	RESOLVE(phoneGetID, false);
+	RESOLVE(lineGetDevCaps, false);
+	RESOLVE(providerCreateLineDevice, false);
+	RESOLVE(lineGetAddressCaps, false);
+	RESOLVE(lineGetAddressStatus, false);
+	RESOLVE(lineGetLineDevStatus, false);
+	RESOLVE(lineOpen, false);
+	RESOLVE(lineClose, false);
+	RESOLVE(lineSetDefaultMediaDetection, false);
+	RESOLVE(lineSetStatusMessages, false);
+	RESOLVE(lineGetID, false);
+	RESOLVE(lineMakeCall, false);
+	RESOLVE(lineDial, false);
+	RESOLVE(lineAnswer, false);
+	RESOLVE(lineDrop, false);
+	RESOLVE(lineCloseCall, false);
+	RESOLVE(lineGenerateDigits, false);
+	RESOLVE(lineMonitorDigits, false);
+	RESOLVE(lineGetCallStatus, false);
+	RESOLVE(lineGetCallInfo, false);
 #undef RESOLVE
 	return p;
 }
@@ -185,7 +269,7 @@ static struct tapi_provider *provider_open(const char *path, DWORD permanent_id)
 /* Negotiation, enumeration, ids and initialisation, as Windows' telephony service does. */
 static bool provider_start(struct tapi_provider *p)
 {
-	DWORD lines = 0, phones = 0, options = 0, base;
+	DWORD lines = 0, phones = 0, options = 0, base, line_base;
 	LONG rc;
 
 	rc = p->lineNegotiateTSPIVersion(INITIALIZE_NEGOTIATION, TAPI_LOW_VERSION,
@@ -214,21 +298,43 @@ static bool provider_start(struct tapi_provider *p)
 			break;
 		}
 	}
+	line_base = (DWORD)tapi_n_line_devs();
+	for (DWORD i = 0; i < lines; i++) {
+		if (!tapi_line_dev_add(p)) {
+			lines = i;
+			break;
+		}
+	}
 	pthread_mutex_unlock(&tapi_lock);
-	rc = p->providerInit(p->version, p->permanent_id, 0, base, 0, phones, on_completion,
-			     &options);
+	rc = p->providerInit(p->version, p->permanent_id, line_base, base, lines, phones,
+			     on_completion, &options);
 	if (rc) {
 		tapi_log("provider skipped: %s: TSPI_providerInit: %#x", p->path, (unsigned)rc);
 		pthread_mutex_lock(&tapi_lock);
 		for (DWORD i = 0; i < phones; i++)
 			tapi_dev_get(base + i)->removed = true;
+		for (DWORD i = 0; i < lines; i++)
+			tapi_line_dev_get(line_base + i)->removed = true;
 		pthread_mutex_unlock(&tapi_lock);
 		goto fail;
 	}
 	p->initialized = true;
-	if (lines)
-		tapi_log("%s: %u line devices not offered: libtapi32 has no line devices yet",
-			 p->path, lines);
+	for (DWORD i = 0; i < lines; i++) {
+		DWORD v = 0;
+
+		rc = p->lineNegotiateTSPIVersion(line_base + i, TAPI_LOW_VERSION, p->version, &v);
+		pthread_mutex_lock(&tapi_lock);
+		struct tapi_line_dev *ldev = tapi_line_dev_get(line_base + i);
+		if (rc == 0 && !ldev->removed) {
+			ldev->tspi_version = v;
+			ldev->ready = true;
+		} else if (rc) {
+			ldev->removed = true;
+			tapi_log("%s: line %u: no common TSPI version (%#x)", p->path, line_base + i,
+				 (unsigned)rc);
+		}
+		pthread_mutex_unlock(&tapi_lock);
+	}
 	for (DWORD i = 0; i < phones; i++) {
 		DWORD v = 0;
 
@@ -361,6 +467,7 @@ void tapi_providers_unload(void)
 	}
 	pthread_mutex_lock(&tapi_lock);
 	tapi_devs_clear();
+	tapi_line_devs_clear();
 	n = n_providers;
 	n_providers = 0;
 	pthread_mutex_unlock(&tapi_lock);

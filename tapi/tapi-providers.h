@@ -48,6 +48,25 @@ struct tapi_provider {
 	TAPI_TSPI_FN(phoneGetGain);
 	TAPI_TSPI_FN(phoneSetGain);
 	TAPI_TSPI_FN(phoneGetID);
+	TAPI_TSPI_FN(lineGetDevCaps);
+	TAPI_TSPI_FN(providerCreateLineDevice);
+	TAPI_TSPI_FN(lineGetAddressCaps);
+	TAPI_TSPI_FN(lineGetAddressStatus);
+	TAPI_TSPI_FN(lineGetLineDevStatus);
+	TAPI_TSPI_FN(lineOpen);
+	TAPI_TSPI_FN(lineClose);
+	TAPI_TSPI_FN(lineSetDefaultMediaDetection);
+	TAPI_TSPI_FN(lineSetStatusMessages);
+	TAPI_TSPI_FN(lineGetID);
+	TAPI_TSPI_FN(lineMakeCall);
+	TAPI_TSPI_FN(lineDial);
+	TAPI_TSPI_FN(lineAnswer);
+	TAPI_TSPI_FN(lineDrop);
+	TAPI_TSPI_FN(lineCloseCall);
+	TAPI_TSPI_FN(lineGenerateDigits);
+	TAPI_TSPI_FN(lineMonitorDigits);
+	TAPI_TSPI_FN(lineGetCallStatus);
+	TAPI_TSPI_FN(lineGetCallInfo);
 #undef TAPI_TSPI_FN
 };
 
@@ -62,6 +81,8 @@ void tapi_providers_unload(void);
 
 /* The PHONEEVENT to give TSPI_phoneOpen, with the device entry as htPhone. */
 PHONEEVENT tapi_phone_event_proc(void);
+/* The LINEEVENT to give TSPI_lineOpen, with the device entry as htLine. */
+LINEEVENT tapi_line_event_proc(void);
 
 /*
  * Reads a providers.conf: one path per line, '#' starts a comment, blank lines ignored.

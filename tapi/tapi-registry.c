@@ -20,7 +20,7 @@ size_t tapi_n_apps;
  * A handle is (generation << 16) | (slot + 1): never 0, and a closed handle stays invalid
  * until its slot has been reused 65535 times.
  */
-enum kind { KIND_FREE, KIND_APP, KIND_PHONE };
+enum kind { KIND_FREE, KIND_APP, KIND_PHONE, KIND_LINEAPP, KIND_LINE, KIND_TCALL, KIND_CALL };
 
 struct slot {
 	uint16_t gen;
@@ -84,7 +84,7 @@ static void slot_release(DWORD h)
 
 /* --- applications ----------------------------------------------------------------------- */
 
-struct tapi_app *tapi_app_new(void)
+static struct tapi_app *app_new(enum kind kind)
 {
 	struct tapi_app *app = calloc(1, sizeof(*app));
 	pthread_condattr_t attr;
@@ -96,7 +96,7 @@ struct tapi_app *tapi_app_new(void)
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
 	pthread_cond_init(&app->cond, &attr);
 	pthread_condattr_destroy(&attr);
-	app->handle = slot_take(KIND_APP, app);
+	app->handle = slot_take(kind, app);
 	if (!app->handle) {
 		pthread_cond_destroy(&app->cond);
 		free(app);
@@ -105,9 +105,24 @@ struct tapi_app *tapi_app_new(void)
 	return app;
 }
 
+struct tapi_app *tapi_app_new(void)
+{
+	return app_new(KIND_APP);
+}
+
 struct tapi_app *tapi_app_get(HPHONEAPP h)
 {
 	return slot_get(h, KIND_APP);
+}
+
+struct tapi_app *tapi_line_app_new(void)
+{
+	return app_new(KIND_LINEAPP);
+}
+
+struct tapi_app *tapi_line_app_get(HLINEAPP h)
+{
+	return slot_get(h, KIND_LINEAPP);
 }
 
 static void app_free(struct tapi_app *app)
@@ -228,6 +243,47 @@ void tapi_devs_clear(void)
 	n_devs = 0;
 }
 
+static struct tapi_line_dev **line_devs;
+static size_t n_line_devs;
+
+struct tapi_line_dev *tapi_line_dev_add(struct tapi_provider *prov)
+{
+	struct tapi_line_dev *dev = calloc(1, sizeof(*dev));
+	struct tapi_line_dev **d;
+
+	if (!dev)
+		return NULL;
+	d = realloc(line_devs, (n_line_devs + 1) * sizeof(*d));
+	if (!d) {
+		free(dev);
+		return NULL;
+	}
+	line_devs = d;
+	dev->id = (DWORD)n_line_devs;
+	dev->prov = prov;
+	line_devs[n_line_devs++] = dev;
+	return dev;
+}
+
+struct tapi_line_dev *tapi_line_dev_get(DWORD id)
+{
+	return id < n_line_devs ? line_devs[id] : NULL;
+}
+
+size_t tapi_n_line_devs(void)
+{
+	return n_line_devs;
+}
+
+void tapi_line_devs_clear(void)
+{
+	for (size_t i = 0; i < n_line_devs; i++)
+		free(line_devs[i]);
+	free(line_devs);
+	line_devs = NULL;
+	n_line_devs = 0;
+}
+
 /* --- queues ----------------------------------------------------------------------------- */
 
 static void event_fd_set(struct tapi_app *app, bool readable)
@@ -255,7 +311,7 @@ void tapi_post(struct tapi_app *app, DWORD hdevice, DWORD msg, DWORD_PTR instanc
 	if (!app || app->dead)
 		return;
 	/* Replies are never dropped: each request is answered exactly once. */
-	if (app->n_msgs >= TAPI_MAX_QUEUE && msg != PHONE_REPLY) {
+	if (app->n_msgs >= TAPI_MAX_QUEUE && msg != PHONE_REPLY && msg != LINE_REPLY) {
 		if (app->dropped++ == 0)
 			tapi_log("application %#x does not read its messages; dropping them",
 				 app->handle);
@@ -338,13 +394,20 @@ LONG tapi_take(struct tapi_app *app, PHONEMESSAGE *out, DWORD timeout_ms)
 	return 0;
 }
 
+struct request;
+static void line_call_reply(const struct request *r, LONG result);
+
 /* --- requests --------------------------------------------------------------------------- */
 
 struct request {
 	DRV_REQUESTID id;
 	struct tapi_app *app;     /* NULL: suppressed */
-	HPHONE phone;
+	DWORD open;               /* the HPHONE or HLINE whose close suppresses it */
+	DWORD hdevice;            /* the reply's hDevice */
+	DWORD msg;                /* PHONE_REPLY or LINE_REPLY */
 	DWORD_PTR instance;
+	LPHCALL out;              /* lineMakeCall: where the HCALL goes on success */
+	HCALL call;
 };
 
 static struct request *requests;
@@ -360,7 +423,26 @@ static struct request *request_find(DRV_REQUESTID id)
 	return NULL;
 }
 
+static DRV_REQUESTID request_add(const struct request *r);
+
 DRV_REQUESTID tapi_request_new(struct tapi_phone *ph)
+{
+	struct request r = { .app = ph->app, .open = ph->handle, .hdevice = ph->handle,
+			     .msg = PHONE_REPLY, .instance = ph->instance };
+
+	return request_add(&r);
+}
+
+DRV_REQUESTID tapi_line_request_new(struct tapi_app *app, HLINE line, DWORD hdevice,
+				    DWORD_PTR instance, LPHCALL out, HCALL call)
+{
+	struct request r = { .app = app, .open = line, .hdevice = hdevice, .msg = LINE_REPLY,
+			     .instance = instance, .out = out, .call = call };
+
+	return request_add(&r);
+}
+
+static DRV_REQUESTID request_add(const struct request *req)
 {
 	DRV_REQUESTID id;
 
@@ -378,8 +460,8 @@ DRV_REQUESTID tapi_request_new(struct tapi_phone *ph)
 		id = next_request;
 		next_request = next_request >= 0x7FFFFFFFu ? 1 : next_request + 1;
 	} while (request_find(id));
-	requests[n_requests++] = (struct request){ .id = id, .app = ph->app, .phone = ph->handle,
-						   .instance = ph->instance };
+	requests[n_requests] = *req;
+	requests[n_requests++].id = id;
 	return id;
 }
 
@@ -404,7 +486,7 @@ void tapi_request_drop(DRV_REQUESTID id)
 void tapi_requests_suppress(HPHONE phone, const struct tapi_app *app)
 {
 	for (size_t i = 0; i < n_requests; i++) {
-		if ((phone && requests[i].phone == phone) || (app && requests[i].app == app))
+		if ((phone && requests[i].open == phone) || (app && requests[i].app == app))
 			requests[i].app = NULL;
 	}
 }
@@ -417,9 +499,15 @@ void tapi_request_complete(DRV_REQUESTID id, LONG result)
 		tapi_log("a provider completed request %u, which is not outstanding", id);
 		return;
 	}
+	if (r->call) {
+		struct request done = *r;
+
+		request_remove(r);
+		line_call_reply(&done, result);
+		return;
+	}
 	if (r->app)
-		tapi_post(r->app, r->phone, PHONE_REPLY, r->instance, id, (DWORD_PTR)(DWORD)result,
-			  0);
+		tapi_post(r->app, r->hdevice, r->msg, r->instance, id, (DWORD_PTR)(DWORD)result, 0);
 	request_remove(r);
 }
 
@@ -538,4 +626,319 @@ void tapi_log(const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "libtapi32: %s\n", buf);
+}
+
+/* --- lines and calls -------------------------------------------------------------------- */
+
+struct tapi_line *tapi_line_new(struct tapi_app *app, struct tapi_line_dev *dev)
+{
+	struct tapi_line *l = calloc(1, sizeof(*l));
+
+	if (!l)
+		return NULL;
+	l->handle = slot_take(KIND_LINE, l);
+	if (!l->handle) {
+		free(l);
+		return NULL;
+	}
+	l->app = app;
+	l->dev = dev;
+	return l;
+}
+
+struct tapi_line *tapi_line_get(HLINE h)
+{
+	return slot_get(h, KIND_LINE);
+}
+
+void tapi_line_free(struct tapi_line *l)
+{
+	slot_release(l->handle);
+	free(l);
+}
+
+size_t tapi_lines_of(const struct tapi_line_dev *dev, const struct tapi_app *app,
+		     struct tapi_line **out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < n_slots && n < max; i++) {
+		struct tapi_line *l = slots[i].obj;
+
+		if (slots[i].kind != KIND_LINE)
+			continue;
+		if ((dev && l->dev == dev) || (app && l->app == app))
+			out[n++] = l;
+	}
+	return n;
+}
+
+struct tapi_tcall *tapi_tcall_new(struct tapi_line_dev *dev)
+{
+	struct tapi_tcall *tc = calloc(1, sizeof(*tc));
+
+	if (!tc)
+		return NULL;
+	tc->handle = slot_take(KIND_TCALL, tc);
+	if (!tc->handle) {
+		free(tc);
+		return NULL;
+	}
+	tc->dev = dev;
+	return tc;
+}
+
+struct tapi_tcall *tapi_tcall_get(DWORD h)
+{
+	return slot_get(h, KIND_TCALL);
+}
+
+void tapi_tcall_free(struct tapi_tcall *tc)
+{
+	slot_release(tc->handle);
+	free(tc);
+}
+
+struct tapi_call *tapi_call_new(const struct tapi_line *l, struct tapi_tcall *tc,
+				DWORD privilege, bool published)
+{
+	struct tapi_call *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->handle = slot_take(KIND_CALL, c);
+	if (!c->handle) {
+		free(c);
+		return NULL;
+	}
+	c->app = l->app;
+	c->line = l->handle;
+	c->instance = l->instance;
+	c->tc = tc;
+	c->privilege = privilege;
+	c->published = published;
+	tc->n_calls++;
+	return c;
+}
+
+struct tapi_call *tapi_call_get(HCALL h)
+{
+	return slot_get(h, KIND_CALL);
+}
+
+struct tapi_tcall *tapi_call_free(struct tapi_call *c)
+{
+	struct tapi_tcall *tc = c->tc;
+
+	slot_release(c->handle);
+	free(c);
+	return --tc->n_calls == 0 ? tc : NULL;
+}
+
+size_t tapi_calls_of(const struct tapi_tcall *tc, HLINE line, struct tapi_call **out,
+		     size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < n_slots && n < max; i++) {
+		struct tapi_call *c = slots[i].obj;
+
+		if (slots[i].kind != KIND_CALL)
+			continue;
+		if ((tc && c->tc == tc) || (line && c->line == line))
+			out[n++] = c;
+	}
+	return n;
+}
+
+void tapi_post_all_lines(DWORD msg, DWORD_PTR p1)
+{
+	for (size_t i = 0; i < n_slots; i++) {
+		if (slots[i].kind == KIND_LINEAPP)
+			tapi_post(slots[i].obj, 0, msg, 0, p1, 0, 0);
+	}
+}
+
+#define MAX_BATCH 64
+
+void tapi_call_add_monitors(struct tapi_tcall *tc, HLINE except)
+{
+	struct tapi_line *lines[MAX_BATCH];
+	size_t n = tapi_lines_of(tc->dev, NULL, lines, MAX_BATCH);
+
+	for (size_t i = 0; i < n; i++) {
+		struct tapi_call *c;
+
+		if (lines[i]->handle == except || !(lines[i]->privileges & LINECALLPRIVILEGE_MONITOR))
+			continue;
+		c = tapi_call_new(lines[i], tc, LINECALLPRIVILEGE_MONITOR, true);
+		if (!c) {
+			tapi_log("out of memory: application %#x does not see a call",
+				 lines[i]->app->handle);
+			continue;
+		}
+		tapi_post(c->app, lines[i]->handle, LINE_APPNEWCALL, c->instance, 0, c->handle,
+			  LINECALLPRIVILEGE_MONITOR);
+	}
+}
+
+/*
+ * lineMakeCall's reply: the HCALL is written to the application's lphCall as the successful
+ * LINE_REPLY is queued (the page's caution), then the call's current state follows. A
+ * failed call's handle is void.
+ */
+static void line_call_reply(const struct request *r, LONG result)
+{
+	struct tapi_call *c = tapi_call_get(r->call);
+
+	if (!c) {
+		/* Its line was closed meanwhile: the reply was suppressed with it. */
+		if (r->app)
+			tapi_post(r->app, r->hdevice, r->msg, r->instance, r->id,
+				  (DWORD_PTR)(DWORD)result, 0);
+		return;
+	}
+	if (result || !r->app) {
+		struct tapi_tcall *tc = tapi_call_free(c);
+
+		/* The provider forgets a call whose TSPI_lineMakeCall failed. */
+		if (tc && result)
+			tapi_tcall_free(tc);
+		else if (tc)
+			tapi_log("call %#x of a closed line left to the provider", r->call);
+		if (r->app)
+			tapi_post(r->app, r->hdevice, r->msg, r->instance, r->id,
+				  (DWORD_PTR)(DWORD)result, 0);
+		return;
+	}
+	*r->out = c->handle;
+	c->published = true;
+	tapi_post(r->app, r->hdevice, r->msg, r->instance, r->id, 0, 0);
+	if (c->tc->state)
+		tapi_post(c->app, c->handle, LINE_CALLSTATE, c->instance, c->tc->state,
+			  c->tc->mode, 0);
+	tapi_call_add_monitors(c->tc, c->line);
+}
+
+/* A call the provider offers: the first owner of the device whose media modes take voice
+ * owns it, monitors see it. */
+static void line_new_call(struct tapi_line_dev *dev, HDRVCALL hd, HTAPICALL *ht)
+{
+	struct tapi_line *lines[MAX_BATCH];
+	size_t n = tapi_lines_of(dev, NULL, lines, MAX_BATCH);
+	struct tapi_tcall *tc = tapi_tcall_new(dev);
+	struct tapi_line *owner = NULL;
+	struct tapi_call *c;
+
+	if (!tc) {
+		tapi_log("out of memory: a new call on line %u is not seen", dev->id);
+		return;
+	}
+	tc->hd = hd;
+	*ht = (HTAPICALL)(uintptr_t)tc->handle;
+	for (size_t i = 0; i < n && !owner; i++) {
+		if ((lines[i]->privileges & LINECALLPRIVILEGE_OWNER) &&
+		    (lines[i]->media_modes & (LINEMEDIAMODE_INTERACTIVEVOICE |
+					      LINEMEDIAMODE_UNKNOWN)))
+			owner = lines[i];
+	}
+	if (owner && (c = tapi_call_new(owner, tc, LINECALLPRIVILEGE_OWNER, true)))
+		tapi_post(c->app, owner->handle, LINE_APPNEWCALL, c->instance, 0, c->handle,
+			  LINECALLPRIVILEGE_OWNER);
+	tapi_call_add_monitors(tc, owner ? owner->handle : 0);
+	if (!tc->n_calls) {
+		/* Its owner closed as it came: the call's events find nothing; the provider ends
+		 * it with its line. */
+		tapi_log("a new call on line %u has no application", dev->id);
+		*ht = NULL;
+		tapi_tcall_free(tc);
+	}
+}
+
+/* The provider closed its line (unplug, forced close): every open of it ends. */
+static void line_forced_close(struct tapi_line_dev *dev)
+{
+	struct tapi_line *lines[MAX_BATCH];
+	struct tapi_call *calls[MAX_BATCH];
+	size_t n;
+
+	while ((n = tapi_lines_of(dev, NULL, lines, MAX_BATCH)) > 0) {
+		for (size_t i = 0; i < n; i++) {
+			struct tapi_line *l = lines[i];
+			size_t k;
+
+			tapi_requests_suppress(l->handle, NULL);
+			while ((k = tapi_calls_of(NULL, l->handle, calls, MAX_BATCH)) > 0) {
+				for (size_t j = 0; j < k; j++) {
+					struct tapi_tcall *tc = tapi_call_free(calls[j]);
+
+					if (tc)
+						tapi_tcall_free(tc);
+				}
+			}
+			tapi_post(l->app, l->handle, LINE_CLOSE, l->instance, 0, 0, 0);
+			tapi_line_free(l);
+		}
+	}
+	dev->open = false;
+	dev->hd = NULL;
+	dev->media = dev->digit_modes = 0;
+}
+
+void tapi_line_dev_event(struct tapi_line_dev *dev, struct tapi_tcall *tc, DWORD msg,
+			 DWORD_PTR p1, DWORD_PTR p2, DWORD_PTR p3)
+{
+	struct tapi_call *calls[MAX_BATCH];
+	struct tapi_line *lines[MAX_BATCH];
+	size_t n;
+
+	switch (msg) {
+	case LINE_NEWCALL:
+		if (dev->open)
+			line_new_call(dev, (HDRVCALL)p1, (HTAPICALL *)p2);
+		return;
+	case LINE_CLOSE:
+		if (dev->open)
+			line_forced_close(dev);
+		return;
+	case LINE_LINEDEVSTATE:
+		n = tapi_lines_of(dev, NULL, lines, MAX_BATCH);
+		for (size_t i = 0; i < n; i++) {
+			if (lines[i]->line_states & p1)
+				tapi_post(lines[i]->app, lines[i]->handle, msg, lines[i]->instance,
+					  p1, p2, p3);
+		}
+		return;
+	case LINE_ADDRESSSTATE:
+		n = tapi_lines_of(dev, NULL, lines, MAX_BATCH);
+		for (size_t i = 0; i < n; i++) {
+			if (lines[i]->address_states & p2)
+				tapi_post(lines[i]->app, lines[i]->handle, msg, lines[i]->instance,
+					  p1, p2, p3);
+		}
+		return;
+	default:
+		break;
+	}
+	if (!tc)
+		return;
+	if (msg == LINE_CALLSTATE) {
+		tc->state = (DWORD)p1;
+		tc->mode = (DWORD)p2;
+	}
+	n = tapi_calls_of(tc, 0, calls, MAX_BATCH);
+	for (size_t i = 0; i < n; i++) {
+		struct tapi_call *c = calls[i];
+
+		if (!c->published)
+			continue;   /* lineMakeCall's: its state follows its LINE_REPLY */
+		if (msg == LINE_CALLSTATE)
+			tapi_post(c->app, c->handle, msg, c->instance, p1, p2, 0);
+		else if (msg == LINE_MONITORDIGITS && !(c->monitor_digits & p2))
+			continue;
+		else if (msg == LINE_GENERATE && c->privilege != LINECALLPRIVILEGE_OWNER)
+			continue;
+		else
+			tapi_post(c->app, c->handle, msg, c->instance, p1, p2, p3);
+	}
 }

@@ -56,6 +56,55 @@ struct tapi_phone_dev {
 	DWORD states, modes, bstates;  /* the union the provider was given */
 };
 
+/* A line device of a provider (TAPI line id = the provider's, from its line id base). */
+struct tapi_line_dev {
+	DWORD id;
+	struct tapi_provider *prov;
+	DWORD tspi_version;
+	bool ready;
+	bool removed;
+	bool open;                /* the provider's line is open */
+	HDRVLINE hd;
+	DWORD media;              /* media modes given to TSPI_lineSetDefaultMediaDetection */
+	DWORD digit_modes;        /* given to TSPI_lineMonitorDigits, for every call */
+};
+
+/* An application's open of a line device. */
+struct tapi_line {
+	HLINE handle;
+	struct tapi_app *app;
+	struct tapi_line_dev *dev;
+	DWORD privileges;         /* LINECALLPRIVILEGE_ bits */
+	DWORD media_modes;
+	DWORD api_version;
+	DWORD_PTR instance;
+	DWORD line_states, address_states;  /* lineSetStatusMessages */
+};
+
+/*
+ * A call the provider has (HDRVCALL). Its handle number is the provider's htCall, so an
+ * event for a call that is gone finds nothing instead of freed memory.
+ */
+struct tapi_tcall {
+	DWORD handle;
+	struct tapi_line_dev *dev;
+	HDRVCALL hd;
+	DWORD state, mode;        /* the last LINE_CALLSTATE (state 0: none yet) */
+	unsigned n_calls;         /* application handles on it */
+};
+
+/* An application's handle on a call, with its privilege. */
+struct tapi_call {
+	HCALL handle;
+	struct tapi_app *app;
+	HLINE line;               /* the open it came through */
+	DWORD_PTR instance;       /* that open's callback instance */
+	struct tapi_tcall *tc;
+	DWORD privilege;          /* LINECALLPRIVILEGE_OWNER or _MONITOR */
+	bool published;           /* lineMakeCall's: not before its successful LINE_REPLY */
+	DWORD monitor_digits;     /* the LINEDIGITMODE_s lineMonitorDigits asked for */
+};
+
 struct tapi_phone {
 	HPHONE handle;
 	struct tapi_app *app;
@@ -77,6 +126,10 @@ struct tapi_app *tapi_app_new(void);
 struct tapi_app *tapi_app_get(HPHONEAPP h);
 /* Ends the registration: removes its handle, wakes its waiters, frees it once none waits. */
 void tapi_app_end(struct tapi_app *app);
+/* Line applications (lineInitializeEx) have handles of their own kind: a phone function
+ * given an HLINEAPP answers PHONEERR_INVALAPPHANDLE, and the reverse. */
+struct tapi_app *tapi_line_app_new(void);
+struct tapi_app *tapi_line_app_get(HLINEAPP h);
 struct tapi_phone *tapi_phone_new(struct tapi_app *app, struct tapi_phone_dev *dev);
 struct tapi_phone *tapi_phone_get(HPHONE h);
 void tapi_phone_free(struct tapi_phone *ph);
@@ -84,11 +137,42 @@ void tapi_phone_free(struct tapi_phone *ph);
 size_t tapi_phones_of(const struct tapi_phone_dev *dev, const struct tapi_app *app,
 		      struct tapi_phone **out, size_t max);
 
+/* Lines and calls. */
+struct tapi_line *tapi_line_new(struct tapi_app *app, struct tapi_line_dev *dev);
+struct tapi_line *tapi_line_get(HLINE h);
+void tapi_line_free(struct tapi_line *l);
+size_t tapi_lines_of(const struct tapi_line_dev *dev, const struct tapi_app *app,
+		     struct tapi_line **out, size_t max);
+struct tapi_tcall *tapi_tcall_new(struct tapi_line_dev *dev);
+struct tapi_tcall *tapi_tcall_get(DWORD h);
+void tapi_tcall_free(struct tapi_tcall *tc);
+struct tapi_call *tapi_call_new(const struct tapi_line *l, struct tapi_tcall *tc,
+				DWORD privilege, bool published);
+struct tapi_call *tapi_call_get(HCALL h);
+/* Frees the handle; returns the provider call when no handle is left on it (the caller
+ * then closes it with TSPI_lineCloseCall and tapi_tcall_free), else NULL. */
+struct tapi_tcall *tapi_call_free(struct tapi_call *c);
+/* The application handles on tc (or of the open line, with tc NULL), in handle order. */
+size_t tapi_calls_of(const struct tapi_tcall *tc, HLINE line, struct tapi_call **out,
+		     size_t max);
+/* Lines opened with LINECALLPRIVILEGE_MONITOR on tc's device get a monitor handle and
+ * LINE_APPNEWCALL (except the open `except`). */
+void tapi_call_add_monitors(struct tapi_tcall *tc, HLINE except);
+/* Line events from the provider, with tapi_lock held (htCall resolved to tc, or NULL). */
+void tapi_line_dev_event(struct tapi_line_dev *dev, struct tapi_tcall *tc, DWORD msg,
+			 DWORD_PTR p1, DWORD_PTR p2, DWORD_PTR p3);
+/* Each line application's queue gets the message (LINE_CREATE, LINE_REMOVE). */
+void tapi_post_all_lines(DWORD msg, DWORD_PTR p1);
+
 /* Devices, by TAPI id. */
 struct tapi_phone_dev *tapi_dev_add(struct tapi_provider *prov);
 struct tapi_phone_dev *tapi_dev_get(DWORD id);
 size_t tapi_n_devs(void);
 void tapi_devs_clear(void);
+struct tapi_line_dev *tapi_line_dev_add(struct tapi_provider *prov);
+struct tapi_line_dev *tapi_line_dev_get(DWORD id);
+size_t tapi_n_line_devs(void);
+void tapi_line_devs_clear(void);
 
 /* Queues. */
 void tapi_post(struct tapi_app *app, DWORD hdevice, DWORD msg, DWORD_PTR instance, DWORD_PTR p1,
@@ -101,6 +185,10 @@ LONG tapi_take(struct tapi_app *app, PHONEMESSAGE *out, DWORD timeout_ms);
 
 /* Requests: an id for an asynchronous call of ph, answered once by PHONE_REPLY. */
 DRV_REQUESTID tapi_request_new(struct tapi_phone *ph);
+/* A line request (LINE_REPLY) of the open or call `hdevice`; for lineMakeCall, the call
+ * handle to publish into *out when it succeeds. */
+DRV_REQUESTID tapi_line_request_new(struct tapi_app *app, HLINE line, DWORD hdevice,
+				    DWORD_PTR instance, LPHCALL out, HCALL call);
 void tapi_request_drop(DRV_REQUESTID id);
 /* Replies still outstanding for this phone (or application) are never delivered. */
 void tapi_requests_suppress(HPHONE phone, const struct tapi_app *app);
