@@ -409,7 +409,9 @@ static void on_event(struct host *h, const struct host_event *ev)
 	struct pending p = { .kind = RECORDING_TAPI };
 
 	(void)h;
-	if (atomic_load(&rec.ignore))
+	/* A recording is the phone's: its line's events (LINE_REMOVE at an unplug, the calls
+	 * the hook switch starts) are not part of it. */
+	if (atomic_load(&rec.ignore) || ev->line)
 		return;
 	pthread_mutex_lock(&src.read_lock);
 	take_reports();

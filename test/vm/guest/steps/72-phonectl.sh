@@ -599,6 +599,18 @@ lap feature
 # --- monitor and record while the gadget plays hook off, key 5, hook on --------------------------
 
 HS=$(fx_hook_state "$FX1")
+# The Off-Hook LED is a lamp that follows the hook: each hook change also brings a
+# PHONE_STATE LAMP for it (none where the phone has no Off-Hook LED).
+OHL=$(phonectl lamp "$NODE1" 2>/dev/null | awk '$1 == "lamp" && $3 == "LED.OffHook" { print $2; exit }')
+if [ -n "$OHL" ]; then
+	EV_LAMP=",[\"PHONE_STATE\",64,$OHL,0]"
+	N_EV=6
+	T_LAMP="PHONE_STATE 0x40 $(printf '0x%x' "$OHL") 0x0|"
+else
+	EV_LAMP=
+	T_LAMP=
+	N_EV=4
+fi
 R_OFF=$(fx_report "$FX1" input 0x000b:0x0020=1)
 R_K5=$(fx_report "$FX1" input 0x000b:0x0020=1 keypad=0xb5)
 R_K0=$(fx_report "$FX1" input 0x000b:0x0020=1 keypad=0xb0)
@@ -612,7 +624,7 @@ check_monitor() {
 	bad=
 	[ "$MON_RC" = 0 ] || bad="monitor exited with status $MON_RC"
 	reps=$(printf '"%s",' "$R_OFF" "$R_K5" "$R_OFF" "$R_ON")
-	evs="[\"PHONE_STATE\",$((HS)),8,0],[\"PHONE_BUTTON\",5,8,2],[\"PHONE_BUTTON\",5,8,1],[\"PHONE_STATE\",$((HS)),1,0]"
+	evs="[\"PHONE_STATE\",$((HS)),8,0]$EV_LAMP,[\"PHONE_BUTTON\",5,8,2],[\"PHONE_BUTTON\",5,8,1],[\"PHONE_STATE\",$((HS)),1,0]$EV_LAMP"
 	jq -e -s "[.[] | select(.type == \"report\") | .bytes] == [${reps%,}]" "$f" >/dev/null 2>&1 ||
 		bad="$bad; report lines are not [${reps%,}]"
 	jq -e -s "[.[] | select(.type == \"event\" and (.message == \"PHONE_STATE\" or .message == \"PHONE_BUTTON\")) |
@@ -698,7 +710,7 @@ check_recording() {
 	[ "$e" = "$want" ] || bad="$bad; E: lines [$e], want [$want]"
 	t=$(awk '$1 == "T:" && ($3 == "PHONE_STATE" || $3 == "PHONE_BUTTON") { printf "%s %s %s %s|", $3, $4, $5, $6 }' "$f")
 	hs=$(printf '0x%x' "$HS")
-	want="PHONE_STATE $hs 0x8 0x0|PHONE_BUTTON $3 0x8 0x2|PHONE_BUTTON $3 0x8 0x1|PHONE_STATE $hs 0x1 0x0|"
+	want="PHONE_STATE $hs 0x8 0x0|${T_LAMP}PHONE_BUTTON $3 0x8 0x2|PHONE_BUTTON $3 0x8 0x1|PHONE_STATE $hs 0x1 0x0|$T_LAMP"
 	[ "$t" = "$want" ] || bad="$bad; T: lines [$t], want [$want]"
 	awk '$1 == "E:" || $1 == "T:" { t = $2 + 0; if (t < last) bad = 1; last = t } END { exit bad }' "$f" ||
 		bad="$bad; timestamps go back"
@@ -709,7 +721,7 @@ check_recording() {
 		bad="$bad; describe --rdesc killed"
 	fi
 	if pc "$1-replay" 30 replay --check "$f"; then
-		[ "$PC_RC" = 0 ] && grep -qxF "replay --check: 4 event(s) match $f" "$PC/$1-replay.out" ||
+		[ "$PC_RC" = 0 ] && grep -qxF "replay --check: $N_EV event(s) match $f" "$PC/$1-replay.out" ||
 			bad="$bad; replay --check (status $PC_RC): $(cat "$PC/$1-replay.out" "$PC/$1-replay.err")"
 	else
 		bad="$bad; replay --check killed"
