@@ -356,7 +356,7 @@ check-vm-libusb: all $(VM_LIBUSB_CHECK)
 # --- fuzzing ----------------------------------------------------------------------------
 
 FUZZ_DIR := $(BUILDDIR)/fuzz
-FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -I. -Iinclude -g -O1 \
+FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE $(RE_CFLAGS) -I. -Iinclude -g -O1 \
 	      -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
 $(FUZZ_DIR)/fuzz-%: test/fuzz-%.c $(CORE_SRCS) | $(DEPS_CHECK)
