@@ -7,7 +7,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include "tapi-providers.h"
@@ -65,7 +64,6 @@ static LONG initialize(LPHLINEAPP lphLineApp, WCHAR *name, DWORD name_size,
 {
 	struct tapi_app *app;
 	LONG rc = 0;
-	int fd;
 
 	if (!lphLineApp || !lpdwNumDevs || !lpdwAPIVersion || !params)
 		rc = LINEERR_INVALPOINTER;
@@ -80,36 +78,14 @@ static LONG initialize(LPHLINEAPP lphLineApp, WCHAR *name, DWORD name_size,
 		free(name);
 		return rc;
 	}
-	fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (fd < 0) {
-		free(name);
-		return errno == ENOMEM ? LINEERR_NOMEM : LINEERR_RESOURCEUNAVAIL;
-	}
-	pthread_mutex_lock(&tapi_api_lock);
-	if (!tapi_n_apps)
-		tapi_providers_load();
-	pthread_mutex_lock(&tapi_lock);
-	app = tapi_line_app_new();
-	if (!app) {
-		bool none = !tapi_n_apps;
-
-		pthread_mutex_unlock(&tapi_lock);
-		if (none)
-			tapi_providers_unload();
-		pthread_mutex_unlock(&tapi_api_lock);
-		close(fd);
-		free(name);
-		return LINEERR_NOMEM;
-	}
-	app->event_fd = fd;
-	app->name = name;
-	app->name_size = name_size;
-	tapi_n_apps++;
+	rc = tapi_app_register(true, name, name_size, &app);
+	if (rc < 0)
+		return rc == -ENOMEM ? LINEERR_NOMEM : LINEERR_RESOURCEUNAVAIL;
 	*lphLineApp = app->handle;
 	*lpdwNumDevs = (DWORD)tapi_n_line_devs();
 	*lpdwAPIVersion = TAPI_CURRENT_VERSION;
 	params->dwNeededSize = params->dwUsedSize = sizeof(*params);
-	params->Handles.hEvent = (HANDLE)(intptr_t)fd;
+	params->Handles.hEvent = (HANDLE)(intptr_t)app->event_fd;
 	return leave(0);
 }
 

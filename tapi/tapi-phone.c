@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include "tapi-providers.h"
@@ -206,7 +205,7 @@ static LONG initialize(LPHPHONEAPP lphPhoneApp, WCHAR *name, DWORD name_size,
 		       LPPHONEINITIALIZEEXPARAMS params)
 {
 	struct tapi_app *app;
-	int fd;
+	int rc;
 
 	if (!lphPhoneApp || !lpdwNumDevs || !lpdwAPIVersion || !params) {
 		free(name);
@@ -225,36 +224,14 @@ static LONG initialize(LPHPHONEAPP lphPhoneApp, WCHAR *name, DWORD name_size,
 		free(name);
 		return PHONEERR_INCOMPATIBLEAPIVERSION;
 	}
-	fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (fd < 0) {
-		free(name);
-		return errno == ENOMEM ? PHONEERR_NOMEM : PHONEERR_RESOURCEUNAVAIL;
-	}
-	pthread_mutex_lock(&tapi_api_lock);
-	if (!tapi_n_apps)
-		tapi_providers_load();
-	pthread_mutex_lock(&tapi_lock);
-	app = tapi_app_new();
-	if (!app) {
-		bool none = !tapi_n_apps;
-
-		pthread_mutex_unlock(&tapi_lock);
-		if (none)
-			tapi_providers_unload();
-		pthread_mutex_unlock(&tapi_api_lock);
-		close(fd);
-		free(name);
-		return PHONEERR_NOMEM;
-	}
-	app->event_fd = fd;
-	app->name = name;
-	app->name_size = name_size;
-	tapi_n_apps++;
+	rc = tapi_app_register(false, name, name_size, &app);
+	if (rc < 0)
+		return rc == -ENOMEM ? PHONEERR_NOMEM : PHONEERR_RESOURCEUNAVAIL;
 	*lphPhoneApp = app->handle;
 	*lpdwNumDevs = (DWORD)tapi_n_devs();
 	*lpdwAPIVersion = TAPI_CURRENT_VERSION;
 	params->dwNeededSize = params->dwUsedSize = sizeof(*params);
-	params->Handles.hEvent = (HANDLE)(intptr_t)fd;
+	params->Handles.hEvent = (HANDLE)(intptr_t)app->event_fd;
 	return leave(0);
 }
 

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include "tapi-providers.h"
 #include "tapi-registry.h"
@@ -473,4 +475,40 @@ void tapi_providers_unload(void)
 	pthread_mutex_unlock(&tapi_lock);
 	for (int i = 0; i < n; i++)
 		provider_free(providers[i]);
+}
+
+int tapi_app_register(bool line, WCHAR *name, DWORD name_size, struct tapi_app **out)
+{
+	struct tapi_app *app;
+	int fd;
+
+	fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (fd < 0) {
+		int err = errno;
+
+		free(name);
+		return -err;
+	}
+	pthread_mutex_lock(&tapi_api_lock);
+	if (!tapi_n_apps)
+		tapi_providers_load();
+	pthread_mutex_lock(&tapi_lock);
+	app = line ? tapi_line_app_new() : tapi_app_new();
+	if (!app) {
+		bool none = !tapi_n_apps;
+
+		pthread_mutex_unlock(&tapi_lock);
+		if (none)
+			tapi_providers_unload();
+		pthread_mutex_unlock(&tapi_api_lock);
+		close(fd);
+		free(name);
+		return -ENOMEM;
+	}
+	app->event_fd = fd;
+	app->name = name;
+	app->name_size = name_size;
+	tapi_n_apps++;
+	*out = app;
+	return 0;
 }

@@ -79,6 +79,16 @@ void tapi_providers_load(void);
 /* Shuts them down and unloads them, after the last application. */
 void tapi_providers_unload(void);
 
+struct tapi_app;
+/*
+ * A new application registration (phoneInitializeEx, lineInitializeEx): its event
+ * descriptor, the providers loaded for the first one, the handle of a phone or line
+ * application; it owns NAME from here on. 0 with tapi_api_lock and tapi_lock held (the
+ * caller fills in its answer, then unlocks both); a negative errno with neither held and
+ * NAME freed.
+ */
+int tapi_app_register(bool line, WCHAR *name, DWORD name_size, struct tapi_app **out);
+
 /* The PHONEEVENT to give TSPI_phoneOpen, with the device entry as htPhone. */
 PHONEEVENT tapi_phone_event_proc(void);
 /* The LINEEVENT to give TSPI_lineOpen, with the device entry as htLine. */
