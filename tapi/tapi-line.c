@@ -13,7 +13,6 @@
 #include "tapi-registry.h"
 #include "tapi-text.h"
 
-#define MAX_NAME_UNITS 1024
 
 /* The API versions offered, as for phones. */
 static const DWORD line_api_versions[] = {
@@ -89,16 +88,6 @@ static LONG initialize(LPHLINEAPP lphLineApp, WCHAR *name, DWORD name_size,
 	return leave(0);
 }
 
-static WCHAR *default_name(DWORD *size)
-{
-	WCHAR *w = NULL;
-
-	if (tapi_utf8_to_utf16(program_invocation_short_name,
-			       strlen(program_invocation_short_name), &w, size) < 0)
-		return NULL;
-	return w;
-}
-
 LONG WINAPI lineInitializeExA(LPHLINEAPP lphLineApp, HINSTANCE hInstance,
 			      LINECALLBACK lpfnCallback, LPCSTR lpszFriendlyAppName,
 			      LPDWORD lpdwNumDevs, LPDWORD lpdwAPIVersion,
@@ -106,22 +95,13 @@ LONG WINAPI lineInitializeExA(LPHLINEAPP lphLineApp, HINSTANCE hInstance,
 {
 	WCHAR *name = NULL;
 	DWORD size = 0;
+	int rc;
 
 	(void)hInstance;
 	(void)lpfnCallback;
-	if (lpszFriendlyAppName) {
-		size_t len = strnlen(lpszFriendlyAppName, 4 * MAX_NAME_UNITS);
-
-		if (len == 4 * MAX_NAME_UNITS)
-			return LINEERR_INVALAPPNAME;
-		int rc = tapi_utf8_to_utf16(lpszFriendlyAppName, len, &name, &size);
-		if (rc == -EILSEQ)
-			return LINEERR_INVALAPPNAME;
-		if (rc < 0)
-			return LINEERR_NOMEM;
-	} else if (!(name = default_name(&size))) {
-		return LINEERR_NOMEM;
-	}
+	rc = tapi_app_name_a(lpszFriendlyAppName, &name, &size);
+	if (rc < 0)
+		return rc == -EINVAL ? LINEERR_INVALAPPNAME : LINEERR_NOMEM;
 	return initialize(lphLineApp, name, size, lpdwNumDevs, lpdwAPIVersion,
 			  lpLineInitializeExParams);
 }
@@ -131,25 +111,15 @@ LONG WINAPI lineInitializeExW(LPHLINEAPP lphLineApp, HINSTANCE hInstance,
 			      LPDWORD lpdwNumDevs, LPDWORD lpdwAPIVersion,
 			      LPLINEINITIALIZEEXPARAMS lpLineInitializeExParams)
 {
-	WCHAR *name;
+	WCHAR *name = NULL;
 	DWORD size = 0;
+	int rc;
 
 	(void)hInstance;
 	(void)lpfnCallback;
-	if (lpszFriendlyAppName) {
-		size_t n = tapi_utf16_len(lpszFriendlyAppName, MAX_NAME_UNITS);
-
-		if (n == MAX_NAME_UNITS)
-			return LINEERR_INVALAPPNAME;
-		name = malloc((n + 1) * sizeof(WCHAR));
-		if (!name)
-			return LINEERR_NOMEM;
-		memcpy(name, lpszFriendlyAppName, n * sizeof(WCHAR));
-		name[n] = 0;
-		size = (DWORD)((n + 1) * sizeof(WCHAR));
-	} else if (!(name = default_name(&size))) {
-		return LINEERR_NOMEM;
-	}
+	rc = tapi_app_name_w(lpszFriendlyAppName, &name, &size);
+	if (rc < 0)
+		return rc == -EINVAL ? LINEERR_INVALAPPNAME : LINEERR_NOMEM;
 	return initialize(lphLineApp, name, size, lpdwNumDevs, lpdwAPIVersion,
 			  lpLineInitializeExParams);
 }

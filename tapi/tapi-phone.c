@@ -27,7 +27,6 @@
 #define ALL_BUTTONMODES 0x0000003Fu
 #define ALL_BUTTONSTATES 0x0000000Fu
 #define ALL_HOOKSWITCHDEVS 0x00000007u
-#define MAX_NAME_UNITS 1024
 #define MAX_PROVIDER_STRUCT (1u << 20)
 
 static const DWORD api_versions[] = {
@@ -235,16 +234,6 @@ static LONG initialize(LPHPHONEAPP lphPhoneApp, WCHAR *name, DWORD name_size,
 	return leave(0);
 }
 
-static WCHAR *default_name(DWORD *size)
-{
-	WCHAR *w = NULL;
-
-	if (tapi_utf8_to_utf16(program_invocation_short_name,
-			       strlen(program_invocation_short_name), &w, size) < 0)
-		return NULL;
-	return w;
-}
-
 LONG WINAPI phoneInitializeExA(LPHPHONEAPP lphPhoneApp, HINSTANCE hInstance,
 			       PHONECALLBACK lpfnCallback, LPCSTR lpszFriendlyAppName,
 			       LPDWORD lpdwNumDevs, LPDWORD lpdwAPIVersion,
@@ -252,22 +241,13 @@ LONG WINAPI phoneInitializeExA(LPHPHONEAPP lphPhoneApp, HINSTANCE hInstance,
 {
 	WCHAR *name = NULL;
 	DWORD size = 0;
+	int rc;
 
 	(void)hInstance;
 	(void)lpfnCallback;
-	if (lpszFriendlyAppName) {
-		size_t len = strnlen(lpszFriendlyAppName, 4 * MAX_NAME_UNITS);
-
-		if (len == 4 * MAX_NAME_UNITS)
-			return PHONEERR_INVALAPPNAME;
-		int rc = tapi_utf8_to_utf16(lpszFriendlyAppName, len, &name, &size);
-		if (rc == -EILSEQ)
-			return PHONEERR_INVALAPPNAME;
-		if (rc < 0)
-			return PHONEERR_NOMEM;
-	} else if (!(name = default_name(&size))) {
-		return PHONEERR_NOMEM;
-	}
+	rc = tapi_app_name_a(lpszFriendlyAppName, &name, &size);
+	if (rc < 0)
+		return rc == -EINVAL ? PHONEERR_INVALAPPNAME : PHONEERR_NOMEM;
 	return initialize(lphPhoneApp, name, size, lpdwNumDevs, lpdwAPIVersion,
 			  lpPhoneInitializeExParams);
 }
@@ -277,25 +257,15 @@ LONG WINAPI phoneInitializeExW(LPHPHONEAPP lphPhoneApp, HINSTANCE hInstance,
 			       LPDWORD lpdwNumDevs, LPDWORD lpdwAPIVersion,
 			       LPPHONEINITIALIZEEXPARAMS lpPhoneInitializeExParams)
 {
-	WCHAR *name;
+	WCHAR *name = NULL;
 	DWORD size = 0;
+	int rc;
 
 	(void)hInstance;
 	(void)lpfnCallback;
-	if (lpszFriendlyAppName) {
-		size_t n = tapi_utf16_len(lpszFriendlyAppName, MAX_NAME_UNITS);
-
-		if (n == MAX_NAME_UNITS)
-			return PHONEERR_INVALAPPNAME;
-		name = malloc((n + 1) * sizeof(WCHAR));
-		if (!name)
-			return PHONEERR_NOMEM;
-		memcpy(name, lpszFriendlyAppName, n * sizeof(WCHAR));
-		name[n] = 0;
-		size = (DWORD)((n + 1) * sizeof(WCHAR));
-	} else if (!(name = default_name(&size))) {
-		return PHONEERR_NOMEM;
-	}
+	rc = tapi_app_name_w(lpszFriendlyAppName, &name, &size);
+	if (rc < 0)
+		return rc == -EINVAL ? PHONEERR_INVALAPPNAME : PHONEERR_NOMEM;
 	return initialize(lphPhoneApp, name, size, lpdwNumDevs, lpdwAPIVersion,
 			  lpPhoneInitializeExParams);
 }

@@ -211,3 +211,45 @@ void tapi_var_write(void *out, const void *fixed, DWORD fixed_size, const struct
 	}
 	put_dword(out, 8, pos);
 }
+
+#define MAX_NAME_UNITS 1024
+
+static int program_name(WCHAR **out, DWORD *bytes)
+{
+	return tapi_utf8_to_utf16(program_invocation_short_name,
+				  strlen(program_invocation_short_name), out, bytes) < 0 ? -ENOMEM : 0;
+}
+
+int tapi_app_name_a(const char *s, WCHAR **out, DWORD *bytes)
+{
+	size_t len;
+	int rc;
+
+	if (!s)
+		return program_name(out, bytes);
+	len = strnlen(s, 4 * MAX_NAME_UNITS);
+	if (len == 4 * MAX_NAME_UNITS)
+		return -EINVAL;
+	rc = tapi_utf8_to_utf16(s, len, out, bytes);
+	if (rc == -EILSEQ)
+		return -EINVAL;
+	return rc < 0 ? -ENOMEM : 0;
+}
+
+int tapi_app_name_w(const WCHAR *s, WCHAR **out, DWORD *bytes)
+{
+	size_t n;
+
+	if (!s)
+		return program_name(out, bytes);
+	n = tapi_utf16_len(s, MAX_NAME_UNITS);
+	if (n == MAX_NAME_UNITS)
+		return -EINVAL;
+	*out = malloc((n + 1) * sizeof(WCHAR));
+	if (!*out)
+		return -ENOMEM;
+	memcpy(*out, s, n * sizeof(WCHAR));
+	(*out)[n] = 0;
+	*bytes = (DWORD)((n + 1) * sizeof(WCHAR));
+	return 0;
+}

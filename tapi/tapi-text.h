@@ -18,6 +18,13 @@ int tapi_utf8_to_utf16(const char *s, size_t len, WCHAR **out, DWORD *bytes);
 int tapi_utf16_to_utf8(const void *s, DWORD size, char **out, DWORD *bytes);
 /* Length in code units of a NUL-terminated UTF-16 string, up to max. */
 size_t tapi_utf16_len(const WCHAR *s, size_t max);
+/*
+ * An application's friendly name (phoneInitializeEx, lineInitializeEx) as UTF-16 with its
+ * NUL, from UTF-8 (the A form) or UTF-16 (the W form); the program's name when NULL.
+ * -EINVAL for a name of 1024 units or more or one that is not UTF-8, -ENOMEM.
+ */
+int tapi_app_name_a(const char *s, WCHAR **out, DWORD *bytes);
+int tapi_app_name_w(const WCHAR *s, WCHAR **out, DWORD *bytes);
 
 /* One item of the variable part: its dwXxxSize member (dwXxxOffset follows it). */
 struct tapi_var {
