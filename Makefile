@@ -33,7 +33,8 @@ HID_SRCS := hid/rdesc-parse.c hid/rdesc-load.c hid/field-codec.c hid/hex-text.c 
 	    hid/usage-names.c hid/hidraw-node.c hid/recording.c hid/transport-replay.c \
 	    hid/transport-hidraw.c hid/transport-libusb.c
 DEV_SRCS := devices/telephony-map.c devices/phone-model.c devices/profile-parse.c \
-	    devices/profile-match.c devices/audio-card.c devices/audio-mixer.c devices/audio-ring.c
+	    devices/profile-match.c devices/audio-card.c devices/audio-mixer.c devices/audio-ring.c \
+	    devices/matrix-scan.c
 LOOP_SRCS := loop/event-loop.c
 CORE_SRCS := $(HID_SRCS) $(DEV_SRCS) $(LOOP_SRCS)
 TSP_SRCS := tsp/provider.c tsp/phone.c tsp/discovery.c tsp/phone-io.c tsp/phone-caps.c \
@@ -61,7 +62,8 @@ UNIT_TESTS := test-rdesc-parse test-field-codec test-rdesc-load test-usage-names
 	      test-real-descriptors test-telephony-map test-json-writer test-phone-model \
 	      test-recording test-transport-replay test-event-loop test-lamp-cadence test-provider \
 	      test-provider-fixtures test-call-config test-call-engine test-tapi test-tapi-text \
-	      test-tapi-fake test-line test-tapi-line test-profile test-audio-card test-audio-mixer
+	      test-tapi-fake test-line test-tapi-line test-profile test-audio-card test-audio-mixer \
+	      test-matrix-scan
 
 OBJ := $(BUILDDIR)/obj
 CORE_OBJS := $(CORE_SRCS:%.c=$(OBJ)/%.o)

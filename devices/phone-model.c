@@ -473,8 +473,23 @@ static void apply_quirks(struct phone_model *m, size_t n_ignored)
 	if (has_key(m, PROFILE_PROTOCOL))
 		effect(m, PROFILE_PROTOCOL, "%s",
 		       q->protocol == PROFILE_PROTOCOL_CM109 ?
-		       "protocol cm109: udev grants its USB device; the provider does not open "
-		       "such phones yet" : "protocol HID telephony");
+		       "protocol cm109: opened over libusb, keypad scanned by the provider "
+		       "(devices/matrix-scan.c); udev grants its USB device" :
+		       "protocol HID telephony");
+	if (has_key(m, PROFILE_SCAN_KEYMAP)) {
+		size_t keys = 0, hooks = 0;
+
+		for (size_t i = 0; i < q->n_scan_keys; i++)
+			q->scan_keys[i].key < PROFILE_SCAN_OFFHOOK ? keys++ : hooks++;
+		effect(m, PROFILE_SCAN_KEYMAP, "%zu keypad key%s and %zu hook key%s in the scanned "
+		       "matrix%s", keys, keys == 1 ? "" : "s", hooks, hooks == 1 ? "" : "s",
+		       q->protocol == PROFILE_PROTOCOL_CM109 ? "" : " (nothing without "
+		       "AttrProtocol=cm109)");
+	}
+	if (has_key(m, PROFILE_BUZZER))
+		effect(m, PROFILE_BUZZER, "the Ringer is bit mask 0x%02X of output byte %u%s",
+		       q->buzzer_mask, q->buzzer_byte, q->protocol == PROFILE_PROTOCOL_CM109 ? "" :
+		       " (nothing without AttrProtocol=cm109)");
 }
 
 static int build_model(const uint8_t *rdesc, size_t len, const struct profile_values *quirks,

@@ -202,6 +202,14 @@ static void take(struct profile_values *to, const struct profile_values *from, i
 		to->n_functions = from->n_functions;
 		memcpy(to->functions, from->functions, sizeof(to->functions));
 		break;
+	case PROFILE_SCAN_KEYMAP:
+		to->n_scan_keys = from->n_scan_keys;
+		memcpy(to->scan_keys, from->scan_keys, sizeof(to->scan_keys));
+		break;
+	case PROFILE_BUZZER:
+		to->buzzer_byte = from->buzzer_byte;
+		to->buzzer_mask = from->buzzer_mask;
+		break;
 	}
 	to->set |= 1u << k;
 }

@@ -30,6 +30,8 @@ static const char *const key_names[PROFILE_KEY_COUNT] = {
 	[PROFILE_DISPLAY_SIZE] = "AttrDisplaySize",
 	[PROFILE_DISPLAY_PAGE] = "AttrDisplayPage",
 	[PROFILE_PROTOCOL] = "AttrProtocol",
+	[PROFILE_SCAN_KEYMAP] = "AttrScanKeymap",
+	[PROFILE_BUZZER] = "AttrBuzzer",
 };
 
 const char *profile_key_name(enum profile_key key)
@@ -270,6 +272,32 @@ static int split_assignment(struct parser *p, char *s, uint32_t *usage, char **t
 	return 0;
 }
 
+/* "0x82=5", "0x84=*", "0x88=offhook": a scan code and what it is (profile.h). */
+static int parse_scan_key(struct parser *p, char *s, struct profile_scan_key *k)
+{
+	static const char keypad[] = "0123456789*#ABCD";
+	char *eq = strchr(s, '=');
+	uint64_t code;
+
+	if (!eq)
+		return fail(p, "'%s': SCANCODE=KEY expected", s);
+	*eq = '\0';
+	if (parse_hex(p, s, 2, &code) < 0)
+		return -EINVAL;
+	k->code = (uint8_t)code;
+	if (!(code & 0xF0) || !(code & 0x0F))
+		return fail(p, "scan code %s: a row bit (0xF0) and a column bit (0x0F) expected", s);
+	if (strcmp(eq + 1, "offhook") == 0)
+		k->key = PROFILE_SCAN_OFFHOOK;
+	else if (strcmp(eq + 1, "onhook") == 0)
+		k->key = PROFILE_SCAN_ONHOOK;
+	else if (strlen(eq + 1) == 1 && eq[1] && strchr(keypad, eq[1]))
+		k->key = (uint8_t)(strchr(keypad, eq[1]) - keypad);
+	else
+		return fail(p, "'%s' is not a key: 0-9, *, #, A-D, offhook or onhook", eq + 1);
+	return 0;
+}
+
 static int parse_property(struct parser *p, struct profile_section *sec, int key, char *value)
 {
 	static const char *const hook_words[] = { "absolute", "toggle", NULL };
@@ -374,6 +402,36 @@ static int parse_property(struct parser *p, struct profile_section *sec, int key
 		}
 		v->n_functions = n;
 		return 0;
+	case PROFILE_SCAN_KEYMAP:
+		if (split_list(p, value, items, &n) < 0)
+			return -EINVAL;
+		for (size_t i = 0; i < n; i++) {
+			if (parse_scan_key(p, items[i], &v->scan_keys[i]) < 0)
+				return -EINVAL;
+			for (size_t j = 0; j < i; j++) {
+				if (v->scan_keys[j].code == v->scan_keys[i].code)
+					return fail(p, "%s: scan code 0x%02X given twice", name,
+						    v->scan_keys[i].code);
+			}
+		}
+		v->n_scan_keys = n;
+		return 0;
+	case PROFILE_BUZZER: {
+		uint64_t mask;
+
+		x = strchr(value, ':');
+		if (!x)
+			return fail(p, "%s: BYTE:0xMASK expected", name);
+		*x = '\0';
+		/* The CM109's output report has 4 bytes (HID_OR0-3). */
+		if (parse_int(p, value, 0, 3, &i64) < 0 || parse_hex(p, x + 1, 2, &mask) < 0)
+			return -EINVAL;
+		if (!mask)
+			return fail(p, "%s: the mask has no bit set", name);
+		v->buzzer_byte = (uint8_t)i64;
+		v->buzzer_mask = (uint8_t)mask;
+		return 0;
+	}
 	}
 	return fail(p, "unknown key");
 }

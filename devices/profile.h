@@ -66,8 +66,10 @@ enum profile_key {
 	PROFILE_DISPLAY_SIZE,      /* AttrDisplaySize=COLUMNSxROWS */
 	PROFILE_DISPLAY_PAGE,      /* AttrDisplayPage=0xFF99: vendor page with Auxiliary Display ids */
 	PROFILE_PROTOCOL,          /* AttrProtocol=hid|cm109 */
+	PROFILE_SCAN_KEYMAP,       /* AttrScanKeymap=0x82=0;0x88=offhook;...: a scanned matrix */
+	PROFILE_BUZZER,            /* AttrBuzzer=0:0x20: output byte and bit of a buzzer */
 };
-#define PROFILE_KEY_COUNT (PROFILE_PROTOCOL + 1)
+#define PROFILE_KEY_COUNT (PROFILE_BUZZER + 1)
 
 enum profile_hook_switch { PROFILE_HOOK_ABSOLUTE = 1, PROFILE_HOOK_TOGGLE };
 enum profile_offhook_echo { PROFILE_ECHO_ECHO = 1, PROFILE_ECHO_APPLICATION, PROFILE_ECHO_NONE };
@@ -75,6 +77,16 @@ enum profile_lamp_blink { PROFILE_BLINK_DEVICE = 1, PROFILE_BLINK_HOST };
 enum profile_ringer { PROFILE_RINGER_HID = 1, PROFILE_RINGER_AUDIO };
 enum profile_protocol { PROFILE_PROTOCOL_HID = 1, PROFILE_PROTOCOL_CM109 };
 enum profile_report_kind { PROFILE_REPORT_OUTPUT = 1, PROFILE_REPORT_FEATURE };
+
+/*
+ * What a scan code of a host-scanned keypad matrix (AttrProtocol=cm109) means: a keypad key
+ * (its TAPI id, 0-9, 10 '*', 11 '#', 12-15 A-D) or a hook key.
+ */
+enum { PROFILE_SCAN_OFFHOOK = 16, PROFILE_SCAN_ONHOOK = 17 };
+struct profile_scan_key {
+	uint8_t code;                       /* row bits << 4 | column bit, as the chip reads it */
+	uint8_t key;                        /* 0-15 keypad id, or PROFILE_SCAN_OFFHOOK/ONHOOK */
+};
 
 struct profile_report {
 	uint8_t kind;                       /* enum profile_report_kind */
@@ -108,6 +120,9 @@ struct profile_values {
 	struct profile_label labels[PROFILE_MAX_LIST];
 	size_t n_functions;
 	struct profile_function functions[PROFILE_MAX_LIST];
+	size_t n_scan_keys;
+	struct profile_scan_key scan_keys[PROFILE_MAX_LIST];
+	uint8_t buzzer_byte, buzzer_mask;   /* AttrBuzzer: output report byte (0-3), bit mask */
 };
 
 enum profile_match_bits {

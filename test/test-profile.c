@@ -59,6 +59,8 @@ static void test_parse_good(void **state)
 		"AttrDisplaySize=20x2\n"
 		"AttrDisplayPage=0xFF99\n"
 		"AttrProtocol=hid\n"
+		"AttrScanKeymap=0x22=5;0x84=*;0x81=#;0x18=D;0x88=offhook;0x48=onhook\n"
+		"AttrBuzzer=0:0x20\n"
 		"[Another]\n"
 		"MatchDescriptorHash=0x0123456789ABCDEF\n"
 		"AttrProtocol=cm109"), 0);
@@ -92,6 +94,17 @@ static void test_parse_good(void **state)
 	assert_int_equal(s->values.display_columns, 20);
 	assert_int_equal(s->values.display_rows, 2);
 	assert_int_equal(s->values.display_page, 0xff99);
+	assert_int_equal(s->values.n_scan_keys, 6);
+	assert_int_equal(s->values.scan_keys[0].code, 0x22);
+	assert_int_equal(s->values.scan_keys[0].key, 5);
+	assert_int_equal(s->values.scan_keys[1].key, 10);
+	assert_int_equal(s->values.scan_keys[2].key, 11);
+	assert_int_equal(s->values.scan_keys[3].key, 15);
+	assert_int_equal(s->values.scan_keys[4].key, PROFILE_SCAN_OFFHOOK);
+	assert_int_equal(s->values.scan_keys[5].code, 0x48);
+	assert_int_equal(s->values.scan_keys[5].key, PROFILE_SCAN_ONHOOK);
+	assert_int_equal(s->values.buzzer_byte, 0);
+	assert_int_equal(s->values.buzzer_mask, 0x20);
 	assert_int_equal(s->key_line[PROFILE_ACK_WINDOW], 10);
 	assert_string_equal(s->key_text[PROFILE_INIT_REPORTS], "output:0x02:01 00;feature:0x9A:FF");
 	assert_int_equal(set.sections[1].descriptor_hash, 0x0123456789abcdefull);
@@ -142,6 +155,18 @@ static const struct {
 	{ "[]\n", 1, "[Name]" },
 	{ "[A]x\n", 1, "[Name]" },
 	{ "[A]\nMatchDescriptorHash=0x0123\nAttrKeypadIdle=0\n", 2, "16 hex digits" },
+	{ "[A]\nMatchVendor=0x0D8C\nAttrScanKeymap=0x22\n", 3, "SCANCODE=KEY" },
+	{ "[A]\nMatchVendor=0x0D8C\nAttrScanKeymap=0x22=E\n", 3, "not a key" },
+	{ "[A]\nMatchVendor=0x0D8C\nAttrScanKeymap=0x22=55\n", 3, "not a key" },
+	{ "[A]\nMatchVendor=0x0D8C\nAttrScanKeymap=0x122=5\n", 3, "hex digits" },
+	{ "[A]\nMatchVendor=0x0D8C\nAttrScanKeymap=0x20=5\n", 3, "column bit" },
+	{ "[A]\nMatchVendor=0x0D8C\nAttrScanKeymap=0x02=5\n", 3, "row bit" },
+	{ "[A]\nMatchVendor=0x0D8C\nAttrScanKeymap=0x22=5;0x22=6\n", 3, "twice" },
+	{ "[A]\nMatchVendor=0x0D8C\nAttrScanKeymap=0x22=\n", 3, "not a key" },
+	{ "[A]\nMatchVendor=0x0D8C\nAttrBuzzer=0x20\n", 3, "BYTE:0xMASK" },
+	{ "[A]\nMatchVendor=0x0D8C\nAttrBuzzer=4:0x20\n", 3, "number" },
+	{ "[A]\nMatchVendor=0x0D8C\nAttrBuzzer=0:0x00\n", 3, "no bit" },
+	{ "[A]\nMatchVendor=0x0D8C\nAttrBuzzer=0:0x120\n", 3, "hex digits" },
 };
 
 static void test_parse_broken(void **state)
