@@ -13,8 +13,8 @@
 const struct scan_protocol scan_protocol_cm109 = {
 	.name = "cm109",
 	.report_len = 4,
-	/* HID_OR0 = 0x40: OR0-3 are generic HID registers, as the kernel's driver opens it. */
-	.out_mode = { 0x40, 0x00, 0x00, 0x00 },
+	/* HID_OR0 bits 7-6 = 0: OR1-2 drive the GPO pins, OR0 holds the buzzer (as cm109.c). */
+	.out_mode = { 0x00, 0x00, 0x00, 0x00 },
 	.column_bytes = { 1, 2 },
 	.row_byte = 1,
 	.row_mask = 0xf0,

@@ -38,8 +38,9 @@ struct scan_protocol {
 	uint32_t answer_ms;          /* an output report unanswered this long is sent again */
 };
 
-/* C-Media CM109: 4-byte reports; output byte 0 in generic-register mode (0x40), bytes 1-2
- * the GPO columns; input byte 1: rows in the high nibble, the driven columns in the low. */
+/* C-Media CM109: 4-byte reports; output byte 0 the mode (0: GPO and buzzer) and the
+ * buzzer, bytes 1-2 the GPO columns; input byte 1: rows in the high nibble, the driven
+ * columns in the low. */
 extern const struct scan_protocol scan_protocol_cm109;
 
 /* The protocol a profile's AttrProtocol names, or NULL (hid: no scan). */

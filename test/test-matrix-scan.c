@@ -190,9 +190,9 @@ static void test_descriptor_is_a_phone(void **state)
 	assert_true(r.model->hooks[PHONE_HOOK_HANDSET].present);
 	assert_false(r.model->hooks[PHONE_HOOK_HANDSET].settable);
 	assert_non_null(r.model->ringer.field);
-	/* The first output report: generic-register mode, every column driven, no buzzer. */
+	/* The first output report: GPO mode, every column driven, no buzzer. */
 	assert_int_equal(r.chip.n_writes, 1);
-	assert_memory_equal(r.chip.writes[0], "\x40\x0f\x0f\x00", 4);
+	assert_memory_equal(r.chip.writes[0], "\x00\x0f\x0f\x00", 4);
 	rig_close(&r);
 }
 
@@ -218,11 +218,11 @@ static void test_key_scan(void **state)
 	assert_true(ev[0].down);
 	/* Column by column from the lowest, then every column again. */
 	assert_int_equal(r.chip.n_writes, 5);
-	assert_memory_equal(r.chip.writes[0], "\x40\x01\x01\x00", 4);
-	assert_memory_equal(r.chip.writes[1], "\x40\x02\x02\x00", 4);
-	assert_memory_equal(r.chip.writes[2], "\x40\x04\x04\x00", 4);
-	assert_memory_equal(r.chip.writes[3], "\x40\x08\x08\x00", 4);
-	assert_memory_equal(r.chip.writes[4], "\x40\x0f\x0f\x00", 4);
+	assert_memory_equal(r.chip.writes[0], "\x00\x01\x01\x00", 4);
+	assert_memory_equal(r.chip.writes[1], "\x00\x02\x02\x00", 4);
+	assert_memory_equal(r.chip.writes[2], "\x00\x04\x04\x00", 4);
+	assert_memory_equal(r.chip.writes[3], "\x00\x08\x08\x00", 4);
+	assert_memory_equal(r.chip.writes[4], "\x00\x0f\x0f\x00", 4);
 	assert_int_equal(transport_due_ms(r.t), -1);
 
 	/* Held: nothing more. Released: the chip says so, and the key goes up. */
@@ -316,7 +316,7 @@ static void test_buzzer(void **state)
 	out.ringing = true;
 	assert_int_equal(phone_model_encode(r.model, &out, emit_write, r.t), 0);
 	assert_int_equal(r.chip.n_writes, 1);
-	assert_memory_equal(r.chip.writes[0], "\x60\x0f\x0f\x00", 4);
+	assert_memory_equal(r.chip.writes[0], "\x20\x0f\x0f\x00", 4);
 	/* The same state again: nothing on the wire. */
 	assert_int_equal(phone_model_encode(r.model, &out, emit_write, r.t), 0);
 	assert_int_equal(r.chip.n_writes, 1);
@@ -326,19 +326,19 @@ static void test_buzzer(void **state)
 	chip_report(&r.chip);
 	assert_int_equal(pump(&r, ev, 8), 1);
 	for (size_t i = 1; i < r.chip.n_writes; i++)
-		assert_int_equal(r.chip.writes[i][0], 0x60);
+		assert_int_equal(r.chip.writes[i][0], 0x20);
 	out.ringing = false;
 	r.chip.n_writes = 0;
 	assert_int_equal(phone_model_encode(r.model, &out, emit_write, r.t), 0);
 	assert_int_equal(r.chip.n_writes, 1);
-	assert_memory_equal(r.chip.writes[0], "\x40\x0f\x0f\x00", 4);
+	assert_memory_equal(r.chip.writes[0], "\x00\x0f\x0f\x00", 4);
 	/* Closing while it rings turns the buzzer off first. */
 	out.ringing = true;
 	phone_model_encode(r.model, &out, emit_write, r.t);
 	r.chip.n_writes = 0;
 	rig_close(&r);
 	assert_int_equal(r.chip.n_writes, 1);
-	assert_memory_equal(r.chip.writes[0], "\x40\x0f\x0f\x00", 4);
+	assert_memory_equal(r.chip.writes[0], "\x00\x0f\x0f\x00", 4);
 }
 
 static void test_lost_answer(void **state)
@@ -366,7 +366,7 @@ static void test_lost_answer(void **state)
 	r.chip.mute = false;
 	assert_int_equal(pump(&r, ev, 8), 1);
 	assert_int_equal(ev[0].button, 8);
-	assert_memory_equal(r.chip.writes[1], "\x40\x01\x01\x00", 4);
+	assert_memory_equal(r.chip.writes[1], "\x00\x01\x01\x00", 4);
 	assert_int_equal(transport_due_ms(r.t), -1);
 	rig_close(&r);
 }
