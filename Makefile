@@ -39,7 +39,8 @@ LOOP_SRCS := loop/event-loop.c
 CORE_SRCS := $(HID_SRCS) $(DEV_SRCS) $(LOOP_SRCS)
 TSP_SRCS := tsp/provider.c tsp/phone.c tsp/discovery.c tsp/phone-io.c tsp/phone-caps.c \
 	    tsp/phone-control.c tsp/dispatch.c tsp/errors.c tsp/log.c tsp/varstruct.c \
-	    tsp/button-info.c tsp/hotplug.c tsp/lamp-cadence.c tsp/phone-audio.c
+	    tsp/button-info.c tsp/hotplug.c tsp/lamp-cadence.c tsp/phone-audio.c \
+	    tsp/discovery-usb.c
 # Lines: the TSPI line functions over the call engine (calls/).
 TSP_SRCS += tsp/line-device.c tsp/line-call.c
 # The call engine (calls/): SIP, SDP and RTP through libre and librem, whose headers want

@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include "transport-libusb.h"
 
@@ -34,6 +37,8 @@ struct usb_transport {
 	uint8_t in_buf[64];
 	bool in_flight;
 	int in_done;               /* set by in_complete() under libusb's event lock */
+	int epfd;                  /* wait_fd(): libusb's descriptors and wake_fd, or -1 */
+	int wake_fd;               /* an eventfd: a report was completed outside read() */
 };
 
 static struct usb_transport *to_usb(struct transport *t)
@@ -87,6 +92,10 @@ static int usb_read(struct transport *t, uint8_t *buf, size_t len, int timeout_m
 {
 	struct usb_transport *u = to_usb(t);
 	int waited = 0, errors = 0, rc;
+	uint64_t drained;
+
+	if (u->wake_fd >= 0 && read(u->wake_fd, &drained, sizeof(drained)) < 0)
+		drained = 0;   /* EAGAIN: nothing was signalled */
 
 	if (!u->in_flight) {
 		rc = submit_in(u);
@@ -143,6 +152,20 @@ static int usb_read(struct transport *t, uint8_t *buf, size_t len, int timeout_m
 	}
 }
 
+/*
+ * A synchronous control transfer handles libusb's events, and with them may complete the
+ * IN transfer: its report is then no longer pending on libusb's descriptors, so wait_fd()
+ * is made readable by the eventfd instead.
+ */
+static void signal_completed(struct usb_transport *u)
+{
+	uint64_t one = 1;
+
+	if (u->wake_fd >= 0 && __atomic_load_n(&u->in_done, __ATOMIC_ACQUIRE) &&
+	    write(u->wake_fd, &one, sizeof(one)) < 0)
+		one = 0;   /* the counter is full: it is readable anyway */
+}
+
 /* SET_REPORT of the given type; data[0] is the report id, sent only when it is not 0. */
 static int set_report(struct usb_transport *u, uint8_t type, const uint8_t *data, size_t len)
 {
@@ -156,6 +179,7 @@ static int set_report(struct usb_transport *u, uint8_t type, const uint8_t *data
 				     LIBUSB_RECIPIENT_INTERFACE, HID_SET_REPORT,
 				     (uint16_t)(type << 8 | data[0]), u->interface,
 				     (unsigned char *)payload, (uint16_t)n, CONTROL_TIMEOUT_MS);
+	signal_completed(u);
 	return rc < 0 ? errno_of(rc) : 0;
 }
 
@@ -183,6 +207,7 @@ static int usb_get_feature(struct transport *t, uint8_t *data, size_t len)
 				     LIBUSB_RECIPIENT_INTERFACE, HID_GET_REPORT,
 				     (uint16_t)(REPORT_FEATURE << 8 | id), u->interface, dst,
 				     (uint16_t)n, CONTROL_TIMEOUT_MS);
+	signal_completed(u);
 	if (rc < 0)
 		return errno_of(rc);
 	/* As hidapi counts it: the report id byte is part of the report. */
@@ -215,7 +240,46 @@ static void usb_close(struct transport *t)
 		libusb_close(u->h);
 	if (u->ctx)
 		libusb_exit(u->ctx);
+	if (u->epfd >= 0)
+		close(u->epfd);
+	if (u->wake_fd >= 0)
+		close(u->wake_fd);
 	free(u);
+}
+
+static int usb_wait_fd(struct transport *t)
+{
+	return to_usb(t)->epfd;
+}
+
+/*
+ * One descriptor for an event loop to watch: an epoll set of libusb's own descriptors (the
+ * device's usbfs node, readable-for-write when a transfer has completed, and libusb's
+ * internal ones) and wake_fd. The context is the transport's own, with one device open,
+ * so the set stays as it is after the open.
+ */
+static int make_wait_fd(struct usb_transport *u)
+{
+	const struct libusb_pollfd **fds;
+	struct epoll_event ev = { .events = EPOLLIN };
+	int rc = 0;
+
+	u->epfd = epoll_create1(EPOLL_CLOEXEC);
+	u->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (u->epfd < 0 || u->wake_fd < 0 || epoll_ctl(u->epfd, EPOLL_CTL_ADD, u->wake_fd, &ev) < 0)
+		return -errno;
+	fds = libusb_get_pollfds(u->ctx);
+	if (!fds)
+		return -EOPNOTSUPP;
+	for (size_t i = 0; fds[i] && rc == 0; i++) {
+		/* poll(2)'s POLLIN and POLLOUT are epoll's EPOLLIN and EPOLLOUT. */
+		ev = (struct epoll_event){ .events = (uint32_t)fds[i]->events };
+		ev.data.fd = fds[i]->fd;
+		if (epoll_ctl(u->epfd, EPOLL_CTL_ADD, fds[i]->fd, &ev) < 0)
+			rc = -errno;
+	}
+	libusb_free_pollfds(fds);
+	return rc;
 }
 
 static const struct transport_ops usb_ops = {
@@ -225,6 +289,7 @@ static const struct transport_ops usb_ops = {
 	.set_feature = usb_set_feature,
 	.interrupt = usb_interrupt,
 	.close = usb_close,
+	.wait_fd = usb_wait_fd,
 };
 
 /* The interface's interrupt IN endpoint, from the active configuration. */
@@ -309,6 +374,7 @@ int usb_transport_open(const struct usb_phone_address *where, struct transport *
 		return -ENOMEM;
 	u->base.ops = &usb_ops;
 	u->interface = where->interface;
+	u->epfd = u->wake_fd = -1;
 	atomic_init(&u->interrupted, false);
 	/* A context of its own: no state shared with other transports or the host. */
 	rc = libusb_init(&u->ctx);
@@ -359,6 +425,9 @@ int usb_transport_open(const struct usb_phone_address *where, struct transport *
 	}
 	libusb_fill_interrupt_transfer(u->in, u->h, u->ep_in, u->in_buf, sizeof(u->in_buf),
 				       in_complete, u, 0);
+	rc = make_wait_fd(u);
+	if (rc < 0)
+		goto fail;
 	fill_info(u, dev, &dd, info);
 	libusb_free_device_list(list, 1);
 	*out = &u->base;

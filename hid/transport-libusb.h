@@ -8,6 +8,11 @@
  * closes (libusb reattaches on release). Output and feature reports go as HID class
  * SET_REPORT requests on the control pipe, as the cm109 driver sends them; input reports
  * come from the interface's interrupt IN endpoint. An unplugged device reads as -ENODEV.
+ *
+ * wait_fd() is an epoll descriptor over libusb's own (the device's usbfs node and
+ * libusb's internal ones) and an eventfd that a control transfer sets when it completed
+ * the IN transfer while handling libusb's events: readable whenever read() has a report,
+ * so an event loop can watch it and sleep otherwise.
  */
 #ifndef HIDPHONE_TRANSPORT_LIBUSB_H
 #define HIDPHONE_TRANSPORT_LIBUSB_H

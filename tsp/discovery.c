@@ -2,7 +2,8 @@
  * Where phones come from.
  *
  * Without HIDPHONE_DEVICES, every hidraw device whose report descriptor has a telephony
- * top-level collection is a phone (hidapi lists them). HIDPHONE_DEVICES names other sources,
+ * top-level collection is a phone (hidapi lists them), and so is every USB device that a
+ * profile says speaks a scan protocol (libudev lists them). HIDPHONE_DEVICES names other sources,
  * separated by ';':
  *
  *   hidraw                          the real devices
@@ -12,8 +13,11 @@
  *                                   (1 s after the open at the latest), paced by their
  *                                   timestamps (+fast: as fast as possible; +unplug: the
  *                                   device goes away after its last report)
+ *   usb                             phones over libusb: USB devices a profile gives a scan
+ *                                   protocol (AttrProtocol=cm109; tsp/discovery-usb.c)
  *   none                            no devices
  *
+ * Unset, it means "hidraw;usb".
  * HIDPHONE_REPLAY_LOG=FILE appends the output reports sent to replayed devices to FILE as
  * recording lines (O:, F:), so what a phone would have shown can be checked.
  */
@@ -27,6 +31,7 @@
 #include "hid/transport-hidraw.h"
 #include "hid/transport-replay.h"
 #include "discovery.h"
+#include "discovery-usb.h"
 #include "hotplug.h"
 #include "log.h"
 #include "phone.h"
@@ -91,6 +96,13 @@ static int discover_hidraw(void)
 	/* Watch before listing, so a phone plugged in meanwhile is not missed. */
 	tsp_hotplug_start(hidraw_wanted, &hidraw_source);
 	return hidraw_transport_enumerate(found_hidraw, NULL);
+}
+
+static int discover_usb(void)
+{
+	/* Watch before listing, as for hidraw. */
+	tsp_hotplug_start(NULL, NULL);
+	return tsp_discover_usb();
 }
 
 static void recording_info(const struct recording_device *d, size_t index, const char *file,
@@ -245,8 +257,13 @@ int tsp_discover(void)
 		if (!replay_log)
 			tsp_log(TSP_LOG_ERROR, "HIDPHONE_REPLAY_LOG=%s: %s", log, strerror(errno));
 	}
-	if (!env || !*env)
-		return discover_hidraw();
+	if (!env || !*env) {
+		rc = discover_hidraw();
+		/* A machine without libudev's database (a container) has no USB phones either. */
+		if (discover_usb() < 0)
+			tsp_log(TSP_LOG_INFO, "no USB devices listed: phones over libusb not looked for");
+		return rc;
+	}
 	copy = strdup(env);
 	if (!copy)
 		return -ENOMEM;
@@ -262,6 +279,8 @@ int tsp_discover(void)
 			r = 0;
 		else if (strcmp(s, "hidraw") == 0)
 			r = discover_hidraw();
+		else if (strcmp(s, "usb") == 0)
+			r = discover_usb();
 		else if (strncmp(s, "hidraw:", 7) == 0) {
 			free(only_nodes);
 			only_nodes = strdup(s + 7);

@@ -1,6 +1,6 @@
 /*
  * Phones plugged in or out while the provider runs, seen through a libudev monitor on the
- * hidraw subsystem.
+ * hidraw subsystem, and on the usb subsystem for phones over libusb (tsp/discovery-usb.c).
  *
  * A new telephony device becomes a phone without an id and is announced with PHONE_CREATE;
  * TAPI answers with TSPI_providerCreatePhoneDevice, which gives it its id. A device that goes
@@ -20,6 +20,7 @@
 
 #include "hid/hidraw-node.h"
 #include "loop/event-loop.h"
+#include "discovery-usb.h"
 #include "dispatch.h"
 #include "hotplug.h"
 #include "line.h"
@@ -31,8 +32,9 @@ static struct {
 	bool running;
 	struct udev *udev;
 	struct udev_monitor *monitor;
-	bool (*wanted)(const char *node);
+	bool (*wanted)(const char *node);   /* hidraw nodes to take; NULL: none */
 	const struct phone_source *source;
+	bool usb;                           /* phones over libusb too */
 } hp;
 
 static struct phone *find_by_path(const char *path)
@@ -46,25 +48,30 @@ static struct phone *find_by_path(const char *path)
 	return NULL;
 }
 
-static void device_added(const char *node)
+/* node: a hidraw node, or NULL with usb_itf, a USB interface (phones over libusb). */
+static void device_added(const char *node, struct udev_device *usb_itf)
 {
 	struct transport_info *info = malloc(sizeof(*info));
+	const struct phone_source *source = node ? hp.source : &tsp_usb_source;
 	struct phone *p;
 
 	if (!info)
 		return;
-	if (hidraw_node_transport_info(node, info) < 0) {
+	if (node ? hidraw_node_transport_info(node, info) < 0 :
+		   tsp_usb_interface_info(usb_itf, info) < 0) {
 		free(info);
 		return;
 	}
+	if (!node)
+		node = info->path;
 	pthread_mutex_lock(&tsp.lock);
 	/* Listed by the enumeration already (the monitor starts just before it). */
-	if (find_by_path(node) || !tsp.enumerated || !hp.wanted(node)) {
+	if (find_by_path(node) || !tsp.enumerated || (source == hp.source && !hp.wanted(node))) {
 		pthread_mutex_unlock(&tsp.lock);
 		free(info);
 		return;
 	}
-	p = tsp_phone_new(info, node, hp.source);
+	p = tsp_phone_new(info, node, source);
 	free(info);
 	if (!p) {
 		pthread_mutex_unlock(&tsp.lock);
@@ -78,7 +85,7 @@ static void device_added(const char *node)
 	}
 	tsp_log(TSP_LOG_INFO, "%s: phone %04x:%04x \"%s\" plugged in", node, p->info.vendor,
 		p->info.product, p->info.product_name);
-	if (access(node, R_OK | W_OK) != 0)
+	if (source == hp.source && access(node, R_OK | W_OK) != 0)
 		tsp_log(TSP_LOG_WARNING, "%s: no permission to open it; install hidphone's udev "
 			"rules (make install) so the user at the seat gets access", node);
 	if (tsp.create_proc)
@@ -102,11 +109,35 @@ static void device_removed(const char *node)
 	tsp_dispatch();
 }
 
+/* A USB device went: its phones over libusb ("usb:BUS:ADDR:IF") with it. */
+static void usb_device_removed(struct udev_device *dev)
+{
+	char prefix[32];
+	size_t n;
+
+	if (!tsp_usb_device_prefix(dev, prefix, sizeof(prefix)))
+		return;
+	n = strlen(prefix);
+	pthread_mutex_lock(&tsp.lock);
+	for (size_t i = 0; i < tsp.n_phones; i++) {
+		struct phone *p = tsp.phones[i];
+
+		if (p->from == &tsp_usb_source && !p->removed &&
+		    strncmp(p->info.path, prefix, n) == 0) {
+			/* Frees p and shifts the table: start over. */
+			tsp_phone_removed(p);
+			i = (size_t)-1;
+		}
+	}
+	pthread_mutex_unlock(&tsp.lock);
+	tsp_dispatch();
+}
+
 /* Loop thread: one udev event. */
 static void monitor_readable(int flags, void *arg)
 {
 	struct udev_device *dev;
-	const char *action, *node;
+	const char *action, *node, *subsystem;
 
 	(void)flags;
 	(void)arg;
@@ -115,9 +146,19 @@ static void monitor_readable(int flags, void *arg)
 		return;
 	action = udev_device_get_action(dev);
 	node = udev_device_get_devnode(dev);
-	if (action && node) {
+	subsystem = udev_device_get_subsystem(dev);
+	if (action && subsystem && strcmp(subsystem, "usb") == 0) {
+		const char *type = udev_device_get_devtype(dev);
+
+		if (!hp.usb || !type)
+			;
+		else if (strcmp(action, "add") == 0 && strcmp(type, "usb_interface") == 0)
+			device_added(NULL, dev);
+		else if (strcmp(action, "remove") == 0 && strcmp(type, "usb_device") == 0)
+			usb_device_removed(dev);
+	} else if (action && node && hp.wanted) {
 		if (strcmp(action, "add") == 0)
-			device_added(node);
+			device_added(node, NULL);
 		else if (strcmp(action, "remove") == 0)
 			device_removed(node);
 	}
@@ -151,10 +192,15 @@ static void release(void)
 
 void tsp_hotplug_start(bool (*wanted)(const char *node), const struct phone_source *source)
 {
+	/* Taken by the loop thread under the lock (device_added); set before it watches. */
+	if (wanted) {
+		hp.wanted = wanted;
+		hp.source = source;
+	} else {
+		hp.usb = true;
+	}
 	if (hp.running)
 		return;
-	hp.wanted = wanted;
-	hp.source = source;
 	hp.udev = udev_new();
 	if (!hp.udev)
 		goto fail;
@@ -162,6 +208,7 @@ void tsp_hotplug_start(bool (*wanted)(const char *node), const struct phone_sour
 	hp.monitor = udev_monitor_new_from_netlink(hp.udev, "udev");
 	if (!hp.monitor ||
 	    udev_monitor_filter_add_match_subsystem_devtype(hp.monitor, "hidraw", NULL) < 0 ||
+	    udev_monitor_filter_add_match_subsystem_devtype(hp.monitor, "usb", NULL) < 0 ||
 	    udev_monitor_enable_receiving(hp.monitor) < 0)
 		goto fail;
 	/* Posted, not called: the provider lock is held, which the loop may be waiting for. */
@@ -182,4 +229,6 @@ void tsp_hotplug_stop(void)
 	loop_call(unwatch_on_loop, NULL);
 	release();
 	hp.running = false;
+	hp.wanted = NULL;
+	hp.usb = false;
 }

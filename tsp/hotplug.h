@@ -1,6 +1,7 @@
 /*
- * Phones that come and go after enumeration (hidraw devices only), seen through a libudev
- * monitor watched by the I/O loop.
+ * Phones that come and go after enumeration (hidraw devices, and USB devices a profile
+ * gives a scan protocol: tsp/discovery-usb.h), seen through a libudev monitor watched by
+ * the I/O loop.
  */
 #ifndef HIDPHONE_TSP_HOTPLUG_H
 #define HIDPHONE_TSP_HOTPLUG_H
@@ -10,8 +11,9 @@
 #include "phone.h"
 
 /*
- * Devices the filter wants become phones opened through source. Start with the lock held;
- * stop without.
+ * hidraw devices the filter wants become phones opened through source; with wanted NULL,
+ * phones over libusb instead (tsp_usb_source). Called once for each kind that is used.
+ * Start with the lock held; stop without.
  */
 void tsp_hotplug_start(bool (*wanted)(const char *node), const struct phone_source *source);
 void tsp_hotplug_stop(void);

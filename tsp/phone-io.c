@@ -481,10 +481,36 @@ static bool io_read(struct phone_io *io)
 	}
 }
 
+/*
+ * A transport with a descriptor may also want a timer (the keypad scan of phones over
+ * libusb, devices/matrix-scan.c: the resend of an unanswered column): its due_ms() after
+ * each reading. Nothing else of the loop's reading changes for it.
+ */
+static void io_due(void *arg);
+
+static void io_arm_due(struct phone_io *io)
+{
+	long ms = transport_due_ms(io->t);
+
+	if (ms >= 0)
+		loop_timer_start(&io->timer, (uint64_t)ms, io_due, io);
+}
+
+static void io_due(void *arg)
+{
+	struct phone_io *io = arg;
+
+	if (io_read(io))
+		io_arm_due(io);
+}
+
 static void io_readable(int flags, void *arg)
 {
+	struct phone_io *io = arg;
+
 	(void)flags;
-	io_read(arg);
+	if (io_read(io))
+		io_arm_due(io);
 }
 
 static void io_play(void *arg)
@@ -535,6 +561,7 @@ static void io_start(void *arg)
 		return;
 	}
 	io->fd = fd;
+	io_arm_due(io);
 }
 
 static void io_go(void *arg)
