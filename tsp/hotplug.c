@@ -138,6 +138,7 @@ static void monitor_readable(int flags, void *arg)
 {
 	struct udev_device *dev;
 	const char *action, *node, *subsystem;
+	bool usb, hidraw;
 
 	(void)flags;
 	(void)arg;
@@ -147,16 +148,21 @@ static void monitor_readable(int flags, void *arg)
 	action = udev_device_get_action(dev);
 	node = udev_device_get_devnode(dev);
 	subsystem = udev_device_get_subsystem(dev);
+	/* Which kinds are watched is set by discovery under the lock, maybe after the start. */
+	pthread_mutex_lock(&tsp.lock);
+	usb = hp.usb;
+	hidraw = hp.wanted != NULL;
+	pthread_mutex_unlock(&tsp.lock);
 	if (action && subsystem && strcmp(subsystem, "usb") == 0) {
 		const char *type = udev_device_get_devtype(dev);
 
-		if (!hp.usb || !type)
+		if (!usb || !type)
 			;
 		else if (strcmp(action, "add") == 0 && strcmp(type, "usb_interface") == 0)
 			device_added(NULL, dev);
 		else if (strcmp(action, "remove") == 0 && strcmp(type, "usb_device") == 0)
 			usb_device_removed(dev);
-	} else if (action && node && hp.wanted) {
+	} else if (action && node && hidraw) {
 		if (strcmp(action, "add") == 0)
 			device_added(node, NULL);
 		else if (strcmp(action, "remove") == 0)
