@@ -351,10 +351,23 @@ $(VM_LIBUSB_CHECK): test/vm-libusb/usb-transport-check.c hid/transport-libusb.c 
 	@mkdir -p $(@D)
 	$(CC) -std=c11 $(WARNINGS) -D_GNU_SOURCE -I. $(PKG_CFLAGS) -O2 -g -o $@ $^ $(PKG_LIBS)
 
-check-vm-libusb: all $(VM_LIBUSB_CHECK)
+# Step 91: the provider with a CM109 phone: the gadget side (cm109-gadget), a TAPI host
+# (cm109-host) and the shipped profile, which goes in beside the programs.
+VM_LIBUSB_GADGET := $(BUILDDIR)/vm-libusb/cm109-gadget
+VM_LIBUSB_HOST := $(BUILDDIR)/vm-libusb/cm109-host
+$(VM_LIBUSB_GADGET): test/vm-libusb/cm109-gadget.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 $(WARNINGS) -D_GNU_SOURCE -O2 -g -o $@ $^
+$(VM_LIBUSB_HOST): test/vm-libusb/cm109-host.c tools/tapi-host.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 $(WARNINGS) -D_GNU_SOURCE -I. -Iinclude -Itools -O2 -g -o $@ $^ -ldl -pthread
+
+check-vm-libusb: all $(VM_LIBUSB_CHECK) $(VM_LIBUSB_GADGET) $(VM_LIBUSB_HOST)
 	@BUILDDIR="$(BUILDDIR)" CC="$(CC)" E2E_EXTRA_STEPS="$(CURDIR)/test/vm-libusb/steps" \
-		E2E_EXTRA_BINS="$(abspath $(VM_LIBUSB_CHECK))" E2E_EXTRA_MODULES=cm109 \
-		E2E_APPEND="e2e.steps=10-fixtures,90-cm109-libusb $(E2E_APPEND)" sh test/vm/run.sh
+		E2E_EXTRA_BINS="$(abspath $(VM_LIBUSB_CHECK) $(VM_LIBUSB_GADGET) $(VM_LIBUSB_HOST)) \
+		$(CURDIR)/devices/data/60-cmedia-cm109.phone" E2E_EXTRA_MODULES=cm109 \
+		E2E_APPEND="e2e.steps=10-fixtures,90-cm109-libusb,91-cm109-phone $(E2E_APPEND)" \
+		sh test/vm/run.sh
 
 # --- fuzzing ----------------------------------------------------------------------------
 

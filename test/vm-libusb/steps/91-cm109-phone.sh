@@ -1,0 +1,228 @@
+# A CM109 phone through the provider: the gadget of step 90 (0d8c:000e, the kernel's cm109
+# driver bound to it), now answering as the chip does (cm109-gadget: the keypad matrix, the
+# buzzer bit), found by hidphone.tsp through the shipped profile (60-cmedia-cm109.phone:
+# AttrProtocol=cm109, its keymap and buzzer) and driven through TSPI by cm109-host. Keys
+# pressed on the gadget are PHONE_BUTTON, the green and red keys the handset's hook
+# (PHONE_STATE), phoneSetRing the buzzer bit at the gadget; closing gives the interface back
+# to cm109; unplugging while open is PHONE_CLOSE then PHONE_REMOVE; plugging it in again is
+# PHONE_CREATE.
+
+VID=0d8c PID=000e
+G=/sys/kernel/config/usb_gadget/cm109p
+F=$G/functions/hid.usb0
+CHECK=usb-transport-check
+IN=/tmp/cm109-host.in
+OUT=/tmp/cm109-host.out
+KEYS=/tmp/cm109-keys
+GLOG=/tmp/cm109-gadget.log
+
+gadget_create() {
+	mkdir "$G" || return 1
+	echo 0x$VID >"$G/idVendor"
+	echo 0x$PID >"$G/idProduct"
+	echo 0x0100 >"$G/bcdDevice"
+	mkdir "$G/strings/0x409"
+	echo "C-Media" >"$G/strings/0x409/manufacturer"
+	echo "CM109 test phone" >"$G/strings/0x409/product"
+	mkdir "$F" || return 1
+	echo 0 >"$F/protocol"
+	echo 0 >"$F/subclass"
+	# 8, not 4: with 4, f_hid adds a zero-length packet after each report (vm-e2e.md 11).
+	echo 8 >"$F/report_length"
+	echo 1 >"$F/no_out_endpoint" || return 1
+	echo "06 00 ff 09 01 a1 01 15 00 26 ff 00 75 08 95 04 09 01 81 02 95 04 09 01 91 02 c0" \
+		>/tmp/cm109p.hex
+	hex2bin /tmp/cm109p.hex >"$F/report_desc" || return 1
+	mkdir -p "$G/configs/c.1"
+	echo 100 >"$G/configs/c.1/MaxPower"
+	ln -s "$F" "$G/configs/c.1/"
+	for u in /sys/class/udc/*; do
+		name=${u##*/}
+		taken=
+		for f in /sys/kernel/config/usb_gadget/*/UDC; do
+			[ -f "$f" ] && [ "$(cat "$f")" = "$name" ] && taken=1
+		done
+		[ -z "$taken" ] && { UDC_NAME=$name; echo "$name" >"$G/UDC"; return $?; }
+	done
+	return 1
+}
+
+wait_driver() {
+	i=0
+	while [ $i -lt 250 ]; do
+		[ "$($CHECK driver $VID $PID)" = "$1" ] && return 0
+		usleep 20000
+		i=$((i + 1))
+	done
+	echo "driver: $($CHECK driver $VID $PID), wanted $1"
+	return 1
+}
+
+hidg_node() {
+	want=$(cat "$F/dev")
+	for d in /sys/class/hidg/*; do
+		[ "$(cat "$d/dev" 2>/dev/null)" = "$want" ] && { echo "/dev/${d##*/}"; return 0; }
+	done
+	return 1
+}
+
+# expect PATTERN [SECONDS]: waits for a line of the host's output matching PATTERN (grep -E)
+# after the mark (the line count when the command was sent).
+MARK=0
+host() {
+	MARK=$(wc -l <"$OUT")
+	echo "$*" >&3
+}
+expect() {
+	i=0
+	while [ $i -lt $((${2:-5} * 50)) ]; do
+		tail -n +$((MARK + 1)) "$OUT" | grep -Eq "$1" && return 0
+		usleep 20000
+		i=$((i + 1))
+	done
+	echo "no line matching '$1' after line $MARK; the host said:"
+	tail -n +$((MARK + 1)) "$OUT" | tail -n 20
+	return 1
+}
+gadget_says() {
+	i=0
+	while [ $i -lt 250 ]; do
+		grep -q "^$1\$" "$GLOG" && return 0
+		usleep 20000
+		i=$((i + 1))
+	done
+	echo "the gadget did not say '$1':"
+	cat "$GLOG"
+	return 1
+}
+# key SCANCODE: a press held 200 ms, then the release
+key() {
+	echo "press $1" >"$KEYS"
+	usleep 200000
+	echo "release" >"$KEYS"
+}
+
+if [ ! -d /sys/module/cm109 ]; then
+	tap_not_ok "cm109 phone: the kernel module is loaded (E2E_EXTRA_MODULES=cm109)"
+	exit 0
+fi
+if ! gadget_create; then
+	tap_not_ok "cm109 phone: gadget $VID:$PID plugged in"
+	exit 0
+fi
+tap "cm109 phone: the kernel's cm109 driver has the gadget" wait_driver cm109
+hidg=
+i=0
+while [ -z "$hidg" ] && [ $i -lt 100 ]; do hidg=$(hidg_node); usleep 20000; i=$((i + 1)); done
+rm -f "$KEYS" "$IN"
+mkfifo "$KEYS" "$IN"
+# cm109 polls the gadget while bound: the gadget answers it too, as the chip would.
+cm109-gadget "$hidg" "$KEYS" >"$GLOG" 2>&1 &
+gadget_pid=$!
+
+# The shipped profile, and no other.
+mkdir -p /tmp/cm109-profiles
+cp /usr/local/bin/60-cmedia-cm109.phone /tmp/cm109-profiles/
+: >"$OUT"
+HIDPHONE_DEVICES=usb HIDPHONE_PROFILES=/tmp/cm109-profiles HIDPHONE_TSP=/usr/local/lib/hidphone.tsp \
+	HIDPHONE_LOG=info cm109-host <"$IN" >"$OUT" 2>/tmp/cm109-host.err &
+host_pid=$!
+exec 3>"$IN"
+
+host phones
+tap "cm109 phone: the provider lists it (HIDPHONE_DEVICES=usb, the shipped profile)" expect '^phones 1$'
+host caps
+tap "cm109 phone: PHONECAPS: 12 keypad buttons, the handset's hook switch, one ring mode" \
+	expect '^caps keypad=12 buttons=12 hook=0x1 ringmodes=1 '
+grep '^caps' "$OUT" | sed 's/^/# /'
+host open
+tap "cm109 phone: phoneOpen" expect '^open 0x0$'
+tap "cm109 phone: open, usbfs holds the interface (cm109 detached)" wait_driver usbfs
+
+host wakeups 10
+if expect '^wakeups ' 15; then
+	w=$(grep '^wakeups' "$OUT" | tail -n 1 | cut -d' ' -f2)
+	echo "# an open idle CM109 phone: $w context switches/s over 10 s (every provider thread)"
+	if awk -v w="$w" 'BEGIN { exit !(w <= 1.0) }'; then
+		tap_ok "cm109 phone: open and idle, at most 1 wakeup/s ($w)"
+	else
+		tap_not_ok "cm109 phone: open and idle, at most 1 wakeup/s ($w)"
+	fi
+else
+	tap_not_ok "cm109 phone: open and idle, wakeups measured"
+fi
+
+# How many output reports a key costs (press and release), from the gadget's count.
+count() {
+	n0=$(grep -c '^got ' "$GLOG")
+	echo count >"$KEYS"
+	i=0
+	while [ "$(grep -c '^got ' "$GLOG")" = "$n0" ] && [ $i -lt 100 ]; do usleep 20000; i=$((i + 1)); done
+	grep '^got ' "$GLOG" | tail -n 1 | cut -d' ' -f2
+}
+c0=$(count)
+host mark
+key 0x22
+tap "cm109 phone: key 5 on the gadget (0x22) is PHONE_BUTTON 5 down" \
+	expect '^event PHONE_BUTTON 5 8 2$'
+tap "cm109 phone: and up" expect '^event PHONE_BUTTON 5 8 1$'
+c1=$(count)
+echo "# key 5 pressed and released: $((c1 - c0)) output reports from the provider (the press: 4 columns and every column again; the release needs none)"
+host mark
+key 0x81
+tap "cm109 phone: key # (0x81) is PHONE_BUTTON 11 down" expect '^event PHONE_BUTTON 11 8 2$'
+tap "cm109 phone: and up" expect '^event PHONE_BUTTON 11 8 1$'
+host mark
+key 0x88
+tap "cm109 phone: the green key (0x88) lifts the handset: PHONE_STATE HANDSETHOOKSWITCH MICSPEAKER" \
+	expect '^event PHONE_STATE 512 8 0$'
+host mark
+key 0x48
+tap "cm109 phone: the red key (0x48) puts it down: PHONE_STATE HANDSETHOOKSWITCH ONHOOK" \
+	expect '^event PHONE_STATE 512 1 0$'
+
+host ring 1
+tap "cm109 phone: phoneSetRing(1) completes" expect '^ring 1 result 0x0$'
+tap "cm109 phone: the gadget's buzzer goes on: output report 20 0f 0f 00 (bit 0x20 of byte 0)" \
+	gadget_says "buzzer on: 20 0f 0f 00"
+host ring 0
+tap "cm109 phone: phoneSetRing(0) completes" expect '^ring 0 result 0x0$'
+tap "cm109 phone: the buzzer goes off: 00 0f 0f 00" gadget_says "buzzer off: 00 0f 0f 00"
+
+host close
+tap "cm109 phone: phoneClose" expect '^close 0x0$'
+tap "cm109 phone: after close the interface is back with cm109" wait_driver cm109
+
+host open
+tap "cm109 phone: opened again" expect '^open 0x0$'
+tap "cm109 phone: usbfs holds it again" wait_driver usbfs
+usleep 300000
+echo "" >"$G/UDC"
+host wait PHONE_CLOSE 10
+tap "cm109 phone: unplugged while open: PHONE_CLOSE" expect '^seen PHONE_CLOSE$' 12
+host wait PHONE_REMOVE 10
+tap "cm109 phone: and PHONE_REMOVE" expect '^seen PHONE_REMOVE$' 12
+
+# Plugged in again while the provider runs: the udev monitor makes it a phone.
+host mark
+echo "$UDC_NAME" >"$G/UDC"
+tap "cm109 phone: plugged in again: PHONE_CREATE (hotplug through the udev monitor)" \
+	expect '^event PHONE_CREATE ' 10
+
+host quit
+exec 3>&-
+i=0
+while kill -0 $host_pid 2>/dev/null && [ $i -lt 250 ]; do usleep 20000; i=$((i + 1)); done
+if kill -0 $host_pid 2>/dev/null; then
+	tap_not_ok "cm109 phone: the host shuts the provider down"
+	kill $host_pid
+else
+	tap_ok "cm109 phone: the host shuts the provider down"
+fi
+echo "quit" >"$KEYS"
+sed 's/^/# host: /' "$OUT" | grep -v 'event PHONE_STATE 1024' | head -n 60
+sed 's/^/# provider: /' /tmp/cm109-host.err | tail -n 30
+sed 's/^/# gadget: /' "$GLOG" | head -n 20
+kill $gadget_pid 2>/dev/null
+rm -f "$G/configs/c.1/hid.usb0"
+rmdir "$G/configs/c.1" "$F" "$G/strings/0x409" "$G" 2>/dev/null
