@@ -6,7 +6,8 @@
  * as amixer names them), opened through the provider with every PHONE_STATE asked for:
  * amixer changes → PHONE_STATE volume/gain (only when the value changed), the provider's
  * own phoneSetVolume → one PHONE_STATE, hookswitch MIC/SPEAKER/ONHOOK → the card's mute
- * switches, then ringing through the speaker (a profile with AttrRinger=audio, as the
+ * switches, the card unbound and bound again while A stays open (its mixer watched again
+ * when it comes back), then ringing through the speaker (a profile with AttrRinger=audio, as the
  * fixture has a Telephony Ringer) and `gadget-audio.sh unplug GADGET PORT` mid-ring: the
  * forced close comes, nothing hangs and no descriptor is left open. HIDG, the gadget's
  * /dev/hidgN, is drained meanwhile: f_hid takes no further output report until the one it
@@ -344,6 +345,70 @@ int cmd_audio(int argc, char **argv)
 		sh("amixer -q -c %d sset '%s' unmute", card, vctl);
 	}
 
+	/*
+	 * The card goes while the phone stays (snd-usb-audio unbound from A's audio
+	 * interfaces) and comes back: the audio calls fail meanwhile and the rest works; when
+	 * the card is registered again the open phone's mixer is watched again.
+	 */
+	{
+		DWORD hook = 0, newcard = 0;
+		LONG r;
+
+		sh("d=$(readlink -f /sys/class/hidraw/%s); d=${d%%/*/*/*/*}; u=${d##*/}; "
+		   "for i in /sys/bus/usb/drivers/snd-usb-audio/$u:*; do [ -e \"$i\" ] && "
+		   "echo ${i##*/} >>/tmp/vm-host-unbound && "
+		   "echo ${i##*/} >/sys/bus/usb/drivers/snd-usb-audio/unbind; done",
+		   strrchr(node, '/') + 1);
+		snprintf(path, sizeof(path), "/proc/asound/card%d", card);
+		for (int i = 0; i < 100 && access(path, F_OK) == 0; i++)
+			usleep(20 * 1000);
+		if (access(path, F_OK) == 0)
+			check_fail(&c, "card %d still there after the unbind", card);
+		usleep(300 * 1000);
+		r = H->phoneGetVolume(ph.hd, PHONEHOOKSWITCHDEV_HEADSET, &v);
+		if (r != PHONEERR_OPERATIONFAILED)
+			check_fail(&c, "phoneGetVolume without the card: %#x", (unsigned)r);
+		if (H->phoneGetHookSwitch(ph.hd, &hook) != 0)
+			check_fail(&c, "phoneGetHookSwitch failed without the card");
+		tap(&c, "audio: the card unbound while A stays open: phoneGetVolume "
+		    "PHONEERR_OPERATIONFAILED, the hook switch still answers");
+
+		sh("while read -r i; do echo $i >/sys/bus/usb/drivers/snd-usb-audio/bind; "
+		   "done </tmp/vm-host-unbound 2>/dev/null; rm -f /tmp/vm-host-unbound");
+		for (int i = 0; i < 100; i++) {
+			union {
+				VARSTRING vs;
+				uint8_t raw[256];
+			} u;
+			static const WCHAR cls[] = { 'w', 'a', 'v', 'e', '/', 'o', 'u', 't', 0 };
+
+			memset(&u, 0, sizeof(u));
+			u.vs.dwTotalSize = sizeof(u);
+			if (H->phoneGetID(ph.hd, &u.vs, cls, NULL) == 0 && u.vs.dwStringSize == 4) {
+				memcpy(&newcard, u.raw + u.vs.dwStringOffset, 4);
+				break;
+			}
+			usleep(50 * 1000);
+		}
+		if (!newcard)
+			check_fail(&c, "wave/out does not answer after the bind");
+		card = (int)newcard;
+		usleep(500 * 1000);   /* the udev event, then the loop attaches the mixer */
+		mark = ev_count();
+		sh("amixer -q -c %d sset '%s' 40%%", card, vctl);
+		{
+			struct state_arg a = { PHONESTATE_HEADSETVOLUME };
+			long i = ev_find(mark, is_state, &a, 3000);
+
+			H->phoneGetVolume(ph.hd, PHONEHOOKSWITCHDEV_HEADSET, &v);
+			if (i < 0 || ev_at((size_t)i).p2 != v)
+				check_fail(&c, "no PHONE_STATE HEADSETVOLUME %#x after the card came back",
+					   (unsigned)v);
+		}
+		tap(&c, "audio: the card bound again (card %d): the open phone's mixer is watched "
+		    "again (amixer 40%% → PHONE_STATE HEADSETVOLUME)", card);
+	}
+
 	/* Ringing through the speaker, then the phone pulled out mid-ring. */
 	{
 		DRV_REQUESTID req = 9200;
@@ -381,6 +446,7 @@ int cmd_audio(int argc, char **argv)
 	drain_stop = true;
 	pthread_join(drainer, NULL);
 	close(hidg);
+	snprintf(path, sizeof(path), "%s/90-ring-audio.phone", profiles);
 	unlink(path);
 	rmdir(profiles);
 	return n_failed ? 1 : 0;
