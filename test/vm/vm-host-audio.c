@@ -7,8 +7,8 @@
  * amixer changes → PHONE_STATE volume/gain (only when the value changed), the provider's
  * own phoneSetVolume → one PHONE_STATE, hookswitch MIC/SPEAKER/ONHOOK → the card's mute
  * switches, the card unbound and bound again while A stays open (its mixer watched again
- * when it comes back), then ringing through the speaker (a profile with AttrRinger=audio, as the
- * fixture has a Telephony Ringer) and `gadget-audio.sh unplug GADGET PORT` mid-ring: the
+ * when it comes back), then ringing through the speaker (a profile with AttrRinger=audio,
+ * as the fixture has a Telephony Ringer) and `gadget-audio.sh unplug GADGET PORT` mid-ring: the
  * forced close comes, nothing hangs and no descriptor is left open. HIDG, the gadget's
  * /dev/hidgN, is drained meanwhile: f_hid takes no further output report until the one it
  * holds is read, and usbhid would wait 5 s for each (the hook's Off-Hook LED, the ringer).
