@@ -605,6 +605,11 @@ bool phone_model_rings_through_audio(const struct phone_model *m)
 	return has_key(m, PROFILE_RINGER) && m->quirks.ringer == PROFILE_RINGER_AUDIO;
 }
 
+bool phone_model_rings_through_hid(const struct phone_model *m)
+{
+	return has_key(m, PROFILE_RINGER) && m->quirks.ringer != PROFILE_RINGER_AUDIO;
+}
+
 bool phone_model_host_timed_lamps(const struct phone_model *m)
 {
 	return has_key(m, PROFILE_LAMP_BLINK) && m->quirks.lamp_blink == PROFILE_BLINK_HOST;

@@ -161,7 +161,7 @@ struct phone_model {
 	 * AttrDisplayPage; the rest are for the layers above (see the accessors below): the
 	 * provider reads AttrOffHookEcho, AttrOffHookAckWindow, AttrLampBlink and
 	 * AttrInitReports (tsp/phone-io.c) and button labels and functions
-	 * (tsp/button-info.c); nothing reads AttrRinger yet.
+	 * (tsp/button-info.c), and AttrRinger (tsp/phone-audio.c).
 	 */
 	struct profile_values quirks;
 	struct phone_profile_info profile;
@@ -194,8 +194,13 @@ int phone_model_build_device(const uint8_t *rdesc, size_t len, const struct prof
 enum phone_offhook_echo phone_model_offhook_echo(const struct phone_model *m);
 uint32_t phone_model_ack_window_ms(const struct phone_model *m);
 
-/* AttrRinger: true when the phone rings through its audio device, not a HID output. */
+/*
+ * AttrRinger: audio when the phone rings through its audio device, not a HID output; hid
+ * when it rings through its HID outputs only, never its sound card. Without the key the
+ * provider rings through the sound card when the phone has no Telephony Ringer.
+ */
 bool phone_model_rings_through_audio(const struct phone_model *m);
+bool phone_model_rings_through_hid(const struct phone_model *m);
 
 /* AttrLampBlink=host: WINK, FLASH and FLUTTER are to be timed by the host. */
 bool phone_model_host_timed_lamps(const struct phone_model *m);

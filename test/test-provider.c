@@ -1315,6 +1315,163 @@ static void test_audio_classes(void **state)
 	unsetenv("HIDPHONE_REPLAY_HIDRAW");
 }
 
+/* The fake composite device of test_audio_classes with card 3 (one PCM each way). */
+static void fake_card(const char *sys)
+{
+	sys_sh("rm -rf %s && mkdir -p %s/" USBDEV "/1-2:1.3/0003:0B0E:24C9.0001/hidraw/hidraw7 "
+	       "%s/class/hidraw %s/class/sound && printf 'DEVTYPE=usb_device\\n' > %s/" USBDEV
+	       "/uevent && printf 'DEVTYPE=usb_interface\\n' > %s/" USBDEV "/1-2:1.3/uevent && "
+	       "ln -s ../../" USBDEV "/1-2:1.3/0003:0B0E:24C9.0001/hidraw/hidraw7 "
+	       "%s/class/hidraw/hidraw7 && mkdir -p %s/" USBDEV "/1-2:1.0/sound/card3/pcmC3D0p %s/"
+	       USBDEV "/1-2:1.0/sound/card3/pcmC3D0c && printf 'Phone\\n' > %s/" USBDEV
+	       "/1-2:1.0/sound/card3/id && ln -s ../../" USBDEV "/1-2:1.0/sound/card3 "
+	       "%s/class/sound/card3", sys);
+}
+
+static long file_size(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
+/* Waits until the file holds at least bytes; its size. */
+static long wait_size(const char *path, long bytes)
+{
+	for (int i = 0; i < WAIT_MS / 10 && file_size(path) < bytes; i++)
+		usleep(10 * 1000);
+	return file_size(path);
+}
+
+/* The loudest sample of the first n samples of a raw S16 file. */
+static long peak_of(const char *path, size_t n)
+{
+	int16_t buf[4096];
+	long peak = 0;
+	FILE *f = fopen(path, "rb");
+	size_t got;
+
+	assert_non_null(f);
+	while (n && (got = fread(buf, 2, n < 4096 ? n : 4096, f)) > 0) {
+		for (size_t i = 0; i < got; i++)
+			peak = labs((long)buf[i]) > peak ? labs((long)buf[i]) : peak;
+		n -= got;
+	}
+	fclose(f);
+	return peak;
+}
+
+/*
+ * Ringing through the speaker: a headset with neither a Telephony Ringer nor a Ring LED
+ * (the Razer microphone) rings on its card's playback PCM, here alsa-lib's file PCM
+ * (HIDPHONE_RING_PCM) so the samples can be read back: the pattern at the ring volume,
+ * stopped by phoneSetRing(0) and by the close.
+ */
+static void test_audio_ring(void **state)
+{
+	struct host *h = host;
+	char path[512], devices[600], sys[300], raw[400], pcm[500];
+	uint8_t buf[1024];
+	LPPHONECAPS caps = (LPPHONECAPS)buf;
+	const struct host_event *ev;
+	DWORD mode = 9, vol = 9;
+	HDRVPHONE hd;
+	long size;
+	size_t n0;
+	(void)state;
+
+	snprintf(sys, sizeof(sys), "%s/sys", tmpdir);
+	snprintf(raw, sizeof(raw), "%s/ring.raw", tmpdir);
+	snprintf(pcm, sizeof(pcm), "file:FILE=%s,FORMAT=raw", raw);
+	fake_card(sys);
+	setenv("HIDPHONE_SYSFS", sys, 1);
+	setenv("HIDPHONE_REPLAY_HIDRAW", "hidraw7", 1);
+	setenv("HIDPHONE_RING_PCM", pcm, 1);
+	snprintf(path, sizeof(path), "%s/ring.hid", tmpdir);
+	write_recording(path, "razer-microphone-1532-0511", "Razer", 0x1532, 0x0511, NULL);
+	snprintf(devices, sizeof(devices), "replay:%s", path);
+	start(devices, 1);
+
+	/* the card gives it a ringer: every pattern of devices/audio-ring */
+	caps->dwTotalSize = sizeof(buf);
+	assert_int_equal(h->phoneGetDevCaps(100, h->version, 0, caps), 0);
+	assert_int_equal(caps->dwNumRingModes, 3);
+	assert_true(caps->dwPhoneFeatures & PHONEFEATURE_SETRING);
+	assert_true(caps->dwPhoneStates & PHONESTATE_RINGMODE);
+	hd = open_phone(h, 100);
+	assert_int_equal(h->phoneSetStatusMessages(hd, PHONESTATE_RINGMODE, 0, 0), 0);
+	assert_int_equal(h->phoneSetRing(20, hd, 4, 0xffff), PHONEERR_INVALRINGMODE);
+
+	n0 = h->n_events;
+	assert_int_equal(h->phoneSetRing(21, hd, 2, 0xffff), 21);
+	assert_int_equal(host_wait_completion(h, 21, WAIT_MS), 0);
+	ev = find_event(h, n0, PHONE_STATE);
+	assert_non_null(ev);
+	assert_int_equal(ev->p1, PHONESTATE_RINGMODE);
+	assert_int_equal(ev->p2, 2);
+	assert_int_equal(h->phoneGetRing(hd, &mode, &vol), 0);
+	assert_int_equal(mode, 2);
+	assert_int_equal(vol, 0xffff);
+	/* a second of the double ring: its first 0.4 s at full scale */
+	size = wait_size(raw, 96000);
+	assert_true(size >= 96000);
+	assert_true(peak_of(raw, 48000 * 4 / 10) > 30000);
+
+	/* mode 0 stops it: nothing more is written */
+	assert_int_equal(h->phoneSetRing(22, hd, 0, 0), 22);
+	assert_int_equal(host_wait_completion(h, 22, WAIT_MS), 0);
+	size = file_size(raw);
+	usleep(100 * 1000);
+	assert_int_equal(file_size(raw), size);
+
+	/* again, quieter; the close stops it */
+	unlink(raw);
+	assert_int_equal(h->phoneSetRing(23, hd, 1, 0x8000), 23);
+	assert_int_equal(host_wait_completion(h, 23, WAIT_MS), 0);
+	size = wait_size(raw, 96000);
+	assert_true(size >= 96000);
+	/* half-way on the ring's 60 dB curve is about -16 dB: well below full scale */
+	{
+		long peak = peak_of(raw, 48000);
+
+		assert_true(peak > 0.12 * 32767 && peak < 0.20 * 32767);
+	}
+	assert_int_equal(h->phoneClose(hd), 0);
+	size = file_size(raw);
+	usleep(100 * 1000);
+	assert_int_equal(file_size(raw), size);
+
+	/* no playback PCM, no ringer: the headset has nothing to ring with */
+	sys_sh("rm -r %s/class/sound/card3", sys);
+	assert_int_equal(h->phoneGetDevCaps(100, h->version, 0, caps), 0);
+	assert_int_equal(caps->dwNumRingModes, 0);
+	hd = open_phone(h, 100);
+	assert_int_equal(h->phoneSetRing(24, hd, 1, 0xffff), PHONEERR_OPERATIONUNAVAIL);
+	assert_int_equal(h->phoneClose(hd), 0);
+	host_stop(h);
+
+	/* a phone with a Telephony Ringer rings with it, card or not: one ring mode */
+	fake_card(sys);
+	write_recording(path, "jabra-link-380c", "Jabra Link 380", 0x0b0e, 0x24c9, NULL);
+	start(devices, 1);
+	assert_int_equal(h->phoneGetDevCaps(100, h->version, 0, caps), 0);
+	assert_int_equal(caps->dwNumRingModes, 1);
+	hd = open_phone(h, 100);
+	unlink(raw);
+	assert_int_equal(h->phoneSetRing(25, hd, 1, 0xffff), 25);
+	assert_int_equal(host_wait_completion(h, 25, WAIT_MS), 0);
+	usleep(100 * 1000);
+	assert_true(file_size(raw) <= 0);
+	/* a card without mute controls (this fake one has no mixer at all) has no MIC mode */
+	assert_int_equal(h->phoneSetHookSwitch(26, hd, PHONEHOOKSWITCHDEV_HEADSET,
+					       PHONEHOOKSWITCHMODE_MIC),
+			 PHONEERR_INVALHOOKSWITCHMODE);
+	assert_int_equal(h->phoneClose(hd), 0);
+	unsetenv("HIDPHONE_SYSFS");
+	unsetenv("HIDPHONE_REPLAY_HIDRAW");
+	unsetenv("HIDPHONE_RING_PCM");
+}
+
 /* A failed test must not leave its phones open for the next one. */
 static int shut_down(void **state)
 {
@@ -1346,6 +1503,7 @@ int main(void)
 		TEST(test_offhook_ack_window),
 		TEST(test_lamp_blink_host),
 		TEST(test_audio_classes),
+		TEST(test_audio_ring),
 	};
 	int rc;
 

@@ -141,7 +141,7 @@ int phonectl_hook(int argc, char **argv, const struct phonectl_options *opts)
 	long dev, mode;
 	char err[48];
 	int rc = begin(&s, argc, argv, 1, 3, opts,
-		       "hook DEVICE [HANDSET|SPEAKER|HEADSET ONHOOK|MICSPEAKER]");
+		       "hook DEVICE [HANDSET|SPEAKER|HEADSET ONHOOK|MIC|SPEAKER|MICSPEAKER]");
 	LONG r;
 
 	if (rc < 0)

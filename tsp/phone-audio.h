@@ -42,6 +42,39 @@ LONG tsp_audio_level_get(struct phone *p, DWORD hookswitch_dev, bool gain, DWORD
 LONG tsp_audio_level_set(struct phone *p, DRV_REQUESTID request, DWORD hookswitch_dev,
 			 bool gain, DWORD value);
 
+/*
+ * The open phone's card on the I/O loop: tsp_audio_open (lock held, at the open) starts
+ * watching its mixer (or waiting for its card); tsp_audio_close (lock not held, after the
+ * reading stopped) stops a ring, gives the mutes back, stops watching and frees pa.
+ */
+struct phone_audio;
+void tsp_audio_open(struct phone *p);
+void tsp_audio_close(struct phone_audio *pa);
+
+/*
+ * The hook switch's mutes. tsp_audio_hook_modes: the modes the card adds to ONHOOK and
+ * MICSPEAKER (MIC with a playback mute, SPEAKER with a capture mute). tsp_audio_hook_mode
+ * (lock held): a phoneSetHookSwitch mode on the card: MIC, SPEAKER and MICSPEAKER mute what
+ * the mode leaves out and unmute the rest, ONHOOK gives the mutes back as they were before.
+ * tsp_audio_device_hook (lock held): the device reported a hook change of dev itself: the
+ * application's mode is over, the mutes go back too.
+ */
+DWORD tsp_audio_hook_modes(const struct phone *p);
+/* The hookswitch mode of device dev (enum phone_hook_device) now, 0 if the phone has none. */
+DWORD tsp_hook_mode(const struct phone *p, int dev);
+void tsp_audio_hook_mode(struct phone *p, DWORD mode);
+void tsp_audio_device_hook(struct phone *p, int dev);
+
+/*
+ * Ringing through the phone's speaker: the ring modes it has (0 when it does not ring
+ * through its card: no card, no playback PCM, a Telephony Ringer, or AttrRinger=hid). Lock
+ * held. tsp_audio_ring starts (mode 1..), changes the volume of, or stops (mode 0) the ring
+ * on the loop, which completes request. HIDPHONE_RING_PCM names another PCM to ring on
+ * (tests). Returns 0 or a negative errno (nothing posted).
+ */
+unsigned tsp_audio_ring_modes(const struct phone *p);
+int tsp_audio_ring(struct phone *p, DRV_REQUESTID request, unsigned mode, uint32_t volume);
+
 /* PHONECAPS dwVolumeFlags/dwGainFlags and the PHONESTATUS levels (lock held). */
 void tsp_audio_caps(const struct phone *p, LPPHONECAPS caps);
 void tsp_audio_status(const struct phone *p, LPPHONESTATUS status);

@@ -48,14 +48,16 @@ static bool has_lamps(const struct phone_model *m)
 	return false;
 }
 
-static bool can_ring(const struct phone_model *m)
+static bool can_ring(const struct phone *p)
 {
-	return m->ringer.field || m->ring_lamp_id < PHONE_MAX_IDS;
+	return p->model->ringer.field || p->model->ring_lamp_id < PHONE_MAX_IDS ||
+	       tsp_audio_ring_modes(p);
 }
 
 /* PHONEFEATURE_ bits of what the device can do at all. */
-static DWORD features(const struct phone_model *m)
+static DWORD features(const struct phone *p)
 {
+	const struct phone_model *m = p->model;
 	static const DWORD get_hook[PHONE_HOOK_DEVICES] = {
 		PHONEFEATURE_GETHOOKSWITCHHANDSET, PHONEFEATURE_GETHOOKSWITCHSPEAKER,
 		PHONEFEATURE_GETHOOKSWITCHHEADSET,
@@ -70,7 +72,7 @@ static DWORD features(const struct phone_model *m)
 		f |= PHONEFEATURE_GETBUTTONINFO;
 	if (has_lamps(m))
 		f |= PHONEFEATURE_GETLAMP | PHONEFEATURE_SETLAMP;
-	if (can_ring(m))
+	if (can_ring(p))
 		f |= PHONEFEATURE_GETRING | PHONEFEATURE_SETRING;
 	if (m->display.present)
 		f |= PHONEFEATURE_GETDISPLAY | PHONEFEATURE_SETDISPLAY;
@@ -83,8 +85,9 @@ static DWORD features(const struct phone_model *m)
 	return f;
 }
 
-static DWORD phone_states(const struct phone_model *m)
+static DWORD phone_states(const struct phone *p)
 {
+	const struct phone_model *m = p->model;
 	static const DWORD hook_states[PHONE_HOOK_DEVICES] = {
 		PHONESTATE_HANDSETHOOKSWITCH, PHONESTATE_SPEAKERHOOKSWITCH,
 		PHONESTATE_HEADSETHOOKSWITCH,
@@ -93,7 +96,7 @@ static DWORD phone_states(const struct phone_model *m)
 
 	if (has_lamps(m))
 		s |= PHONESTATE_LAMP;
-	if (can_ring(m))
+	if (can_ring(p))
 		s |= PHONESTATE_RINGMODE;
 	if (m->display.present)
 		s |= PHONESTATE_DISPLAY;
@@ -175,7 +178,10 @@ static void fill_caps(const struct phone *p, LPPHONECAPS caps, DWORD version)
 	DWORD modes[PHONE_MAX_IDS], functions[PHONE_MAX_IDS], lamps[PHONE_MAX_IDS];
 	char info[800], name[160];
 	struct varstruct vs;
-	DWORD feats = features(m);
+	DWORD feats = features(p);
+	/* the sound card's mutes: MIC and SPEAKER besides ONHOOK and MICSPEAKER */
+	DWORD card_modes = tsp_audio_hook_modes(p);
+	unsigned audio_rings = tsp_audio_ring_modes(p);
 
 	/* Everything after dwTotalSize is ours to write, up to the version's fixed size. */
 	memset((uint8_t *)caps + sizeof(DWORD), 0, fixed - sizeof(DWORD));
@@ -204,10 +210,10 @@ static void fill_caps(const struct phone *p, LPPHONECAPS caps, DWORD version)
 
 	caps->dwPermanentPhoneID = p->permanent_id;
 	caps->dwStringFormat = STRINGFORMAT_ASCII;
-	caps->dwPhoneStates = phone_states(m);
+	caps->dwPhoneStates = phone_states(p);
 	for (int d = 0; d < PHONE_HOOK_DEVICES; d++) {
 		DWORD modes_of = m->hooks[d].present ? PHONEHOOKSWITCHMODE_ONHOOK |
-							       PHONEHOOKSWITCHMODE_MICSPEAKER : 0;
+						       PHONEHOOKSWITCHMODE_MICSPEAKER | card_modes : 0;
 
 		if (m->hooks[d].present)
 			caps->dwHookSwitchDevs |= hook_bit(d);
@@ -218,7 +224,7 @@ static void fill_caps(const struct phone *p, LPPHONECAPS caps, DWORD version)
 		else
 			caps->dwHeadsetHookSwitchModes = modes_of;
 	}
-	caps->dwNumRingModes = can_ring(m) ? 1 : 0;
+	caps->dwNumRingModes = audio_rings ? audio_rings : can_ring(p) ? 1 : 0;
 	caps->dwDisplayNumRows = m->display.rows;
 	caps->dwDisplayNumColumns = m->display.columns;
 	caps->dwNumButtonLamps = m->n_ids;
@@ -234,7 +240,7 @@ static void fill_caps(const struct phone *p, LPPHONECAPS caps, DWORD version)
 		caps->dwPhoneFeatures = feats;
 		for (int d = 0; d < PHONE_HOOK_DEVICES; d++) {
 			DWORD monitored = m->hooks[d].present ? PHONEHOOKSWITCHMODE_ONHOOK |
-								 PHONEHOOKSWITCHMODE_MICSPEAKER : 0;
+						PHONEHOOKSWITCHMODE_MICSPEAKER | card_modes : 0;
 			DWORD settable = m->hooks[d].settable ? monitored : 0;
 
 			if (d == PHONE_HOOK_HANDSET) {
@@ -274,13 +280,6 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetDevCaps(DWORD dwDeviceID, DWORD dwTSPIVers
 	return tsp_leave(0);
 }
 
-static DWORD hook_mode(const struct phone *p, int dev)
-{
-	if (!p->model->hooks[dev].present)
-		return 0;
-	return p->in.hook_offhook[dev] ? PHONEHOOKSWITCHMODE_MICSPEAKER : PHONEHOOKSWITCHMODE_ONHOOK;
-}
-
 TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetStatus(HDRVPHONE hdPhone, LPPHONESTATUS lpPhoneStatus)
 {
 	DWORD lamps[PHONE_MAX_IDS];
@@ -301,13 +300,14 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetStatus(HDRVPHONE hdPhone, LPPHONESTATUS lp
 	lpPhoneStatus->dwStatusFlags = PHONESTATUSFLAGS_CONNECTED;
 	lpPhoneStatus->dwRingMode = p->ring_mode;
 	lpPhoneStatus->dwRingVolume = p->ring_volume;
-	lpPhoneStatus->dwHandsetHookSwitchMode = hook_mode(p, PHONE_HOOK_HANDSET);
-	tsp_audio_status(p, lpPhoneStatus);
-	lpPhoneStatus->dwSpeakerHookSwitchMode = hook_mode(p, PHONE_HOOK_SPEAKER);
-	lpPhoneStatus->dwHeadsetHookSwitchMode = hook_mode(p, PHONE_HOOK_HEADSET);
+	lpPhoneStatus->dwHandsetHookSwitchMode = tsp_hook_mode(p, PHONE_HOOK_HANDSET);
+	lpPhoneStatus->dwSpeakerHookSwitchMode = tsp_hook_mode(p, PHONE_HOOK_SPEAKER);
+	lpPhoneStatus->dwHeadsetHookSwitchMode = tsp_hook_mode(p, PHONE_HOOK_HEADSET);
 	lpPhoneStatus->dwHandsetVolume = lpPhoneStatus->dwHandsetGain = 0;
 	lpPhoneStatus->dwSpeakerVolume = lpPhoneStatus->dwSpeakerGain = 0;
 	lpPhoneStatus->dwHeadsetVolume = lpPhoneStatus->dwHeadsetGain = 0;
+	/* the card's levels, for the hookswitch devices that share them */
+	tsp_audio_status(p, lpPhoneStatus);
 	for (uint32_t id = 0; id < p->model->n_ids; id++)
 		lamps[id] = p->lamp_mode[id];
 	varstruct_add(&vs, lamps, p->model->n_ids * 4, &lpPhoneStatus->dwLampModesSize,
@@ -316,7 +316,7 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetStatus(HDRVPHONE hdPhone, LPPHONESTATUS lp
 		      &lpPhoneStatus->dwDisplaySize, &lpPhoneStatus->dwDisplayOffset);
 	lpPhoneStatus->dwDevSpecificSize = lpPhoneStatus->dwDevSpecificOffset = 0;
 	if (p->version >= TAPI_VERSION2_0)
-		lpPhoneStatus->dwPhoneFeatures = features(p->model);
+		lpPhoneStatus->dwPhoneFeatures = features(p);
 	lpPhoneStatus->dwNeededSize = vs.needed;
 	lpPhoneStatus->dwUsedSize = vs.used;
 	return tsp_leave(0);

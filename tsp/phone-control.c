@@ -210,33 +210,39 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetHookSwitch(DRV_REQUESTID dwRequestID, HDRV
 		if (!p->model->hooks[d].settable)
 			return tsp_leave(PHONEERR_OPERATIONUNAVAIL);
 	}
-	if (dwHookSwitchMode != PHONEHOOKSWITCHMODE_ONHOOK &&
-	    dwHookSwitchMode != PHONEHOOKSWITCHMODE_MICSPEAKER)
+	/* MIC and SPEAKER are the sound card's mutes, where the phone has a card with them. */
+	if (!single_bit(dwHookSwitchMode) ||
+	    !(dwHookSwitchMode & (PHONEHOOKSWITCHMODE_ONHOOK | PHONEHOOKSWITCHMODE_MICSPEAKER |
+				  tsp_audio_hook_modes(p))))
 		return tsp_leave(PHONEERR_INVALHOOKSWITCHMODE);
 
 	offhook = dwHookSwitchMode != PHONEHOOKSWITCHMODE_ONHOOK;
 	for (DWORD bit = 1; bit <= PHONEHOOKSWITCHDEV_HEADSET; bit <<= 1) {
 		int d = hook_index(bit);
+		DWORD was = tsp_hook_mode(p, d);
 
 		if (!(dwHookSwitchDevs & bit))
 			continue;
 		p->out.hook_offhook[d] = offhook;
+		p->hook_mode[d] = offhook ? dwHookSwitchMode : 0;
 		/*
 		 * The device may answer with the same state in its next report; that is an
 		 * acknowledgement, not the user lifting the handset again.
 		 */
-		if (p->in.hook_offhook[d] != offhook) {
-			p->in.hook_offhook[d] = offhook;
+		p->in.hook_offhook[d] = offhook;
+		if (tsp_hook_mode(p, d) != was)
 			tsp_phone_state(p, hook_state(d), dwHookSwitchMode);
-		}
 	}
+	/* One card for every hookswitch device: the mode set last is what its mutes say. */
+	tsp_audio_hook_mode(p, dwHookSwitchMode);
 	tsp_phone_offhook_lamp(p);
 	return tsp_leave_async(p, dwRequestID, TSP_WRITE_OUTPUT);
 }
 
-static bool can_ring(const struct phone_model *m)
+static bool can_ring(const struct phone *p)
 {
-	return m->ringer.field || m->ring_lamp_id < PHONE_MAX_IDS;
+	return p->model->ringer.field || p->model->ring_lamp_id < PHONE_MAX_IDS ||
+	       tsp_audio_ring_modes(p);
 }
 
 TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetRing(HDRVPHONE hdPhone, LPDWORD lpdwRingMode,
@@ -249,7 +255,7 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneGetRing(HDRVPHONE hdPhone, LPDWORD lpdwRingMo
 	p = tsp_enter_handle(hdPhone);
 	if (!p)
 		return PHONEERR_INVALPHONEHANDLE;
-	if (!can_ring(p->model))
+	if (!can_ring(p))
 		return tsp_leave(PHONEERR_OPERATIONUNAVAIL);
 	*lpdwRingMode = p->ring_mode;
 	*lpdwVolume = p->ring_volume;
@@ -260,14 +266,20 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetRing(DRV_REQUESTID dwRequestID, HDRVPHONE 
 					   DWORD dwRingMode, DWORD dwVolume)
 {
 	struct phone *p;
+	unsigned audio_modes;
+	int rc;
 
 	p = tsp_enter_handle(hdPhone);
 	if (!p)
 		return PHONEERR_INVALPHONEHANDLE;
-	if (!can_ring(p->model))
+	if (!can_ring(p))
 		return tsp_leave(PHONEERR_OPERATIONUNAVAIL);
-	/* One ring pattern: 0 is silence, 1 rings. */
-	if (dwRingMode > 1)
+	/*
+	 * A HID ringer has one ring: 0 is silence, 1 rings. Through the sound card, the
+	 * patterns of devices/audio-ring (tsp/phone-audio.c); a Ring LED lights for any.
+	 */
+	audio_modes = tsp_audio_ring_modes(p);
+	if (dwRingMode > (audio_modes ? audio_modes : 1))
 		return tsp_leave(PHONEERR_INVALRINGMODE);
 	p->ring_volume = dwVolume > 0xffff ? 0xffff : dwVolume;
 	if (p->ring_mode != dwRingMode) {
@@ -275,7 +287,14 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneSetRing(DRV_REQUESTID dwRequestID, HDRVPHONE 
 		p->out.ringing = dwRingMode != 0;
 		tsp_phone_state(p, PHONESTATE_RINGMODE, dwRingMode);
 	}
-	return tsp_leave_async(p, dwRequestID, TSP_WRITE_OUTPUT);
+	if (!audio_modes)
+		return tsp_leave_async(p, dwRequestID, TSP_WRITE_OUTPUT);
+	/* The ring on the loop completes the request; the Ring LED is written beside it. */
+	rc = tsp_audio_ring(p, dwRequestID, dwRingMode, p->ring_volume);
+	if (rc < 0)
+		return tsp_leave(tsp_phone_error(rc));
+	tsp_phone_write(p);
+	return tsp_leave((LONG)dwRequestID);
 }
 
 /* A request the device has no means for, on a valid handle. */

@@ -21,6 +21,7 @@
 #include "errors.h"
 #include "log.h"
 #include "phone.h"
+#include "phone-audio.h"
 #include "phone-io.h"
 #include "line.h"
 
@@ -416,6 +417,8 @@ static bool handle_report(struct phone *p, struct phone_io *io, const uint8_t *b
 				p->out.hook_offhook[ev[i].hook] = ev[i].offhook;
 				need_echo = true;
 			}
+			/* The user's hook ends an application's hookswitch mode (its mutes). */
+			tsp_audio_device_hook(p, (int)ev[i].hook);
 			tsp_phone_state(p, hook_state_bit(ev[i].hook),
 					ev[i].offhook ? PHONEHOOKSWITCHMODE_MICSPEAKER :
 							PHONEHOOKSWITCHMODE_ONHOOK);
@@ -637,6 +640,7 @@ int tsp_phone_open(struct phone *p)
 		return rc;
 	}
 	p->io = io;
+	tsp_audio_open(p);
 	tsp_line_phone_opened(p);
 	return 0;
 }
@@ -647,11 +651,13 @@ bool tsp_phone_close(struct phone *p, bool forced)
 	PHONEEVENT proc = p->event_proc;
 	HTAPIPHONE ht = p->htphone;
 	struct phone_io *io = p->io;
+	struct phone_audio *audio = p->audio;
 
 	if (!handle || p->closing)
 		return false;
 	p->closing = true;
 	p->io = NULL;
+	p->audio = NULL;
 	pthread_mutex_unlock(&tsp.lock);
 	/*
 	 * Behind the requests already posted, which are written and completed first; at once
@@ -659,6 +665,8 @@ bool tsp_phone_close(struct phone *p, bool forced)
 	 */
 	if (io && loop_call(io_stop, io) < 0)
 		io_stop(io);   /* no loop: nothing else can use io */
+	/* The ring stops, the mutes go back, the mixer is no longer watched. */
+	tsp_audio_close(audio);
 	/*
 	 * No event of this open reaches the host after the host's close; every completion
 	 * does. A forced close keeps what the device did before it went: those events are

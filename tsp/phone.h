@@ -59,6 +59,7 @@ struct phone {
 	uint32_t filter_states, filter_button_modes, filter_button_states;
 	struct transport *transport;
 	struct phone_io *io;         /* the open's reading, owned by the loop thread */
+	struct phone_audio *audio;   /* the open's sound card on the loop (tsp/phone-audio.c) */
 	bool closing;
 	bool remove_after_close;     /* unplugged while a close had the lock released */
 	bool replay_go;              /* a replayed phone plays once the host set its filter */
@@ -68,6 +69,8 @@ struct phone {
 	struct phone_input_state in;
 	uint32_t lamp_mode[PHONE_MAX_IDS];
 	uint32_t ring_mode, ring_volume;
+	/* PHONEHOOKSWITCHMODE_ a phoneSetHookSwitch gave each off-hook device; 0: MICSPEAKER */
+	uint32_t hook_mode[PHONE_HOOK_DEVICES];
 	uint8_t *display_text;       /* rows x columns characters, NULL without a display */
 };
 

@@ -10,6 +10,8 @@
  *   vm-host latency      input report -> callback, bare hidraw read, SetLamp -> gadget (printed)
  *   vm-host hotplug      unplug/replug with the phone open, PHONE_CREATE, 4 phones at once,
  *                        leak check over E2E_HOTPLUG cycles (default 200)
+ *   vm-host audio ...    a composite phone's sound card: mixer events, mutes, ringing,
+ *                        unplug mid-ring (vm-host-audio.c; step 90)
  *
  * Prints its own test points, "ok - DESC" or "not ok - DESC", with "# " diagnostics;
  * guest/lib.sh (tap_run) turns them into the run's TAP lines. Exit status: 0 all held,
@@ -984,6 +986,8 @@ int main(int argc, char **argv)
 		return cmd_latency();
 	if (strcmp(cmd, "hotplug") == 0)
 		return cmd_hotplug();
-	fputs("usage: vm-host discover|input|output|latency|hotplug\n", stderr);
+	if (strcmp(cmd, "audio") == 0)
+		return cmd_audio(argc, argv);
+	fputs("usage: vm-host discover|input|output|latency|hotplug|audio\n", stderr);
 	return 2;
 }

@@ -230,5 +230,6 @@ int cmd_input(void);
 int cmd_output(void);
 int cmd_latency(void);
 int cmd_hotplug(void);
+int cmd_audio(int argc, char **argv);
 
 #endif

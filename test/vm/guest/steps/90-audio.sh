@@ -6,7 +6,8 @@
 # phone its own card and the HID-only one none; volume, gain and mute must reach the card
 # (and the gadget on the other end of the wire); an amixer change must come out of the
 # mixer's change handler; unplugging mid-ring must end the ring with -ENODEV and no fd left
-# open. The standing set is restored afterwards.
+# open; through the provider, the same as TAPI sees it (vm-host audio). The standing set is
+# restored afterwards.
 
 # phonectl loads the provider for its TAPI ids, as in step 72.
 export HIDPHONE_TSP=/usr/local/lib/hidphone.tsp
@@ -305,6 +306,21 @@ if [ -n "$node_a" ] && [ -n "$card_a" ]; then
 	tap "audio: A's card found again after the re-plug" check_card "$node_a" "$card_a"
 else
 	tap_not_ok "audio: A's card found again after the re-plug"
+fi
+
+# The provider with A open (vm-host-audio.c): amixer changes come as PHONE_STATE
+# HEADSETVOLUME/HEADSETGAIN, phoneSetVolume's own change once, hookswitch MIC/SPEAKER/ONHOOK
+# switch the card's mutes, phoneSetRing rings through the speaker (AttrRinger=audio), and
+# pulling A out mid-ring force-closes it with nothing left open. The ring is never stopped
+# on the live vudc device: closing a running stream there blocks in usb_kill_urb.
+if [ -n "$node_a" ] && [ -n "$card_a" ]; then
+	log_was=${HIDPHONE_LOG-}
+	export HIDPHONE_LOG=info
+	tap_run 120 vm-host audio "$node_a" "$card_a" "$vctl" "$gctl" "$A_NAME" 0 \
+		"$(gadget-audio.sh hidg "$A_NAME")"
+	export HIDPHONE_LOG="$log_was"
+else
+	tap_not_ok "audio: the provider on A (A did not come back)"
 fi
 
 # phonectl audio on B, unplugged mid-tone. vudc never completes isochronous transfers
