@@ -661,7 +661,10 @@ static void mutes_on_loop(void *arg)
 	struct audio_mixer *m;
 	int rc;
 
-	if (mode == 0 || mode == PHONEHOOKSWITCHMODE_ONHOOK) {
+	/* The device's own hook change ends the application's mode: the mutes go back. An
+	 * application's ONHOOK is TAPI's "microphone and speaker both disabled": both muted,
+	 * given back at the user's next hook change or at the close. */
+	if (mode == 0) {
 		restore_mutes(pa, job->card);
 		free(job);
 		return;

@@ -287,7 +287,7 @@ int cmd_audio(int argc, char **argv)
 		};
 		int out0, in0;
 
-		/* what the card had before: the playback muted here, so ONHOOK must bring it back */
+		/* what the card had before: the playback muted here */
 		sh("amixer -q -c %d sset '%s' mute", card, vctl);
 		sh("amixer -q -c %d sset '%s' cap", card, gctl);
 		usleep(200 * 1000);
@@ -336,11 +336,22 @@ int cmd_audio(int argc, char **argv)
 			    wait_done(req) != 0)
 				check_fail(&c, "phoneSetHookSwitch ONHOOK failed");
 			usleep(200 * 1000);
+			if (muted(card, vctl, false) != 1 || muted(card, gctl, true) != 1)
+				check_fail(&c, "playback %d capture %d after ONHOOK, not both muted",
+					   muted(card, vctl, false), muted(card, gctl, true));
+			tap(&c, "audio: phoneSetHookSwitch HEADSET ONHOOK → playback and capture muted "
+			    "on the card");
+			/* the close gives back the mutes the application's modes found */
+			H->phoneClose(ph.hd);
+			usleep(300 * 1000);
 			if (muted(card, vctl, false) != out0 || muted(card, gctl, true) != in0)
-				check_fail(&c, "playback %d capture %d, before %d %d",
+				check_fail(&c, "playback %d capture %d after the close, before %d %d",
 					   muted(card, vctl, false), muted(card, gctl, true), out0, in0);
-			tap(&c, "audio: phoneSetHookSwitch HEADSET ONHOOK → the mutes as they were before "
-			    "(playback muted, capture on)");
+			if (open_phone(&ph, HT_AUDIO) ||
+			    H->phoneSetStatusMessages(ph.hd, 0x00ffffffu, 0, 0))
+				check_fail(&c, "phoneOpen again failed");
+			tap(&c, "audio: phoneClose → the mutes as they were before the modes (playback "
+			    "muted, capture on); opened again");
 		}
 		sh("amixer -q -c %d sset '%s' unmute", card, vctl);
 	}
