@@ -26,7 +26,7 @@
 #include "phonectl.h"
 #include "tapi-names.h"
 
-/* linux/input.h's DESCRIBE_BUS_USB; that header's LED_ names clash with hid/usage-ids.h's. */
+/* linux/input.h's BUS_USB; that header's LED_ names clash with hid/usage-ids.h's. */
 enum { DESCRIBE_BUS_USB = 3 };
 
 struct source {
