@@ -116,7 +116,8 @@ check "list json: every key, typed" jq -e '.devices | length == 7 and all(
     (.product == null or (.product | type == "string")) and
     (.collections | type == "array") and (.collections | all(has("usage_page") and has("usage") and has("name"))) and
     (.phone | type == "boolean") and (.tapi_id == null or (.tapi_id | type == "number")) and
-    (.accessible | type == "boolean") and (.reason == null or (.reason | type == "string")))' "$j"
+    (.accessible | type == "boolean") and (.reason == null or (.reason | type == "string")) and
+    (.transport == "hidraw") and (.scan == null))' "$j"
 check "list json: phones first, version order" jq -e --arg d "$DEV" \
 	'[.devices[].node] == [$d+"/hidraw1", $d+"/hidraw3", $d+"/hidraw4", $d+"/hidraw10", $d+"/hidraw0", $d+"/hidraw2", $d+"/hidraw5"]' "$j"
 check "list json: the Jabra" jq -e '.devices[0] | .phone and .vendor_id == 2830 and .product_id == 775 and

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "devices/matrix-find.h"
+#include "devices/matrix-scan.h"
 #include "devices/phone-model.h"
 #include "devices/profile.h"
 #include "devices/telephony-map.h"
@@ -24,10 +26,16 @@
 #include "phonectl.h"
 #include "tapi-names.h"
 
+/* linux/input.h's BUS_USB; that header's LED_ names clash with hid/usage-ids.h's. */
+enum { DESCRIBE_BUS_USB = 3 };
+
 struct source {
 	const char *name;          /* file or node, for messages */
 	const char *format;
 	bool is_node;
+	bool is_usb;               /* a phone over libusb: name is its path, usb:BUS:ADDR:IF */
+	char path[256];            /* is_usb: the provider's path of it */
+	char protocol[16];         /* is_usb: its scan protocol */
 	struct hidraw_node_info info;
 	uint8_t bytes[RDESC_MAX_SIZE];
 	size_t len;
@@ -81,6 +89,26 @@ static int load_node(struct source *src, const char *node)
 	return 0;
 }
 
+/* A phone over libusb as the walker found it: its descriptor is the one the scan presents. */
+static void load_usb(struct source *src, const struct transport_info *info,
+		     const char *protocol)
+{
+	snprintf(src->path, sizeof(src->path), "%s", info->path);
+	snprintf(src->protocol, sizeof(src->protocol), "%s", protocol);
+	src->name = src->path;
+	src->format = "scan";
+	src->is_usb = true;
+	memcpy(src->bytes, info->rdesc, info->rdesc_len);
+	src->len = info->rdesc_len;
+	src->info.bus = DESCRIBE_BUS_USB;
+	src->info.vendor = info->vendor;
+	src->info.product = info->product;
+	/* Cut as the hidraw node's strings are (hid/hidraw-node.h sizes them). */
+	snprintf(src->info.name, sizeof(src->info.name), "%.60s%s%.60s", info->manufacturer,
+		 info->manufacturer[0] && info->product_name[0] ? " " : "", info->product_name);
+	snprintf(src->info.uniq, sizeof(src->info.uniq), "%.63s", info->serial);
+}
+
 static void format_flags(uint16_t flags, char *buf, size_t size)
 {
 	snprintf(buf, size, "%s,%s,%s%s%s%s%s%s%s", flags & RDESC_CONSTANT ? "Cnst" : "Data",
@@ -116,6 +144,14 @@ static void print_header(const struct source *src)
 		       src->info.vendor, src->info.product);
 	if (src->is_node)
 		phonectl_sound_card_text(src->name, "");
+	if (src->is_usb) {
+		printf("device: %s  \"%s\"  %04x:%04x\n", src->name, src->info.name,
+		       src->info.vendor, src->info.product);
+		printf("transport: libusb, %s keypad scan (devices/matrix-scan.c)\n", src->protocol);
+		printf("descriptor: the one the %s scan presents, made from the profile below, "
+		       "%zu bytes\n", src->protocol, src->len);
+		return;
+	}
 	printf("descriptor: %s (%s), %zu bytes\n", src->name, src->format, src->len);
 }
 
@@ -372,7 +408,7 @@ static LPPHONECAPS tapi_caps(const struct source *src, struct session *s, char *
 	FILE *f = NULL;
 	int fd = -1;
 
-	if (!src->is_node) {
+	if (!src->is_node && !src->is_usb) {
 		fd = mkstemp(path);
 		f = fd >= 0 ? fdopen(fd, "w") : NULL;
 		if (!f)
@@ -387,9 +423,10 @@ static LPPHONECAPS tapi_caps(const struct source *src, struct session *s, char *
 	}
 	/* The provider's messages about what it cannot use are for monitor and list. */
 	setenv("HIDPHONE_LOG", "error", 0);
-	if (session_start(s, device, "replay+fast") < 0)
+	if (src->is_usb ? session_start_usb(s, src->path) < 0 :
+	    session_start(s, device, "replay+fast") < 0)
 		goto out;
-	caps = session_caps(s, 0);
+	caps = session_caps(s, s->device_id);
 out:
 	return caps;
 }
@@ -508,7 +545,12 @@ static void print_json(const struct source *src, const struct rdesc *d, const st
 	json_string(&j, "source", src->name);
 	json_string(&j, "format", src->format);
 	json_uint(&j, "descriptor_bytes", src->len);
-	if (src->is_node) {
+	json_string(&j, "transport", src->is_usb ? "libusb" : src->is_node ? "hidraw" : "none");
+	if (src->is_usb)
+		json_string(&j, "scan_protocol", src->protocol);
+	else
+		json_null(&j, "scan_protocol");
+	if (src->is_node || src->is_usb) {
 		json_object_begin(&j, "device");
 		json_string(&j, "name", src->info.name);
 		json_uint(&j, "bus", src->info.bus);
@@ -517,8 +559,9 @@ static void print_json(const struct source *src, const struct rdesc *d, const st
 		json_string(&j, "phys", src->info.phys);
 		json_string(&j, "serial", src->info.uniq);
 		json_object_end(&j);
-		phonectl_sound_card_json(&j, src->name);
 	}
+	if (src->is_node)
+		phonectl_sound_card_json(&j, src->name);
 	json_bool(&j, "numbered", d->numbered);
 
 	json_array_begin(&j, "collections");
@@ -611,8 +654,8 @@ static int describe_source(struct source *src, const struct phonectl_options *op
 		model = profiled_model(src);
 		caps = tapi_caps(src, &s, tmp);
 		/* Button names need the phone open; caps do not, so without access they still show. */
-		if (caps && s.h->phoneOpen(0, (HTAPIPHONE)(uintptr_t)1, &s.hd, s.h->version,
-					   host_phone_event) != 0)
+		if (caps && s.h->phoneOpen(s.device_id, (HTAPIPHONE)(uintptr_t)1, &s.hd,
+					   s.h->version, host_phone_event) != 0)
 			s.hd = NULL;
 	}
 	if (opts->json) {
@@ -644,7 +687,70 @@ static int describe_source(struct source *src, const struct phonectl_options *op
 	return EXIT_SUCCESS;
 }
 
-/* Describes every attached hidraw device that is a phone; fails when there is none. */
+struct usb_found {
+	size_t n;
+	struct transport_info *infos;
+};
+
+static void found_usb(struct udev_device *itf, const struct transport_info *info, void *ctx)
+{
+	struct usb_found *f = ctx;
+	struct transport_info *more = realloc(f->infos, (f->n + 1) * sizeof(*more));
+
+	(void)itf;
+	if (!more)
+		return;
+	f->infos = more;
+	f->infos[f->n++] = *info;
+}
+
+/*
+ * The phones over libusb (devices/matrix-find.c, as the provider finds them); each is
+ * described as the others. *found counts them, the result is EXIT_FAILURE if one failed.
+ */
+static int describe_usb(const struct phonectl_options *opts, int *found)
+{
+	struct profile_set set = { 0 };
+	struct usb_found f = { 0 };
+	int rc = profile_set_load(&set, NULL), status = EXIT_SUCCESS;
+
+	if (rc == 0)
+		rc = matrix_find_all(&set, found_usb, &f);
+	if (rc < 0)
+		phonectl_error("phones over libusb not looked for: %s", strerror(-rc));
+	for (size_t i = 0; i < f.n; i++) {
+		struct source *src = calloc(1, sizeof(*src));
+		struct profile_match_result *m = calloc(1, sizeof(*m));
+		char name[sizeof(f.infos[i].manufacturer) + sizeof(f.infos[i].product_name) + 1];
+		struct profile_device dev = { .bus = DESCRIBE_BUS_USB, .vendor = f.infos[i].vendor,
+					      .product = f.infos[i].product, .name = name };
+		const struct scan_protocol *proto;
+
+		if (!src || !m) {
+			free(src);
+			free(m);
+			status = EXIT_FAILURE;
+			break;
+		}
+		snprintf(name, sizeof(name), "%s%s%s", f.infos[i].manufacturer,
+			 f.infos[i].manufacturer[0] && f.infos[i].product_name[0] ? " " : "",
+			 f.infos[i].product_name);
+		profile_match(&set, &dev, m);
+		proto = scan_protocol_of(&m->values);
+		load_usb(src, &f.infos[i], proto ? proto->name : "?");
+		if ((*found)++ && !opts->json)
+			printf("\n");
+		if (describe_source(src, opts) != EXIT_SUCCESS)
+			status = EXIT_FAILURE;
+		free(m);
+		free(src);
+	}
+	free(f.infos);
+	profile_set_release(&set);
+	return status;
+}
+
+/* Describes every attached phone (hidraw, then over libusb); fails when there is none. */
 static int describe_attached(const struct phonectl_options *opts)
 {
 	struct dirent **names = NULL;
@@ -673,8 +779,11 @@ next:
 		free(names[i]);
 	}
 	free(names);
+	if (describe_usb(opts, &found) != EXIT_SUCCESS)
+		rc = EXIT_FAILURE;
 	if (!found) {
-		phonectl_error("no telephony HID device is attached");
+		phonectl_error("no telephony HID device is attached (and no USB phone a profile "
+			       "names)");
 		return EXIT_FAILURE;
 	}
 	return rc;

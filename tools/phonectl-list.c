@@ -1,6 +1,8 @@
 /*
  * phonectl list: every hidraw device, phones first, with the TAPI device id the provider
- * gives each phone, or why a device is not a phone or cannot be opened.
+ * gives each phone, or why a device is not a phone or cannot be opened; and the phones the
+ * provider serves over libusb (CM109: no hidraw node), found by the provider's own walker
+ * (devices/matrix-find.c) with its profiles, the phone they make and the transport.
  *
  * Everything comes from sysfs (/sys/class/hidraw/hidrawN/device: report_descriptor, uevent,
  * and the USB interface and device above it), so listing needs no access to the nodes. The
@@ -9,7 +11,7 @@
  *
  * For tests, HIDPHONE_SYSFS, HIDPHONE_DEV and HIDPHONE_RUN replace the "/sys", "/dev" and
  * "/run" prefixes; with HIDPHONE_SYSFS set the provider is not asked (it only sees the real
- * devices), and every id is unknown.
+ * devices), every id is unknown, and no USB phone is looked for (libudev reads only /sys).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -23,6 +25,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libudev.h>
+
+#include "devices/matrix-find.h"
+#include "devices/matrix-scan.h"
+#include "devices/phone-model.h"
 #include "devices/telephony-map.h"
 #include "hid/hidraw-node.h"
 #include "hid/rdesc.h"
@@ -38,9 +45,22 @@ struct udev_state {
 	bool uaccess;         /* G:uaccess or Q:uaccess */
 };
 
+/* A phone over libusb: what the provider makes of it. */
+struct usb_phone {
+	char protocol[16];                /* the scan protocol (cm109) */
+	char driver[32];                  /* the interface's kernel driver now, "" for none */
+	char keypad[17];                  /* the keypad's keys, "0123456789*#" */
+	bool hook, ringer;                /* handset hook switch, ringer (the buzzer) */
+	size_t n_profiles;
+	char profiles[PROFILE_MAX_MATCHED][400];  /* "[Name] FILE:LINE" */
+};
+
 struct entry {
-	char name[NAME_MAX + 1];          /* hidraw3 */
-	char node[PATH_MAX];              /* /dev/hidraw3 */
+	char name[NAME_MAX + 1];          /* hidraw3, or the path of a phone over libusb */
+	char node[PATH_MAX];              /* /dev/hidraw3, or usb:BUS:ADDR:IF (the provider's) */
+	char open_node[PATH_MAX];         /* what opening it needs access to */
+	const char *subsystem;            /* hidraw, usb: for udevadm trigger */
+	struct usb_phone *usb;            /* NULL: a hidraw device */
 	bool have_devnum;
 	unsigned major, minor;
 	bool have_ids;
@@ -147,17 +167,17 @@ static void access_reason(struct entry *e)
 	struct stat st;
 	int err;
 
-	e->accessible = access(e->node, R_OK | W_OK) == 0;
+	e->accessible = access(e->open_node, R_OK | W_OK) == 0;
 	if (e->accessible)
 		return;
 	err = errno;
 	if (err == ENOENT) {
 		snprintf(e->reason, sizeof(e->reason), "%s does not exist: udev has not created "
-			 "the node (is udev running?)", e->node);
+			 "the node (is udev running?)", e->open_node);
 		return;
 	}
-	if ((err != EACCES && err != EPERM && err != EROFS) || stat(e->node, &st) < 0) {
-		snprintf(e->reason, sizeof(e->reason), "cannot open %s: %s", e->node,
+	if ((err != EACCES && err != EPERM && err != EROFS) || stat(e->open_node, &st) < 0) {
+		snprintf(e->reason, sizeof(e->reason), "cannot open %s: %s", e->open_node,
 			 strerror(err));
 		return;
 	}
@@ -170,8 +190,8 @@ static void access_reason(struct entry *e)
 	snprintf(e->reason, sizeof(e->reason),
 		 "no permission to open %s (owner %s, mode %04o); install the udev rules: sudo make "
 		 "install, then replug or run sudo udevadm trigger --action=change "
-		 "--subsystem-match=hidraw; udev: %s",
-		 e->node, owner, (unsigned)(st.st_mode & 07777), udev);
+		 "--subsystem-match=%s; udev: %s",
+		 e->open_node, owner, (unsigned)(st.st_mode & 07777), e->subsystem, udev);
 }
 
 static void read_descriptor(const char *hid_dir, struct entry *e)
@@ -232,6 +252,8 @@ static void read_entry(const char *sysfs, const char *dev, const char *run, cons
 	e->tapi_id = -1;
 	snprintf(e->name, sizeof(e->name), "%s", name);
 	snprintf(e->node, sizeof(e->node), "%s/%s", dev, name);
+	snprintf(e->open_node, sizeof(e->open_node), "%s", e->node);
+	e->subsystem = "hidraw";
 	snprintf(class_dir, sizeof(class_dir), "%s/class/hidraw/%s", sysfs, name);
 
 	sysfs_read_attr(class_dir, "dev", text, sizeof(text));
@@ -274,20 +296,6 @@ static void read_entry(const char *sysfs, const char *dev, const char *run, cons
 		e->accessible = access(e->node, R_OK | W_OK) == 0;
 }
 
-/* "(..., /dev/hidrawN)" at the end of PhoneInfo: the node, or "" when it is not there. */
-static void node_of_info(const char *info, char *node, size_t size)
-{
-	const char *close = strrchr(info, ')'), *start;
-
-	node[0] = '\0';
-	if (!close)
-		return;
-	for (start = close; start > info && start[-1] != ' ' && start[-1] != '('; start--)
-		;
-	if (start < close)
-		snprintf(node, size, "%.*s", (int)(close - start), start);
-}
-
 /* Asks the provider which id each phone gets; false when it could not be asked. */
 static bool tapi_ids(struct entry *entries, size_t n)
 {
@@ -319,7 +327,7 @@ static bool tapi_ids(struct entry *entries, size_t n)
 		session_string(caps, caps->dwPhoneInfoOffset, caps->dwPhoneInfoSize, info,
 			       sizeof(info));
 		free(caps);
-		node_of_info(info, node, sizeof(node));
+		session_info_device(info, node, sizeof(node));
 		for (size_t i = 0; i < n; i++) {
 			if (entries[i].phone && strcmp(entries[i].node, node) == 0)
 				entries[i].tapi_id = (long)id;
@@ -333,6 +341,107 @@ static bool tapi_ids(struct entry *entries, size_t n)
 				 "the provider does not list it (HIDPHONE_LOG=debug says why)");
 	}
 	return true;
+}
+
+/* The keypad keys of a model in id order: '0'-'9', '*', '#', 'A'-'D'. */
+static void keypad_keys(const struct phone_model *m, char *out, size_t size)
+{
+	static const char keys[] = "0123456789*#ABCD";
+	size_t n = 0;
+
+	for (uint32_t id = 0; id < m->n_ids && id < 16 && n + 1 < size; id++) {
+		if (m->buttons[id].keypad)
+			out[n++] = keys[id];
+	}
+	out[n] = '\0';
+}
+
+struct usb_walk {
+	struct entry *entries;
+	size_t n, cap;
+	const struct profile_set *set;
+};
+
+/* One phone over libusb, as the provider will see it: the model from the same profiles. */
+static void found_usb(struct udev_device *itf, const struct transport_info *info, void *ctx)
+{
+	struct usb_walk *w = ctx;
+	struct udev_device *usb = udev_device_get_parent_with_subsystem_devtype(itf, "usb",
+										 "usb_device");
+	char name[sizeof(info->manufacturer) + sizeof(info->product_name) + 1];
+	struct profile_device dev = { .bus = 3, .vendor = info->vendor, .product = info->product,
+				      .name = name };
+	const char *driver = udev_device_get_driver(itf), *node = usb ?
+		udev_device_get_devnode(usb) : NULL, *mark = usb ?
+		udev_device_get_property_value(usb, "ID_HIDPHONE") : NULL;
+	struct phone_model *m = NULL;
+	struct entry *e;
+
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? 2 * w->cap : 4;
+		struct entry *more = realloc(w->entries, cap * sizeof(*more));
+
+		if (!more)
+			return;
+		w->entries = more;
+		w->cap = cap;
+	}
+	e = &w->entries[w->n];
+	memset(e, 0, sizeof(*e));
+	e->usb = calloc(1, sizeof(*e->usb));
+	if (!e->usb)
+		return;
+	w->n++;
+	e->tapi_id = -1;
+	e->phone = true;
+	e->subsystem = "usb";
+	snprintf(e->name, sizeof(e->name), "%s", info->path);
+	snprintf(e->node, sizeof(e->node), "%s", info->path);
+	snprintf(e->open_node, sizeof(e->open_node), "%s", node ? node : "(no usbfs node)");
+	e->have_ids = true;
+	e->bus = BUS_USB;
+	e->vendor = info->vendor;
+	e->product = info->product;
+	e->interface = info->interface;
+	snprintf(e->manufacturer, sizeof(e->manufacturer), "%s", info->manufacturer);
+	snprintf(e->product_name, sizeof(e->product_name), "%s", info->product_name);
+	snprintf(e->usb->driver, sizeof(e->usb->driver), "%s", driver ? driver : "");
+	e->udev.record = usb && udev_device_get_is_initialized(usb);
+	e->udev.id_hidphone = mark && strcmp(mark, "1") == 0;
+	e->udev.uaccess = usb && udev_device_has_tag(usb, "uaccess");
+	snprintf(name, sizeof(name), "%s%s%s", info->manufacturer,
+		 info->manufacturer[0] && info->product_name[0] ? " " : "", info->product_name);
+	if (phone_model_build_device(info->rdesc, info->rdesc_len, &dev, w->set, &m) < 0) {
+		e->phone = false;
+		snprintf(e->reason, sizeof(e->reason), "the scan's descriptor makes no phone");
+		return;
+	}
+	snprintf(e->usb->protocol, sizeof(e->usb->protocol), "%s",
+		 scan_protocol_of(&m->quirks) ? scan_protocol_of(&m->quirks)->name : "?");
+	keypad_keys(m, e->usb->keypad, sizeof(e->usb->keypad));
+	e->usb->hook = m->hooks[PHONE_HOOK_HANDSET].present;
+	e->usb->ringer = m->ringer.field != NULL;
+	for (size_t i = 0; i < m->profile.n_matched && i < PROFILE_MAX_MATCHED; i++)
+		memcpy(e->usb->profiles[e->usb->n_profiles++], m->profile.matched[i],
+		       sizeof(e->usb->profiles[0]));
+	phone_model_free(m);
+	access_reason(e);
+}
+
+/* The phones over libusb attached now, appended to entries. */
+static void read_usb_phones(struct entry **entries, size_t *n)
+{
+	struct profile_set set = { 0 };
+	struct usb_walk w = { .entries = *entries, .n = *n, .cap = *n, .set = &set };
+	int rc = profile_set_load(&set, NULL);
+
+	if (rc == 0)
+		rc = matrix_find_all(&set, found_usb, &w);
+	if (rc < 0)
+		phonectl_error("phones over libusb not listed: %s", strerror(-rc));
+	profile_set_release(&set);
+	*entries = w.entries;
+	*n = w.n;
 }
 
 static int compare_entries(const void *a, const void *b)
@@ -356,6 +465,21 @@ static const char *bus_name(uint32_t bus)
 	case BUS_SPI: return "spi";
 	default: return NULL;
 	}
+}
+
+static void print_usb_text(const struct usb_phone *u)
+{
+	printf("  transport: libusb, %s keypad scan; kernel driver now: %s%s\n", u->protocol,
+	       u->driver[0] ? u->driver : "none",
+	       strcmp(u->driver, "usbfs") == 0 ? " (a program has the phone open)" :
+	       u->driver[0] ? " (the provider detaches it while the phone is open)" : "");
+	for (size_t i = 0; i < u->n_profiles; i++)
+		printf("  profile: %s\n", u->profiles[i]);
+	printf("  capabilities: keypad%s%s", u->keypad[0] ? "" : " none", u->keypad[0] ? " " : "");
+	for (size_t i = 0; u->keypad[i]; i++)
+		printf("%s%c", i ? " " : "", u->keypad[i]);
+	printf(", hook switch %s, ringer %s\n", u->hook ? "(handset)" : "none",
+	       u->ringer ? "(buzzer)" : "none");
 }
 
 static void print_text(const struct entry *entries, size_t n)
@@ -385,10 +509,13 @@ static void print_text(const struct entry *entries, size_t n)
 				printf("  phone, TAPI id %ld\n", e->tapi_id);
 			else
 				printf("  phone, TAPI id -\n");
+			if (e->usb)
+				print_usb_text(e->usb);
 			if (e->reason[0])
 				printf("  %s: %s\n", e->accessible ? "note" : "cannot be opened",
 				       e->reason);
-			phonectl_sound_card_text(e->node, "  ");
+			if (!e->usb)
+				phonectl_sound_card_text(e->node, "  ");
 		} else {
 			printf("  not a phone: %s\n", e->reason);
 		}
@@ -409,6 +536,21 @@ static void json_text(struct json *j, const char *key, const char *value)
 		json_string(j, key, value);
 	else
 		json_null(j, key);
+}
+
+static void json_usb(struct json *j, const struct usb_phone *u)
+{
+	json_object_begin(j, "scan");
+	json_string(j, "protocol", u->protocol);
+	json_text(j, "driver", u->driver);
+	json_array_begin(j, "profiles");
+	for (size_t i = 0; i < u->n_profiles; i++)
+		json_string(j, NULL, u->profiles[i]);
+	json_array_end(j);
+	json_string(j, "keypad", u->keypad);
+	json_bool(j, "hook_switch", u->hook);
+	json_bool(j, "ringer", u->ringer);
+	json_object_end(j);
 }
 
 static void print_json(const struct entry *entries, size_t n)
@@ -461,7 +603,15 @@ static void print_json(const struct entry *entries, size_t n)
 			json_null(&j, "tapi_id");
 		json_bool(&j, "accessible", e->accessible);
 		json_text(&j, "reason", e->reason);
-		phonectl_sound_card_json(&j, e->node);
+		json_string(&j, "transport", e->usb ? "libusb" : "hidraw");
+		if (e->usb)
+			json_usb(&j, e->usb);
+		else
+			json_null(&j, "scan");
+		if (e->usb)
+			json_null(&j, "sound_card");
+		else
+			phonectl_sound_card_json(&j, e->node);
 		json_object_begin(&j, "udev");
 		json_bool(&j, "record", e->udev.record);
 		json_bool(&j, "id_hidphone", e->udev.id_hidphone);
@@ -537,6 +687,8 @@ int phonectl_list(int argc, char **argv, const struct phonectl_options *global)
 		free(names[i]);
 	}
 	free(names);
+	if (!getenv("HIDPHONE_SYSFS"))
+		read_usb_phones(&entries, &n);
 	if (n > 1)
 		qsort(entries, n, sizeof(*entries), compare_entries);
 
@@ -552,12 +704,15 @@ int phonectl_list(int argc, char **argv, const struct phonectl_options *global)
 	if (opts.json)
 		print_json(entries, n);
 	else if (n == 0)
-		printf("no HID devices (%s is empty or missing)\n", dir);
+		printf("no HID devices (%s is empty or missing, and no USB phone a profile names "
+		       "is attached)\n", dir);
 	else
 		print_text(entries, n);
 
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		free(entries[i].collections);
+		free(entries[i].usb);
+	}
 	free(entries);
 	return EXIT_SUCCESS;
 }

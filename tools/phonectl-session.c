@@ -55,6 +55,58 @@ int session_start(struct session *s, const char *device, const char *replay_mode
 	return 0;
 }
 
+void session_info_device(const char *info, char *device, size_t size)
+{
+	const char *close = strrchr(info, ')'), *start;
+
+	device[0] = '\0';
+	if (!close)
+		return;
+	for (start = close; start > info && start[-1] != ' ' && start[-1] != '('; start--)
+		;
+	if (start < close)
+		snprintf(device, size, "%.*s", (int)(close - start), start);
+}
+
+int session_start_usb(struct session *s, const char *path)
+{
+	char name[48];
+	LONG rc;
+
+	memset(s, 0, sizeof(*s));
+	setenv("HIDPHONE_DEVICES", "usb", 1);
+	s->h = host_load(NULL);
+	if (!s->h)
+		return -1;
+	rc = host_start(s->h, 0);
+	if (rc) {
+		phonectl_error("%s: the provider did not start: %s", path,
+			       tapi_error_name(rc, name, sizeof(name)));
+		host_unload(s->h);
+		s->h = NULL;
+		return -1;
+	}
+	s->n_phones = s->h->num_phones;
+	for (DWORD id = 0; id < s->n_phones; id++) {
+		LPPHONECAPS caps = session_caps(s, id);
+		char info[1024], device[256];
+
+		if (!caps)
+			continue;
+		session_string(caps, caps->dwPhoneInfoOffset, caps->dwPhoneInfoSize, info,
+			       sizeof(info));
+		free(caps);
+		session_info_device(info, device, sizeof(device));
+		if (strcmp(device, path) == 0) {
+			s->device_id = id;
+			return 0;
+		}
+	}
+	phonectl_error("%s: the provider does not list it (HIDPHONE_LOG=debug says why)", path);
+	session_stop(s);
+	return -1;
+}
+
 int session_open(struct session *s, DWORD id)
 {
 	LONG rc = s->h->phoneOpen(id, (HTAPIPHONE)(uintptr_t)(id + 1), &s->hd, s->h->version,

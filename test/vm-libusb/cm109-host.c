@@ -5,7 +5,11 @@
  *
  *   phones                  "phones N" (the provider's enumeration)
  *   caps                    "caps keypad=K buttons=B hook=0xH ringmodes=R name=NAME"
- *   open                    phoneOpen + phoneSetStatusMessages (all): "open 0" or an error
+ *   open [ID]               phoneOpen of device ID (0 unless given) + phoneSetStatusMessages
+ *                           (all): "open 0x0" or an error
+ *   adopt SECONDS           waits for a PHONE_CREATE and answers it as TAPI does:
+ *                           TSPI_providerCreatePhoneDevice(its temp id, the next device id):
+ *                           "adopt ID 0x..." (its result), or "adopt none"
  *   ring MODE               phoneSetRing, its completion: "ring MODE result 0x..."
  *   wakeups SECONDS         the provider's threads' context switches over that long:
  *                           "wakeups PER-SECOND" (all threads of the process)
@@ -18,12 +22,17 @@
  * "event PHONE_CLOSE", "event PHONE_REMOVE ID", "event PHONE_CREATE ..." and others by number.
  */
 #include <dirent.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "tapi-host.h"
+
+/* The temp id of the last PHONE_CREATE (its dwParam2), and how many came. */
+static atomic_uintptr_t create_temp;
+static atomic_uint creates;
 
 static const char *msg_name(DWORD msg)
 {
@@ -45,6 +54,10 @@ static void on_event(struct host *h, const struct host_event *ev)
 	(void)h;
 	if (ev->completion || ev->line)
 		return;
+	if (ev->msg == PHONE_CREATE) {
+		atomic_store(&create_temp, (uintptr_t)ev->p2);
+		atomic_fetch_add(&creates, 1);
+	}
 	if (name)
 		printf("event %s %lu %lu %lu\n", name, (unsigned long)ev->p1, (unsigned long)ev->p2,
 		       (unsigned long)ev->p3);
@@ -96,7 +109,8 @@ int main(void)
 		PHONECAPS c;
 		uint8_t raw[16384];
 	} caps;
-	DWORD version = 0;
+	DWORD version = 0, next_id = 0;
+	unsigned adopted = 0;
 	HDRVPHONE hd = NULL;
 	DRV_REQUESTID next = 0x100;
 	char line[256];
@@ -109,6 +123,7 @@ int main(void)
 		return 1;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	next_id = h->num_phones;
 	while (fgets(line, sizeof(line), stdin)) {
 		char what[32] = "";
 		unsigned long arg = 0;
@@ -150,8 +165,8 @@ int main(void)
 			       (unsigned)keypad, (unsigned)caps.c.dwNumButtonLamps,
 			       (unsigned)caps.c.dwHookSwitchDevs, (unsigned)caps.c.dwNumRingModes, name);
 		} else if (strcmp(what, "open") == 0) {
-			LONG rc = h->phoneOpen(0, (HTAPIPHONE)(uintptr_t)0x51, &hd, version,
-					       host_phone_event);
+			LONG rc = h->phoneOpen((DWORD)arg, (HTAPIPHONE)(uintptr_t)(0x51 + arg), &hd,
+					       version, host_phone_event);
 
 			if (rc == 0)
 				rc = h->phoneSetStatusMessages(hd, PHONESTATE_HANDSETHOOKSWITCH |
@@ -160,6 +175,18 @@ int main(void)
 							       PHONEBUTTONMODE_CALL,
 							       PHONEBUTTONSTATE_UP | PHONEBUTTONSTATE_DOWN);
 			printf("open 0x%x\n", (unsigned)rc);
+		} else if (strcmp(what, "adopt") == 0) {
+			for (unsigned long i = 0; i < arg * 50 && atomic_load(&creates) == adopted; i++)
+				usleep(20000);
+			if (atomic_load(&creates) == adopted) {
+				printf("adopt none\n");
+				continue;
+			}
+			adopted = atomic_load(&creates);
+			printf("adopt %u 0x%x\n", (unsigned)next_id,
+			       (unsigned)h->providerCreatePhoneDevice(atomic_load(&create_temp),
+								      next_id));
+			next_id++;
 		} else if (strcmp(what, "ring") == 0) {
 			DRV_REQUESTID req = next++;
 			LONG rc = h->phoneSetRing(req, hd, (DWORD)arg, 0xffff);

@@ -5,7 +5,9 @@
 # pressed on the gadget are PHONE_BUTTON, the green and red keys the handset's hook
 # (PHONE_STATE), phoneSetRing the buzzer bit at the gadget; closing gives the interface back
 # to cm109; unplugging while open is PHONE_CLOSE then PHONE_REMOVE; plugging it in again is
-# PHONE_CREATE.
+# PHONE_CREATE, and the phone it makes opens and reports a key. Before the provider runs,
+# phonectl list (and describe --attached) show the phone, its profile, what the provider
+# makes of it and the transport, found by the provider's own walker (devices/matrix-find.c).
 
 VID=0d8c PID=000e
 G=/sys/kernel/config/usb_gadget/cm109p
@@ -123,6 +125,39 @@ gadget_pid=$!
 # The shipped profile, and no other.
 mkdir -p /tmp/cm109-profiles
 cp /usr/local/bin/60-cmedia-cm109.phone /tmp/cm109-profiles/
+
+# phonectl (run.sh puts it in the guest for step 72) with the same provider and profile.
+# 0d8c:000e is 3468:14.
+PCL=/tmp/cm109-phonectl
+pc() {
+	HIDPHONE_PROFILES=/tmp/cm109-profiles HIDPHONE_TSP=/usr/local/lib/hidphone.tsp \
+		HIDPHONE_DEVICES= timeout 30 phonectl "$@"
+}
+pc list --json >$PCL-list.json 2>$PCL-list.err
+pc list >$PCL-list.txt 2>>$PCL-list.err
+tap "cm109 phone: phonectl list shows it: usb:BUS:ADDR:0, 0d8c:000e, a phone with a TAPI id, transport libusb, protocol cm109, the shipped profile, cm109 bound now" \
+	jq -e '[.devices[] | select(.transport == "libusb")] | length == 1 and (.[0] |
+		(.node | test("^usb:[0-9]+:[0-9]+:0$")) and .vendor_id == 3468 and .product_id == 14 and
+		.phone and (.tapi_id | type == "number") and .scan.protocol == "cm109" and
+		.scan.driver == "cm109" and (.scan.profiles | length == 1) and
+		(.scan.profiles[0] | test("60-cmedia-cm109[.]phone:[0-9]+$")))' $PCL-list.json
+tap "cm109 phone: phonectl list: what the provider makes of it: keypad 0-9 * #, hook switch, ringer" \
+	jq -e '.devices[] | select(.transport == "libusb") | .scan.keypad == "0123456789*#" and
+		.scan.hook_switch and .scan.ringer' $PCL-list.json
+tap "cm109 phone: phonectl list (text): transport and capabilities lines" sh -c "
+	grep -qx '  transport: libusb, cm109 keypad scan; kernel driver now: cm109 (the provider detaches it while the phone is open)' $PCL-list.txt &&
+	grep -qx '  capabilities: keypad 0 1 2 3 4 5 6 7 8 9 \\* #, hook switch (handset), ringer (buzzer)' $PCL-list.txt"
+sed 's/^/# phonectl list: /' $PCL-list.txt $PCL-list.err | head -n 30
+# describe opens the phone through the provider (for button names): cm109 is detached
+# for that while and given the interface back.
+pc describe --attached --json >$PCL-describe.json 2>$PCL-describe.err
+tap "cm109 phone: phonectl describe --attached: transport libusb, the profile, PHONECAPS with 12 keypad buttons, the handset's hook switch, one ring mode" \
+	jq -e -s '[.[] | select(.transport == "libusb")] | length == 1 and (.[0] |
+		.scan_protocol == "cm109" and .device.vendor_id == 3468 and
+		(.profile.matched | length == 1) and .tapi.hookswitch_devs == 1 and
+		.tapi.num_ring_modes == 1 and
+		([.tapi.buttons[] | select(.mode == "KEYPAD")] | length == 12))' $PCL-describe.json
+tap "cm109 phone: after describe, cm109 has the interface again" wait_driver cm109
 : >"$OUT"
 HIDPHONE_DEVICES=usb HIDPHONE_PROFILES=/tmp/cm109-profiles HIDPHONE_TSP=/usr/local/lib/hidphone.tsp \
 	HIDPHONE_LOG=info cm109-host <"$IN" >"$OUT" 2>/tmp/cm109-host.err &
@@ -208,6 +243,20 @@ host mark
 echo "$UDC_NAME" >"$G/UDC"
 tap "cm109 phone: plugged in again: PHONE_CREATE (hotplug through the udev monitor)" \
 	expect '^event PHONE_CREATE ' 10
+# The phone it makes is usable: TAPI adopts it, it opens, a key reaches the host.
+host adopt 5
+tap "cm109 phone: CreatePhoneDevice(temp id, 1) adopts the re-plugged phone" expect '^adopt 1 0x0$'
+host open 1
+tap "cm109 phone: the re-plugged phone (id 1) opens" expect '^open 0x0$'
+tap "cm109 phone: usbfs holds the re-plugged phone's interface" wait_driver usbfs
+host mark
+key 0x22
+tap "cm109 phone: re-plugged, key 5 (0x22) is PHONE_BUTTON 5 down" \
+	expect '^event PHONE_BUTTON 5 8 2$'
+tap "cm109 phone: and up" expect '^event PHONE_BUTTON 5 8 1$'
+host close
+tap "cm109 phone: the re-plugged phone closes" expect '^close 0x0$'
+tap "cm109 phone: and cm109 has the interface again" wait_driver cm109
 
 host quit
 exec 3>&-
