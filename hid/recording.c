@@ -443,7 +443,7 @@ static int line_report(struct parser *p, char prefix, size_t i)
 	return add_event(p, &ev, ts_at);
 }
 
-/* T: <ts> <MESSAGE> <p1> <p2> <p3>: what the provider told its TAPI host. */
+/* T: <ts> <EVENT> <p1> <p2> <p3>: what the provider told its host. */
 static int line_tapi(struct parser *p, size_t i)
 {
 	struct recording_event ev = { .kind = RECORDING_TAPI };
