@@ -7,14 +7,12 @@
  * everything it allocates, because recordings come from bug reports and strangers.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "file-read.h"
 #include "hex-text.h"
 #include "recording.h"
 
@@ -618,10 +616,9 @@ static int read_fail(struct text_error *err, int rc, const char *msg)
 int recording_read_file(const char *path, struct recording **out, struct text_error *err)
 {
 	struct text_error ignored;
-	char *text = NULL;
-	size_t len = 0, cap = 0, hint = 65536;
-	struct stat st;
-	int fd, rc;
+	char *text, why[64];
+	size_t len;
+	int rc;
 
 	if (!err)
 		err = &ignored;
@@ -630,47 +627,11 @@ int recording_read_file(const char *path, struct recording **out, struct text_er
 		*out = NULL;
 	if (!path || !out)
 		return read_fail(err, -EINVAL, "invalid arguments");
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return read_fail(err, -errno, strerror(errno));
-	/* the size is only a hint for the first allocation: pipes and /proc say 0 */
-	if (fstat(fd, &st) == 0 && st.st_size > 0 && (uint64_t)st.st_size < MAX_FILE_SIZE)
-		hint = (size_t)st.st_size + 1;
-	for (;;) {
-		ssize_t n;
-
-		if (len == cap) {
-			char *grown;
-
-			if (cap >= MAX_FILE_SIZE) {
-				rc = read_fail(err, -EFBIG, "file larger than 256 MiB");
-				goto out;
-			}
-			cap = cap ? cap * 2 : hint;
-			if (cap > MAX_FILE_SIZE)
-				cap = MAX_FILE_SIZE;
-			grown = realloc(text, cap);
-			if (!grown) {
-				rc = read_fail(err, -ENOMEM, "out of memory");
-				goto out;
-			}
-			text = grown;
-		}
-		n = read(fd, text + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = read_fail(err, -errno, strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	rc = recording_parse(text ? text : "", len, out, err);
-out:
+	rc = file_read(path, MAX_FILE_SIZE, 0, &text, &len);
+	if (rc < 0)
+		return read_fail(err, rc, file_read_error(rc, MAX_FILE_SIZE, why, sizeof(why)));
+	rc = recording_parse(text, len, out, err);
 	free(text);
-	close(fd);
 	return rc;
 }
 
