@@ -246,6 +246,9 @@ $(BUILDDIR)/test/test-tapi-text: $(OBJ)/test/test-tapi-text.o $(OBJ)/tapi/tapi-t
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka -ldl -pthread
 
+# The descriptors' .expect files have one reader (test/expect-file.c).
+$(BUILDDIR)/test/test-real-descriptors: $(OBJ)/test/expect-file.o
+
 # Recordings' T: lines are words to hid/; the test reads them as TAPI does, with tools/'s names.
 $(BUILDDIR)/test/test-recording: $(OBJ)/tools/tapi-names.o
 
