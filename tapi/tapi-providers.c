@@ -512,3 +512,16 @@ int tapi_app_register(bool line, WCHAR *name, DWORD name_size, struct tapi_app *
 	*out = app;
 	return 0;
 }
+
+void tapi_app_unregister(struct tapi_app *app)
+{
+	bool last;
+
+	tapi_app_end(app);
+	last = --tapi_n_apps == 0;
+	/* Unloading calls providerShutdown, which may wait for callbacks that take tapi_lock. */
+	pthread_mutex_unlock(&tapi_lock);
+	if (last)
+		tapi_providers_unload();
+	pthread_mutex_unlock(&tapi_api_lock);
+}

@@ -88,6 +88,12 @@ struct tapi_app;
  * NAME freed.
  */
 int tapi_app_register(bool line, WCHAR *name, DWORD name_size, struct tapi_app **out);
+/*
+ * The end of a registration (phoneShutdown, lineShutdown), once its opens are closed: the
+ * handle goes, and the providers are unloaded after the last application. Called with
+ * tapi_api_lock and tapi_lock held; returns with neither.
+ */
+void tapi_app_unregister(struct tapi_app *app);
 
 /* The PHONEEVENT to give TSPI_phoneOpen, with the device entry as htPhone. */
 PHONEEVENT tapi_phone_event_proc(void);
