@@ -40,13 +40,20 @@ static LONG enter_line_app(HLINEAPP h, struct tapi_app **app)
 	return *app ? 0 : tapi_leave(LINEERR_INVALAPPHANDLE);
 }
 
-static LONG initialize(LPHLINEAPP lphLineApp, WCHAR *name, DWORD name_size,
+/* lineInitializeExA and W: the friendly name is UTF-8 (ansi) or UTF-16. */
+static LONG initialize(LPHLINEAPP lphLineApp, const void *friendly, bool ansi,
 		       LPDWORD lpdwNumDevs, LPDWORD lpdwAPIVersion,
 		       LPLINEINITIALIZEEXPARAMS params)
 {
 	struct tapi_app *app;
+	WCHAR *name = NULL;
+	DWORD name_size = 0;
+	int err = ansi ? tapi_app_name_a(friendly, &name, &name_size) :
+			 tapi_app_name_w(friendly, &name, &name_size);
 	LONG rc = 0;
 
+	if (err < 0)
+		return err == -EINVAL ? LINEERR_INVALAPPNAME : LINEERR_NOMEM;
 	if (!lphLineApp || !lpdwNumDevs || !lpdwAPIVersion || !params)
 		rc = LINEERR_INVALPOINTER;
 	else if (params->dwTotalSize < sizeof(*params))
@@ -76,16 +83,9 @@ LONG WINAPI lineInitializeExA(LPHLINEAPP lphLineApp, HINSTANCE hInstance,
 			      LPDWORD lpdwNumDevs, LPDWORD lpdwAPIVersion,
 			      LPLINEINITIALIZEEXPARAMS lpLineInitializeExParams)
 {
-	WCHAR *name = NULL;
-	DWORD size = 0;
-	int rc;
-
 	(void)hInstance;
 	(void)lpfnCallback;
-	rc = tapi_app_name_a(lpszFriendlyAppName, &name, &size);
-	if (rc < 0)
-		return rc == -EINVAL ? LINEERR_INVALAPPNAME : LINEERR_NOMEM;
-	return initialize(lphLineApp, name, size, lpdwNumDevs, lpdwAPIVersion,
+	return initialize(lphLineApp, lpszFriendlyAppName, true, lpdwNumDevs, lpdwAPIVersion,
 			  lpLineInitializeExParams);
 }
 
@@ -94,16 +94,9 @@ LONG WINAPI lineInitializeExW(LPHLINEAPP lphLineApp, HINSTANCE hInstance,
 			      LPDWORD lpdwNumDevs, LPDWORD lpdwAPIVersion,
 			      LPLINEINITIALIZEEXPARAMS lpLineInitializeExParams)
 {
-	WCHAR *name = NULL;
-	DWORD size = 0;
-	int rc;
-
 	(void)hInstance;
 	(void)lpfnCallback;
-	rc = tapi_app_name_w(lpszFriendlyAppName, &name, &size);
-	if (rc < 0)
-		return rc == -EINVAL ? LINEERR_INVALAPPNAME : LINEERR_NOMEM;
-	return initialize(lphLineApp, name, size, lpdwNumDevs, lpdwAPIVersion,
+	return initialize(lphLineApp, lpszFriendlyAppName, false, lpdwNumDevs, lpdwAPIVersion,
 			  lpLineInitializeExParams);
 }
 

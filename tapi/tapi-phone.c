@@ -152,29 +152,32 @@ static LONG write_struct(void *out, const void *src, DWORD used, DWORD fixed, co
 
 /* --- registration ----------------------------------------------------------------------- */
 
-static LONG initialize(LPHPHONEAPP lphPhoneApp, WCHAR *name, DWORD name_size,
+/* phoneInitializeExA and W: the friendly name is UTF-8 (ansi) or UTF-16. */
+static LONG initialize(LPHPHONEAPP lphPhoneApp, const void *friendly, bool ansi,
 		       LPDWORD lpdwNumDevs, LPDWORD lpdwAPIVersion,
 		       LPPHONEINITIALIZEEXPARAMS params)
 {
 	struct tapi_app *app;
-	int rc;
+	WCHAR *name = NULL;
+	DWORD name_size = 0;
+	int err = ansi ? tapi_app_name_a(friendly, &name, &name_size) :
+			 tapi_app_name_w(friendly, &name, &name_size);
+	LONG rc = 0;
 
-	if (!lphPhoneApp || !lpdwNumDevs || !lpdwAPIVersion || !params) {
-		free(name);
-		return PHONEERR_INVALPOINTER;
-	}
-	if (params->dwTotalSize < sizeof(*params)) {
-		free(name);
-		return PHONEERR_STRUCTURETOOSMALL;
-	}
+	if (err < 0)
+		return err == -EINVAL ? PHONEERR_INVALAPPNAME : PHONEERR_NOMEM;
+	if (!lphPhoneApp || !lpdwNumDevs || !lpdwAPIVersion || !params)
+		rc = PHONEERR_INVALPOINTER;
+	else if (params->dwTotalSize < sizeof(*params))
+		rc = PHONEERR_STRUCTURETOOSMALL;
 	/* The hidden window and completion ports are Win32 objects; the event is a descriptor. */
-	if (params->dwOptions != PHONEINITIALIZEEXOPTION_USEEVENT) {
+	else if (params->dwOptions != PHONEINITIALIZEEXOPTION_USEEVENT)
+		rc = PHONEERR_INVALPARAM;
+	else if (*lpdwAPIVersion < TAPI_VERSION2_0)
+		rc = PHONEERR_INCOMPATIBLEAPIVERSION;
+	if (rc) {
 		free(name);
-		return PHONEERR_INVALPARAM;
-	}
-	if (*lpdwAPIVersion < TAPI_VERSION2_0) {
-		free(name);
-		return PHONEERR_INCOMPATIBLEAPIVERSION;
+		return rc;
 	}
 	rc = tapi_app_register(false, name, name_size, &app);
 	if (rc < 0)
@@ -192,16 +195,9 @@ LONG WINAPI phoneInitializeExA(LPHPHONEAPP lphPhoneApp, HINSTANCE hInstance,
 			       LPDWORD lpdwNumDevs, LPDWORD lpdwAPIVersion,
 			       LPPHONEINITIALIZEEXPARAMS lpPhoneInitializeExParams)
 {
-	WCHAR *name = NULL;
-	DWORD size = 0;
-	int rc;
-
 	(void)hInstance;
 	(void)lpfnCallback;
-	rc = tapi_app_name_a(lpszFriendlyAppName, &name, &size);
-	if (rc < 0)
-		return rc == -EINVAL ? PHONEERR_INVALAPPNAME : PHONEERR_NOMEM;
-	return initialize(lphPhoneApp, name, size, lpdwNumDevs, lpdwAPIVersion,
+	return initialize(lphPhoneApp, lpszFriendlyAppName, true, lpdwNumDevs, lpdwAPIVersion,
 			  lpPhoneInitializeExParams);
 }
 
@@ -210,16 +206,9 @@ LONG WINAPI phoneInitializeExW(LPHPHONEAPP lphPhoneApp, HINSTANCE hInstance,
 			       LPDWORD lpdwNumDevs, LPDWORD lpdwAPIVersion,
 			       LPPHONEINITIALIZEEXPARAMS lpPhoneInitializeExParams)
 {
-	WCHAR *name = NULL;
-	DWORD size = 0;
-	int rc;
-
 	(void)hInstance;
 	(void)lpfnCallback;
-	rc = tapi_app_name_w(lpszFriendlyAppName, &name, &size);
-	if (rc < 0)
-		return rc == -EINVAL ? PHONEERR_INVALAPPNAME : PHONEERR_NOMEM;
-	return initialize(lphPhoneApp, name, size, lpdwNumDevs, lpdwAPIVersion,
+	return initialize(lphPhoneApp, lpszFriendlyAppName, false, lpdwNumDevs, lpdwAPIVersion,
 			  lpPhoneInitializeExParams);
 }
 
