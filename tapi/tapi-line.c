@@ -13,19 +13,28 @@
 #include "tapi-registry.h"
 #include "tapi-text.h"
 
-/* tapi_get_message answers in PHONEERR_ terms; the same conditions as LINEERR_. */
+/* What phone and line functions share answers in PHONEERR_ terms; the same conditions. */
 static LONG line_err(LONG rc)
 {
-	if (rc == PHONEERR_INVALAPPHANDLE)
-		return LINEERR_INVALAPPHANDLE;
-	if (rc == PHONEERR_OPERATIONFAILED)
-		return LINEERR_OPERATIONFAILED;
-	if (rc == PHONEERR_NOMEM)
-		return LINEERR_NOMEM;
-	if (rc == PHONEERR_UNINITIALIZED)
-		return LINEERR_UNINITIALIZED;
-	if (rc == PHONEERR_INVALPOINTER)
-		return LINEERR_INVALPOINTER;
+	static const struct {
+		LONG phone, line;
+	} same[] = {
+		{ PHONEERR_INVALAPPHANDLE, LINEERR_INVALAPPHANDLE },
+		{ PHONEERR_OPERATIONFAILED, LINEERR_OPERATIONFAILED },
+		{ PHONEERR_NOMEM, LINEERR_NOMEM },
+		{ PHONEERR_UNINITIALIZED, LINEERR_UNINITIALIZED },
+		{ PHONEERR_INVALPOINTER, LINEERR_INVALPOINTER },
+		{ PHONEERR_INVALAPPNAME, LINEERR_INVALAPPNAME },
+		{ PHONEERR_STRUCTURETOOSMALL, LINEERR_STRUCTURETOOSMALL },
+		{ PHONEERR_INVALPARAM, LINEERR_INVALPARAM },
+		{ PHONEERR_INCOMPATIBLEAPIVERSION, LINEERR_INCOMPATIBLEAPIVERSION },
+		{ PHONEERR_RESOURCEUNAVAIL, LINEERR_RESOURCEUNAVAIL },
+	};
+
+	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+		if (same[i].phone == rc)
+			return same[i].line;
+	}
 	return rc;
 }
 
@@ -40,44 +49,6 @@ static LONG enter_line_app(HLINEAPP h, struct tapi_app **app)
 	return *app ? 0 : tapi_leave(LINEERR_INVALAPPHANDLE);
 }
 
-/* lineInitializeExA and W: the friendly name is UTF-8 (ansi) or UTF-16. */
-static LONG initialize(LPHLINEAPP lphLineApp, const void *friendly, bool ansi,
-		       LPDWORD lpdwNumDevs, LPDWORD lpdwAPIVersion,
-		       LPLINEINITIALIZEEXPARAMS params)
-{
-	struct tapi_app *app;
-	WCHAR *name = NULL;
-	DWORD name_size = 0;
-	int err = ansi ? tapi_app_name_a(friendly, &name, &name_size) :
-			 tapi_app_name_w(friendly, &name, &name_size);
-	LONG rc = 0;
-
-	if (err < 0)
-		return err == -EINVAL ? LINEERR_INVALAPPNAME : LINEERR_NOMEM;
-	if (!lphLineApp || !lpdwNumDevs || !lpdwAPIVersion || !params)
-		rc = LINEERR_INVALPOINTER;
-	else if (params->dwTotalSize < sizeof(*params))
-		rc = LINEERR_STRUCTURETOOSMALL;
-	/* The hidden window and completion ports are Win32 objects; the event is a descriptor. */
-	else if (params->dwOptions != LINEINITIALIZEEXOPTION_USEEVENT)
-		rc = LINEERR_INVALPARAM;
-	else if (*lpdwAPIVersion < TAPI_VERSION2_0)
-		rc = LINEERR_INCOMPATIBLEAPIVERSION;
-	if (rc) {
-		free(name);
-		return rc;
-	}
-	rc = tapi_app_register(true, name, name_size, &app);
-	if (rc < 0)
-		return rc == -ENOMEM ? LINEERR_NOMEM : LINEERR_RESOURCEUNAVAIL;
-	*lphLineApp = app->handle;
-	*lpdwNumDevs = (DWORD)tapi_n_line_devs();
-	*lpdwAPIVersion = TAPI_CURRENT_VERSION;
-	params->dwNeededSize = params->dwUsedSize = sizeof(*params);
-	params->Handles.hEvent = (HANDLE)(intptr_t)app->event_fd;
-	return tapi_leave(0);
-}
-
 LONG WINAPI lineInitializeExA(LPHLINEAPP lphLineApp, HINSTANCE hInstance,
 			      LINECALLBACK lpfnCallback, LPCSTR lpszFriendlyAppName,
 			      LPDWORD lpdwNumDevs, LPDWORD lpdwAPIVersion,
@@ -85,8 +56,8 @@ LONG WINAPI lineInitializeExA(LPHLINEAPP lphLineApp, HINSTANCE hInstance,
 {
 	(void)hInstance;
 	(void)lpfnCallback;
-	return initialize(lphLineApp, lpszFriendlyAppName, true, lpdwNumDevs, lpdwAPIVersion,
-			  lpLineInitializeExParams);
+	return line_err(tapi_initialize(true, lpszFriendlyAppName, true, lphLineApp, lpdwNumDevs,
+					lpdwAPIVersion, lpLineInitializeExParams));
 }
 
 LONG WINAPI lineInitializeExW(LPHLINEAPP lphLineApp, HINSTANCE hInstance,
@@ -96,8 +67,8 @@ LONG WINAPI lineInitializeExW(LPHLINEAPP lphLineApp, HINSTANCE hInstance,
 {
 	(void)hInstance;
 	(void)lpfnCallback;
-	return initialize(lphLineApp, lpszFriendlyAppName, false, lpdwNumDevs, lpdwAPIVersion,
-			  lpLineInitializeExParams);
+	return line_err(tapi_initialize(true, lpszFriendlyAppName, false, lphLineApp, lpdwNumDevs,
+					lpdwAPIVersion, lpLineInitializeExParams));
 }
 
 static LONG enter_line(HLINE h, struct tapi_line **l)

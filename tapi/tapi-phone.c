@@ -152,44 +152,6 @@ static LONG write_struct(void *out, const void *src, DWORD used, DWORD fixed, co
 
 /* --- registration ----------------------------------------------------------------------- */
 
-/* phoneInitializeExA and W: the friendly name is UTF-8 (ansi) or UTF-16. */
-static LONG initialize(LPHPHONEAPP lphPhoneApp, const void *friendly, bool ansi,
-		       LPDWORD lpdwNumDevs, LPDWORD lpdwAPIVersion,
-		       LPPHONEINITIALIZEEXPARAMS params)
-{
-	struct tapi_app *app;
-	WCHAR *name = NULL;
-	DWORD name_size = 0;
-	int err = ansi ? tapi_app_name_a(friendly, &name, &name_size) :
-			 tapi_app_name_w(friendly, &name, &name_size);
-	LONG rc = 0;
-
-	if (err < 0)
-		return err == -EINVAL ? PHONEERR_INVALAPPNAME : PHONEERR_NOMEM;
-	if (!lphPhoneApp || !lpdwNumDevs || !lpdwAPIVersion || !params)
-		rc = PHONEERR_INVALPOINTER;
-	else if (params->dwTotalSize < sizeof(*params))
-		rc = PHONEERR_STRUCTURETOOSMALL;
-	/* The hidden window and completion ports are Win32 objects; the event is a descriptor. */
-	else if (params->dwOptions != PHONEINITIALIZEEXOPTION_USEEVENT)
-		rc = PHONEERR_INVALPARAM;
-	else if (*lpdwAPIVersion < TAPI_VERSION2_0)
-		rc = PHONEERR_INCOMPATIBLEAPIVERSION;
-	if (rc) {
-		free(name);
-		return rc;
-	}
-	rc = tapi_app_register(false, name, name_size, &app);
-	if (rc < 0)
-		return rc == -ENOMEM ? PHONEERR_NOMEM : PHONEERR_RESOURCEUNAVAIL;
-	*lphPhoneApp = app->handle;
-	*lpdwNumDevs = (DWORD)tapi_n_devs();
-	*lpdwAPIVersion = TAPI_CURRENT_VERSION;
-	params->dwNeededSize = params->dwUsedSize = sizeof(*params);
-	params->Handles.hEvent = (HANDLE)(intptr_t)app->event_fd;
-	return tapi_leave(0);
-}
-
 LONG WINAPI phoneInitializeExA(LPHPHONEAPP lphPhoneApp, HINSTANCE hInstance,
 			       PHONECALLBACK lpfnCallback, LPCSTR lpszFriendlyAppName,
 			       LPDWORD lpdwNumDevs, LPDWORD lpdwAPIVersion,
@@ -197,8 +159,8 @@ LONG WINAPI phoneInitializeExA(LPHPHONEAPP lphPhoneApp, HINSTANCE hInstance,
 {
 	(void)hInstance;
 	(void)lpfnCallback;
-	return initialize(lphPhoneApp, lpszFriendlyAppName, true, lpdwNumDevs, lpdwAPIVersion,
-			  lpPhoneInitializeExParams);
+	return tapi_initialize(false, lpszFriendlyAppName, true, lphPhoneApp, lpdwNumDevs,
+			       lpdwAPIVersion, lpPhoneInitializeExParams);
 }
 
 LONG WINAPI phoneInitializeExW(LPHPHONEAPP lphPhoneApp, HINSTANCE hInstance,
@@ -208,8 +170,8 @@ LONG WINAPI phoneInitializeExW(LPHPHONEAPP lphPhoneApp, HINSTANCE hInstance,
 {
 	(void)hInstance;
 	(void)lpfnCallback;
-	return initialize(lphPhoneApp, lpszFriendlyAppName, false, lpdwNumDevs, lpdwAPIVersion,
-			  lpPhoneInitializeExParams);
+	return tapi_initialize(false, lpszFriendlyAppName, false, lphPhoneApp, lpdwNumDevs,
+			       lpdwAPIVersion, lpPhoneInitializeExParams);
 }
 
 /*
