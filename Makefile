@@ -29,7 +29,7 @@ RE_CFLAGS := -DHAVE_INTTYPES_H -DHAVE_STDBOOL_H
 HP_CFLAGS = -std=c11 $(WARNINGS) -fPIC -fvisibility=hidden -D_GNU_SOURCE -I. -Iinclude \
 	    -MMD -MP $(PKG_CFLAGS) $(RE_CFLAGS)
 
-HID_SRCS := hid/rdesc-parse.c hid/rdesc-load.c hid/field-codec.c hid/hex-text.c \
+HID_SRCS := hid/rdesc-parse.c hid/rdesc-load.c hid/field-codec.c hid/hex-text.c hid/file-read.c \
 	    hid/usage-names.c hid/hidraw-node.c hid/recording.c hid/transport-replay.c \
 	    hid/transport-hidraw.c hid/transport-libusb.c
 DEV_SRCS := devices/telephony-map.c devices/phone-model.c devices/profile-parse.c \
@@ -45,6 +45,7 @@ TSP_SRCS := tsp/provider.c tsp/phone.c tsp/discovery.c tsp/phone-io.c tsp/phone-
 TSP_SRCS += tsp/line-device.c tsp/line-call.c
 # The call engine (calls/): SIP, SDP and RTP through libre and librem, whose headers want
 # HAVE_INTTYPES_H to find the fixed-width integer types; ALSA for the phone's audio port.
+# It reads hidphone.conf with hid/'s file reader: what links it links the core library after.
 CALLS_PKGS := libre librem alsa
 CALLS_CFLAGS = $(shell pkg-config --cflags $(CALLS_PKGS)) -DHAVE_INTTYPES_H -DHAVE_STDBOOL_H
 CALLS_LIBS   = $(shell pkg-config --libs $(CALLS_PKGS)) -lm
@@ -203,11 +204,11 @@ $(BUILDDIR)/test/test-lamp-cadence: $(OBJ)/test/test-lamp-cadence.o $(OBJ)/tsp/l
 # baresip (test/call-peer.c starts and drives it) and kamailio as registrar
 # (test/call-registrar.c) on 127.0.0.1 ports 15100-15399.
 $(BUILDDIR)/test/test-call-config: $(OBJ)/test/test-call-config.o \
-				   $(CALLS_LIB)
+				   $(CALLS_LIB) $(CORE_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka
 $(BUILDDIR)/test/test-call-engine: $(OBJ)/test/test-call-engine.o $(OBJ)/test/call-peer.o \
-				   $(OBJ)/test/call-registrar.o $(CALLS_LIB)
+				   $(OBJ)/test/call-registrar.o $(CALLS_LIB) $(CORE_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(CALLS_LIBS)
 
@@ -247,6 +248,12 @@ $(BUILDDIR)/test/test-tapi-text: $(OBJ)/test/test-tapi-text.o $(OBJ)/tapi/tapi-t
 		$(OBJ)/tapi/tapi-providers.o $(OBJ)/tapi/tapi-registry.o
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka -ldl -pthread
+
+# The descriptors' .expect files have one reader (test/expect-file.c).
+$(BUILDDIR)/test/test-real-descriptors: $(OBJ)/test/expect-file.o
+
+# Recordings' T: lines are words to hid/; the test reads them as TAPI does, with tools/'s names.
+$(BUILDDIR)/test/test-recording: $(OBJ)/tools/tapi-names.o
 
 $(BUILDDIR)/test/%: $(OBJ)/test/%.o $(OBJ)/test/test-util.o $(CORE_LIB)
 	@mkdir -p $(@D)
@@ -316,7 +323,8 @@ $(BUILDDIR)/test/bench-provider: $(OBJ)/test/bench-provider.o $(OBJ)/tools/tapi-
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) -ldl $(PKG_LIBS) -pthread
 
 $(OBJ)/test/bench-calls.o: HP_CFLAGS += $(CALLS_CFLAGS)
-$(BUILDDIR)/test/bench-calls: $(OBJ)/test/bench-calls.o $(OBJ)/test/call-peer.o $(CALLS_LIB)
+$(BUILDDIR)/test/bench-calls: $(OBJ)/test/bench-calls.o $(OBJ)/test/call-peer.o $(CALLS_LIB) \
+			       $(CORE_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CALLS_LIBS)
 

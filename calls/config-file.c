@@ -1,12 +1,11 @@
 /* Finding and reading hidphone.conf: HIDPHONE_CONFIG, then the XDG user file, then /etc. */
 #include "calls/call-config.h"
+#include "hid/file-read.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 int call_config_find(char *path, size_t size)
@@ -47,49 +46,24 @@ static void set_err(struct call_config_error *err, const char *path, const char 
 int call_config_load_file(struct call_config *cfg, const char *path,
 			  struct call_config_error *err)
 {
-	struct stat st;
-	ssize_t got;
-	size_t len = 0;
-	char *text;
-	int fd, rc;
+	char *text, why[64];
+	size_t len;
+	int rc;
 
 	memset(cfg, 0, sizeof(*cfg));
 	if (err)
 		memset(err, 0, sizeof(*err));
 	snprintf(cfg->path, sizeof(cfg->path), "%s", path);
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0) {
-		rc = -errno;
+	rc = file_read(path, CALL_CONFIG_MAX_FILE, FILE_READ_REGULAR, &text, &len);
+	if (rc == -EFBIG || rc == -EINVAL || rc == -EISDIR) {
+		set_err(err, path, file_read_error(rc, CALL_CONFIG_MAX_FILE, why, sizeof(why)), 0);
+		/* The parser's code for a file over the limit. */
+		return rc == -EFBIG ? -E2BIG : -EINVAL;
+	}
+	if (rc < 0) {
 		set_err(err, path, "cannot open", -rc);
 		return rc;
 	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		close(fd);
-		set_err(err, path, "not a regular file", 0);
-		return -EINVAL;
-	}
-	/* One byte more than allowed tells a file that is too large from one that fits. */
-	text = malloc(CALL_CONFIG_MAX_FILE + 1);
-	if (!text) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while (len < CALL_CONFIG_MAX_FILE + 1) {
-		got = read(fd, text + len, CALL_CONFIG_MAX_FILE + 1 - len);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			rc = -errno;
-			close(fd);
-			free(text);
-			set_err(err, path, "cannot read", -rc);
-			return rc;
-		}
-		if (got == 0)
-			break;
-		len += (size_t)got;
-	}
-	close(fd);
 	rc = call_config_parse(cfg, text, len, path, err);
 	free(text);
 	return rc;

@@ -4,14 +4,12 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "hid/file-read.h"
 #include "profile.h"
 
 const char *profile_default_dirs(void)
@@ -34,37 +32,20 @@ uint64_t profile_descriptor_hash(const uint8_t *rdesc, size_t len)
 
 int profile_parse_file(struct profile_set *set, const char *path)
 {
-	char *buf = malloc(PROFILE_MAX_FILE_BYTES + 1);
-	struct stat st;
-	size_t len = 0;
-	int fd, rc;
+	char *buf, why[64];
+	size_t len;
+	int rc;
 
-	if (!buf)
-		return -ENOMEM;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		rc = fd < 0 ? -errno : -EINVAL;
+	rc = file_read(path, PROFILE_MAX_FILE_BYTES, FILE_READ_REGULAR, &buf, &len);
+	if (rc < 0) {
 		set->n_files++;
 		if (set->n_errors < PROFILE_MAX_ERRORS)
 			snprintf(set->errors[set->n_errors], sizeof(set->errors[0]), "%.300s: %s",
-				 path, rc == -EINVAL ? "not a regular file" : strerror(-rc));
+				 path, file_read_error(rc, PROFILE_MAX_FILE_BYTES, why, sizeof(why)));
 		set->n_errors++;
-		goto out;
-	}
-	/* One byte more than a profile may have, to tell an oversized file apart. */
-	while (len <= PROFILE_MAX_FILE_BYTES) {
-		ssize_t n = read(fd, buf + len, PROFILE_MAX_FILE_BYTES + 1 - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
+		return rc == -EFBIG || rc == -EISDIR ? -EINVAL : rc;
 	}
 	rc = profile_parse_text(set, path, buf, len);
-out:
-	if (fd >= 0)
-		close(fd);
 	free(buf);
 	return rc;
 }

@@ -184,7 +184,10 @@ int profile_key_from_name(const char *name);
  */
 int profile_parse_text(struct profile_set *set, const char *file, const char *text, size_t len);
 
-/* Reads one file (bounded) and parses it as profile_parse_text does. */
+/*
+ * Reads one file (a regular file of at most PROFILE_MAX_FILE_BYTES, hid/file-read.h) and
+ * parses it as profile_parse_text does; a file it cannot read is an error recorded in set.
+ */
 int profile_parse_file(struct profile_set *set, const char *path);
 
 /*

@@ -1,11 +1,10 @@
 #include <errno.h>
-#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "file-read.h"
 #include "hex-text.h"
 #include "rdesc-load.h"
 
@@ -171,48 +170,17 @@ long rdesc_from_contents(const uint8_t *contents, size_t len, uint8_t *out,
 long rdesc_read_file(const char *path, uint8_t *out, enum rdesc_file_format *format,
 		     struct text_error *err)
 {
-	uint8_t *contents = NULL;
-	size_t len = 0, cap = 0;
+	char *contents, why[64];
+	size_t len;
 	long rc;
-	int fd;
 
 	memset(err, 0, sizeof(*err));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return text_fail(err, -errno, 0, 0, strerror(errno));
-	for (;;) {
-		ssize_t n;
-
-		if (len == cap) {
-			uint8_t *grown;
-
-			if (cap >= MAX_FILE_SIZE) {
-				rc = text_fail(err, -E2BIG, 0, 0, "file larger than 4 MiB");
-				goto out;
-			}
-			cap = cap ? cap * 2 : 8192;
-			grown = realloc(contents, cap);
-			if (!grown) {
-				rc = text_fail(err, -ENOMEM, 0, 0, "out of memory");
-				goto out;
-			}
-			contents = grown;
-		}
-		n = read(fd, contents + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = text_fail(err, -errno, 0, 0, strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	rc = rdesc_from_contents(contents, len, out, format, err);
-out:
+	rc = file_read(path, MAX_FILE_SIZE, 0, &contents, &len);
+	if (rc < 0)
+		return text_fail(err, (int)rc, 0, 0,
+				 file_read_error((int)rc, MAX_FILE_SIZE, why, sizeof(why)));
+	rc = rdesc_from_contents((const uint8_t *)contents, len, out, format, err);
 	free(contents);
-	close(fd);
 	return rc;
 }
 

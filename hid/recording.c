@@ -7,14 +7,12 @@
  * everything it allocates, because recordings come from bug reports and strangers.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "file-read.h"
 #include "hex-text.h"
 #include "recording.h"
 
@@ -27,66 +25,22 @@
 #define MAX_SECONDS 1000000000000ull
 #define USEC_PER_SEC 1000000ull
 
-static const struct {
-	uint32_t number;
-	const char *name;
-} messages[] = {
-	/* Values of include/tspi.h (PHONE_*); test-recording checks them against it. */
-	{ 14, "PHONE_BUTTON" },
-	{ 15, "PHONE_CLOSE" },
-	{ 16, "PHONE_DEVSPECIFIC" },
-	{ 17, "PHONE_REPLY" },
-	{ 18, "PHONE_STATE" },
-	{ 20, "PHONE_CREATE" },
-	{ 26, "PHONE_REMOVE" },
-	{ RECORDING_ASYNC_COMPLETION, "ASYNC_COMPLETION" },
-};
-
-const char *recording_message_name(uint32_t message)
+/*
+ * A T: line's event name: what the host's API calls the event (PHONE_STATE, or a number
+ * for one without a name). The layer that knows that API reads it; to this one it is a word.
+ */
+static bool is_event_name(const char *s, size_t len)
 {
-	for (size_t i = 0; i < sizeof(messages) / sizeof(messages[0]); i++)
-		if (messages[i].number == message)
-			return messages[i].name;
-	return NULL;
-}
+	if (len == 0 || len >= RECORDING_MAX_NAME)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
 
-/* Decimal, or hex with 0x, of [s, s+len) into 32 bits; the whole text must be the number. */
-static int parse_u32(const char *s, size_t len, uint32_t *value)
-{
-	uint64_t v = 0;
-	size_t i = 0;
-	unsigned base = 10;
-
-	if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		i = 2;
+		if (!(c == '_' || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+		      (c >= 'a' && c <= 'z')))
+			return false;
 	}
-	if (i == len)
-		return -EINVAL;
-	for (; i < len; i++) {
-		int d = base == 16 ? hex_digit_value(s[i]) : (s[i] >= '0' && s[i] <= '9' ? s[i] - '0' : -1);
-
-		if (d < 0)
-			return -EINVAL;
-		v = v * base + (unsigned)d;
-		if (v > UINT32_MAX)
-			return -ERANGE;
-	}
-	*value = (uint32_t)v;
-	return 0;
-}
-
-int recording_message_parse(const char *name, uint32_t *message)
-{
-	if (!name || !message)
-		return -EINVAL;
-	for (size_t i = 0; i < sizeof(messages) / sizeof(messages[0]); i++) {
-		if (strcmp(messages[i].name, name) == 0) {
-			*message = messages[i].number;
-			return 0;
-		}
-	}
-	return parse_u32(name, strlen(name), message) == 0 ? 0 : -EINVAL;
+	return true;
 }
 
 void recording_free(struct recording *rec)
@@ -487,11 +441,10 @@ static int line_report(struct parser *p, char prefix, size_t i)
 	return add_event(p, &ev, ts_at);
 }
 
-/* T: <ts> <MESSAGE> <p1> <p2> <p3>: what the provider told its TAPI host. */
+/* T: <ts> <EVENT> <p1> <p2> <p3>: what the provider told its host. */
 static int line_tapi(struct parser *p, size_t i)
 {
 	struct recording_event ev = { .kind = RECORDING_TAPI };
-	char name[32];
 	size_t ts_at, start, end;
 	int rc = current_device(p);
 
@@ -503,14 +456,11 @@ static int line_tapi(struct parser *p, size_t i)
 		return rc;
 	start = skip_blanks(p, i);
 	end = token_end(p, start);
-	if (end - start < sizeof(name)) {
-		memcpy(name, p->l + start, end - start);
-		name[end - start] = '\0';
-	}
-	if (start == end || end - start >= sizeof(name) ||
-	    recording_message_parse(name, &ev.message) < 0)
+	if (!is_event_name(p->l + start, end - start))
 		return fail(p, -EINVAL, start,
-			    "expected a message name (PHONE_STATE, ...) or number");
+			    "expected an event name (PHONE_STATE, ...) or number");
+	memcpy(ev.message, p->l + start, end - start);
+	ev.message[end - start] = '\0';
 	i = end;
 	for (int k = 0; k < 3; k++) {
 		static const char *const what[] = { "param1", "param2", "param3" };
@@ -666,10 +616,9 @@ static int read_fail(struct text_error *err, int rc, const char *msg)
 int recording_read_file(const char *path, struct recording **out, struct text_error *err)
 {
 	struct text_error ignored;
-	char *text = NULL;
-	size_t len = 0, cap = 0, hint = 65536;
-	struct stat st;
-	int fd, rc;
+	char *text, why[64];
+	size_t len;
+	int rc;
 
 	if (!err)
 		err = &ignored;
@@ -678,47 +627,11 @@ int recording_read_file(const char *path, struct recording **out, struct text_er
 		*out = NULL;
 	if (!path || !out)
 		return read_fail(err, -EINVAL, "invalid arguments");
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return read_fail(err, -errno, strerror(errno));
-	/* the size is only a hint for the first allocation: pipes and /proc say 0 */
-	if (fstat(fd, &st) == 0 && st.st_size > 0 && (uint64_t)st.st_size < MAX_FILE_SIZE)
-		hint = (size_t)st.st_size + 1;
-	for (;;) {
-		ssize_t n;
-
-		if (len == cap) {
-			char *grown;
-
-			if (cap >= MAX_FILE_SIZE) {
-				rc = read_fail(err, -EFBIG, "file larger than 256 MiB");
-				goto out;
-			}
-			cap = cap ? cap * 2 : hint;
-			if (cap > MAX_FILE_SIZE)
-				cap = MAX_FILE_SIZE;
-			grown = realloc(text, cap);
-			if (!grown) {
-				rc = read_fail(err, -ENOMEM, "out of memory");
-				goto out;
-			}
-			text = grown;
-		}
-		n = read(fd, text + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = read_fail(err, -errno, strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	rc = recording_parse(text ? text : "", len, out, err);
-out:
+	rc = file_read(path, MAX_FILE_SIZE, 0, &text, &len);
+	if (rc < 0)
+		return read_fail(err, rc, file_read_error(rc, MAX_FILE_SIZE, why, sizeof(why)));
+	rc = recording_parse(text, len, out, err);
 	free(text);
-	close(fd);
 	return rc;
 }
 
@@ -798,19 +711,13 @@ int recording_write_report(FILE *out, char kind, uint64_t usec, const uint8_t *d
 	return write_status(out);
 }
 
-int recording_write_tapi(FILE *out, uint64_t usec, uint32_t message, uint64_t p1, uint64_t p2,
-			 uint64_t p3)
+int recording_write_tapi(FILE *out, uint64_t usec, const char *message, uint64_t p1,
+			 uint64_t p2, uint64_t p3)
 {
-	const char *name = recording_message_name(message);
-
-	if (!out)
+	if (!out || !message || !is_event_name(message, strlen(message)))
 		return -EINVAL;
 	write_timestamp(out, 'T', usec);
-	if (name)
-		fprintf(out, " %s", name);
-	else
-		fprintf(out, " %u", (unsigned)message);
-	fprintf(out, " 0x%llx 0x%llx 0x%llx\n", (unsigned long long)p1, (unsigned long long)p2,
-		(unsigned long long)p3);
+	fprintf(out, " %s 0x%llx 0x%llx 0x%llx\n", message, (unsigned long long)p1,
+		(unsigned long long)p2, (unsigned long long)p3);
 	return write_status(out);
 }

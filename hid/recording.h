@@ -12,9 +12,12 @@
  * and extended with lines hid-tools ignores:
  *   O: <sec>.<usec> <len> <hex bytes>   output report sent by the host, report id first
  *   F: <sec>.<usec> get|set <len> <hex bytes>   feature report read or written
- *   T: <sec>.<usec> <MESSAGE> <param1> <param2> <param3>   an event the provider reported
- *                                       to its TAPI host (PHONE_STATE, PHONE_BUTTON, ...,
- *                                       ASYNC_COMPLETION), params in hex
+ *   T: <sec>.<usec> <EVENT> <param1> <param2> <param3>   an event the provider reported
+ *                                       to its host, params in hex. EVENT is a word of
+ *                                       letters, digits and '_': the host API's name for it
+ *                                       (PHONE_STATE, ASYNC_COMPLETION, ...) or its number.
+ *                                       hid/ keeps it as written; the layer that knows the
+ *                                       host's API (tools/tapi-names.h) reads and writes it.
  *
  * Recordings are untrusted input: every line is bounded, every error names the line.
  */
@@ -32,6 +35,7 @@
 #define RECORDING_MAX_LINE (256u * 1024u)
 #define RECORDING_MAX_REPORT 16384u
 #define RECORDING_MAX_EVENTS 1000000u
+#define RECORDING_MAX_NAME 32u   /* a T: line's event name, with its terminating NUL */
 
 struct recording_device {
 	unsigned index;          /* D: value, 0 when the file has no D: lines */
@@ -57,12 +61,9 @@ struct recording_event {
 	unsigned line;           /* where it stands in the file, for messages */
 	uint8_t *data;           /* reports: the bytes, report id first when numbered */
 	size_t len;
-	uint32_t message;        /* T: PHONE_* message number, or RECORDING_ASYNC_COMPLETION */
-	uint64_t param[3];       /* T: dwParam1..3 (ASYNC_COMPLETION: request id, result) */
+	char message[RECORDING_MAX_NAME]; /* T: the event's name as written */
+	uint64_t param[3];       /* T: the event's parameters */
 };
-
-/* ASYNC_COMPLETION is a callback, not a message; T: lines give it this number. */
-#define RECORDING_ASYNC_COMPLETION 0x10000u
 
 struct recording {
 	size_t n_devices;
@@ -76,14 +77,11 @@ int recording_parse(const char *text, size_t len, struct recording **out,
 int recording_read_file(const char *path, struct recording **out, struct text_error *err);
 void recording_free(struct recording *rec);
 
-/* "PHONE_STATE" -> 18 and back; numbers are accepted and written for unknown messages. */
-const char *recording_message_name(uint32_t message);
-int recording_message_parse(const char *name, uint32_t *message);
-
 /* Writers: each writes one complete line (a multi-line header for the device). */
 int recording_write_device(FILE *out, const struct recording_device *dev, bool with_index);
 int recording_write_report(FILE *out, char kind, uint64_t usec, const uint8_t *data, size_t len);
-int recording_write_tapi(FILE *out, uint64_t usec, uint32_t message, uint64_t p1, uint64_t p2,
-			 uint64_t p3);
+/* -EINVAL for a message that is not a word of letters, digits and '_' (RECORDING_MAX_NAME). */
+int recording_write_tapi(FILE *out, uint64_t usec, const char *message, uint64_t p1,
+			 uint64_t p2, uint64_t p3);
 
 #endif

@@ -13,79 +13,40 @@
 #include "tapi-registry.h"
 #include "tapi-text.h"
 
-
-/* The API versions offered, as for phones. */
-static const DWORD line_api_versions[] = {
-	TAPI_VERSION2_0, TAPI_VERSION2_1, TAPI_VERSION2_2, TAPI_VERSION3_0, TAPI_VERSION3_1,
-};
-
-/* tapi_take answers in PHONEERR_ terms; the same conditions as LINEERR_. */
+/* What phone and line functions share answers in PHONEERR_ terms; the same conditions. */
 static LONG line_err(LONG rc)
 {
-	if (rc == PHONEERR_INVALAPPHANDLE)
-		return LINEERR_INVALAPPHANDLE;
-	if (rc == PHONEERR_OPERATIONFAILED)
-		return LINEERR_OPERATIONFAILED;
-	if (rc == PHONEERR_NOMEM)
-		return LINEERR_NOMEM;
+	static const struct {
+		LONG phone, line;
+	} same[] = {
+		{ PHONEERR_INVALAPPHANDLE, LINEERR_INVALAPPHANDLE },
+		{ PHONEERR_OPERATIONFAILED, LINEERR_OPERATIONFAILED },
+		{ PHONEERR_NOMEM, LINEERR_NOMEM },
+		{ PHONEERR_UNINITIALIZED, LINEERR_UNINITIALIZED },
+		{ PHONEERR_INVALPOINTER, LINEERR_INVALPOINTER },
+		{ PHONEERR_INVALAPPNAME, LINEERR_INVALAPPNAME },
+		{ PHONEERR_STRUCTURETOOSMALL, LINEERR_STRUCTURETOOSMALL },
+		{ PHONEERR_INVALPARAM, LINEERR_INVALPARAM },
+		{ PHONEERR_INCOMPATIBLEAPIVERSION, LINEERR_INCOMPATIBLEAPIVERSION },
+		{ PHONEERR_RESOURCEUNAVAIL, LINEERR_RESOURCEUNAVAIL },
+	};
+
+	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+		if (same[i].phone == rc)
+			return same[i].line;
+	}
 	return rc;
 }
 
 /* Both locks held on success; nothing held on failure. */
 static LONG enter_line_app(HLINEAPP h, struct tapi_app **app)
 {
-	pthread_mutex_lock(&tapi_api_lock);
-	pthread_mutex_lock(&tapi_lock);
-	if (!tapi_n_apps) {
-		pthread_mutex_unlock(&tapi_lock);
-		pthread_mutex_unlock(&tapi_api_lock);
-		return LINEERR_UNINITIALIZED;
-	}
-	*app = tapi_line_app_get(h);
-	if (!*app) {
-		pthread_mutex_unlock(&tapi_lock);
-		pthread_mutex_unlock(&tapi_api_lock);
-		return LINEERR_INVALAPPHANDLE;
-	}
-	return 0;
-}
+	LONG rc = tapi_enter(LINEERR_UNINITIALIZED);
 
-static LONG leave(LONG rc)
-{
-	pthread_mutex_unlock(&tapi_lock);
-	pthread_mutex_unlock(&tapi_api_lock);
-	return rc;
-}
-
-static LONG initialize(LPHLINEAPP lphLineApp, WCHAR *name, DWORD name_size,
-		       LPDWORD lpdwNumDevs, LPDWORD lpdwAPIVersion,
-		       LPLINEINITIALIZEEXPARAMS params)
-{
-	struct tapi_app *app;
-	LONG rc = 0;
-
-	if (!lphLineApp || !lpdwNumDevs || !lpdwAPIVersion || !params)
-		rc = LINEERR_INVALPOINTER;
-	else if (params->dwTotalSize < sizeof(*params))
-		rc = LINEERR_STRUCTURETOOSMALL;
-	/* The hidden window and completion ports are Win32 objects; the event is a descriptor. */
-	else if (params->dwOptions != LINEINITIALIZEEXOPTION_USEEVENT)
-		rc = LINEERR_INVALPARAM;
-	else if (*lpdwAPIVersion < TAPI_VERSION2_0)
-		rc = LINEERR_INCOMPATIBLEAPIVERSION;
-	if (rc) {
-		free(name);
+	if (rc)
 		return rc;
-	}
-	rc = tapi_app_register(true, name, name_size, &app);
-	if (rc < 0)
-		return rc == -ENOMEM ? LINEERR_NOMEM : LINEERR_RESOURCEUNAVAIL;
-	*lphLineApp = app->handle;
-	*lpdwNumDevs = (DWORD)tapi_n_line_devs();
-	*lpdwAPIVersion = TAPI_CURRENT_VERSION;
-	params->dwNeededSize = params->dwUsedSize = sizeof(*params);
-	params->Handles.hEvent = (HANDLE)(intptr_t)app->event_fd;
-	return leave(0);
+	*app = tapi_line_app_get(h);
+	return *app ? 0 : tapi_leave(LINEERR_INVALAPPHANDLE);
 }
 
 LONG WINAPI lineInitializeExA(LPHLINEAPP lphLineApp, HINSTANCE hInstance,
@@ -93,17 +54,10 @@ LONG WINAPI lineInitializeExA(LPHLINEAPP lphLineApp, HINSTANCE hInstance,
 			      LPDWORD lpdwNumDevs, LPDWORD lpdwAPIVersion,
 			      LPLINEINITIALIZEEXPARAMS lpLineInitializeExParams)
 {
-	WCHAR *name = NULL;
-	DWORD size = 0;
-	int rc;
-
 	(void)hInstance;
 	(void)lpfnCallback;
-	rc = tapi_app_name_a(lpszFriendlyAppName, &name, &size);
-	if (rc < 0)
-		return rc == -EINVAL ? LINEERR_INVALAPPNAME : LINEERR_NOMEM;
-	return initialize(lphLineApp, name, size, lpdwNumDevs, lpdwAPIVersion,
-			  lpLineInitializeExParams);
+	return line_err(tapi_initialize(true, lpszFriendlyAppName, true, lphLineApp, lpdwNumDevs,
+					lpdwAPIVersion, lpLineInitializeExParams));
 }
 
 LONG WINAPI lineInitializeExW(LPHLINEAPP lphLineApp, HINSTANCE hInstance,
@@ -111,73 +65,31 @@ LONG WINAPI lineInitializeExW(LPHLINEAPP lphLineApp, HINSTANCE hInstance,
 			      LPDWORD lpdwNumDevs, LPDWORD lpdwAPIVersion,
 			      LPLINEINITIALIZEEXPARAMS lpLineInitializeExParams)
 {
-	WCHAR *name = NULL;
-	DWORD size = 0;
-	int rc;
-
 	(void)hInstance;
 	(void)lpfnCallback;
-	rc = tapi_app_name_w(lpszFriendlyAppName, &name, &size);
-	if (rc < 0)
-		return rc == -EINVAL ? LINEERR_INVALAPPNAME : LINEERR_NOMEM;
-	return initialize(lphLineApp, name, size, lpdwNumDevs, lpdwAPIVersion,
-			  lpLineInitializeExParams);
-}
-
-static void unlock_tables(void)
-{
-	pthread_mutex_unlock(&tapi_lock);
-}
-
-static void lock_tables(void)
-{
-	pthread_mutex_lock(&tapi_lock);
-}
-
-static bool api_version_ok(DWORD v)
-{
-	for (size_t i = 0; i < sizeof(line_api_versions) / sizeof(line_api_versions[0]); i++) {
-		if (line_api_versions[i] == v)
-			return true;
-	}
-	return false;
+	return line_err(tapi_initialize(true, lpszFriendlyAppName, false, lphLineApp, lpdwNumDevs,
+					lpdwAPIVersion, lpLineInitializeExParams));
 }
 
 static LONG enter_line(HLINE h, struct tapi_line **l)
 {
-	pthread_mutex_lock(&tapi_api_lock);
-	pthread_mutex_lock(&tapi_lock);
-	if (!tapi_n_apps) {
-		pthread_mutex_unlock(&tapi_lock);
-		pthread_mutex_unlock(&tapi_api_lock);
-		return LINEERR_UNINITIALIZED;
-	}
+	LONG rc = tapi_enter(LINEERR_UNINITIALIZED);
+
+	if (rc)
+		return rc;
 	*l = tapi_line_get(h);
-	if (!*l) {
-		pthread_mutex_unlock(&tapi_lock);
-		pthread_mutex_unlock(&tapi_api_lock);
-		return LINEERR_INVALLINEHANDLE;
-	}
-	return 0;
+	return *l ? 0 : tapi_leave(LINEERR_INVALLINEHANDLE);
 }
 
 /* A call handle the application may use: lineMakeCall's only after its LINE_REPLY. */
 static LONG enter_call(HCALL h, struct tapi_call **c)
 {
-	pthread_mutex_lock(&tapi_api_lock);
-	pthread_mutex_lock(&tapi_lock);
-	if (!tapi_n_apps) {
-		pthread_mutex_unlock(&tapi_lock);
-		pthread_mutex_unlock(&tapi_api_lock);
-		return LINEERR_UNINITIALIZED;
-	}
+	LONG rc = tapi_enter(LINEERR_UNINITIALIZED);
+
+	if (rc)
+		return rc;
 	*c = tapi_call_get(h);
-	if (!*c || !(*c)->published) {
-		pthread_mutex_unlock(&tapi_lock);
-		pthread_mutex_unlock(&tapi_api_lock);
-		return LINEERR_INVALCALLHANDLE;
-	}
-	return 0;
+	return *c && (*c)->published ? 0 : tapi_leave(LINEERR_INVALCALLHANDLE);
 }
 
 /* The provider's default media detection is the union of the owners' media modes. */
@@ -195,9 +107,9 @@ static void update_media(struct tapi_line_dev *dev)
 	if (!dev->open || media == dev->media || !dev->prov->lineSetDefaultMediaDetection)
 		return;
 	dev->media = media;
-	unlock_tables();
+	tapi_unlock_tables();
 	dev->prov->lineSetDefaultMediaDetection(hd, media);
-	lock_tables();
+	tapi_lock_tables();
 }
 
 /* Closes the provider's call once no application handle is left on it. */
@@ -210,9 +122,9 @@ static void close_tcall(struct tapi_tcall *tc)
 	tapi_tcall_free(tc);
 	if (!hd || !line_open || !prov->lineCloseCall)
 		return;
-	unlock_tables();
+	tapi_unlock_tables();
 	prov->lineCloseCall(hd);
-	lock_tables();
+	tapi_lock_tables();
 }
 
 /*
@@ -247,9 +159,9 @@ static void close_line(struct tapi_line *l)
 		dev->open = false;
 		dev->hd = NULL;
 		dev->media = dev->digit_modes = 0;
-		unlock_tables();
+		tapi_unlock_tables();
 		dev->prov->lineClose(hd);
-		lock_tables();
+		tapi_lock_tables();
 		return;
 	}
 	update_media(dev);
@@ -258,7 +170,6 @@ static void close_line(struct tapi_line *l)
 LONG WINAPI lineShutdown(HLINEAPP hLineApp)
 {
 	struct tapi_app *app;
-	bool last;
 	LONG rc = enter_line_app(hLineApp, &app);
 
 	if (rc)
@@ -280,32 +191,15 @@ LONG WINAPI lineShutdown(HLINEAPP hLineApp)
 			}
 		}
 	}
-	tapi_app_end(app);
-	last = --tapi_n_apps == 0;
-	pthread_mutex_unlock(&tapi_lock);
-	if (last)
-		tapi_providers_unload();
-	pthread_mutex_unlock(&tapi_api_lock);
+	tapi_app_unregister(app);
 	return 0;
 }
 
 LONG WINAPI lineGetMessage(HLINEAPP hLineApp, LPLINEMESSAGE lpMessage, DWORD dwTimeout)
 {
-	struct tapi_app *app;
 	PHONEMESSAGE m;
-	LONG rc;
+	LONG rc = line_err(tapi_get_message(hLineApp, true, lpMessage ? &m : NULL, dwTimeout));
 
-	/* Only the tables: a waiting application must not hold up the others' calls. */
-	pthread_mutex_lock(&tapi_lock);
-	if (!tapi_n_apps)
-		rc = LINEERR_UNINITIALIZED;
-	else if (!(app = tapi_line_app_get(hLineApp)))
-		rc = LINEERR_INVALAPPHANDLE;
-	else if (!lpMessage)
-		rc = LINEERR_INVALPOINTER;
-	else
-		rc = line_err(tapi_take(app, &m, dwTimeout));
-	pthread_mutex_unlock(&tapi_lock);
 	if (rc == 0) {
 		/* LINEMESSAGE and PHONEMESSAGE have one layout (tapi.h pins both at 40 bytes). */
 		_Static_assert(sizeof(LINEMESSAGE) == sizeof(PHONEMESSAGE), "message layouts");
@@ -320,31 +214,25 @@ LONG WINAPI lineNegotiateAPIVersion(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD d
 {
 	struct tapi_line_dev *dev;
 	struct tapi_app *app;
-	DWORD version = 0;
+	DWORD version;
 	LONG rc = enter_line_app(hLineApp, &app);
 
 	if (rc)
 		return rc;
 	if (!lpdwAPIVersion || !lpExtensionID)
-		return leave(LINEERR_INVALPOINTER);
+		return tapi_leave(LINEERR_INVALPOINTER);
 	dev = tapi_line_dev_get(dwDeviceID);
 	if (!dev)
-		return leave(LINEERR_BADDEVICEID);
+		return tapi_leave(LINEERR_BADDEVICEID);
 	if (dev->removed || !dev->ready)
-		return leave(LINEERR_NODEVICE);
-	for (size_t i = sizeof(line_api_versions) / sizeof(line_api_versions[0]); i-- > 0;) {
-		if (line_api_versions[i] >= dwAPILowVersion &&
-		    line_api_versions[i] <= dwAPIHighVersion) {
-			version = line_api_versions[i];
-			break;
-		}
-	}
+		return tapi_leave(LINEERR_NODEVICE);
+	version = tapi_api_version_in(dwAPILowVersion, dwAPIHighVersion);
 	if (!version)
-		return leave(LINEERR_INCOMPATIBLEAPIVERSION);
+		return tapi_leave(LINEERR_INCOMPATIBLEAPIVERSION);
 	/* Providers are not asked for line extensions (TSPI_lineGetExtensionID) yet: none. */
 	*lpdwAPIVersion = version;
 	memset(lpExtensionID, 0, sizeof(*lpExtensionID));
-	return leave(0);
+	return tapi_leave(0);
 }
 
 /* --- opening and closing ---------------------------------------------------------------- */
@@ -366,31 +254,31 @@ static LONG line_open(HLINEAPP hLineApp, DWORD dwDeviceID, LPHLINE lphLine, DWOR
 	if (rc)
 		return rc;
 	if (!lphLine)
-		return leave(LINEERR_INVALPOINTER);
+		return tapi_leave(LINEERR_INVALPOINTER);
 	if (dwDeviceID == LINEMAPPER)
-		return leave(LINEERR_OPERATIONUNAVAIL);
+		return tapi_leave(LINEERR_OPERATIONUNAVAIL);
 	dev = tapi_line_dev_get(dwDeviceID);
 	if (!dev)
-		return leave(LINEERR_BADDEVICEID);
+		return tapi_leave(LINEERR_BADDEVICEID);
 	if (dev->removed || !dev->ready)
-		return leave(LINEERR_NODEVICE);
-	if (!api_version_ok(dwAPIVersion))
-		return leave(LINEERR_INCOMPATIBLEAPIVERSION);
+		return tapi_leave(LINEERR_NODEVICE);
+	if (!tapi_api_version_ok(dwAPIVersion))
+		return tapi_leave(LINEERR_INCOMPATIBLEAPIVERSION);
 	if (dwExtVersion)
-		return leave(LINEERR_INCOMPATIBLEEXTVERSION);
+		return tapi_leave(LINEERR_INCOMPATIBLEEXTVERSION);
 	/* NONE alone, or MONITOR and/or OWNER (the LINEOPENOPTION_ flags are not offered). */
 	if (!dwPrivileges || (dwPrivileges & ~PRIVILEGES) ||
 	    ((dwPrivileges & LINECALLPRIVILEGE_NONE) && dwPrivileges != LINECALLPRIVILEGE_NONE))
-		return leave(LINEERR_INVALPRIVSELECT);
+		return tapi_leave(LINEERR_INVALPRIVSELECT);
 	if (dwPrivileges & LINECALLPRIVILEGE_OWNER) {
 		if (!dwMediaModes || (dwMediaModes & ~LINE_MEDIA))
-			return leave(LINEERR_INVALMEDIAMODE);
+			return tapi_leave(LINEERR_INVALMEDIAMODE);
 	}
 	if (!dev->prov->lineOpen || !dev->prov->lineClose)
-		return leave(LINEERR_OPERATIONUNAVAIL);
+		return tapi_leave(LINEERR_OPERATIONUNAVAIL);
 	l = tapi_line_new(app, dev);
 	if (!l)
-		return leave(LINEERR_NOMEM);
+		return tapi_leave(LINEERR_NOMEM);
 	l->privileges = dwPrivileges;
 	l->media_modes = (dwPrivileges & LINECALLPRIVILEGE_OWNER) ? dwMediaModes : 0;
 	l->api_version = dwAPIVersion;
@@ -403,27 +291,27 @@ static LONG line_open(HLINEAPP hLineApp, DWORD dwDeviceID, LPHLINE lphLine, DWOR
 
 		/* Marked open first: a second application's lineOpen waits on tapi_api_lock. */
 		dev->open = true;
-		unlock_tables();
+		tapi_unlock_tables();
 		rc = prov->lineOpen(id, (HTAPILINE)(uintptr_t)dev, &hd, tspi,
 				    tapi_line_event_proc());
-		lock_tables();
+		tapi_lock_tables();
 		l = tapi_line_get(h);
 		if (rc || !l) {
 			dev->open = false;
 			if (l)
 				tapi_line_free(l);
 			else if (rc == 0) {
-				unlock_tables();
+				tapi_unlock_tables();
 				prov->lineClose(hd);
-				lock_tables();
+				tapi_lock_tables();
 			}
-			return leave(rc ? rc : LINEERR_NODEVICE);
+			return tapi_leave(rc ? rc : LINEERR_NODEVICE);
 		}
 		dev->hd = hd;
 	}
 	*lphLine = l->handle;
 	update_media(dev);
-	return leave(0);
+	return tapi_leave(0);
 }
 
 LONG WINAPI lineOpenA(HLINEAPP hLineApp, DWORD dwDeviceID, LPHLINE lphLine, DWORD dwAPIVersion,
@@ -450,7 +338,7 @@ LONG WINAPI lineClose(HLINE hLine)
 	if (rc)
 		return rc;
 	close_line(l);
-	return leave(0);
+	return tapi_leave(0);
 }
 
 /* --- calls ------------------------------------------------------------------------------ */
@@ -484,7 +372,7 @@ static LONG make_call(HLINE hLine, LPHCALL lphCall, WCHAR *dest, DWORD dwCountry
 		rc = LINEERR_OPERATIONUNAVAIL;
 	if (rc) {
 		free(dest);
-		return leave(rc);
+		return tapi_leave(rc);
 	}
 	tc = tapi_tcall_new(dev);
 	c = tc ? tapi_call_new(l, tc, LINECALLPRIVILEGE_OWNER, false) : NULL;
@@ -496,15 +384,15 @@ static LONG make_call(HLINE hLine, LPHCALL lphCall, WCHAR *dest, DWORD dwCountry
 		if (tc)
 			tapi_tcall_free(tc);
 		free(dest);
-		return leave(LINEERR_NOMEM);
+		return tapi_leave(LINEERR_NOMEM);
 	}
 	hc = c->handle;
 	tch = tc->handle;
 	hdl = dev->hd;
-	unlock_tables();
+	tapi_unlock_tables();
 	rc = prov->lineMakeCall(id, hdl, (HTAPICALL)(uintptr_t)tch, &hd, dest, dwCountryCode,
 				lpCallParams);
-	lock_tables();
+	tapi_lock_tables();
 	free(dest);
 	tc = tapi_tcall_get(tch);
 	if (rc < 0) {
@@ -513,11 +401,11 @@ static LONG make_call(HLINE hLine, LPHCALL lphCall, WCHAR *dest, DWORD dwCountry
 		c = tapi_call_get(hc);
 		if (c && (tc = tapi_call_free(c)))
 			tapi_tcall_free(tc);
-		return leave(rc);
+		return tapi_leave(rc);
 	}
 	if (tc)
 		tc->hd = hd;
-	return leave((LONG)id);
+	return tapi_leave((LONG)id);
 }
 
 LONG WINAPI lineMakeCallA(HLINE hLine, LPHCALL lphCall, LPCSTR lpszDestAddress,
@@ -583,28 +471,28 @@ static LONG call_request(HCALL hCall, enum call_op op, WCHAR *dest, DWORD countr
 		rc = LINEERR_OPERATIONUNAVAIL;
 	if (rc) {
 		free(dest);
-		return leave(rc);
+		return tapi_leave(rc);
 	}
 	id = tapi_line_request_new(c->app, c->line, c->handle, c->instance, NULL, 0);
 	if (!id) {
 		free(dest);
-		return leave(LINEERR_NOMEM);
+		return tapi_leave(LINEERR_NOMEM);
 	}
 	hd = c->tc->hd;
-	unlock_tables();
+	tapi_unlock_tables();
 	if (op == OP_DIAL)
 		rc = prov->lineDial(id, hd, dest, country);
 	else if (op == OP_ANSWER)
 		rc = prov->lineAnswer(id, hd, uui, uui ? uui_size : 0);
 	else
 		rc = prov->lineDrop(id, hd, uui, uui ? uui_size : 0);
-	lock_tables();
+	tapi_lock_tables();
 	free(dest);
 	if (rc < 0) {
 		tapi_request_drop(id);
-		return leave(rc);
+		return tapi_leave(rc);
 	}
-	return leave((LONG)id);
+	return tapi_leave((LONG)id);
 }
 
 LONG WINAPI lineDialA(HCALL hCall, LPCSTR lpszDestAddress, DWORD dwCountryCode)
@@ -667,11 +555,11 @@ LONG WINAPI lineDeallocateCall(HCALL hCall)
 	/* The page: the sole owner of a call that is not idle gets LINEERR_INVALCALLSTATE. */
 	if (c->privilege == LINECALLPRIVILEGE_OWNER && owners == 1 && tc->dev->open &&
 	    tc->state != LINECALLSTATE_IDLE)
-		return leave(LINEERR_INVALCALLSTATE);
+		return tapi_leave(LINEERR_INVALCALLSTATE);
 	tc = tapi_call_free(c);
 	if (tc)
 		close_tcall(tc);
-	return leave(0);
+	return tapi_leave(0);
 }
 
 LONG WINAPI lineGetCallStatus(HCALL hCall, LPLINECALLSTATUS lpCallStatus)
@@ -685,9 +573,9 @@ LONG WINAPI lineGetCallStatus(HCALL hCall, LPLINECALLSTATUS lpCallStatus)
 	if (rc)
 		return rc;
 	if (!lpCallStatus)
-		return leave(LINEERR_INVALPOINTER);
+		return tapi_leave(LINEERR_INVALPOINTER);
 	if (lpCallStatus->dwTotalSize < sizeof(LINECALLSTATUS))
-		return leave(LINEERR_STRUCTURETOOSMALL);
+		return tapi_leave(LINEERR_STRUCTURETOOSMALL);
 	prov = c->tc->dev->prov;
 	hd = c->tc->hd;
 	privilege = c->privilege;
@@ -700,11 +588,11 @@ LONG WINAPI lineGetCallStatus(HCALL hCall, LPLINECALLSTATUS lpCallStatus)
 		lpCallStatus->dwNeededSize = lpCallStatus->dwUsedSize = sizeof(LINECALLSTATUS);
 		lpCallStatus->dwCallState = LINECALLSTATE_IDLE;
 		lpCallStatus->dwCallPrivilege = privilege;
-		return leave(0);
+		return tapi_leave(0);
 	}
-	unlock_tables();
+	tapi_unlock_tables();
 	rc = prov->lineGetCallStatus(hd, lpCallStatus);
-	lock_tables();
+	tapi_lock_tables();
 	if (rc == 0) {
 		lpCallStatus->dwCallPrivilege = privilege;
 		/* A monitor can do nothing to the call. */
@@ -713,7 +601,7 @@ LONG WINAPI lineGetCallStatus(HCALL hCall, LPLINECALLSTATUS lpCallStatus)
 			lpCallStatus->dwCallFeatures2 = 0;
 		}
 	}
-	return leave(rc);
+	return tapi_leave(rc);
 }
 
 static LONG get_call_info(HCALL hCall, LPLINECALLINFO out, bool ansi)
@@ -730,22 +618,22 @@ static LONG get_call_info(HCALL hCall, LPLINECALLINFO out, bool ansi)
 	if (rc)
 		return rc;
 	if (!out)
-		return leave(LINEERR_INVALPOINTER);
+		return tapi_leave(LINEERR_INVALPOINTER);
 	if (out->dwTotalSize < sizeof(LINECALLINFO))
-		return leave(LINEERR_STRUCTURETOOSMALL);
+		return tapi_leave(LINEERR_STRUCTURETOOSMALL);
 	prov = c->tc->dev->prov;
 	hd = c->tc->hd;
 	line = c->line;
 	if (!c->tc->dev->open || !hd || !prov->lineGetCallInfo)
-		return leave(LINEERR_OPERATIONUNAVAIL);
+		return tapi_leave(LINEERR_OPERATIONUNAVAIL);
 	for (int round = 0; ; round++) {
 		ci = calloc(1, size);
 		if (!ci)
-			return leave(LINEERR_NOMEM);
+			return tapi_leave(LINEERR_NOMEM);
 		ci->dwTotalSize = size;
-		unlock_tables();
+		tapi_unlock_tables();
 		rc = prov->lineGetCallInfo(hd, ci);
-		lock_tables();
+		tapi_lock_tables();
 		if (rc || ci->dwNeededSize <= size || ci->dwNeededSize > (1u << 20) || round)
 			break;
 		size = ci->dwNeededSize;
@@ -753,11 +641,11 @@ static LONG get_call_info(HCALL hCall, LPLINECALLINFO out, bool ansi)
 	}
 	if (rc) {
 		free(ci);
-		return leave(rc);
+		return tapi_leave(rc);
 	}
 	if (ci->dwUsedSize > size || ci->dwUsedSize < sizeof(LINECALLINFO)) {
 		free(ci);
-		return leave(LINEERR_OPERATIONFAILED);
+		return tapi_leave(LINEERR_OPERATIONFAILED);
 	}
 	ci->hLine = line;
 #define VAR(f, u) { .field = offsetof(LINECALLINFO, f), .utf16 = (u) }
@@ -782,18 +670,18 @@ static LONG get_call_info(HCALL hCall, LPLINECALLINFO out, bool ansi)
 		if (tapi_var_read(ci, ci->dwUsedSize, &items[i]) < 0) {
 			tapi_log("a provider's LINECALLINFO has an item outside it");
 			free(ci);
-			return leave(LINEERR_OPERATIONFAILED);
+			return tapi_leave(LINEERR_OPERATIONFAILED);
 		}
 	}
 	if (ansi && tapi_var_to_utf8(items, n, bufs) < 0) {
 		free(ci);
-		return leave(LINEERR_NOMEM);
+		return tapi_leave(LINEERR_NOMEM);
 	}
 	tapi_var_write(out, ci, sizeof(LINECALLINFO), items, n);
 	for (size_t i = 0; i < n; i++)
 		free(bufs[i]);
 	free(ci);
-	return leave(0);
+	return tapi_leave(0);
 }
 
 LONG WINAPI lineGetCallInfoA(HCALL hCall, LPLINECALLINFO lpCallInfo)
@@ -848,9 +736,9 @@ static LONG lfill_temp(const struct lfill_arg *a, DWORD min_used, void **out)
 		if (!buf)
 			return LINEERR_NOMEM;
 		buf[0] = size;
-		unlock_tables();
+		tapi_unlock_tables();
 		rc = lfill_call(a, buf);
-		lock_tables();
+		tapi_lock_tables();
 		if (rc) {
 			free(buf);
 			return rc;
@@ -912,16 +800,16 @@ static LONG app_device(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD api, DWORD ext
 	if (rc)
 		return rc;
 	if (!out)
-		return leave(LINEERR_INVALPOINTER);
+		return tapi_leave(LINEERR_INVALPOINTER);
 	*dev = tapi_line_dev_get(dwDeviceID);
 	if (!*dev)
-		return leave(LINEERR_BADDEVICEID);
+		return tapi_leave(LINEERR_BADDEVICEID);
 	if ((*dev)->removed || !(*dev)->ready)
-		return leave(LINEERR_NODEVICE);
-	if (!api_version_ok(api))
-		return leave(LINEERR_INCOMPATIBLEAPIVERSION);
+		return tapi_leave(LINEERR_NODEVICE);
+	if (!tapi_api_version_ok(api))
+		return tapi_leave(LINEERR_INCOMPATIBLEAPIVERSION);
 	if (ext)
-		return leave(LINEERR_INCOMPATIBLEEXTVERSION);
+		return tapi_leave(LINEERR_INCOMPATIBLEEXTVERSION);
 	return 0;
 }
 
@@ -936,14 +824,14 @@ static LONG get_dev_caps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD api, DWORD e
 	if (rc)
 		return rc;
 	if (out->dwTotalSize < fixed)
-		return leave(LINEERR_STRUCTURETOOSMALL);
+		return tapi_leave(LINEERR_STRUCTURETOOSMALL);
 	if (!dev->prov->lineGetDevCaps)
-		return leave(LINEERR_OPERATIONUNAVAIL);
+		return tapi_leave(LINEERR_OPERATIONUNAVAIL);
 	struct lfill_arg a = { .prov = dev->prov, .kind = LF_DEVCAPS, .id = dev->id,
 			       .version = api < dev->tspi_version ? api : dev->tspi_version };
 	rc = lfill_temp(&a, offsetof(LINEDEVCAPS, PermanentLineGuid), (void **)&caps);
 	if (rc)
-		return leave(rc);
+		return tapi_leave(rc);
 	struct tapi_var items[] = {
 		VAR(LINEDEVCAPS, dwProviderInfoSize, true),
 		VAR(LINEDEVCAPS, dwSwitchInfoSize, true),
@@ -955,7 +843,7 @@ static LONG get_dev_caps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD api, DWORD e
 	};
 	rc = lwrite(out, caps, fixed, items, sizeof(items) / sizeof(items[0]), ansi);
 	free(caps);
-	return leave(rc);
+	return tapi_leave(rc);
 }
 
 LONG WINAPI lineGetDevCapsA(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAPIVersion,
@@ -981,15 +869,15 @@ static LONG get_address_caps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAddres
 	if (rc)
 		return rc;
 	if (out->dwTotalSize < sizeof(LINEADDRESSCAPS))
-		return leave(LINEERR_STRUCTURETOOSMALL);
+		return tapi_leave(LINEERR_STRUCTURETOOSMALL);
 	if (!dev->prov->lineGetAddressCaps)
-		return leave(LINEERR_OPERATIONUNAVAIL);
+		return tapi_leave(LINEERR_OPERATIONUNAVAIL);
 	struct lfill_arg a = { .prov = dev->prov, .kind = LF_ADDRCAPS, .id = dev->id,
 			       .addr = dwAddressID,
 			       .version = api < dev->tspi_version ? api : dev->tspi_version };
 	rc = lfill_temp(&a, sizeof(LINEADDRESSCAPS), (void **)&caps);
 	if (rc)
-		return leave(rc);
+		return tapi_leave(rc);
 	caps->dwLineDeviceID = dev->id;
 	struct tapi_var items[] = {
 		VAR(LINEADDRESSCAPS, dwAddressSize, true),
@@ -1001,7 +889,7 @@ static LONG get_address_caps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAddres
 	rc = lwrite(out, caps, sizeof(LINEADDRESSCAPS), items, sizeof(items) / sizeof(items[0]),
 		    ansi);
 	free(caps);
-	return leave(rc);
+	return tapi_leave(rc);
 }
 
 LONG WINAPI lineGetAddressCapsA(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAddressID,
@@ -1031,20 +919,20 @@ static LONG get_dev_status(HLINE hLine, LPLINEDEVSTATUS out, bool ansi)
 	if (rc)
 		return rc;
 	if (!out)
-		return leave(LINEERR_INVALPOINTER);
+		return tapi_leave(LINEERR_INVALPOINTER);
 	if (out->dwTotalSize < sizeof(LINEDEVSTATUS))
-		return leave(LINEERR_STRUCTURETOOSMALL);
+		return tapi_leave(LINEERR_STRUCTURETOOSMALL);
 	if (!l->dev->open || !l->dev->prov->lineGetLineDevStatus)
-		return leave(LINEERR_OPERATIONUNAVAIL);
+		return tapi_leave(LINEERR_OPERATIONUNAVAIL);
 	struct lfill_arg a = { .prov = l->dev->prov, .kind = LF_DEVSTATUS, .hdl = l->dev->hd };
 	rc = lfill_temp(&a, sizeof(LINEDEVSTATUS), (void **)&st);
 	if (rc)
-		return leave(rc);
+		return tapi_leave(rc);
 	/* The opens are TAPI's to count. */
 	l = tapi_line_get(hLine);
 	if (!l) {
 		free(st);
-		return leave(LINEERR_INVALLINEHANDLE);
+		return tapi_leave(LINEERR_INVALLINEHANDLE);
 	}
 	n = tapi_lines_of(l->dev, NULL, all, 64);
 	for (size_t i = 0; i < n; i++)
@@ -1058,7 +946,7 @@ static LONG get_dev_status(HLINE hLine, LPLINEDEVSTATUS out, bool ansi)
 	};
 	rc = lwrite(out, st, sizeof(LINEDEVSTATUS), items, sizeof(items) / sizeof(items[0]), ansi);
 	free(st);
-	return leave(rc);
+	return tapi_leave(rc);
 }
 
 LONG WINAPI lineGetLineDevStatusA(HLINE hLine, LPLINEDEVSTATUS lpLineDevStatus)
@@ -1081,16 +969,16 @@ static LONG get_address_status(HLINE hLine, DWORD dwAddressID, LPLINEADDRESSSTAT
 	if (rc)
 		return rc;
 	if (!out)
-		return leave(LINEERR_INVALPOINTER);
+		return tapi_leave(LINEERR_INVALPOINTER);
 	if (out->dwTotalSize < sizeof(LINEADDRESSSTATUS))
-		return leave(LINEERR_STRUCTURETOOSMALL);
+		return tapi_leave(LINEERR_STRUCTURETOOSMALL);
 	if (!l->dev->open || !l->dev->prov->lineGetAddressStatus)
-		return leave(LINEERR_OPERATIONUNAVAIL);
+		return tapi_leave(LINEERR_OPERATIONUNAVAIL);
 	struct lfill_arg a = { .prov = l->dev->prov, .kind = LF_ADDRSTATUS, .hdl = l->dev->hd,
 			       .addr = dwAddressID };
 	rc = lfill_temp(&a, sizeof(LINEADDRESSSTATUS), (void **)&st);
 	if (rc)
-		return leave(rc);
+		return tapi_leave(rc);
 	struct tapi_var items[] = {
 		VAR(LINEADDRESSSTATUS, dwForwardSize, false),
 		VAR(LINEADDRESSSTATUS, dwTerminalModesSize, false),
@@ -1099,7 +987,7 @@ static LONG get_address_status(HLINE hLine, DWORD dwAddressID, LPLINEADDRESSSTAT
 	rc = lwrite(out, st, sizeof(LINEADDRESSSTATUS), items, sizeof(items) / sizeof(items[0]),
 		    ansi);
 	free(st);
-	return leave(rc);
+	return tapi_leave(rc);
 }
 
 LONG WINAPI lineGetAddressStatusA(HLINE hLine, DWORD dwAddressID,
@@ -1137,29 +1025,28 @@ static LONG get_id(HLINE hLine, DWORD dwAddressID, HCALL hCall, DWORD dwSelect,
 	VARSTRING *vs;
 	LONG rc;
 
-	pthread_mutex_lock(&tapi_api_lock);
-	pthread_mutex_lock(&tapi_lock);
-	if (!tapi_n_apps)
-		return leave(LINEERR_UNINITIALIZED);
+	rc = tapi_enter(LINEERR_UNINITIALIZED);
+	if (rc)
+		return rc;
 	if (dwSelect == LINECALLSELECT_CALL) {
 		c = tapi_call_get(hCall);
 		if (!c || !c->published)
-			return leave(LINEERR_INVALCALLHANDLE);
+			return tapi_leave(LINEERR_INVALCALLHANDLE);
 		dev = c->tc->dev;
 	} else if (dwSelect == LINECALLSELECT_LINE || dwSelect == LINECALLSELECT_ADDRESS) {
 		l = tapi_line_get(hLine);
 		if (!l)
-			return leave(LINEERR_INVALLINEHANDLE);
+			return tapi_leave(LINEERR_INVALLINEHANDLE);
 		dev = l->dev;
 	} else {
-		return leave(LINEERR_INVALCALLSELECT);
+		return tapi_leave(LINEERR_INVALCALLSELECT);
 	}
 	if (!out || !cls)
-		return leave(LINEERR_INVALPOINTER);
+		return tapi_leave(LINEERR_INVALPOINTER);
 	if (out->dwTotalSize < VARSTRING_SIZE)
-		return leave(LINEERR_STRUCTURETOOSMALL);
+		return tapi_leave(LINEERR_STRUCTURETOOSMALL);
 	if (!cls[0])
-		return leave(LINEERR_INVALDEVICECLASS);
+		return tapi_leave(LINEERR_INVALDEVICECLASS);
 	/* TAPI answers its own class: the line's device id, as a DWORD. */
 	if (is_class(cls, "tapi/line")) {
 		VARSTRING fixed = { .dwStringFormat = STRINGFORMAT_BINARY };
@@ -1167,23 +1054,23 @@ static LONG get_id(HLINE hLine, DWORD dwAddressID, HCALL hCall, DWORD dwSelect,
 					 .data = &dev->id, .size = sizeof(DWORD) };
 
 		tapi_var_write(out, &fixed, VARSTRING_SIZE, &item, 1);
-		return leave(0);
+		return tapi_leave(0);
 	}
 	if (!dev->open || !dev->prov->lineGetID)
-		return leave(LINEERR_INVALDEVICECLASS);
+		return tapi_leave(LINEERR_INVALDEVICECLASS);
 	struct lfill_arg a = { .prov = dev->prov, .kind = LF_ID, .hdl = dev->hd,
 			       .hdc = c ? c->tc->hd : NULL, .addr = dwAddressID,
 			       .select = dwSelect, .cls = cls };
 	rc = lfill_temp(&a, VARSTRING_SIZE, (void **)&vs);
 	if (rc)
-		return leave(rc);
+		return tapi_leave(rc);
 	struct tapi_var item = { .field = offsetof(VARSTRING, dwStringSize),
 				 .utf16 = vs->dwStringFormat == STRINGFORMAT_UNICODE };
 	if (ansi && item.utf16)
 		vs->dwStringFormat = STRINGFORMAT_ASCII;
 	rc = lwrite(out, vs, VARSTRING_SIZE, &item, 1, ansi);
 	free(vs);
-	return leave(rc);
+	return tapi_leave(rc);
 }
 
 LONG WINAPI lineGetIDA(HLINE hLine, DWORD dwAddressID, HCALL hCall, DWORD dwSelect,
@@ -1229,9 +1116,9 @@ LONG WINAPI lineSetStatusMessages(HLINE hLine, DWORD dwLineStates, DWORD dwAddre
 	if (rc)
 		return rc;
 	if (dwLineStates & ~ALL_LINE_STATES)
-		return leave(LINEERR_INVALLINESTATE);
+		return tapi_leave(LINEERR_INVALLINESTATE);
 	if (dwAddressStates & ~ALL_ADDRESS_STATES)
-		return leave(LINEERR_INVALADDRESSSTATE);
+		return tapi_leave(LINEERR_INVALADDRESSSTATE);
 	l->line_states = dwLineStates;
 	l->address_states = dwAddressStates;
 	/* The provider gets the union of what the opens of its line asked for. */
@@ -1241,13 +1128,13 @@ LONG WINAPI lineSetStatusMessages(HLINE hLine, DWORD dwLineStates, DWORD dwAddre
 		addr |= all[i]->address_states;
 	}
 	if (!l->dev->open || !l->dev->prov->lineSetStatusMessages)
-		return leave(0);
+		return tapi_leave(0);
 	hd = l->dev->hd;
 	struct tapi_provider *prov = l->dev->prov;
-	unlock_tables();
+	tapi_unlock_tables();
 	rc = prov->lineSetStatusMessages(hd, states, addr);
-	lock_tables();
-	return leave(rc);
+	tapi_lock_tables();
+	return tapi_leave(rc);
 }
 
 #define DIGIT_MODES (LINEDIGITMODE_PULSE | LINEDIGITMODE_DTMF | LINEDIGITMODE_DTMFEND)
@@ -1264,20 +1151,20 @@ LONG WINAPI lineMonitorDigits(HCALL hCall, DWORD dwDigitModes)
 	if (rc)
 		return rc;
 	if (dwDigitModes & ~DIGIT_MODES)
-		return leave(LINEERR_INVALDIGITMODE);
+		return tapi_leave(LINEERR_INVALDIGITMODE);
 	prov = c->tc->dev->prov;
 	if (!c->tc->dev->open || !c->tc->hd || !prov->lineMonitorDigits)
-		return leave(LINEERR_OPERATIONUNAVAIL);
+		return tapi_leave(LINEERR_OPERATIONUNAVAIL);
 	c->monitor_digits = dwDigitModes;
 	/* Each application monitors on its own handle; the provider monitors for all. */
 	n = tapi_calls_of(c->tc, 0, all, 64);
 	for (size_t i = 0; i < n; i++)
 		modes |= all[i]->monitor_digits;
 	hd = c->tc->hd;
-	unlock_tables();
+	tapi_unlock_tables();
 	rc = prov->lineMonitorDigits(hd, modes);
-	lock_tables();
-	return leave(rc);
+	tapi_lock_tables();
+	return tapi_leave(rc);
 }
 
 static LONG generate_digits(HCALL hCall, DWORD dwDigitMode, WCHAR *digits, DWORD dwDuration)
@@ -1300,15 +1187,15 @@ static LONG generate_digits(HCALL hCall, DWORD dwDigitMode, WCHAR *digits, DWORD
 		rc = LINEERR_OPERATIONUNAVAIL;
 	if (rc) {
 		free(digits);
-		return leave(rc);
+		return tapi_leave(rc);
 	}
 	hd = c->tc->hd;
-	unlock_tables();
+	tapi_unlock_tables();
 	/* The end-to-end id comes back in LINE_GENERATE's dwParam2: the application's handle. */
 	rc = prov->lineGenerateDigits(hd, hCall, dwDigitMode, digits, dwDuration);
-	lock_tables();
+	tapi_lock_tables();
 	free(digits);
-	return leave(rc);
+	return tapi_leave(rc);
 }
 
 LONG WINAPI lineGenerateDigitsA(HCALL hCall, DWORD dwDigitMode, LPCSTR lpszDigits,

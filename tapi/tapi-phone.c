@@ -29,19 +29,6 @@
 #define ALL_HOOKSWITCHDEVS 0x00000007u
 #define MAX_PROVIDER_STRUCT (1u << 20)
 
-static const DWORD api_versions[] = {
-	TAPI_VERSION2_0, TAPI_VERSION2_1, TAPI_VERSION2_2, TAPI_VERSION3_0, TAPI_VERSION3_1,
-};
-
-static bool api_version_ok(DWORD v)
-{
-	for (size_t i = 0; i < sizeof(api_versions) / sizeof(api_versions[0]); i++) {
-		if (api_versions[i] == v)
-			return true;
-	}
-	return false;
-}
-
 static bool one_bit(DWORD v, DWORD allowed)
 {
 	return v && !(v & (v - 1)) && !(v & ~allowed);
@@ -54,59 +41,25 @@ static DWORD min_dword(DWORD a, DWORD b)
 
 /* --- entering and leaving --------------------------------------------------------------- */
 
-/* Both locks held on success; nothing held on failure. */
+/* Both locks held on success (tapi_leave releases them); nothing held on failure. */
 static LONG enter_app(HPHONEAPP h, struct tapi_app **app)
 {
-	pthread_mutex_lock(&tapi_api_lock);
-	pthread_mutex_lock(&tapi_lock);
-	if (!tapi_n_apps) {
-		pthread_mutex_unlock(&tapi_lock);
-		pthread_mutex_unlock(&tapi_api_lock);
-		return PHONEERR_UNINITIALIZED;
-	}
+	LONG rc = tapi_enter(PHONEERR_UNINITIALIZED);
+
+	if (rc)
+		return rc;
 	*app = tapi_app_get(h);
-	if (!*app) {
-		pthread_mutex_unlock(&tapi_lock);
-		pthread_mutex_unlock(&tapi_api_lock);
-		return PHONEERR_INVALAPPHANDLE;
-	}
-	return 0;
+	return *app ? 0 : tapi_leave(PHONEERR_INVALAPPHANDLE);
 }
 
 static LONG enter_phone(HPHONE h, struct tapi_phone **ph)
 {
-	pthread_mutex_lock(&tapi_api_lock);
-	pthread_mutex_lock(&tapi_lock);
-	if (!tapi_n_apps) {
-		pthread_mutex_unlock(&tapi_lock);
-		pthread_mutex_unlock(&tapi_api_lock);
-		return PHONEERR_UNINITIALIZED;
-	}
+	LONG rc = tapi_enter(PHONEERR_UNINITIALIZED);
+
+	if (rc)
+		return rc;
 	*ph = tapi_phone_get(h);
-	if (!*ph) {
-		pthread_mutex_unlock(&tapi_lock);
-		pthread_mutex_unlock(&tapi_api_lock);
-		return PHONEERR_INVALPHONEHANDLE;
-	}
-	return 0;
-}
-
-static LONG leave(LONG rc)
-{
-	pthread_mutex_unlock(&tapi_lock);
-	pthread_mutex_unlock(&tapi_api_lock);
-	return rc;
-}
-
-/* Around a provider call: the tables may change meanwhile (a forced close, an event). */
-static void unlock_tables(void)
-{
-	pthread_mutex_unlock(&tapi_lock);
-}
-
-static void lock_tables(void)
-{
-	pthread_mutex_lock(&tapi_lock);
+	return *ph ? 0 : tapi_leave(PHONEERR_INVALPHONEHANDLE);
 }
 
 /* A provider structure in a buffer of our own: calls fill(buf) and, if the provider needs
@@ -147,9 +100,9 @@ static LONG fill_temp(const struct fill *f, DWORD *buf_size, void **out)
 		if (!buf)
 			return PHONEERR_NOMEM;
 		buf[0] = size;
-		unlock_tables();
+		tapi_unlock_tables();
 		rc = fill_call(f, buf);
-		lock_tables();
+		tapi_lock_tables();
 		needed = buf[1];
 		if (rc || needed <= size || needed > MAX_PROVIDER_STRUCT || round == 1) {
 			if (rc) {
@@ -199,57 +152,15 @@ static LONG write_struct(void *out, const void *src, DWORD used, DWORD fixed, co
 
 /* --- registration ----------------------------------------------------------------------- */
 
-static LONG initialize(LPHPHONEAPP lphPhoneApp, WCHAR *name, DWORD name_size,
-		       LPDWORD lpdwNumDevs, LPDWORD lpdwAPIVersion,
-		       LPPHONEINITIALIZEEXPARAMS params)
-{
-	struct tapi_app *app;
-	int rc;
-
-	if (!lphPhoneApp || !lpdwNumDevs || !lpdwAPIVersion || !params) {
-		free(name);
-		return PHONEERR_INVALPOINTER;
-	}
-	if (params->dwTotalSize < sizeof(*params)) {
-		free(name);
-		return PHONEERR_STRUCTURETOOSMALL;
-	}
-	/* The hidden window and completion ports are Win32 objects; the event is a descriptor. */
-	if (params->dwOptions != PHONEINITIALIZEEXOPTION_USEEVENT) {
-		free(name);
-		return PHONEERR_INVALPARAM;
-	}
-	if (*lpdwAPIVersion < TAPI_VERSION2_0) {
-		free(name);
-		return PHONEERR_INCOMPATIBLEAPIVERSION;
-	}
-	rc = tapi_app_register(false, name, name_size, &app);
-	if (rc < 0)
-		return rc == -ENOMEM ? PHONEERR_NOMEM : PHONEERR_RESOURCEUNAVAIL;
-	*lphPhoneApp = app->handle;
-	*lpdwNumDevs = (DWORD)tapi_n_devs();
-	*lpdwAPIVersion = TAPI_CURRENT_VERSION;
-	params->dwNeededSize = params->dwUsedSize = sizeof(*params);
-	params->Handles.hEvent = (HANDLE)(intptr_t)app->event_fd;
-	return leave(0);
-}
-
 LONG WINAPI phoneInitializeExA(LPHPHONEAPP lphPhoneApp, HINSTANCE hInstance,
 			       PHONECALLBACK lpfnCallback, LPCSTR lpszFriendlyAppName,
 			       LPDWORD lpdwNumDevs, LPDWORD lpdwAPIVersion,
 			       LPPHONEINITIALIZEEXPARAMS lpPhoneInitializeExParams)
 {
-	WCHAR *name = NULL;
-	DWORD size = 0;
-	int rc;
-
 	(void)hInstance;
 	(void)lpfnCallback;
-	rc = tapi_app_name_a(lpszFriendlyAppName, &name, &size);
-	if (rc < 0)
-		return rc == -EINVAL ? PHONEERR_INVALAPPNAME : PHONEERR_NOMEM;
-	return initialize(lphPhoneApp, name, size, lpdwNumDevs, lpdwAPIVersion,
-			  lpPhoneInitializeExParams);
+	return tapi_initialize(false, lpszFriendlyAppName, true, lphPhoneApp, lpdwNumDevs,
+			       lpdwAPIVersion, lpPhoneInitializeExParams);
 }
 
 LONG WINAPI phoneInitializeExW(LPHPHONEAPP lphPhoneApp, HINSTANCE hInstance,
@@ -257,17 +168,10 @@ LONG WINAPI phoneInitializeExW(LPHPHONEAPP lphPhoneApp, HINSTANCE hInstance,
 			       LPDWORD lpdwNumDevs, LPDWORD lpdwAPIVersion,
 			       LPPHONEINITIALIZEEXPARAMS lpPhoneInitializeExParams)
 {
-	WCHAR *name = NULL;
-	DWORD size = 0;
-	int rc;
-
 	(void)hInstance;
 	(void)lpfnCallback;
-	rc = tapi_app_name_w(lpszFriendlyAppName, &name, &size);
-	if (rc < 0)
-		return rc == -EINVAL ? PHONEERR_INVALAPPNAME : PHONEERR_NOMEM;
-	return initialize(lphPhoneApp, name, size, lpdwNumDevs, lpdwAPIVersion,
-			  lpPhoneInitializeExParams);
+	return tapi_initialize(false, lpszFriendlyAppName, false, lphPhoneApp, lpdwNumDevs,
+			       lpdwAPIVersion, lpPhoneInitializeExParams);
 }
 
 /*
@@ -297,10 +201,10 @@ static void close_phone(struct tapi_phone *ph, bool tell_app)
 		dev->open = false;
 		dev->hd = NULL;
 		dev->states = dev->modes = dev->bstates = 0;
-		unlock_tables();
+		tapi_unlock_tables();
 		/* Completions of our requests still come, and are dropped as suppressed. */
 		prov->phoneClose(hd);
-		lock_tables();
+		tapi_lock_tables();
 		return;
 	}
 	tapi_status_union(dev, &states, &modes, &bstates);
@@ -308,9 +212,9 @@ static void close_phone(struct tapi_phone *ph, bool tell_app)
 		dev->states = states;
 		dev->modes = modes;
 		dev->bstates = bstates;
-		unlock_tables();
+		tapi_unlock_tables();
 		prov->phoneSetStatusMessages(hd, states, modes, bstates);
-		lock_tables();
+		tapi_lock_tables();
 	}
 }
 
@@ -320,7 +224,6 @@ LONG WINAPI phoneShutdown(HPHONEAPP hPhoneApp)
 	HPHONE handles[64];
 	struct tapi_app *app;
 	size_t n;
-	bool last;
 	LONG rc = enter_app(hPhoneApp, &app);
 
 	if (rc)
@@ -337,36 +240,13 @@ LONG WINAPI phoneShutdown(HPHONEAPP hPhoneApp)
 				close_phone(ph, false);
 		}
 	}
-	tapi_app_end(app);
-	last = --tapi_n_apps == 0;
-	pthread_mutex_unlock(&tapi_lock);
-	if (last)
-		tapi_providers_unload();
-	pthread_mutex_unlock(&tapi_api_lock);
+	tapi_app_unregister(app);
 	return 0;
 }
 
 LONG WINAPI phoneGetMessage(HPHONEAPP hPhoneApp, LPPHONEMESSAGE lpMessage, DWORD dwTimeout)
 {
-	struct tapi_app *app;
-	PHONEMESSAGE m;
-	LONG rc;
-
-	/* Only the tables: a waiting application must not hold up the others' calls. */
-	pthread_mutex_lock(&tapi_lock);
-	if (!tapi_n_apps) {
-		rc = PHONEERR_UNINITIALIZED;
-	} else if (!(app = tapi_app_get(hPhoneApp))) {
-		rc = PHONEERR_INVALAPPHANDLE;
-	} else if (!lpMessage) {
-		rc = PHONEERR_INVALPOINTER;
-	} else {
-		rc = tapi_take(app, &m, dwTimeout);
-	}
-	pthread_mutex_unlock(&tapi_lock);
-	if (rc == 0)
-		*lpMessage = m;
-	return rc;
+	return tapi_get_message(hPhoneApp, false, lpMessage, dwTimeout);
 }
 
 /* --- devices ---------------------------------------------------------------------------- */
@@ -388,37 +268,32 @@ LONG WINAPI phoneNegotiateAPIVersion(HPHONEAPP hPhoneApp, DWORD dwDeviceID,
 	struct tapi_phone_dev *dev;
 	struct tapi_app *app;
 	PHONEEXTENSIONID ext = { 0 };
-	DWORD version = 0;
+	DWORD version;
 	LONG rc = enter_app(hPhoneApp, &app);
 
 	if (rc)
 		return rc;
 	if (!lpdwAPIVersion || !lpExtensionID)
-		return leave(PHONEERR_INVALPOINTER);
+		return tapi_leave(PHONEERR_INVALPOINTER);
 	rc = device(dwDeviceID, &dev);
 	if (rc)
-		return leave(rc);
-	for (size_t i = sizeof(api_versions) / sizeof(api_versions[0]); i-- > 0;) {
-		if (api_versions[i] >= dwAPILowVersion && api_versions[i] <= dwAPIHighVersion) {
-			version = api_versions[i];
-			break;
-		}
-	}
+		return tapi_leave(rc);
+	version = tapi_api_version_in(dwAPILowVersion, dwAPIHighVersion);
 	if (!version)
-		return leave(PHONEERR_INCOMPATIBLEAPIVERSION);
+		return tapi_leave(PHONEERR_INCOMPATIBLEAPIVERSION);
 	if (dev->prov->phoneGetExtensionID) {
 		struct tapi_provider *prov = dev->prov;
 		DWORD id = dev->id, tspi = dev->tspi_version;
 
-		unlock_tables();
+		tapi_unlock_tables();
 		rc = prov->phoneGetExtensionID(id, tspi, &ext);
-		lock_tables();
+		tapi_lock_tables();
 		if (rc)
 			ext = (PHONEEXTENSIONID){ 0 };
 	}
 	*lpdwAPIVersion = version;
 	*lpExtensionID = ext;
-	return leave(0);
+	return tapi_leave(0);
 }
 
 LONG WINAPI phoneNegotiateExtVersion(HPHONEAPP hPhoneApp, DWORD dwDeviceID, DWORD dwAPIVersion,
@@ -434,23 +309,23 @@ LONG WINAPI phoneNegotiateExtVersion(HPHONEAPP hPhoneApp, DWORD dwDeviceID, DWOR
 	if (rc)
 		return rc;
 	if (!lpdwExtVersion)
-		return leave(PHONEERR_INVALPOINTER);
+		return tapi_leave(PHONEERR_INVALPOINTER);
 	rc = device(dwDeviceID, &dev);
 	if (rc)
-		return leave(rc);
-	if (!api_version_ok(dwAPIVersion))
-		return leave(PHONEERR_INCOMPATIBLEAPIVERSION);
+		return tapi_leave(rc);
+	if (!tapi_api_version_ok(dwAPIVersion))
+		return tapi_leave(PHONEERR_INCOMPATIBLEAPIVERSION);
 	prov = dev->prov;
 	if (!prov->phoneNegotiateExtVersion)
-		return leave(PHONEERR_OPERATIONUNAVAIL);
+		return tapi_leave(PHONEERR_OPERATIONUNAVAIL);
 	id = dev->id;
 	tspi = min_dword(dwAPIVersion, dev->tspi_version);
-	unlock_tables();
+	tapi_unlock_tables();
 	rc = prov->phoneNegotiateExtVersion(id, tspi, dwExtLowVersion, dwExtHighVersion, &ext);
-	lock_tables();
+	tapi_lock_tables();
 	if (rc == 0)
 		*lpdwExtVersion = ext;
-	return leave(rc);
+	return tapi_leave(rc);
 }
 
 static DWORD caps_fixed_size(DWORD api)
@@ -470,21 +345,21 @@ static LONG get_dev_caps(HPHONEAPP hPhoneApp, DWORD dwDeviceID, DWORD dwAPIVersi
 	if (rc)
 		return rc;
 	if (!out)
-		return leave(PHONEERR_INVALPOINTER);
+		return tapi_leave(PHONEERR_INVALPOINTER);
 	rc = device(dwDeviceID, &dev);
 	if (rc)
-		return leave(rc);
-	if (!api_version_ok(dwAPIVersion))
-		return leave(PHONEERR_INCOMPATIBLEAPIVERSION);
+		return tapi_leave(rc);
+	if (!tapi_api_version_ok(dwAPIVersion))
+		return tapi_leave(PHONEERR_INCOMPATIBLEAPIVERSION);
 	if (dwExtVersion)
-		return leave(PHONEERR_INCOMPATIBLEEXTVERSION);
+		return tapi_leave(PHONEERR_INCOMPATIBLEEXTVERSION);
 	if (out->dwTotalSize < fixed)
-		return leave(PHONEERR_STRUCTURETOOSMALL);
+		return tapi_leave(PHONEERR_STRUCTURETOOSMALL);
 	struct fill f = { .prov = dev->prov, .id = dev->id, .kind = FILL_CAPS,
 			  .version = min_dword(dwAPIVersion, dev->tspi_version) };
 	rc = fill_temp(&f, &size, (void **)&caps);
 	if (rc)
-		return leave(rc);
+		return tapi_leave(rc);
 	/* The runtime generates these two for every phone. */
 	caps->dwPhoneStates |= PHONESTATE_OWNER | PHONESTATE_MONITORS;
 	struct tapi_var items[] = {
@@ -503,7 +378,7 @@ static LONG get_dev_caps(HPHONEAPP hPhoneApp, DWORD dwDeviceID, DWORD dwAPIVersi
 	rc = write_struct(out, caps, caps->dwUsedSize, fixed, caps, items,
 			  sizeof(items) / sizeof(items[0]), ansi, "PHONECAPS");
 	free(caps);
-	return leave(rc);
+	return tapi_leave(rc);
 }
 
 LONG WINAPI phoneGetDevCapsA(HPHONEAPP hPhoneApp, DWORD dwDeviceID, DWORD dwAPIVersion,
@@ -535,21 +410,21 @@ LONG WINAPI phoneOpen(HPHONEAPP hPhoneApp, DWORD dwDeviceID, LPHPHONE lphPhone,
 	if (rc)
 		return rc;
 	if (!lphPhone)
-		return leave(PHONEERR_INVALPOINTER);
+		return tapi_leave(PHONEERR_INVALPOINTER);
 	/* "one and only one of the PHONEPRIVILEGE_ constants" */
 	if (dwPrivilege != PHONEPRIVILEGE_OWNER && dwPrivilege != PHONEPRIVILEGE_MONITOR)
-		return leave(PHONEERR_INVALPRIVILEGE);
+		return tapi_leave(PHONEERR_INVALPRIVILEGE);
 	rc = device(dwDeviceID, &dev);
 	if (rc)
-		return leave(rc);
-	if (!api_version_ok(dwAPIVersion))
-		return leave(PHONEERR_INCOMPATIBLEAPIVERSION);
+		return tapi_leave(rc);
+	if (!tapi_api_version_ok(dwAPIVersion))
+		return tapi_leave(PHONEERR_INCOMPATIBLEAPIVERSION);
 	if (dwExtVersion)
-		return leave(PHONEERR_INCOMPATIBLEEXTVERSION);
+		return tapi_leave(PHONEERR_INCOMPATIBLEEXTVERSION);
 	tapi_count_privileges(dev, &owners, &monitors, NULL);
 	/* Ownership is exclusive; Windows' telephony service answers a second owner so. */
 	if (dwPrivilege == PHONEPRIVILEGE_OWNER && owners)
-		return leave(PHONEERR_INVALPRIVILEGE);
+		return tapi_leave(PHONEERR_INVALPRIVILEGE);
 	if (!dev->open) {
 		struct tapi_provider *prov = dev->prov;
 		HDRVPHONE hd = NULL;
@@ -557,15 +432,15 @@ LONG WINAPI phoneOpen(HPHONEAPP hPhoneApp, DWORD dwDeviceID, LPHPHONE lphPhone,
 
 		dev->opening = true;
 		dev->closed_while_opening = false;
-		unlock_tables();
+		tapi_unlock_tables();
 		rc = prov->phoneOpen(id, (HTAPIPHONE)(const void *)dev, &hd, tspi,
 				     tapi_phone_event_proc());
-		lock_tables();
+		tapi_lock_tables();
 		dev->opening = false;
 		if (rc)
-			return leave(rc);
+			return tapi_leave(rc);
 		if (dev->closed_while_opening || dev->removed)
-			return leave(PHONEERR_NODEVICE);
+			return tapi_leave(PHONEERR_NODEVICE);
 		dev->open = true;
 		dev->hd = hd;
 		dev->states = dev->modes = dev->bstates = 0;
@@ -579,11 +454,11 @@ LONG WINAPI phoneOpen(HPHONEAPP hPhoneApp, DWORD dwDeviceID, LPHPHONE lphPhone,
 
 			dev->open = false;
 			dev->hd = NULL;
-			unlock_tables();
+			tapi_unlock_tables();
 			prov->phoneClose(hd);
-			lock_tables();
+			tapi_lock_tables();
 		}
-		return leave(PHONEERR_NOMEM);
+		return tapi_leave(PHONEERR_NOMEM);
 	}
 	ph->privilege = dwPrivilege;
 	ph->api_version = dwAPIVersion;
@@ -591,7 +466,7 @@ LONG WINAPI phoneOpen(HPHONEAPP hPhoneApp, DWORD dwDeviceID, LPHPHONE lphPhone,
 	*lphPhone = ph->handle;
 	tapi_notify_privileges(dev, ph, dwPrivilege == PHONEPRIVILEGE_OWNER,
 			       dwPrivilege == PHONEPRIVILEGE_MONITOR);
-	return leave(0);
+	return tapi_leave(0);
 }
 
 LONG WINAPI phoneClose(HPHONE hPhone)
@@ -602,7 +477,7 @@ LONG WINAPI phoneClose(HPHONE hPhone)
 	if (rc)
 		return rc;
 	close_phone(ph, true);
-	return leave(0);
+	return tapi_leave(0);
 }
 
 /* --- status messages -------------------------------------------------------------------- */
@@ -618,11 +493,11 @@ LONG WINAPI phoneSetStatusMessages(HPHONE hPhone, DWORD dwPhoneStates, DWORD dwB
 	if (rc)
 		return rc;
 	if (dwPhoneStates & ~ALL_PHONESTATES)
-		return leave(PHONEERR_INVALPHONESTATE);
+		return tapi_leave(PHONEERR_INVALPHONESTATE);
 	if (dwButtonModes & ~ALL_BUTTONMODES)
-		return leave(PHONEERR_INVALBUTTONMODE);
+		return tapi_leave(PHONEERR_INVALBUTTONMODE);
 	if ((dwButtonStates & ~ALL_BUTTONSTATES) || (dwButtonModes && !dwButtonStates))
-		return leave(PHONEERR_INVALBUTTONSTATE);
+		return tapi_leave(PHONEERR_INVALBUTTONSTATE);
 	ph->states = dwPhoneStates;
 	ph->modes = dwButtonModes;
 	ph->bstates = dwButtonModes ? dwButtonStates : 0;
@@ -635,13 +510,13 @@ LONG WINAPI phoneSetStatusMessages(HPHONE hPhone, DWORD dwPhoneStates, DWORD dwB
 		dev->states = states;
 		dev->modes = modes;
 		dev->bstates = bstates;
-		unlock_tables();
+		tapi_unlock_tables();
 		rc = prov->phoneSetStatusMessages(hd, states, modes, bstates);
-		lock_tables();
+		tapi_lock_tables();
 		if (rc)
 			tapi_log("%s: TSPI_phoneSetStatusMessages: %#x", prov->path, (unsigned)rc);
 	}
-	return leave(0);
+	return tapi_leave(0);
 }
 
 LONG WINAPI phoneGetStatusMessages(HPHONE hPhone, LPDWORD lpdwPhoneStates,
@@ -653,11 +528,11 @@ LONG WINAPI phoneGetStatusMessages(HPHONE hPhone, LPDWORD lpdwPhoneStates,
 	if (rc)
 		return rc;
 	if (!lpdwPhoneStates || !lpdwButtonModes || !lpdwButtonStates)
-		return leave(PHONEERR_INVALPOINTER);
+		return tapi_leave(PHONEERR_INVALPOINTER);
 	*lpdwPhoneStates = ph->states;
 	*lpdwButtonModes = ph->modes;
 	*lpdwButtonStates = ph->bstates;
-	return leave(0);
+	return tapi_leave(0);
 }
 
 /* --- status ----------------------------------------------------------------------------- */
@@ -673,21 +548,21 @@ static LONG get_status(HPHONE hPhone, LPPHONESTATUS out, bool ansi)
 	if (rc)
 		return rc;
 	if (!out)
-		return leave(PHONEERR_INVALPOINTER);
+		return tapi_leave(PHONEERR_INVALPOINTER);
 	if (out->dwTotalSize < PHONESTATUS_SIZE_2_0)
-		return leave(PHONEERR_STRUCTURETOOSMALL);
+		return tapi_leave(PHONEERR_STRUCTURETOOSMALL);
 	if (!ph->dev->prov->phoneGetStatus)
-		return leave(PHONEERR_OPERATIONUNAVAIL);
+		return tapi_leave(PHONEERR_OPERATIONUNAVAIL);
 	monitor = ph->privilege == PHONEPRIVILEGE_MONITOR;
 	struct fill f = { .prov = ph->dev->prov, .hd = ph->dev->hd, .kind = FILL_STATUS };
 	struct tapi_phone_dev *dev = ph->dev;
 	rc = fill_temp(&f, &size, (void **)&st);
 	if (rc)
-		return leave(rc);
+		return tapi_leave(rc);
 	/* The tables were unlocked: the phone may have been closed meanwhile. */
 	if (!tapi_phone_get(hPhone)) {
 		free(st);
-		return leave(PHONEERR_INVALPHONEHANDLE);
+		return tapi_leave(PHONEERR_INVALPHONEHANDLE);
 	}
 	tapi_count_privileges(dev, &owners, &monitors, &owner);
 	st->dwNumOwners = owners;
@@ -710,7 +585,7 @@ static LONG get_status(HPHONE hPhone, LPPHONESTATUS out, bool ansi)
 	rc = write_struct(out, st, st->dwUsedSize, PHONESTATUS_SIZE_2_0, st, items, 4, ansi,
 			  "PHONESTATUS");
 	free(st);
-	return leave(rc);
+	return tapi_leave(rc);
 }
 
 LONG WINAPI phoneGetStatusA(HPHONE hPhone, LPPHONESTATUS lpPhoneStatus)
@@ -740,7 +615,7 @@ static LONG enter_owner(HPHONE hPhone, struct owner_call *c)
 	if (rc)
 		return rc;
 	if (ph->privilege != PHONEPRIVILEGE_OWNER)
-		return leave(PHONEERR_NOTOWNER);
+		return tapi_leave(PHONEERR_NOTOWNER);
 	c->prov = ph->dev->prov;
 	c->hd = ph->dev->hd;
 	c->id = 0;
@@ -752,18 +627,18 @@ static LONG start_request(HPHONE hPhone, struct owner_call *c)
 {
 	c->id = tapi_request_new(tapi_phone_get(hPhone));
 	if (!c->id)
-		return leave(PHONEERR_NOMEM);
-	unlock_tables();
+		return tapi_leave(PHONEERR_NOMEM);
+	tapi_unlock_tables();
 	return 0;
 }
 
 /* The provider answered: its error is ours (and no reply comes), else the request id. */
 static LONG finish_request(struct owner_call *c, LONG rc)
 {
-	lock_tables();
+	tapi_lock_tables();
 	if (rc < 0)
 		tapi_request_drop(c->id);
-	return leave(rc < 0 ? rc : (LONG)c->id);
+	return tapi_leave(rc < 0 ? rc : (LONG)c->id);
 }
 
 LONG WINAPI phoneSetLamp(HPHONE hPhone, DWORD dwButtonLampID, DWORD dwLampMode)
@@ -774,9 +649,9 @@ LONG WINAPI phoneSetLamp(HPHONE hPhone, DWORD dwButtonLampID, DWORD dwLampMode)
 	if (rc)
 		return rc;
 	if (!c.prov->phoneSetLamp)
-		return leave(PHONEERR_OPERATIONUNAVAIL);
+		return tapi_leave(PHONEERR_OPERATIONUNAVAIL);
 	if (!one_bit(dwLampMode, 0xFF))
-		return leave(PHONEERR_INVALLAMPMODE);
+		return tapi_leave(PHONEERR_INVALLAMPMODE);
 	if ((rc = start_request(hPhone, &c)))
 		return rc;
 	return finish_request(&c, c.prov->phoneSetLamp(c.id, c.hd, dwButtonLampID, dwLampMode));
@@ -790,7 +665,7 @@ LONG WINAPI phoneSetRing(HPHONE hPhone, DWORD dwRingMode, DWORD dwVolume)
 	if (rc)
 		return rc;
 	if (!c.prov->phoneSetRing)
-		return leave(PHONEERR_OPERATIONUNAVAIL);
+		return tapi_leave(PHONEERR_OPERATIONUNAVAIL);
 	if ((rc = start_request(hPhone, &c)))
 		return rc;
 	return finish_request(&c, c.prov->phoneSetRing(c.id, c.hd, dwRingMode,
@@ -805,12 +680,12 @@ LONG WINAPI phoneSetHookSwitch(HPHONE hPhone, DWORD dwHookSwitchDevs, DWORD dwHo
 	if (rc)
 		return rc;
 	if (!c.prov->phoneSetHookSwitch)
-		return leave(PHONEERR_OPERATIONUNAVAIL);
+		return tapi_leave(PHONEERR_OPERATIONUNAVAIL);
 	if (!dwHookSwitchDevs || (dwHookSwitchDevs & ~ALL_HOOKSWITCHDEVS))
-		return leave(PHONEERR_INVALHOOKSWITCHDEV);
+		return tapi_leave(PHONEERR_INVALHOOKSWITCHDEV);
 	if (!one_bit(dwHookSwitchMode, PHONEHOOKSWITCHMODE_ONHOOK | PHONEHOOKSWITCHMODE_MIC |
 		     PHONEHOOKSWITCHMODE_SPEAKER | PHONEHOOKSWITCHMODE_MICSPEAKER))
-		return leave(PHONEERR_INVALHOOKSWITCHMODE);
+		return tapi_leave(PHONEERR_INVALHOOKSWITCHMODE);
 	if ((rc = start_request(hPhone, &c)))
 		return rc;
 	return finish_request(&c, c.prov->phoneSetHookSwitch(c.id, c.hd, dwHookSwitchDevs,
@@ -825,9 +700,9 @@ LONG WINAPI phoneSetVolume(HPHONE hPhone, DWORD dwHookSwitchDev, DWORD dwVolume)
 	if (rc)
 		return rc;
 	if (!c.prov->phoneSetVolume)
-		return leave(PHONEERR_OPERATIONUNAVAIL);
+		return tapi_leave(PHONEERR_OPERATIONUNAVAIL);
 	if (!one_bit(dwHookSwitchDev, ALL_HOOKSWITCHDEVS))
-		return leave(PHONEERR_INVALHOOKSWITCHDEV);
+		return tapi_leave(PHONEERR_INVALHOOKSWITCHDEV);
 	if ((rc = start_request(hPhone, &c)))
 		return rc;
 	return finish_request(&c, c.prov->phoneSetVolume(c.id, c.hd, dwHookSwitchDev,
@@ -842,9 +717,9 @@ LONG WINAPI phoneSetGain(HPHONE hPhone, DWORD dwHookSwitchDev, DWORD dwGain)
 	if (rc)
 		return rc;
 	if (!c.prov->phoneSetGain)
-		return leave(PHONEERR_OPERATIONUNAVAIL);
+		return tapi_leave(PHONEERR_OPERATIONUNAVAIL);
 	if (!one_bit(dwHookSwitchDev, ALL_HOOKSWITCHDEVS))
-		return leave(PHONEERR_INVALHOOKSWITCHDEV);
+		return tapi_leave(PHONEERR_INVALHOOKSWITCHDEV);
 	if ((rc = start_request(hPhone, &c)))
 		return rc;
 	return finish_request(&c, c.prov->phoneSetGain(c.id, c.hd, dwHookSwitchDev,
@@ -861,9 +736,9 @@ LONG WINAPI phoneSetDisplay(HPHONE hPhone, DWORD dwRow, DWORD dwColumn, LPCSTR l
 	if (rc)
 		return rc;
 	if (!c.prov->phoneSetDisplay)
-		return leave(PHONEERR_OPERATIONUNAVAIL);
+		return tapi_leave(PHONEERR_OPERATIONUNAVAIL);
 	if (!lpsDisplay && dwSize)
-		return leave(PHONEERR_INVALPOINTER);
+		return tapi_leave(PHONEERR_INVALPOINTER);
 	if ((rc = start_request(hPhone, &c)))
 		return rc;
 	return finish_request(&c, c.prov->phoneSetDisplay(c.id, c.hd, dwRow, dwColumn,
@@ -882,11 +757,11 @@ static LONG set_button_info(HPHONE hPhone, DWORD lamp, const PHONEBUTTONINFO *in
 	if (rc)
 		return rc;
 	if (!c.prov->phoneSetButtonInfo)
-		return leave(PHONEERR_OPERATIONUNAVAIL);
+		return tapi_leave(PHONEERR_OPERATIONUNAVAIL);
 	if (!in)
-		return leave(PHONEERR_INVALPOINTER);
+		return tapi_leave(PHONEERR_INVALPOINTER);
 	if (in->dwTotalSize < PHONEBUTTONINFO_SIZE_1_4)
-		return leave(PHONEERR_STRUCTURETOOSMALL);
+		return tapi_leave(PHONEERR_STRUCTURETOOSMALL);
 	struct tapi_var items[] = {
 		{ .field = offsetof(PHONEBUTTONINFO, dwButtonTextSize), .utf16 = true },
 		{ .field = offsetof(PHONEBUTTONINFO, dwDevSpecificSize) },
@@ -894,13 +769,13 @@ static LONG set_button_info(HPHONE hPhone, DWORD lamp, const PHONEBUTTONINFO *in
 	/* The application's items must lie inside the structure it passes. */
 	if (tapi_var_read(in, in->dwTotalSize, &items[0]) < 0 ||
 	    tapi_var_read(in, in->dwTotalSize, &items[1]) < 0)
-		return leave(PHONEERR_STRUCTURETOOSMALL);
+		return tapi_leave(PHONEERR_STRUCTURETOOSMALL);
 	if (ansi && items[0].data) {
 		DWORD bytes;
 		size_t len = strnlen(items[0].data, items[0].size);
 
 		if (tapi_utf8_to_utf16(items[0].data, len, &text, &bytes) < 0)
-			return leave(PHONEERR_INVALPARAM);
+			return tapi_leave(PHONEERR_INVALPARAM);
 		items[0].data = text;
 		items[0].size = bytes;
 	}
@@ -908,7 +783,7 @@ static LONG set_button_info(HPHONE hPhone, DWORD lamp, const PHONEBUTTONINFO *in
 	bi = calloc(1, total);
 	if (!bi) {
 		free(text);
-		return leave(PHONEERR_NOMEM);
+		return tapi_leave(PHONEERR_NOMEM);
 	}
 	bi->dwTotalSize = total;
 	tapi_var_write(bi, in, PHONEBUTTONINFO_SIZE_1_4, items, 2);
@@ -958,8 +833,8 @@ static LONG enter_reader(HPHONE hPhone, struct reader *r)
 
 static LONG reader_result(LONG rc)
 {
-	lock_tables();
-	return leave(rc);
+	tapi_lock_tables();
+	return tapi_leave(rc);
 }
 
 LONG WINAPI phoneGetLamp(HPHONE hPhone, DWORD dwButtonLampID, LPDWORD lpdwLampMode)
@@ -970,10 +845,10 @@ LONG WINAPI phoneGetLamp(HPHONE hPhone, DWORD dwButtonLampID, LPDWORD lpdwLampMo
 	if (rc)
 		return rc;
 	if (!lpdwLampMode)
-		return leave(PHONEERR_INVALPOINTER);
+		return tapi_leave(PHONEERR_INVALPOINTER);
 	if (!r.prov->phoneGetLamp)
-		return leave(PHONEERR_OPERATIONUNAVAIL);
-	unlock_tables();
+		return tapi_leave(PHONEERR_OPERATIONUNAVAIL);
+	tapi_unlock_tables();
 	return reader_result(r.prov->phoneGetLamp(r.hd, dwButtonLampID, lpdwLampMode));
 }
 
@@ -985,10 +860,10 @@ LONG WINAPI phoneGetRing(HPHONE hPhone, LPDWORD lpdwRingMode, LPDWORD lpdwVolume
 	if (rc)
 		return rc;
 	if (!lpdwRingMode || !lpdwVolume)
-		return leave(PHONEERR_INVALPOINTER);
+		return tapi_leave(PHONEERR_INVALPOINTER);
 	if (!r.prov->phoneGetRing)
-		return leave(PHONEERR_OPERATIONUNAVAIL);
-	unlock_tables();
+		return tapi_leave(PHONEERR_OPERATIONUNAVAIL);
+	tapi_unlock_tables();
 	return reader_result(r.prov->phoneGetRing(r.hd, lpdwRingMode, lpdwVolume));
 }
 
@@ -1000,10 +875,10 @@ LONG WINAPI phoneGetHookSwitch(HPHONE hPhone, LPDWORD lpdwHookSwitchDevs)
 	if (rc)
 		return rc;
 	if (!lpdwHookSwitchDevs)
-		return leave(PHONEERR_INVALPOINTER);
+		return tapi_leave(PHONEERR_INVALPOINTER);
 	if (!r.prov->phoneGetHookSwitch)
-		return leave(PHONEERR_OPERATIONUNAVAIL);
-	unlock_tables();
+		return tapi_leave(PHONEERR_OPERATIONUNAVAIL);
+	tapi_unlock_tables();
 	return reader_result(r.prov->phoneGetHookSwitch(r.hd, lpdwHookSwitchDevs));
 }
 
@@ -1015,12 +890,12 @@ LONG WINAPI phoneGetVolume(HPHONE hPhone, DWORD dwHookSwitchDev, LPDWORD lpdwVol
 	if (rc)
 		return rc;
 	if (!lpdwVolume)
-		return leave(PHONEERR_INVALPOINTER);
+		return tapi_leave(PHONEERR_INVALPOINTER);
 	if (!one_bit(dwHookSwitchDev, ALL_HOOKSWITCHDEVS))
-		return leave(PHONEERR_INVALHOOKSWITCHDEV);
+		return tapi_leave(PHONEERR_INVALHOOKSWITCHDEV);
 	if (!r.prov->phoneGetVolume)
-		return leave(PHONEERR_OPERATIONUNAVAIL);
-	unlock_tables();
+		return tapi_leave(PHONEERR_OPERATIONUNAVAIL);
+	tapi_unlock_tables();
 	return reader_result(r.prov->phoneGetVolume(r.hd, dwHookSwitchDev, lpdwVolume));
 }
 
@@ -1032,12 +907,12 @@ LONG WINAPI phoneGetGain(HPHONE hPhone, DWORD dwHookSwitchDev, LPDWORD lpdwGain)
 	if (rc)
 		return rc;
 	if (!lpdwGain)
-		return leave(PHONEERR_INVALPOINTER);
+		return tapi_leave(PHONEERR_INVALPOINTER);
 	if (!one_bit(dwHookSwitchDev, ALL_HOOKSWITCHDEVS))
-		return leave(PHONEERR_INVALHOOKSWITCHDEV);
+		return tapi_leave(PHONEERR_INVALHOOKSWITCHDEV);
 	if (!r.prov->phoneGetGain)
-		return leave(PHONEERR_OPERATIONUNAVAIL);
-	unlock_tables();
+		return tapi_leave(PHONEERR_OPERATIONUNAVAIL);
+	tapi_unlock_tables();
 	return reader_result(r.prov->phoneGetGain(r.hd, dwHookSwitchDev, lpdwGain));
 }
 
@@ -1049,13 +924,13 @@ LONG WINAPI phoneGetDisplay(HPHONE hPhone, LPVARSTRING lpDisplay)
 	if (rc)
 		return rc;
 	if (!lpDisplay)
-		return leave(PHONEERR_INVALPOINTER);
+		return tapi_leave(PHONEERR_INVALPOINTER);
 	if (lpDisplay->dwTotalSize < VARSTRING_SIZE)
-		return leave(PHONEERR_STRUCTURETOOSMALL);
+		return tapi_leave(PHONEERR_STRUCTURETOOSMALL);
 	if (!r.prov->phoneGetDisplay)
-		return leave(PHONEERR_OPERATIONUNAVAIL);
+		return tapi_leave(PHONEERR_OPERATIONUNAVAIL);
 	/* The display's bytes are in the phone's own format: nothing to convert. */
-	unlock_tables();
+	tapi_unlock_tables();
 	return reader_result(r.prov->phoneGetDisplay(r.hd, lpDisplay));
 }
 
@@ -1069,15 +944,15 @@ static LONG get_button_info(HPHONE hPhone, DWORD lamp, LPPHONEBUTTONINFO out, bo
 	if (rc)
 		return rc;
 	if (!out)
-		return leave(PHONEERR_INVALPOINTER);
+		return tapi_leave(PHONEERR_INVALPOINTER);
 	if (out->dwTotalSize < PHONEBUTTONINFO_SIZE_1_4)
-		return leave(PHONEERR_STRUCTURETOOSMALL);
+		return tapi_leave(PHONEERR_STRUCTURETOOSMALL);
 	if (!r.prov->phoneGetButtonInfo)
-		return leave(PHONEERR_OPERATIONUNAVAIL);
+		return tapi_leave(PHONEERR_OPERATIONUNAVAIL);
 	struct fill f = { .prov = r.prov, .hd = r.hd, .lamp = lamp, .kind = FILL_BUTTON };
 	rc = fill_temp(&f, &size, (void **)&bi);
 	if (rc)
-		return leave(rc);
+		return tapi_leave(rc);
 	struct tapi_var items[] = {
 		{ .field = offsetof(PHONEBUTTONINFO, dwButtonTextSize), .utf16 = true },
 		{ .field = offsetof(PHONEBUTTONINFO, dwDevSpecificSize) },
@@ -1085,7 +960,7 @@ static LONG get_button_info(HPHONE hPhone, DWORD lamp, LPPHONEBUTTONINFO out, bo
 	rc = write_struct(out, bi, bi->dwUsedSize, PHONEBUTTONINFO_SIZE_1_4, bi, items, 2, ansi,
 			  "PHONEBUTTONINFO");
 	free(bi);
-	return leave(rc);
+	return tapi_leave(rc);
 }
 
 LONG WINAPI phoneGetButtonInfoA(HPHONE hPhone, DWORD dwButtonLampID,
@@ -1125,11 +1000,11 @@ static LONG get_id(HPHONE hPhone, LPVARSTRING out, const WCHAR *cls, bool ansi)
 	if (rc)
 		return rc;
 	if (!out || !cls)
-		return leave(PHONEERR_INVALPOINTER);
+		return tapi_leave(PHONEERR_INVALPOINTER);
 	if (out->dwTotalSize < VARSTRING_SIZE)
-		return leave(PHONEERR_STRUCTURETOOSMALL);
+		return tapi_leave(PHONEERR_STRUCTURETOOSMALL);
 	if (!cls[0])
-		return leave(PHONEERR_INVALDEVICECLASS);
+		return tapi_leave(PHONEERR_INVALDEVICECLASS);
 	/* TAPI answers its own class: the device id, as a DWORD. */
 	if (is_tapi_phone(cls)) {
 		VARSTRING fixed = { .dwStringFormat = STRINGFORMAT_BINARY };
@@ -1137,15 +1012,15 @@ static LONG get_id(HPHONE hPhone, LPVARSTRING out, const WCHAR *cls, bool ansi)
 					 .data = &ph->dev->id, .size = sizeof(DWORD) };
 
 		tapi_var_write(out, &fixed, VARSTRING_SIZE, &item, 1);
-		return leave(0);
+		return tapi_leave(0);
 	}
 	if (!ph->dev->prov->phoneGetID)
-		return leave(PHONEERR_INVALDEVICECLASS);
+		return tapi_leave(PHONEERR_INVALDEVICECLASS);
 	struct fill f = { .prov = ph->dev->prov, .hd = ph->dev->hd, .device_class = cls,
 			  .kind = FILL_ID };
 	rc = fill_temp(&f, &size, (void **)&vs);
 	if (rc)
-		return leave(rc);
+		return tapi_leave(rc);
 	struct tapi_var item = { .field = offsetof(VARSTRING, dwStringSize),
 				 .utf16 = vs->dwStringFormat == STRINGFORMAT_UNICODE };
 	if (ansi && item.utf16)
@@ -1153,7 +1028,7 @@ static LONG get_id(HPHONE hPhone, LPVARSTRING out, const WCHAR *cls, bool ansi)
 	rc = write_struct(out, vs, vs->dwUsedSize, VARSTRING_SIZE, vs, &item, 1, ansi,
 			  "VARSTRING");
 	free(vs);
-	return leave(rc);
+	return tapi_leave(rc);
 }
 
 LONG WINAPI phoneGetIDA(HPHONE hPhone, LPVARSTRING lpDeviceID, LPCSTR lpszDeviceClass)

@@ -7,6 +7,7 @@
  */
 #include <dlfcn.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 
 #include "tapi-providers.h"
 #include "tapi-registry.h"
+#include "tapi-text.h"
 
 #ifndef TAPI_PROVIDERS_CONF
 #define TAPI_PROVIDERS_CONF "/usr/local/etc/tapi/providers.conf"
@@ -511,4 +513,70 @@ int tapi_app_register(bool line, WCHAR *name, DWORD name_size, struct tapi_app *
 	tapi_n_apps++;
 	*out = app;
 	return 0;
+}
+
+/* A DWORD or HANDLE of the application's InitializeEx params, which are packed. */
+#define PARAM_AT(field) ((char *)params + offsetof(PHONEINITIALIZEEXPARAMS, field))
+
+LONG tapi_initialize(bool line, const void *name, bool ansi, DWORD *handle, DWORD *num_devs,
+		     DWORD *api_version, void *params)
+{
+	WCHAR *wname = NULL;
+	DWORD name_size = 0, total = 0, options = 0, size = sizeof(PHONEINITIALIZEEXPARAMS);
+	int err = ansi ? tapi_app_name_a(name, &wname, &name_size) :
+			 tapi_app_name_w(name, &wname, &name_size);
+	struct tapi_app *app;
+	HANDLE event;
+	LONG rc = 0;
+
+	_Static_assert(sizeof(PHONEINITIALIZEEXPARAMS) == sizeof(LINEINITIALIZEEXPARAMS) &&
+		       offsetof(PHONEINITIALIZEEXPARAMS, Handles) ==
+		       offsetof(LINEINITIALIZEEXPARAMS, Handles) &&
+		       PHONEINITIALIZEEXOPTION_USEEVENT == LINEINITIALIZEEXOPTION_USEEVENT,
+		       "phone and line InitializeEx params have one layout");
+	if (err < 0)
+		return err == -EINVAL ? PHONEERR_INVALAPPNAME : PHONEERR_NOMEM;
+	if (handle && num_devs && api_version && params) {
+		memcpy(&total, PARAM_AT(dwTotalSize), sizeof(total));
+		memcpy(&options, PARAM_AT(dwOptions), sizeof(options));
+	}
+	if (!handle || !num_devs || !api_version || !params)
+		rc = PHONEERR_INVALPOINTER;
+	else if (total < size)
+		rc = PHONEERR_STRUCTURETOOSMALL;
+	/* The hidden window and completion ports are Win32 objects; the event is a descriptor. */
+	else if (options != PHONEINITIALIZEEXOPTION_USEEVENT)
+		rc = PHONEERR_INVALPARAM;
+	else if (*api_version < TAPI_VERSION2_0)
+		rc = PHONEERR_INCOMPATIBLEAPIVERSION;
+	if (rc) {
+		free(wname);
+		return rc;
+	}
+	rc = tapi_app_register(line, wname, name_size, &app);
+	if (rc < 0)
+		return rc == -ENOMEM ? PHONEERR_NOMEM : PHONEERR_RESOURCEUNAVAIL;
+	*handle = app->handle;
+	*num_devs = (DWORD)(line ? tapi_n_line_devs() : tapi_n_devs());
+	*api_version = TAPI_CURRENT_VERSION;
+	event = (HANDLE)(intptr_t)app->event_fd;
+	memcpy(PARAM_AT(dwNeededSize), &size, sizeof(size));
+	memcpy(PARAM_AT(dwUsedSize), &size, sizeof(size));
+	memcpy(PARAM_AT(Handles), &event, sizeof(event));
+	return tapi_leave(0);
+}
+
+#undef PARAM_AT
+
+void tapi_app_unregister(struct tapi_app *app)
+{
+	bool last;
+
+	tapi_app_end(app);
+	last = --tapi_n_apps == 0;
+	/* Unloading calls providerShutdown, which may wait for callbacks that take tapi_lock. */
+	pthread_mutex_unlock(&tapi_lock);
+	if (last)
+		tapi_providers_unload();
+	pthread_mutex_unlock(&tapi_api_lock);
 }

@@ -88,6 +88,23 @@ struct tapi_app;
  * NAME freed.
  */
 int tapi_app_register(bool line, WCHAR *name, DWORD name_size, struct tapi_app **out);
+/*
+ * phoneInitializeEx and lineInitializeEx, A and W: checks what the application gives as
+ * Microsoft documents it (the friendly name, UTF-8 when ansi, else UTF-16; the pointers;
+ * the params' size and options; the version), registers it (tapi_app_register) and
+ * answers: its handle, the number of devices, the version, the params' sizes and event.
+ * params is the application's PHONEINITIALIZEEXPARAMS or LINEINITIALIZEEXPARAMS: they have
+ * one layout. 0, or the PHONEERR_ of what is wrong (lines answer the LINEERR_ of the same
+ * condition); no lock held either way.
+ */
+LONG tapi_initialize(bool line, const void *name, bool ansi, DWORD *handle, DWORD *num_devs,
+		     DWORD *api_version, void *params);
+/*
+ * The end of a registration (phoneShutdown, lineShutdown), once its opens are closed: the
+ * handle goes, and the providers are unloaded after the last application. Called with
+ * tapi_api_lock and tapi_lock held; returns with neither.
+ */
+void tapi_app_unregister(struct tapi_app *app);
 
 /* The PHONEEVENT to give TSPI_phoneOpen, with the device entry as htPhone. */
 PHONEEVENT tapi_phone_event_proc(void);

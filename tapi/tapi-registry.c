@@ -942,3 +942,68 @@ void tapi_line_dev_event(struct tapi_line_dev *dev, struct tapi_tcall *tc, DWORD
 			tapi_post(c->app, c->handle, msg, c->instance, p1, p2, p3);
 	}
 }
+
+/* --- the API functions' guard ----------------------------------------------------------- */
+
+static const DWORD api_versions[] = {
+	TAPI_VERSION2_0, TAPI_VERSION2_1, TAPI_VERSION2_2, TAPI_VERSION3_0, TAPI_VERSION3_1,
+};
+
+LONG tapi_enter(LONG uninitialized)
+{
+	pthread_mutex_lock(&tapi_api_lock);
+	pthread_mutex_lock(&tapi_lock);
+	return tapi_n_apps ? 0 : tapi_leave(uninitialized);
+}
+
+LONG tapi_leave(LONG rc)
+{
+	pthread_mutex_unlock(&tapi_lock);
+	pthread_mutex_unlock(&tapi_api_lock);
+	return rc;
+}
+
+void tapi_unlock_tables(void)
+{
+	pthread_mutex_unlock(&tapi_lock);
+}
+
+void tapi_lock_tables(void)
+{
+	pthread_mutex_lock(&tapi_lock);
+}
+
+bool tapi_api_version_ok(DWORD v)
+{
+	return tapi_api_version_in(v, v) != 0;
+}
+
+DWORD tapi_api_version_in(DWORD low, DWORD high)
+{
+	for (size_t i = sizeof(api_versions) / sizeof(api_versions[0]); i-- > 0;) {
+		if (api_versions[i] >= low && api_versions[i] <= high)
+			return api_versions[i];
+	}
+	return 0;
+}
+
+LONG tapi_get_message(DWORD h, bool line, PHONEMESSAGE *out, DWORD timeout_ms)
+{
+	struct tapi_app *app;
+	PHONEMESSAGE m;
+	LONG rc;
+
+	pthread_mutex_lock(&tapi_lock);
+	if (!tapi_n_apps)
+		rc = PHONEERR_UNINITIALIZED;
+	else if (!(app = line ? tapi_line_app_get(h) : tapi_app_get(h)))
+		rc = PHONEERR_INVALAPPHANDLE;
+	else if (!out)
+		rc = PHONEERR_INVALPOINTER;
+	else
+		rc = tapi_take(app, &m, timeout_ms);
+	pthread_mutex_unlock(&tapi_lock);
+	if (rc == 0)
+		*out = m;
+	return rc;
+}

@@ -121,6 +121,31 @@ extern pthread_mutex_t tapi_lock;
 /* Registered applications; 0 means the provider side is not loaded. */
 extern size_t tapi_n_apps;
 
+/*
+ * The guard of every API function (tapi-phone.c, tapi-line.c). tapi_enter takes
+ * tapi_api_lock and tapi_lock: 0 with both held while an application is registered, else
+ * `uninitialized` (PHONEERR_ or LINEERR_UNINITIALIZED) with neither. tapi_leave releases
+ * both and returns rc.
+ */
+LONG tapi_enter(LONG uninitialized);
+LONG tapi_leave(LONG rc);
+/* Around a provider call the tables are released: they may change meanwhile. */
+void tapi_unlock_tables(void);
+void tapi_lock_tables(void);
+
+/* The API versions applications may use, phones and lines alike. */
+bool tapi_api_version_ok(DWORD v);
+/* The highest of them in [low, high]; 0 when none is. */
+DWORD tapi_api_version_in(DWORD low, DWORD high);
+
+/*
+ * phoneGetMessage and lineGetMessage: the next message of application h (a line
+ * application's when line) into *out, waiting up to timeout_ms. Only tapi_lock is taken: a
+ * waiting application must not hold up the others' calls. 0, or the PHONEERR_ to return
+ * (lines answer the LINEERR_ of the same condition).
+ */
+LONG tapi_get_message(DWORD h, bool line, PHONEMESSAGE *out, DWORD timeout_ms);
+
 /* Handles. Lookups return NULL for a stale handle or one of another kind. */
 struct tapi_app *tapi_app_new(void);
 struct tapi_app *tapi_app_get(HPHONEAPP h);

@@ -6,28 +6,41 @@
 #ifndef HIDPHONE_TEST_EXPECT_FILE_H
 #define HIDPHONE_TEST_EXPECT_FILE_H
 
-enum expect_type { EXPECT_TLC, EXPECT_REPORT_IDS, EXPECT_VAR, EXPECT_ARRAY };
+enum expect_type {
+	EXPECT_TLC, EXPECT_REPORT_IDS, EXPECT_VAR, EXPECT_ARRAY, EXPECT_NOTE_PAGE_AFTER_USAGE,
+	EXPECT_MAX_PAYLOAD,
+	EXPECT_UNREADABLE,      /* not a comment, not blank, and none of the above */
+};
 enum expect_kind { EXPECT_INPUT, EXPECT_OUTPUT, EXPECT_FEATURE, EXPECT_BAD_KIND };
 
 /*
  * One fact line:
  *   tlc PAGE USAGE                                          (page, usage)
- *   report-ids ID...                                        (nothing more is kept)
+ *   report-ids ID...                                        (n_ids, ids)
  *   var PAGE USAGE KIND RID BIT SIZE FLAGS                  (page, usage, kind, rid, bit, size, flags)
  *   array PAGE FIRST LAST KIND RID BIT SIZE COUNT LMIN LMAX FLAGS
  *                                                           (usage is FIRST)
- * Other lines (comments, notes, max-payload) are not facts these readers use.
+ *   note-page-after-usage KIND RID BIT                      (kind, rid, bit)
+ *   max-payload KIND BYTES                                  (kind, count)
+ * '#' comments and blank lines are no facts.
  */
 struct expect_fact {
 	enum expect_type type;
+	unsigned line;           /* 1-based, for messages */
+	const char *text;        /* the line, without its line break */
 	unsigned page, usage, last;
 	enum expect_kind kind;
 	int rid, bit, size, count;
 	long lmin, lmax;
 	char flags[64];
+	unsigned n_ids;
+	unsigned char ids[255];
 };
 
-/* Calls fact() for every fact line of path, in order. 0, or -1 when path cannot be read. */
+/*
+ * Calls fact() for every line of path that is not a comment or blank, in order (lines it
+ * cannot read as EXPECT_UNREADABLE). 0, or -1 when path cannot be read.
+ */
 int expect_read(const char *path, void (*fact)(const struct expect_fact *f, void *ctx),
 		void *ctx);
 /* Whether the comma-separated flags contain word ("Rel", "Cnst", ...). */

@@ -87,6 +87,11 @@ grep -v '^T:' "$DEMO" > "$tmp/no-t.hid"
 echo "T: 000000.000000 PHONE_STATE 0x8000 0x8 0x0" >> "$tmp/no-t.hid"
 echo "T: 000000.000001 PHONE_BUTTON 0x9 0x8 0x2" >> "$tmp/no-t.hid"
 if ! "$PHONECTL" replay --check --fast "$tmp/no-t.hid" >/dev/null 2>&1; then ok; else not_ok "replay --check misses a wrong event"; fi
+# T: names are words to the recording parser; replay knows which are TAPI's, and says where.
+sed '0,/PHONE_BUTTON 0x5 /s//PHONE_BUTTN 0x5 /' "$DEMO" > "$tmp/misnamed.hid"
+"$PHONECTL" replay --check --fast "$tmp/misnamed.hid" >"$tmp/out" 2>&1
+rc=$?
+if [ $rc -eq 1 ] && grep -q "misnamed.hid:[0-9]*: 'PHONE_BUTTN' is no TAPI message name" "$tmp/out"; then ok; else not_ok "replay takes an unknown T: name: rc=$rc $(cat "$tmp/out")"; fi
 check "replay --json" "$PHONECTL" replay --fast --json "$DEMO"
 cp "$tmp/out" "$tmp/replay.json"
 check "replay --json lines" jq -e -s 'length >= 22 and (map(.type == "event") | all) and

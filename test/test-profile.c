@@ -335,19 +335,12 @@ static struct phone_model *model_with(const char *fixture, const char *profile,
 {
 	struct profile_set set = { 0 };
 	struct phone_model *m = NULL;
-	char path[256];
-	uint8_t *bytes = malloc(RDESC_MAX_SIZE);
-	enum rdesc_file_format fmt;
-	struct text_error err;
-	long n;
+	size_t n;
+	uint8_t *bytes = test_data_rdesc(fixture, &n);
 
-	assert_non_null(bytes);
-	snprintf(path, sizeof(path), TEST_DATA_DIR "/%s.rdesc.hex", fixture);
-	n = rdesc_read_file(path, bytes, &fmt, &err);
-	assert_true(n > 0);
 	if (profile)
 		assert_int_equal(parse(&set, profile), 0);
-	assert_int_equal(phone_model_build_device(bytes, (size_t)n, dev, &set, &m), 0);
+	assert_int_equal(phone_model_build_device(bytes, n, dev, &set, &m), 0);
 	profile_set_release(&set);
 	free(bytes);
 	return m;

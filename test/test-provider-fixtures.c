@@ -185,6 +185,12 @@ static void expect_fact(const struct expect_fact *e, void *ctx)
 			.lmax = e->lmax,
 		};
 		break;
+	case EXPECT_UNREADABLE:
+		fail_msg("%s.expect:%u: cannot read '%s'", fx->name, e->line, e->text);
+		break;
+	default:
+		/* notes and payload sizes are the parser's test's (test-real-descriptors) */
+		break;
 	}
 }
 

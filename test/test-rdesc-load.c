@@ -5,9 +5,13 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "hid/file-read.h"
 #include "hid/hex-text.h"
 #include "hid/rdesc-load.h"
 
@@ -113,6 +117,89 @@ static void test_read_file(void **state)
 	free(out);
 }
 
+/* A file of n bytes 'x' in a fresh directory; returns its path (in dir). */
+static const char *file_of(char *dir, size_t n)
+{
+	static char path[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/f", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	for (size_t i = 0; i < n; i++)
+		putc('x', f);
+	assert_int_equal(fclose(f), 0);
+	return path;
+}
+
+/* The one reader of whole files (descriptors, recordings, profiles, hidphone.conf). */
+static void test_file_read(void **state)
+{
+	char dir[] = "/tmp/test-file-read.XXXXXX", fifo[64], why[64];
+	const char *path;
+	char *text;
+	size_t len;
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	/* at the limit, and beyond it by one byte, with and without a size to go by */
+	path = file_of(dir, 100000);
+	assert_int_equal(file_read(path, 100000, FILE_READ_REGULAR, &text, &len), 0);
+	assert_int_equal(len, 100000);
+	assert_int_equal(text[len], '\0');
+	free(text);
+	assert_int_equal(file_read(path, 99999, 0, &text, &len), -EFBIG);
+	assert_null(text);
+	assert_int_equal(len, 0);
+	assert_string_equal(file_read_error(-EFBIG, 99999, why, sizeof(why)),
+			    "file larger than 99999 bytes");
+	assert_string_equal(file_read_error(-EFBIG, 4u << 20, why, sizeof(why)),
+			    "file larger than 4 MiB");
+	/* /proc says 0 bytes; what the reads find counts */
+	assert_int_equal(file_read("/proc/self/status", 1u << 20, 0, &text, &len), 0);
+	assert_true(len > 0 && strstr(text, "Name:"));
+	free(text);
+	assert_int_equal(file_read("/proc/self/status", 10, 0, &text, &len), -EFBIG);
+	/* an empty file is text too */
+	assert_int_equal(file_read("/dev/null", 10, 0, &text, &len), 0);
+	assert_int_equal(len, 0);
+	assert_string_equal(text, "");
+	free(text);
+	/* only regular files when asked: a FIFO would block, a directory is no text */
+	assert_int_equal(file_read("/dev/null", 10, FILE_READ_REGULAR, &text, &len), -EINVAL);
+	assert_string_equal(file_read_error(-EINVAL, 10, why, sizeof(why)), "not a regular file");
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(file_read(fifo, 10, FILE_READ_REGULAR, &text, &len), -EINVAL);
+	assert_int_equal(file_read(dir, 10, FILE_READ_REGULAR, &text, &len), -EISDIR);
+	assert_int_equal(file_read(dir, 10, 0, &text, &len), -EISDIR);
+	assert_int_equal(file_read("/nonexistent/f", 10, 0, &text, &len), -ENOENT);
+	assert_null(text);
+	unlink(fifo);
+	unlink(path);
+	rmdir(dir);
+}
+
+/* A descriptor file too large to be one says so, before a byte of it is parsed. */
+static void test_read_file_too_large(void **state)
+{
+	char dir[] = "/tmp/test-rdesc-load.XXXXXX";
+	uint8_t *out = malloc(RDESC_MAX_SIZE);
+	enum rdesc_file_format fmt;
+	struct text_error err;
+	const char *path;
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	path = file_of(dir, (4u << 20) + 1);
+	assert_int_equal(rdesc_read_file(path, out, &fmt, &err), -EFBIG);
+	assert_string_equal(err.message, "file larger than 4 MiB");
+	assert_int_equal(err.line, 0);
+	unlink(path);
+	rmdir(dir);
+	free(out);
+}
+
 static void test_hex_format(void **state)
 {
 	const uint8_t b[] = { 0x05, 0x0b, 0xff };
@@ -134,6 +221,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hex_text),
+		cmocka_unit_test(test_file_read),
+		cmocka_unit_test(test_read_file_too_large),
 		cmocka_unit_test(test_hex_errors),
 		cmocka_unit_test(test_hex_too_long),
 		cmocka_unit_test(test_recording),

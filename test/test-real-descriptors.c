@@ -18,6 +18,7 @@
 #include "hid/rdesc-load.h"
 #include "hid/rdesc.h"
 #include "hid/usage-names.h"
+#include "expect-file.h"
 
 #define FIXTURES TEST_DATA_DIR "/descriptors"
 #define MAX_FIXTURES 64
@@ -28,15 +29,15 @@ struct fixture {
 	char **matched;         /* per field: matched by an expect line */
 };
 
-static int kind_of(const char *s)
+static int kind_of(const struct expect_fact *e)
 {
-	if (strcmp(s, "input") == 0)
-		return RDESC_INPUT;
-	if (strcmp(s, "output") == 0)
-		return RDESC_OUTPUT;
-	if (strcmp(s, "feature") == 0)
-		return RDESC_FEATURE;
-	fail_msg("unknown kind '%s'", s);
+	switch (e->kind) {
+	case EXPECT_INPUT: return RDESC_INPUT;
+	case EXPECT_OUTPUT: return RDESC_OUTPUT;
+	case EXPECT_FEATURE: return RDESC_FEATURE;
+	default: break;
+	}
+	fail_msg("line %u: unknown kind in '%s'", e->line, e->text);
 	return -1;
 }
 
@@ -96,123 +97,125 @@ static bool page_is_checked(uint16_t page)
 	return page == UP_TELEPHONY || page == UP_LED;
 }
 
-static void check_expect_line(struct fixture *fx, const char *line, unsigned lineno, bool *seen)
+/* What the .expect file's lines said so far, as expect_read() hands them over. */
+struct expect_check {
+	struct fixture *fx;
+	bool *seen;              /* per field: matched by a var or array line */
+	size_t next_tlc;         /* the collection the next tlc line stands for */
+	bool ids_listed, expected_id[256];
+};
+
+static void check_fact(const struct expect_fact *e, void *ctx)
 {
+	struct expect_check *c = ctx;
+	struct fixture *fx = c->fx;
 	const struct rdesc *d = fx->desc;
-	unsigned page, id, last, rid, bit, size, count;
-	long lmin, lmax;
-	char kind[16], flags[64];
+	uint32_t usage = USAGE(e->page, e->usage);
 	const struct rdesc_field *f;
 
-	if (sscanf(line, "var %x %x %15s %u %u %u %63s", &page, &id, kind, &rid, &bit, &size,
-		   flags) == 7) {
-		f = find_field(d, kind_of(kind), rid, bit, USAGE(page, id));
+	switch (e->type) {
+	case EXPECT_TLC:
+		/* in order: the top-level collections, nested ones skipped */
+		while (c->next_tlc < d->n_collections && d->collections[c->next_tlc].depth != 0)
+			c->next_tlc++;
+		if (c->next_tlc >= d->n_collections)
+			fail_msg("%s:%u: top-level collection %04x:%04x missing", fx->name, e->line,
+				 e->page, e->usage);
+		assert_int_equal(d->collections[c->next_tlc].usage, usage);
+		c->next_tlc++;
+		break;
+	case EXPECT_REPORT_IDS:
+		c->ids_listed = true;
+		for (unsigned i = 0; i < e->n_ids; i++)
+			c->expected_id[e->ids[i]] = true;
+		break;
+	case EXPECT_VAR:
+		if (!e->flags[0])
+			fail_msg("%s:%u: no flags in '%s'", fx->name, e->line, e->text);
+		f = find_field(d, kind_of(e), (unsigned)e->rid, (unsigned)e->bit, usage);
 		if (!f)
-			fail_msg("%s:%u: no %s field %04x:%04x in report %u at bit %u", fx->name,
-				 lineno, kind, page, id, rid, bit);
-		assert_int_equal(f->bit_size, size);
-		assert_int_equal(f->flags & 0x7f, flags_of(flags));
-		seen[f - d->fields] = true;
-	} else if (sscanf(line, "array %x %x %x %15s %u %u %u %u %ld %ld %63s", &page, &id, &last,
-			  kind, &rid, &bit, &size, &count, &lmin, &lmax, flags) == 11) {
-		f = find_field(d, kind_of(kind), rid, bit, USAGE(page, id));
+			fail_msg("%s:%u: no %s field %04x:%04x in report %d at bit %d", fx->name,
+				 e->line, rdesc_kind_name((enum rdesc_kind)kind_of(e)), e->page,
+				 e->usage, e->rid, e->bit);
+		assert_int_equal(f->bit_size, e->size);
+		assert_int_equal(f->flags & 0x7f, flags_of(e->flags));
+		c->seen[f - d->fields] = true;
+		break;
+	case EXPECT_ARRAY:
+		if (!e->flags[0])
+			fail_msg("%s:%u: no flags in '%s'", fx->name, e->line, e->text);
+		f = find_field(d, kind_of(e), (unsigned)e->rid, (unsigned)e->bit, usage);
 		if (!f)
-			fail_msg("%s:%u: no array at report %u bit %u", fx->name, lineno, rid, bit);
+			fail_msg("%s:%u: no array at report %d bit %d", fx->name, e->line, e->rid,
+				 e->bit);
 		assert_true(rdesc_field_is_array(f));
-		assert_int_equal(f->bit_size, size);
-		assert_int_equal(f->count, count);
-		assert_int_equal(f->logical_min, lmin);
-		assert_int_equal(f->logical_max, lmax);
-		assert_int_equal(f->usages_count, last - id + 1);
+		assert_int_equal(f->bit_size, e->size);
+		assert_int_equal(f->count, e->count);
+		assert_int_equal(f->logical_min, e->lmin);
+		assert_int_equal(f->logical_max, e->lmax);
+		assert_int_equal(f->usages_count, e->last - e->usage + 1);
 		for (uint32_t i = 0; i < f->usages_count; i++)
-			assert_int_equal(d->usages[f->usages_first + i], USAGE(page, id + i));
-		assert_int_equal(f->flags & 0x7f, flags_of(flags));
-		seen[f - d->fields] = true;
-	} else if (sscanf(line, "note-page-after-usage %15s %u %u", kind, &rid, &bit) == 3) {
+			assert_int_equal(d->usages[f->usages_first + i], USAGE(e->page, e->usage + i));
+		assert_int_equal(f->flags & 0x7f, flags_of(e->flags));
+		c->seen[f - d->fields] = true;
+		break;
+	case EXPECT_NOTE_PAGE_AFTER_USAGE: {
 		bool found = false;
 
 		for (size_t i = 0; i < d->n_fields; i++) {
 			f = &d->fields[i];
-			if (f->kind == kind_of(kind) && f->report_id == rid && f->bit_offset == bit &&
-			    (f->notes & RDESC_NOTE_PAGE_AFTER_USAGE))
+			if (f->kind == kind_of(e) && f->report_id == (unsigned)e->rid &&
+			    f->bit_offset == (unsigned)e->bit && (f->notes & RDESC_NOTE_PAGE_AFTER_USAGE))
 				found = true;
 		}
 		if (!found)
-			fail_msg("%s:%u: no page-after-usage note at %s %u bit %u", fx->name,
-				 lineno, kind, rid, bit);
-	} else if (sscanf(line, "max-payload %15s %u", kind, &count) == 2) {
-		size_t max = rdesc_max_report_bytes(d, (enum rdesc_kind)kind_of(kind));
-
-		assert_int_equal(max - (d->numbered ? 1 : 0), count);
-	} else if (strncmp(line, "tlc ", 4) == 0 || strncmp(line, "report-ids", 10) == 0) {
-		/* checked as a whole by check_collections / check_report_ids */
-	} else {
-		fail_msg("%s:%u: cannot read expect line '%s'", fx->name, lineno, line);
+			fail_msg("%s:%u: no page-after-usage note at %s %d bit %d", fx->name, e->line,
+				 rdesc_kind_name((enum rdesc_kind)kind_of(e)), e->rid, e->bit);
+		break;
+	}
+	case EXPECT_MAX_PAYLOAD:
+		assert_int_equal(rdesc_max_report_bytes(d, (enum rdesc_kind)kind_of(e)) -
+				 (d->numbered ? 1 : 0), e->count);
+		break;
+	case EXPECT_UNREADABLE:
+		fail_msg("%s:%u: cannot read expect line '%s'", fx->name, e->line, e->text);
+		break;
 	}
 }
 
-static void check_collections(struct fixture *fx, FILE *in)
+/* After the last line: no collection and no report id the file does not list. */
+static void check_rest(const struct expect_check *c)
 {
+	const struct fixture *fx = c->fx;
 	const struct rdesc *d = fx->desc;
-	char line[512];
-	size_t next = 0;
-	unsigned page, id;
+	bool actual[256] = { false };
 
-	rewind(in);
-	while (fgets(line, sizeof(line), in)) {
-		if (sscanf(line, "tlc %x %x", &page, &id) != 2)
-			continue;
-		while (next < d->n_collections && d->collections[next].depth != 0)
-			next++;
-		if (next >= d->n_collections)
-			fail_msg("%s: top-level collection %04x:%04x missing", fx->name, page, id);
-		assert_int_equal(d->collections[next].usage, USAGE(page, id));
-		next++;
-	}
-	for (; next < d->n_collections; next++) {
+	for (size_t next = c->next_tlc; next < d->n_collections; next++) {
 		if (d->collections[next].depth == 0)
 			fail_msg("%s: unexpected top-level collection 0x%08x", fx->name,
 				 d->collections[next].usage);
 	}
-}
-
-static void check_report_ids(struct fixture *fx, FILE *in)
-{
-	const struct rdesc *d = fx->desc;
-	bool expected[256] = { false }, actual[256] = { false };
-	char line[512];
-
-	rewind(in);
-	while (fgets(line, sizeof(line), in)) {
-		char *save = NULL, *tok;
-
-		if (strncmp(line, "report-ids", 10) != 0)
-			continue;
-		strtok_r(line, " \n", &save);
-		while ((tok = strtok_r(NULL, " \n", &save)))
-			expected[atoi(tok) & 0xff] = true;
-	}
 	for (size_t i = 0; i < d->n_reports; i++)
 		actual[d->reports[i].id] = true;
 	for (int id = 0; id < 256; id++) {
-		if (expected[id] != actual[id])
+		if (c->expected_id[id] != actual[id])
 			fail_msg("%s: report id %d %s", fx->name, id,
-				 expected[id] ? "missing" : "unexpected");
+				 c->expected_id[id] ? "missing" : "unexpected");
 	}
+	assert_true(c->ids_listed);
 	assert_true(d->numbered);
 }
 
 static void test_fixture(void **state)
 {
 	struct fixture *fx = *state;
-	char path[512], line[512];
+	char path[512];
 	uint8_t *bytes = malloc(RDESC_MAX_SIZE);
 	enum rdesc_file_format format;
 	struct text_error terr;
 	struct rdesc_error perr;
-	unsigned lineno = 0;
+	struct expect_check c;
 	bool *seen;
-	FILE *in;
 	long n;
 
 	assert_non_null(bytes);
@@ -226,20 +229,11 @@ static void test_fixture(void **state)
 	free(bytes);
 
 	snprintf(path, sizeof(path), "%s/%s.expect", FIXTURES, fx->name);
-	in = fopen(path, "r");
-	assert_non_null(in);
 	seen = calloc(fx->desc->n_fields + 1, sizeof(*seen));
 	assert_non_null(seen);
-	while (fgets(line, sizeof(line), in)) {
-		lineno++;
-		line[strcspn(line, "\n")] = '\0';
-		if (line[0] == '#' || line[0] == '\0')
-			continue;
-		check_expect_line(fx, line, lineno, seen);
-	}
-	check_collections(fx, in);
-	check_report_ids(fx, in);
-	fclose(in);
+	c = (struct expect_check){ .fx = fx, .seen = seen };
+	assert_int_equal(expect_read(path, check_fact, &c), 0);
+	check_rest(&c);
 
 	/* The other direction: we find no Telephony or LED field the index does not list. */
 	for (size_t i = 0; i < fx->desc->n_fields; i++) {

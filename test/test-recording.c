@@ -15,6 +15,7 @@
 
 #include "hid/rdesc-load.h"
 #include "hid/recording.h"
+#include "tools/tapi-names.h"
 #include "tspi.h"
 
 /* A descriptor and ids to put in front of the lines a test is about (2 lines). */
@@ -104,12 +105,12 @@ static void test_recorder_file_without_index(void **state)
 	assert_int_equal(rec->events[1].usec, 0);
 	assert_bytes(rec->events[1].data, rec->events[1].len, "02 01 00");
 	assert_int_equal(rec->events[2].usec, 4000);
-	assert_int_equal(rec->events[3].message, PHONE_STATE);
+	assert_string_equal(rec->events[3].message, "PHONE_STATE");
 	assert_int_equal(rec->events[3].param[0], PHONESTATE_HANDSETHOOKSWITCH);
 	assert_int_equal(rec->events[3].param[1], PHONEHOOKSWITCHMODE_MIC);
 	assert_int_equal(rec->events[3].param[2], 0);
 	assert_null(rec->events[3].data);
-	assert_int_equal(rec->events[5].message, PHONE_BUTTON);
+	assert_string_equal(rec->events[5].message, "PHONE_BUTTON");
 	assert_int_equal(rec->events[9].usec, 1500000);
 	assert_bytes(rec->events[9].data, rec->events[9].len, "02 00 00");
 	recording_free(rec);
@@ -285,8 +286,10 @@ static const struct bad bad_inputs[] = {
 	/* F: and T: */
 	{ HEADER "F: 000000.000000 put 1 08\n", -EINVAL, 3, 18, "expected 'get' or 'set'" },
 	{ HEADER "F: 000000.000000 1 08\n", -EINVAL, 3, 18, "expected 'get' or 'set'" },
-	{ HEADER "T: 000000.000000 PHONE_NOPE 0 0 0\n", -EINVAL, 3, 18, "message name" },
-	{ HEADER "T: 000000.000000\n", -EINVAL, 3, 17, "message name" },
+	{ HEADER "T: 000000.000000 PHONE-STATE 0 0 0\n", -EINVAL, 3, 18, "event name" },
+	{ HEADER "T: 000000.000000 PHONE_STATE_AND_THIRTY_TWO_LETTERS 0 0 0\n", -EINVAL, 3, 18,
+	  "event name" },
+	{ HEADER "T: 000000.000000\n", -EINVAL, 3, 17, "event name" },
 	{ HEADER "T: 000000.000000 PHONE_STATE 0x200 0x2\n", -EINVAL, 3, 39,
 	  "expected param3 in hex" },
 	{ HEADER "T: 000000.000000 PHONE_STATE 1 2 3 4\n", -EINVAL, 3, 36, "unexpected text" },
@@ -469,10 +472,9 @@ static int write_events(FILE *f, const void *arg)
 	rc |= recording_write_report(f, RECORDING_OUTPUT, 1234567000000ull, input, 3);
 	rc |= recording_write_report(f, RECORDING_FEATURE_GET, 1, feature, sizeof(feature));
 	rc |= recording_write_report(f, RECORDING_FEATURE_SET, 999999, feature, sizeof(feature));
-	rc |= recording_write_tapi(f, 0, PHONE_STATE, 0x200, 0x2, 0x0);
-	rc |= recording_write_tapi(f, 5, RECORDING_ASYNC_COMPLETION, 0x10001, 0x80000048ull,
-				   UINT64_MAX);
-	rc |= recording_write_tapi(f, 6, 12345, 1, 0xabcdef, 0);
+	rc |= recording_write_tapi(f, 0, "PHONE_STATE", 0x200, 0x2, 0x0);
+	rc |= recording_write_tapi(f, 5, "ASYNC_COMPLETION", 0x10001, 0x80000048ull, UINT64_MAX);
+	rc |= recording_write_tapi(f, 6, "12345", 1, 0xabcdef, 0);
 	return rc;
 }
 
@@ -519,6 +521,10 @@ static void test_writer_errors(void **state)
 	assert_int_equal(recording_write_report(stdout, 'E', 0, big, RECORDING_MAX_REPORT + 1),
 			 -EINVAL);
 	assert_int_equal(recording_write_device(stdout, &dev, false), -EINVAL); /* no bytes */
+	/* an event name is one word: it cannot break the line it stands in */
+	assert_int_equal(recording_write_tapi(stdout, 0, "PHONE_STATE 1 2 3\nE:", 0, 0, 0), -EINVAL);
+	assert_int_equal(recording_write_tapi(stdout, 0, "", 0, 0, 0), -EINVAL);
+	assert_int_equal(recording_write_tapi(stdout, 0, NULL, 0, 0, 0), -EINVAL);
 	free(big);
 
 	/* unbuffered, so the failure shows in the call that wrote */
@@ -527,7 +533,7 @@ static void test_writer_errors(void **state)
 		skip();
 	setvbuf(full, NULL, _IONBF, 0);
 	assert_int_equal(recording_write_report(full, 'E', 0, &byte, 1), -EIO);
-	assert_int_equal(recording_write_tapi(full, 0, PHONE_STATE, 0, 0, 0), -EIO);
+	assert_int_equal(recording_write_tapi(full, 0, "PHONE_STATE", 0, 0, 0), -EIO);
 	dev.rdesc = (uint8_t *)&byte;
 	assert_int_equal(recording_write_device(full, &dev, true), -EIO);
 	fclose(full);
@@ -558,7 +564,7 @@ static void assert_same_recording(const struct recording *a, const struct record
 		assert_int_equal(x->len, y->len);
 		if (x->len)
 			assert_memory_equal(x->data, y->data, x->len);
-		assert_int_equal(x->message, y->message);
+		assert_string_equal(x->message, y->message);
 		for (int k = 0; k < 3; k++)
 			assert_int_equal(x->param[k], y->param[k]);
 	}
@@ -634,9 +640,9 @@ static void test_round_trip(void **state)
 	assert_int_equal(rec->devices[1].rdesc_len, 0);
 	assert_null(rec->devices[1].rdesc);
 	assert_string_equal(rec->devices[0].name, "a name: with colons # and a hash");
-	assert_int_equal(rec->events[4].message, PHONE_REMOVE);
-	assert_int_equal(rec->events[5].message, UINT32_MAX);
-	assert_int_equal(rec->events[7].message, RECORDING_ASYNC_COMPLETION);
+	assert_string_equal(rec->events[4].message, "26");
+	assert_string_equal(rec->events[5].message, "4294967295");
+	assert_string_equal(rec->events[7].message, "0x10000");
 	round_trip(rec);
 	recording_free(rec);
 }
@@ -661,11 +667,12 @@ static void test_writer_line_breaks(void **state)
 	free(buf);
 }
 
+/* hid/ keeps T: names as words; tools/tapi-names reads them as TAPI's messages. */
 static void test_message_names(void **state)
 {
 	static const struct {
 		const char *name;
-		uint32_t number;
+		DWORD number;
 	} known[] = {
 		{ "PHONE_BUTTON", PHONE_BUTTON },
 		{ "PHONE_CLOSE", PHONE_CLOSE },
@@ -674,33 +681,57 @@ static void test_message_names(void **state)
 		{ "PHONE_STATE", PHONE_STATE },
 		{ "PHONE_CREATE", PHONE_CREATE },
 		{ "PHONE_REMOVE", PHONE_REMOVE },
-		{ "ASYNC_COMPLETION", RECORDING_ASYNC_COMPLETION },
+		{ "ASYNC_COMPLETION", TAPI_ASYNC_COMPLETION },
 	};
-	uint32_t m;
+	static const char *const with_t[] = {
+		TEST_DATA_DIR "/recordings/jabra-evolve-link-ms.hid",
+		TEST_DATA_DIR "/recordings/jabra-link-380c-call.hid",
+	};
+	struct recording *rec;
+	struct text_error err;
+	char buf[16];
+	DWORD m;
 	(void)state;
 
 	assert_int_equal(PHONE_STATE, 18);
 	assert_int_equal(PHONE_CREATE, 20);
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
-		assert_string_equal(recording_message_name(known[i].number), known[i].name);
-		assert_int_equal(recording_message_parse(known[i].name, &m), 0);
+		assert_string_equal(tapi_event_name(known[i].number, buf, sizeof(buf)),
+				    known[i].name);
+		assert_int_equal(tapi_event_parse(known[i].name, &m), 0);
 		assert_int_equal(m, known[i].number);
 	}
-	assert_null(recording_message_name(0));
-	assert_null(recording_message_name(19));
-	assert_int_equal(recording_message_parse("19", &m), 0);
+	assert_string_equal(tapi_event_name(0, buf, sizeof(buf)), "0");
+	assert_string_equal(tapi_event_name(19, buf, sizeof(buf)), "19");
+	assert_string_equal(tapi_event_name(UINT32_MAX, buf, sizeof(buf)), "4294967295");
+	assert_int_equal(tapi_event_parse("19", &m), 0);
 	assert_int_equal(m, 19);
-	assert_int_equal(recording_message_parse("0x10000", &m), 0);
-	assert_int_equal(m, RECORDING_ASYNC_COMPLETION);
-	assert_int_equal(recording_message_parse("4294967295", &m), 0);
+	assert_int_equal(tapi_event_parse("0x10000", &m), 0);
+	assert_int_equal(m, TAPI_ASYNC_COMPLETION);
+	assert_int_equal(tapi_event_parse("4294967295", &m), 0);
 	assert_int_equal(m, UINT32_MAX);
-	assert_int_equal(recording_message_parse("4294967296", &m), -EINVAL);
-	assert_int_equal(recording_message_parse("phone_state", &m), -EINVAL);
-	assert_int_equal(recording_message_parse("PHONE_STATEX", &m), -EINVAL);
-	assert_int_equal(recording_message_parse("", &m), -EINVAL);
-	assert_int_equal(recording_message_parse("0x", &m), -EINVAL);
-	assert_int_equal(recording_message_parse("-1", &m), -EINVAL);
-	assert_int_equal(recording_message_parse("12a", &m), -EINVAL);
+	assert_int_equal(tapi_event_parse("4294967296", &m), -EINVAL);
+	assert_int_equal(tapi_event_parse("phone_state", &m), -EINVAL);
+	assert_int_equal(tapi_event_parse("PHONE_STATEX", &m), -EINVAL);
+	assert_int_equal(tapi_event_parse("", &m), -EINVAL);
+	assert_int_equal(tapi_event_parse("0x", &m), -EINVAL);
+	assert_int_equal(tapi_event_parse("-1", &m), -EINVAL);
+	assert_int_equal(tapi_event_parse("12a", &m), -EINVAL);
+
+	/* every T: name of the fixtures is one TAPI reads */
+	for (size_t f = 0; f < sizeof(with_t) / sizeof(with_t[0]); f++) {
+		size_t n = 0;
+
+		assert_int_equal(recording_read_file(with_t[f], &rec, &err), 0);
+		for (size_t i = 0; i < rec->n_events; i++) {
+			if (rec->events[i].kind != RECORDING_TAPI)
+				continue;
+			assert_int_equal(tapi_event_parse(rec->events[i].message, &m), 0);
+			n++;
+		}
+		assert_true(n > 0);
+		recording_free(rec);
+	}
 }
 
 static void test_read_file_errors(void **state)

@@ -12,7 +12,7 @@
 #include "hid/rdesc-load.h"
 #include "test-util.h"
 
-uint8_t *test_fixture_rdesc(const char *name, size_t *len)
+uint8_t *test_data_rdesc(const char *name, size_t *len)
 {
 	char path[256];
 	uint8_t *bytes = malloc(RDESC_MAX_SIZE);
@@ -21,12 +21,20 @@ uint8_t *test_fixture_rdesc(const char *name, size_t *len)
 	long n;
 
 	assert_non_null(bytes);
-	snprintf(path, sizeof(path), TEST_DATA_DIR "/descriptors/%s.rdesc.hex", name);
+	snprintf(path, sizeof(path), TEST_DATA_DIR "/%s.rdesc.hex", name);
 	n = rdesc_read_file(path, bytes, &fmt, &err);
 	if (n <= 0)
 		fail_msg("%s: %s", path, err.message);
 	*len = (size_t)n;
 	return bytes;
+}
+
+uint8_t *test_fixture_rdesc(const char *name, size_t *len)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "descriptors/%s", name);
+	return test_data_rdesc(path, len);
 }
 
 void test_remove_dir(const char *dir)

@@ -32,6 +32,7 @@
 #include "hid/usage-names.h"
 #include "phonectl-session.h"
 #include "phonectl.h"
+#include "tapi-names.h"
 
 /* Lines wait this long before they are written, so late ones can still go before them. */
 #define HOLD_USEC 100000u
@@ -286,8 +287,11 @@ static void flush_before(uint64_t before)
 			rc = recording_write_report(rec.out, RECORDING_INPUT, p->usec, p->data, p->len);
 			free(p->data);
 		} else {
-			rc = recording_write_tapi(rec.out, p->usec, p->message, p->param[0],
-						  p->param[1], p->param[2]);
+			char name[16];
+
+			rc = recording_write_tapi(rec.out, p->usec,
+						  tapi_event_name(p->message, name, sizeof(name)),
+						  p->param[0], p->param[1], p->param[2]);
 		}
 		if (rc < 0)
 			atomic_store(&rec.failed, -rc);
@@ -417,7 +421,7 @@ static void on_event(struct host *h, const struct host_event *ev)
 	take_reports();
 	pthread_mutex_unlock(&src.read_lock);
 	if (ev->completion) {
-		p.message = RECORDING_ASYNC_COMPLETION;
+		p.message = TAPI_ASYNC_COMPLETION;
 		p.param[0] = ev->request;
 		p.param[1] = (uint32_t)ev->result;
 	} else {

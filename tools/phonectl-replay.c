@@ -23,6 +23,31 @@ static bool compared(DWORD msg)
 	return msg == PHONE_STATE || msg == PHONE_BUTTON;
 }
 
+/* A T: line's message; its name was read when the recording was loaded (known_events). */
+static DWORD message_of(const struct recording_event *e)
+{
+	DWORD msg = 0;
+
+	tapi_event_parse(e->message, &msg);
+	return msg;
+}
+
+/* hid/ reads T: lines' names as words; which words are TAPI's is known here. */
+static bool known_events(const struct recording *rec, const char *file)
+{
+	for (size_t i = 0; i < rec->n_events; i++) {
+		const struct recording_event *e = &rec->events[i];
+		DWORD msg;
+
+		if (e->kind == RECORDING_TAPI && tapi_event_parse(e->message, &msg) < 0) {
+			phonectl_error("%s:%u: '%s' is no TAPI message name (PHONE_STATE, ...) or "
+				       "number", file, e->line, e->message);
+			return false;
+		}
+	}
+	return true;
+}
+
 /* Phone ids the provider gives the recording's devices: in order, non-phones skipped. */
 static int phone_of_device(const struct recording *rec, size_t device)
 {
@@ -58,8 +83,12 @@ static void print_event(const struct host_event *ev, uint64_t start, const struc
 {
 	/* T: lines of what the device caused: appended to a recording, they make it a test. */
 	if (print_as_t) {
+		char name[16];
+
 		if (compared(ev->msg))
-			recording_write_tapi(stdout, ev->usec - start, ev->msg, ev->p1, ev->p2, ev->p3);
+			recording_write_tapi(stdout, ev->usec - start,
+					     tapi_event_name(ev->msg, name, sizeof(name)), ev->p1,
+					     ev->p2, ev->p3);
 		return;
 	}
 	char line[160];
@@ -106,7 +135,7 @@ static int check(const struct recording *rec, const struct host *h, const char *
 			const struct host_event *got = NULL;
 			char a[160], b[160];
 
-			if (want->kind != RECORDING_TAPI || want->device != d || !compared(want->message))
+			if (want->kind != RECORDING_TAPI || want->device != d || !compared(message_of(want)))
 				continue;
 			while (next < h->n_events) {
 				const struct host_event *ev = &h->events[next++];
@@ -117,7 +146,7 @@ static int check(const struct recording *rec, const struct host *h, const char *
 					break;
 				}
 			}
-			tapi_event_format(want->message, want->param[0], want->param[1],
+			tapi_event_format(message_of(want), want->param[0], want->param[1],
 					  want->param[2], a, sizeof(a));
 			if (!got) {
 				printf("%s:%u: expected %s, the provider reported nothing more\n", file,
@@ -125,7 +154,7 @@ static int check(const struct recording *rec, const struct host *h, const char *
 				failures++;
 				break;
 			}
-			if (got->msg != want->message || got->p1 != want->param[0] ||
+			if (got->msg != message_of(want) || got->p1 != want->param[0] ||
 			    got->p2 != want->param[1] || got->p3 != want->param[2]) {
 				tapi_event_format(got->msg, got->p1, got->p2, got->p3, b, sizeof(b));
 				printf("%s:%u: expected %s, the provider reported %s\n", file, want->line,
@@ -197,6 +226,8 @@ int phonectl_replay(int argc, char **argv, const struct phonectl_options *global
 			phonectl_error("%s: %s", argv[optind], err.message);
 		return EXIT_FAILURE;
 	}
+	if (!known_events(rec, argv[optind]))
+		goto out;
 	print_as_t = print_t;
 	/* The device goes away after its last report: that ends the replay. */
 	if (session_start(&s, argv[optind], fast ? "replay+fast+unplug" : "replay+unplug") < 0)

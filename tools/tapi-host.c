@@ -45,6 +45,13 @@ void CALLBACK host_phone_event(HTAPIPHONE ht, DWORD msg, DWORD_PTR p1, DWORD_PTR
 	record((struct host_event){ .ht = ht, .msg = msg, .p1 = p1, .p2 = p2, .p3 = p3 });
 }
 
+static void CALLBACK host_enum_event(HTAPIPHONE ht, DWORD msg, DWORD_PTR p1, DWORD_PTR p2,
+				     DWORD_PTR p3)
+{
+	record((struct host_event){ .enumerated = true, .ht = ht, .msg = msg, .p1 = p1, .p2 = p2,
+				    .p3 = p3 });
+}
+
 static void CALLBACK on_completion(DRV_REQUESTID request, LONG result)
 {
 	record((struct host_event){ .completion = true, .request = request, .result = result });
@@ -199,20 +206,20 @@ LONG host_start(struct host *h, DWORD phone_base)
 					 &h->version);
 	if (rc)
 		return rc;
-	rc = h->providerEnumDevices(42, &lines, &h->num_phones, (HPROVIDER)(uintptr_t)0x1234,
-				    host_line_event, host_phone_event);
+	rc = h->providerEnumDevices(HOST_PROVIDER_ID, &lines, &h->num_phones, HOST_HPROVIDER,
+				    host_line_event, host_enum_event);
 	if (rc)
 		return rc;
 	h->phone_base = phone_base;
 	h->num_lines = lines;
 	h->line_base = phone_base + 100;
-	return h->providerInit(h->version, 42, h->line_base, phone_base, lines, h->num_phones,
-			       on_completion, &options);
+	return h->providerInit(h->version, HOST_PROVIDER_ID, h->line_base, phone_base, lines,
+			       h->num_phones, on_completion, &options);
 }
 
 void host_stop(struct host *h)
 {
-	h->providerShutdown(h->version, 42);
+	h->providerShutdown(h->version, HOST_PROVIDER_ID);
 }
 
 bool host_wait(struct host *h, size_t n, int timeout_ms)
@@ -237,27 +244,73 @@ bool host_wait(struct host *h, size_t n, int timeout_ms)
 	return ok;
 }
 
+static bool is_completion_of(const struct host_event *ev, const void *request)
+{
+	return ev->completion && ev->request == *(const DRV_REQUESTID *)request;
+}
+
 LONG host_wait_completion(struct host *h, DRV_REQUESTID request, int timeout_ms)
+{
+	long i = host_find(h, 0, is_completion_of, &request, timeout_ms);
+
+	return i < 0 ? 1 : host_event_at(h, (size_t)i).result;
+}
+
+size_t host_n_events(struct host *h)
+{
+	size_t n;
+
+	pthread_mutex_lock(&h->lock);
+	n = h->n_events;
+	pthread_mutex_unlock(&h->lock);
+	return n;
+}
+
+struct host_event host_event_at(struct host *h, size_t i)
+{
+	struct host_event ev;
+
+	pthread_mutex_lock(&h->lock);
+	ev = h->events[i];
+	pthread_mutex_unlock(&h->lock);
+	return ev;
+}
+
+long host_find(struct host *h, size_t from,
+	       bool (*match)(const struct host_event *ev, const void *arg), const void *arg,
+	       int timeout_ms)
 {
 	uint64_t deadline = host_now_usec() + (uint64_t)timeout_ms * 1000u;
 
-	for (;;) {
-		size_t n;
+	for (size_t i = from;;) {
+		size_t n = host_n_events(h);
 
-		pthread_mutex_lock(&h->lock);
-		n = h->n_events;
-		for (size_t i = 0; i < n; i++) {
-			if (h->events[i].completion && h->events[i].request == request) {
-				LONG r = h->events[i].result;
+		for (; i < n; i++) {
+			struct host_event ev = host_event_at(h, i);
 
-				pthread_mutex_unlock(&h->lock);
-				return r;
-			}
+			if (match(&ev, arg))
+				return (long)i;
 		}
-		pthread_mutex_unlock(&h->lock);
-		if (host_now_usec() >= deadline || !host_wait(h, n + 1, timeout_ms))
-			return 1;
+		if (host_now_usec() >= deadline)
+			return -1;
+		host_wait(h, n + 1, (int)((deadline - host_now_usec()) / 1000u) + 1);
 	}
+}
+
+size_t host_completions(struct host *h, DRV_REQUESTID request, LONG *result)
+{
+	size_t c = 0;
+
+	pthread_mutex_lock(&h->lock);
+	for (size_t i = 0; i < h->n_events; i++) {
+		if (h->events[i].completion && h->events[i].request == request) {
+			c++;
+			if (result)
+				*result = h->events[i].result;
+		}
+	}
+	pthread_mutex_unlock(&h->lock);
+	return c;
 }
 
 size_t host_count(struct host *h, bool completion, DWORD msg)

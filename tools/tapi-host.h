@@ -9,14 +9,21 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "tspi.h"
 
 #define HOST_MAX_EVENTS 65536
+/* What host_start tells the provider it is: its permanent id, and its HPROVIDER (which
+ * PHONE_CREATE's dwParam1 gives back). */
+#define HOST_PROVIDER_ID 42
+#define HOST_HPROVIDER ((HPROVIDER)(uintptr_t)0x1234)
 
 struct host_event {
 	bool completion;
 	bool line;                /* a LINEEVENT: htline and htcall are set, ht is not */
+	bool enumerated;          /* to providerEnumDevices' PHONEEVENT (PHONE_CREATE,
+				   * PHONE_REMOVE), not to an open phone's */
 	HTAPIPHONE ht;
 	HTAPILINE htline;
 	HTAPICALL htcall;
@@ -137,6 +144,16 @@ bool host_wait(struct host *h, size_t n, int timeout_ms);
 LONG host_wait_completion(struct host *h, DRV_REQUESTID request, int timeout_ms);
 size_t host_count(struct host *h, bool completion, DWORD msg);
 void host_clear(struct host *h);
+/* The log as it is now: how many events, and a copy of one of them. */
+size_t host_n_events(struct host *h);
+struct host_event host_event_at(struct host *h, size_t i);
+/* The index of the first event from `from` on that match() accepts, waiting up to
+ * timeout_ms for it; -1 when none came. */
+long host_find(struct host *h, size_t from,
+	       bool (*match)(const struct host_event *ev, const void *arg), const void *arg,
+	       int timeout_ms);
+/* How many completions request has had (each must have one); *result: the last one's. */
+size_t host_completions(struct host *h, DRV_REQUESTID request, LONG *result);
 /* Sets on_event; callbacks may be running in other threads, so not by plain assignment. */
 void host_set_on_event(struct host *h,
 		       void (*on_event)(struct host *h, const struct host_event *ev));

@@ -1,4 +1,7 @@
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -115,6 +118,42 @@ static long parse(const struct name *t, size_t n, const char *prefix, const char
 const char *tapi_message_name(DWORD msg)
 {
 	return lookup(messages, COUNT(messages), msg);
+}
+
+const char *tapi_event_name(DWORD msg, char *buf, size_t size)
+{
+	const char *n = msg == TAPI_ASYNC_COMPLETION ? "ASYNC_COMPLETION" : tapi_message_name(msg);
+
+	if (n)
+		return n;
+	snprintf(buf, size, "%lu", (unsigned long)msg);
+	return buf;
+}
+
+int tapi_event_parse(const char *name, DWORD *msg)
+{
+	unsigned long long v;
+	char *end;
+
+	if (strcmp(name, "ASYNC_COMPLETION") == 0) {
+		*msg = TAPI_ASYNC_COMPLETION;
+		return 0;
+	}
+	for (size_t i = 0; i < COUNT(messages); i++) {
+		if (strcmp(messages[i].name, name) == 0) {
+			*msg = messages[i].value;
+			return 0;
+		}
+	}
+	/* A number: decimal, or hex with 0x; nothing else, and nothing beyond 32 bits. */
+	if (name[0] < '0' || name[0] > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(name, &end, name[0] == '0' && (name[1] == 'x' || name[1] == 'X') ? 16 : 10);
+	if (errno || *end || v > UINT32_MAX)
+		return -EINVAL;
+	*msg = (DWORD)v;
+	return 0;
 }
 
 const char *tapi_error_name(LONG code, char *buf, size_t size)

@@ -10,6 +10,15 @@
 
 /* "PHONE_STATE", ...; NULL for an unknown message. */
 const char *tapi_message_name(DWORD msg);
+/*
+ * Recordings' T: lines name the events (hid/recording.h keeps them as words): the message's
+ * name, ASYNC_COMPLETION for a completed request (a callback, not a message, so it gets
+ * this number), or the number of a message without a name.
+ */
+#define TAPI_ASYNC_COMPLETION 0x10000u
+const char *tapi_event_name(DWORD msg, char *buf, size_t size);
+/* The name or number (decimal, or hex with 0x) back; -EINVAL for anything else. */
+int tapi_event_parse(const char *name, DWORD *msg);
 /* "PHONEERR_INVALLAMPMODE", "LINEERR_NOMEM", "success"; a number for unknown codes. */
 const char *tapi_error_name(LONG code, char *buf, size_t size);
 /* Bit sets as "HANDSETHOOKSWITCH|LAMP": the given prefix's names without the prefix. */

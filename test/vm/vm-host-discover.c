@@ -86,8 +86,8 @@ int cmd_discover(void)
 		check_fail(&c, "HIDPHONE_DEVICES is set");
 	if (rc)
 		check_fail(&c, "providerEnumDevices/Init: %#x", (unsigned)rc);
-	if (!rc && (int)n_enum != want)
-		check_fail(&c, "%u phones, want %d", n_enum, want);
+	if (!rc && (int)H->num_phones != want)
+		check_fail(&c, "%u phones, want %d", H->num_phones, want);
 	tap(&c, "discovery: with HIDPHONE_DEVICES unset, TSPI_providerEnumDevices lists %d phones "
 	    "on real hidraw nodes: the standing set's phones", want);
 	if (rc)

@@ -37,7 +37,7 @@ static void procstat(struct procstat *s)
 }
 
 struct match {
-	int via;
+	bool enumerated;          /* to the enumeration's PHONEEVENT, else to an open phone's */
 	DWORD msg;
 	bool any_ht;
 	HTAPIPHONE ht;
@@ -45,10 +45,10 @@ struct match {
 	DWORD_PTR p1;
 };
 
-static bool is_match(const struct ev *e, const void *arg)
+static bool is_match(const struct host_event *e, const void *arg)
 {
 	const struct match *m = arg;
-	return e->via == m->via && e->msg == m->msg && (m->any_ht || e->ht == m->ht) &&
+	return (m->enumerated ? e->enumerated : from_open_phone(e)) && e->msg == m->msg && (m->any_ht || e->ht == m->ht) &&
 	       (m->any_p1 || e->p1 == m->p1);
 }
 
@@ -101,16 +101,16 @@ static void *hammer_main(void *data)
 static bool adopt(DWORD *next_id, size_t from, DWORD *id_out, struct caps *caps, struct check *c,
 		  long ms)
 {
-	struct match m = { VIA_ENUM, PHONE_CREATE, false, NULL, true, 0 };
-	long idx = ev_find(from, is_match, &m, ms);
-	struct ev e;
+	struct match m = { true, PHONE_CREATE, false, NULL, true, 0 };
+	long idx = host_find(H, from, is_match, &m, (int)ms);
+	struct host_event e;
 	LONG rc;
 
 	if (idx < 0) {
 		check_fail(c, "no PHONE_CREATE within %ld ms", ms);
 		return false;
 	}
-	e = ev_at((size_t)idx);
+	e = host_event_at(H, (size_t)idx);
 	if ((HPROVIDER)(uintptr_t)e.p1 != HPROV)
 		check_fail(c, "PHONE_CREATE dwParam1 %#lx, want the HPROVIDER %#lx", (unsigned long)e.p1,
 			   (unsigned long)(uintptr_t)HPROV);
@@ -150,7 +150,7 @@ int cmd_hotplug(void)
 		return 1;
 	}
 	list_phones();
-	next_id = ID_BASE + n_enum;
+	next_id = ID_BASE + H->num_phones;
 	for (int s = 0; s < n_standing; s++) {
 		if (!standing[s]->phone)
 			ctrl = standing[s];
@@ -173,7 +173,7 @@ int cmd_hotplug(void)
 	/* Four phones at once: the control makes room for another phone. */
 	{
 		char cmd[256];
-		size_t from = ev_count();
+		size_t from = host_n_events(H);
 		DWORD id;
 		struct caps caps;
 		int opened = 0;
@@ -183,12 +183,12 @@ int cmd_hotplug(void)
 			if (system(cmd) != 0)
 				check_fail(&c, "%s failed", cmd);
 			usleep(500 * 1000);
-			for (size_t i = from; i < ev_count(); i++) {
-				struct ev e = ev_at(i);
+			for (size_t i = from; i < host_n_events(H); i++) {
+				struct host_event e = host_event_at(H, i);
 				check_fail(&c, "unplugging %s (not a phone) gave %s", ctrl->name, ev_text(&e));
 			}
 		}
-		from = ev_count();
+		from = host_n_events(H);
 		snprintf(cmd, sizeof(cmd), "gadget.sh create %s >/dev/null", extra->name);
 		if (system(cmd) != 0)
 			check_fail(&c, "%s failed", cmd);
@@ -235,8 +235,8 @@ int cmd_hotplug(void)
 		pthread_t th;
 		bool hammering = false;
 		long i_close, i_remove;
-		struct match m_close = { VIA_OPEN, PHONE_CLOSE, false, p->ht, true, 0 };
-		struct match m_remove = { VIA_ENUM, PHONE_REMOVE, false, NULL, false, p->id };
+		struct match m_close = { false, PHONE_CLOSE, false, p->ht, true, 0 };
+		struct match m_remove = { true, PHONE_REMOVE, false, NULL, false, p->id };
 		DWORD old_id = p->id;
 		HDRVPHONE old_hd = p->hd;
 		struct caps caps;
@@ -244,7 +244,7 @@ int cmd_hotplug(void)
 
 		if (cycle == 2)
 			procstat(&base);
-		ev_clear();
+		host_clear(H);
 		from = 0;
 		/* Requests keep coming while the device goes away. */
 		if (gadget_open(&g, cyc, 5000) == 0 && lamp_id != 0xffffffffu) {
@@ -258,8 +258,8 @@ int cmd_hotplug(void)
 		gadget_close(&g);
 		if (gadget_bind(cyc->name, NULL) < 0)
 			check_fail(&cc, "unbind failed: %s", strerror(errno));
-		i_close = ev_find(from, is_match, &m_close, 5000);
-		i_remove = ev_find(from, is_match, &m_remove, 5000);
+		i_close = host_find(H, from, is_match, &m_close, 5000);
+		i_remove = host_find(H, from, is_match, &m_remove, 5000);
 		if (i_close < 0) {
 			bad_close++;
 			check_fail(&cc, "no PHONE_CLOSE(ht %#lx)", (unsigned long)(uintptr_t)p->ht);
@@ -289,7 +289,7 @@ int cmd_hotplug(void)
 				while (k < hm.n_acc && e2e_now_us() < until) {
 					LONG res;
 
-					if (completions_of(hm.accepted[k], &res) > 0)
+					if (host_completions(H, hm.accepted[k], &res) > 0)
 						k++;
 					else
 						usleep(1000);
@@ -300,7 +300,7 @@ int cmd_hotplug(void)
 			}
 			for (int k = 0; k < hm.n_acc; k++) {
 				LONG res = 0;
-				int n = completions_of(hm.accepted[k], &res);
+				int n = (int)host_completions(H, hm.accepted[k], &res);
 				if (n != 1) {
 					bad_completion++;
 					check_fail(&cc, "request %u: %d completions", hm.accepted[k], n);
@@ -314,7 +314,7 @@ int cmd_hotplug(void)
 					}
 				}
 			}
-			if (hm.rejected && completions_of(hm.rejected, NULL)) {
+			if (hm.rejected && host_completions(H, hm.rejected, NULL)) {
 				bad_completion++;
 				check_fail(&cc, "rejected request %u (%#x) completed", hm.rejected,
 					   (unsigned)hm.rejected);
@@ -330,7 +330,7 @@ int cmd_hotplug(void)
 			check_fail(&cc, "id %u or its handle still answer after PHONE_REMOVE", old_id);
 		}
 		/* Plug it in again: a new phone with a new id. */
-		from = ev_count();
+		from = host_n_events(H);
 		if (gadget_bind(cyc->name, udc) < 0)
 			check_fail(&cc, "bind to %s failed: %s", udc, strerror(errno));
 		{

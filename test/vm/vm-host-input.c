@@ -47,14 +47,14 @@ static void expect(struct script *s, struct want w)
 		s->want[s->n_want++] = w;
 }
 
-static bool match_events(const struct want *w, int n_want, const struct ev *got, int n_got,
+static bool match_events(const struct want *w, int n_want, const struct host_event *got, int n_got,
 			 HTAPIPHONE ht, struct check *c)
 {
 	int bad = c->bad;
 
 	for (int i = 0; i < n_want || i < n_got; i++) {
 		const struct want *x = i < n_want ? &w[i] : NULL;
-		const struct ev *e = i < n_got ? &got[i] : NULL;
+		const struct host_event *e = i < n_got ? &got[i] : NULL;
 		bool ok = x && e && e->msg == x->msg && e->p2 == x->p2 && e->p3 == x->p3 && e->ht == ht;
 
 		if (ok && x->n_any) {
@@ -91,7 +91,7 @@ static void run_input(struct phone *p, struct gadget *g)
 	const unsigned keys[] = { 0xb1, 0xb5, 0xb0, 0xba, 0xbb }; /* 1 5 0 * # */
 	char desc[256] = "";
 	size_t first_ev, first_out;
-	struct ev got[64];
+	struct host_event got[64];
 	int n_got = 0;
 	long idle = keypad ? keypad_idle(keypad) : -1;
 	struct report *r;
@@ -165,7 +165,7 @@ static void run_input(struct phone *p, struct gadget *g)
 				  "hook switch on hook" });
 	strcat(desc, ", hook on");
 
-	first_ev = ev_count();
+	first_ev = host_n_events(H);
 	first_out = gadget_count(g);
 	for (int i = 0; i < s.n_seq; i++) {
 		if (gadget_write(g, &s.seq[i], NULL) < 0) {
@@ -179,20 +179,20 @@ static void run_input(struct phone *p, struct gadget *g)
 		int64_t deadline = e2e_now_us() + 3000 * 1000;
 		for (;;) {
 			int n = 0;
-			size_t count = ev_count();
+			size_t count = host_n_events(H);
 			for (size_t i = first_ev; i < count; i++) {
-				struct ev e = ev_at(i);
-				n += e.via == VIA_OPEN;
+				struct host_event e = host_event_at(H, i);
+				n += from_open_phone(&e);
 			}
 			if (n >= s.n_want || e2e_now_us() >= deadline)
 				break;
-			ev_wait(count, 50);
+			host_wait(H, count + 1, 50);
 		}
 		usleep(200 * 1000);
 	}
-	for (size_t i = first_ev, count = ev_count(); i < count && n_got < 64; i++) {
-		struct ev e = ev_at(i);
-		if (e.via == VIA_OPEN && (e.msg == PHONE_STATE || e.msg == PHONE_BUTTON))
+	for (size_t i = first_ev, count = host_n_events(H); i < count && n_got < 64; i++) {
+		struct host_event e = host_event_at(H, i);
+		if (from_open_phone(&e) && (e.msg == PHONE_STATE || e.msg == PHONE_BUTTON))
 			got[n_got++] = e;
 	}
 	match_events(s.want, s.n_want, got, n_got, p->ht, &c);
@@ -240,8 +240,8 @@ int cmd_input(void)
 	each_standing_phone("input", 0x5000, ALL_HOOK_STATES,
 			    PHONEBUTTONMODE_KEYPAD | PHONEBUTTONMODE_FEATURE | PHONEBUTTONMODE_CALL,
 			    PHONEBUTTONSTATE_DOWN | PHONEBUTTONSTATE_UP, 100, run_input);
-	if (ev_concurrent)
-		check_fail(&c, "%d callbacks overlapped", ev_concurrent);
+	if (H->concurrent)
+		check_fail(&c, "%u callbacks overlapped", H->concurrent);
 	tap(&c, "input: callbacks never overlapped");
 	stop_provider();
 	return n_failed ? 1 : 0;

@@ -218,7 +218,7 @@ int cmd_latency(void)
 
 		for (int i = 0; i < count && lost < 10; i++) {
 			const struct report *r = pass ? (i % 2 ? &on : &off) : (i % 2 ? &up : &down);
-			size_t before = ev_count();
+			size_t before = host_n_events(H);
 			int64_t t0;
 			long idx;
 
@@ -226,12 +226,12 @@ int cmd_latency(void)
 				lost++;
 				continue;
 			}
-			if (!ev_wait(before, 2000)) {
+			if (!host_wait(H, before + 1, 2000)) {
 				lost++;
 				continue;
 			}
 			idx = (long)before;
-			v[(*nv)++] = ev_at((size_t)idx).t - t0;
+			v[(*nv)++] = (int64_t)host_event_at(H, (size_t)idx).usec - t0;
 		}
 		usleep(50 * 1000);
 	}

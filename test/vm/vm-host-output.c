@@ -45,12 +45,12 @@ static void run_cadence(struct phone *p, struct gadget *g, DWORD lamp, DWORD mod
 		return;
 	}
 	if (H->phoneSetLamp(id, p->hd, lamp, PHONELAMPMODE_WINK) != (LONG)id ||
-	    ev_find(0, is_completion, &id, 3000) < 0)
+	    host_find(H, 0, is_completion, &id, 3000) < 0)
 		check_fail(&c, "SetLamp(WINK) not accepted and completed");
 	usleep(2700 * 1000);
 	off_id = ++next_request;
 	if (H->phoneSetLamp(off_id, p->hd, lamp, PHONELAMPMODE_OFF) != (LONG)off_id ||
-	    ev_find(0, is_completion, &off_id, 3000) < 0)
+	    host_find(H, 0, is_completion, &off_id, 3000) < 0)
 		check_fail(&c, "SetLamp(OFF) not accepted and completed");
 	usleep(200 * 1000);
 	pthread_mutex_lock(&g->lock);
@@ -169,7 +169,7 @@ static void run_output(struct phone *p, struct gadget *g)
 		rc = issue(p, q, lamp, dev, id);
 		if (rc != (LONG)id)
 			check_fail(&c, "returned %#x, want the request id %u", (unsigned)rc, id);
-		else if (ev_find(0, is_completion, &id, 3000) < 0)
+		else if (host_find(H, 0, is_completion, &id, 3000) < 0)
 			check_fail(&c, "no completion within 3 s");
 		/* The request is written before it completes; wait for the bytes to settle. */
 		deadline = e2e_now_us() + 2000 * 1000;
@@ -186,7 +186,7 @@ static void run_output(struct phone *p, struct gadget *g)
 			check_fail(&c, "gadget got %s, want %s", hex(got.b, got.len), hex(want.b, want.len));
 		usleep(100 * 1000);
 		{
-			int n = completions_of(id, &result);
+			int n = (int)host_completions(H, id, &result);
 			if (rc == (LONG)id && (n != 1 || result != 0))
 				check_fail(&c, "%d completions, last result %#x (want exactly one, 0)", n,
 					   (unsigned)result);

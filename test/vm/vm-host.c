@@ -526,151 +526,13 @@ int gadget_bind(const char *fx, const char *udc)
 	return write_text(path, text);
 }
 
-/* --- the host side: callbacks and their log ------------------------------------------ */
-
-
+/* --- the host: tools/tapi-host.c's, with its callbacks and their log ------------------ */
 
 struct host *H;
-DWORD version;
-DWORD n_enum;
-pthread_mutex_t ev_lock = PTHREAD_MUTEX_INITIALIZER;
-pthread_cond_t ev_cond = PTHREAD_COND_INITIALIZER;
-struct ev *evs;
-size_t n_evs, cap_evs;
-int ev_inside, ev_concurrent;
 
-void record(struct ev e)
+bool is_completion(const struct host_event *e, const void *request)
 {
-	e.t = e2e_now_us();
-	pthread_mutex_lock(&ev_lock);
-	if (ev_inside++)
-		ev_concurrent++;
-	if (n_evs == cap_evs) {
-		size_t cap = cap_evs ? cap_evs * 2 : 4096;
-		struct ev *n = realloc(evs, cap * sizeof(*n));
-		if (n) {
-			evs = n;
-			cap_evs = cap;
-		}
-	}
-	if (n_evs < cap_evs)
-		evs[n_evs++] = e;
-	ev_inside--;
-	pthread_cond_broadcast(&ev_cond);
-	pthread_mutex_unlock(&ev_lock);
-}
-
-void CALLBACK enum_proc(HTAPIPHONE ht, DWORD msg, DWORD_PTR p1, DWORD_PTR p2, DWORD_PTR p3)
-{
-	record((struct ev){ .via = VIA_ENUM, .ht = ht, .msg = msg, .p1 = p1, .p2 = p2, .p3 = p3 });
-}
-
-void CALLBACK open_proc(HTAPIPHONE ht, DWORD msg, DWORD_PTR p1, DWORD_PTR p2, DWORD_PTR p3)
-{
-	record((struct ev){ .via = VIA_OPEN, .ht = ht, .msg = msg, .p1 = p1, .p2 = p2, .p3 = p3 });
-}
-
-void CALLBACK completion_proc(DRV_REQUESTID req, LONG result)
-{
-	record((struct ev){ .via = VIA_COMPLETION, .req = req, .result = result });
-}
-
-void CALLBACK line_proc(HTAPILINE l, HTAPICALL c, DWORD msg, DWORD_PTR p1, DWORD_PTR p2,
-			       DWORD_PTR p3)
-{
-	(void)l;
-	(void)c;
-	record((struct ev){ .via = VIA_LINE, .msg = msg, .p1 = p1, .p2 = p2, .p3 = p3 });
-}
-
-size_t ev_count(void)
-{
-	size_t n;
-
-	pthread_mutex_lock(&ev_lock);
-	n = n_evs;
-	pthread_mutex_unlock(&ev_lock);
-	return n;
-}
-
-void ev_clear(void)
-{
-	pthread_mutex_lock(&ev_lock);
-	n_evs = 0;
-	pthread_mutex_unlock(&ev_lock);
-}
-
-struct ev ev_at(size_t i)
-{
-	struct ev e;
-
-	pthread_mutex_lock(&ev_lock);
-	e = evs[i];
-	pthread_mutex_unlock(&ev_lock);
-	return e;
-}
-
-/* Waits until more than n events are logged; false on timeout. */
-bool ev_wait(size_t n, long ms)
-{
-	int64_t deadline = e2e_now_us() + ms * 1000;
-	bool ok;
-
-	pthread_mutex_lock(&ev_lock);
-	while (n_evs <= n && e2e_now_us() < deadline) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 5 * 1000 * 1000;
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
-		}
-		pthread_cond_timedwait(&ev_cond, &ev_lock, &ts);
-	}
-	ok = n_evs > n;
-	pthread_mutex_unlock(&ev_lock);
-	return ok;
-}
-
-
-/* Index of the first event from `from` on that matches, waiting up to ms; -1 if none. */
-long ev_find(size_t from, ev_pred pred, const void *arg, long ms)
-{
-	int64_t deadline = e2e_now_us() + ms * 1000;
-	size_t i = from;
-
-	for (;;) {
-		size_t n = ev_count();
-		for (; i < n; i++) {
-			struct ev e = ev_at(i);
-			if (pred(&e, arg))
-				return (long)i;
-		}
-		if (e2e_now_us() >= deadline)
-			return -1;
-		ev_wait(n, (long)((deadline - e2e_now_us()) / 1000) + 1);
-	}
-}
-
-bool is_completion(const struct ev *e, const void *arg)
-{
-	return e->via == VIA_COMPLETION && e->req == *(const DRV_REQUESTID *)arg;
-}
-
-int completions_of(DRV_REQUESTID req, LONG *result)
-{
-	int n = 0;
-	size_t count = ev_count();
-
-	for (size_t i = 0; i < count; i++) {
-		struct ev e = ev_at(i);
-		if (e.via == VIA_COMPLETION && e.req == req) {
-			n++;
-			if (result)
-				*result = e.result;
-		}
-	}
-	return n;
+	return e->completion && e->request == *(const DRV_REQUESTID *)request;
 }
 
 /* The message's name from the tools' table (tools/tapi-names.c). */
@@ -681,17 +543,18 @@ const char *msg_name(DWORD msg)
 	return n ? n : "PHONE_?";
 }
 
-const char *ev_text(const struct ev *e)
+const char *ev_text(const struct host_event *e)
 {
 	static char buf[4][160];
 	static int i;
 
 	i = (i + 1) % 4;
-	if (e->via == VIA_COMPLETION)
-		snprintf(buf[i], sizeof(buf[i]), "completion(%u, 0x%x)", e->req, (unsigned)e->result);
+	if (e->completion)
+		snprintf(buf[i], sizeof(buf[i]), "completion(%u, 0x%x)", e->request,
+			 (unsigned)e->result);
 	else
 		snprintf(buf[i], sizeof(buf[i]), "%s%s(ht %#lx, %#lx, %#lx, %#lx)",
-			 e->via == VIA_ENUM ? "[enum proc] " : e->via == VIA_LINE ? "[LINE] " : "",
+			 e->enumerated ? "[enum proc] " : e->line ? "[LINE] " : "",
 			 msg_name(e->msg), (unsigned long)(uintptr_t)e->ht, (unsigned long)e->p1,
 			 (unsigned long)e->p2, (unsigned long)e->p3);
 	return buf[i];
@@ -701,9 +564,6 @@ const char *ev_text(const struct ev *e)
 
 LONG start_provider(void)
 {
-	DWORD lines = 0, options = 0;
-	LONG rc;
-
 	unsetenv("HIDPHONE_DEVICES");
 	if (!H) {
 		/* Named explicitly: where run.sh puts it, unless HIDPHONE_TSP says otherwise. */
@@ -714,22 +574,13 @@ LONG start_provider(void)
 			exit(2);
 		}
 	}
-	rc = H->lineNegotiateTSPIVersion(INITIALIZE_NEGOTIATION, TAPI_VERSION2_0, TAPI_VERSION3_1,
-					 &version);
-	if (rc)
-		return rc;
-	rc = H->providerEnumDevices(PROVIDER_ID, &lines, &n_enum, HPROV, line_proc, enum_proc);
-	if (rc)
-		return rc;
-	return H->providerInit(version, PROVIDER_ID, 0, ID_BASE, lines, n_enum, completion_proc,
-			       &options);
+	return host_start(H, ID_BASE);
 }
 
 void stop_provider(void)
 {
-	H->providerShutdown(version, PROVIDER_ID);
+	host_stop(H);
 }
-
 
 void utf16_to_ascii(const uint8_t *base, DWORD off, DWORD size, char *out, size_t cap,
 			   bool *ascii)
@@ -781,7 +632,7 @@ int n_phones;
 void list_phones(void)
 {
 	n_phones = 0;
-	for (DWORD i = 0; i < n_enum && n_phones < 8; i++) {
+	for (DWORD i = 0; i < H->num_phones && n_phones < 8; i++) {
 		struct phone *p = &phones[n_phones];
 		memset(p, 0, sizeof(*p));
 		p->id = ID_BASE + i;
@@ -806,7 +657,8 @@ LONG open_phone(struct phone *p, HTAPIPHONE ht)
 
 	p->ht = ht;
 	p->hd = NULL;
-	rc = H->phoneOpen(p->id, ht, &p->hd, p->caps.version ? p->caps.version : version, open_proc);
+	rc = H->phoneOpen(p->id, ht, &p->hd, p->caps.version ? p->caps.version : H->version,
+			  host_phone_event);
 	return rc;
 }
 

@@ -1,6 +1,6 @@
 /* vm-host.h: what the guest TAPI host's step groups share (vm-host.c): test points, the
  * fixtures and the standing set, reports, the gadget end (phone firmware at /dev/hidgN), the
- * host's callbacks and their log, and the provider. One file per step group: vm-host-discover.c,
+ * provider and the host (tools/tapi-host.c: its callbacks and their log). One file per step group: vm-host-discover.c,
  * vm-host-input.c, vm-host-output.c, vm-host-latency.c, vm-host-hotplug.c. */
 #ifndef HIDPHONE_VM_HOST_H
 #define HIDPHONE_VM_HOST_H
@@ -27,8 +27,7 @@
 #include "tapi-host.h"
 #include "tapi-names.h"
 
-#define PROVIDER_ID 42
-#define HPROV ((HPROVIDER)(uintptr_t)0x1234)
+#define HPROV HOST_HPROVIDER
 #define ID_BASE 100u
 #define MAX_FX 32
 #define MAX_REP 64
@@ -93,19 +92,12 @@ struct gadget {
 	size_t n_outs, cap_outs;
 };
 
-enum via { VIA_ENUM = 1, VIA_OPEN, VIA_COMPLETION, VIA_LINE };
+/* An event to an open phone's PHONEEVENT (not the enumeration's, a line's, a completion). */
+static inline bool from_open_phone(const struct host_event *e)
+{
+	return !e->completion && !e->line && !e->enumerated;
+}
 
-struct ev {
-	int via;
-	HTAPIPHONE ht;
-	DWORD msg;
-	DWORD_PTR p1, p2, p3;
-	DRV_REQUESTID req;
-	LONG result;
-	int64_t t;
-};
-
-typedef bool (*ev_pred)(const struct ev *e, const void *arg);
 struct caps {
 	LONG rc;
 	DWORD version;
@@ -136,13 +128,6 @@ extern int n_fx;
 extern struct fixture *standing[8];
 extern int n_standing;
 extern struct host *H;
-extern DWORD version;
-extern DWORD n_enum;
-extern pthread_mutex_t ev_lock;
-extern pthread_cond_t ev_cond;
-extern struct ev *evs;
-extern size_t n_evs, cap_evs;
-extern int ev_inside, ev_concurrent;
 extern struct phone phones[8];
 extern int n_phones;
 
@@ -174,21 +159,10 @@ bool gadget_last(struct gadget *g, size_t from, int rid, struct outrep *out);
 int gadget_write(struct gadget *g, const struct report *r, int64_t *t);
 int gadget_udc(const char *fx, char *udc, size_t cap);
 int gadget_bind(const char *fx, const char *udc);
-void record(struct ev e);
-void CALLBACK enum_proc(HTAPIPHONE ht, DWORD msg, DWORD_PTR p1, DWORD_PTR p2, DWORD_PTR p3);
-void CALLBACK open_proc(HTAPIPHONE ht, DWORD msg, DWORD_PTR p1, DWORD_PTR p2, DWORD_PTR p3);
-void CALLBACK completion_proc(DRV_REQUESTID req, LONG result);
-void CALLBACK line_proc(HTAPILINE l, HTAPICALL c, DWORD msg, DWORD_PTR p1, DWORD_PTR p2,
-			       DWORD_PTR p3);
-size_t ev_count(void);
-void ev_clear(void);
-struct ev ev_at(size_t i);
-bool ev_wait(size_t n, long ms);
-long ev_find(size_t from, ev_pred pred, const void *arg, long ms);
-bool is_completion(const struct ev *e, const void *arg);
-int completions_of(DRV_REQUESTID req, LONG *result);
+/* The host's callbacks and their log are tools/tapi-host.c's (H); these read it. */
+bool is_completion(const struct host_event *e, const void *request);
 const char *msg_name(DWORD msg);
-const char *ev_text(const struct ev *e);
+const char *ev_text(const struct host_event *e);
 LONG start_provider(void);
 void stop_provider(void);
 void utf16_to_ascii(const uint8_t *base, DWORD off, DWORD size, char *out, size_t cap,
