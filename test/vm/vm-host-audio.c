@@ -94,17 +94,17 @@ struct state_arg {
 	DWORD state;
 };
 
-static bool is_state(const struct ev *e, const void *arg)
+static bool is_state(const struct host_event *e, const void *arg)
 {
 	const struct state_arg *a = arg;
 
-	return e->via == VIA_OPEN && e->msg == PHONE_STATE && e->p1 == a->state;
+	return from_open_phone(e) && e->msg == PHONE_STATE && e->p1 == a->state;
 }
 
-static bool is_close(const struct ev *e, const void *arg)
+static bool is_close(const struct host_event *e, const void *arg)
 {
 	(void)arg;
-	return e->via == VIA_OPEN && e->msg == PHONE_CLOSE;
+	return from_open_phone(e) && e->msg == PHONE_CLOSE;
 }
 
 /* The PHONE_STATE events of state from index from on, after waiting ms. */
@@ -116,8 +116,8 @@ static int states_after(size_t from, DWORD state, long ms, DWORD_PTR *last)
 
 	if (ms)
 		usleep((useconds_t)ms * 1000);
-	while ((i = ev_find(from, is_state, &a, 0)) >= 0) {
-		*last = ev_at((size_t)i).p2;
+	while ((i = host_find(H, from, is_state, &a, 0)) >= 0) {
+		*last = host_event_at(H, (size_t)i).p2;
 		from = (size_t)i + 1;
 		n++;
 	}
@@ -126,9 +126,9 @@ static int states_after(size_t from, DWORD state, long ms, DWORD_PTR *last)
 
 static LONG wait_done(DRV_REQUESTID req)
 {
-	long i = ev_find(0, is_completion, &req, 5000);
+	long i = host_find(H, 0, is_completion, &req, 5000);
 
-	return i < 0 ? 1 : ev_at((size_t)i).result;
+	return i < 0 ? 1 : host_event_at(H, (size_t)i).result;
 }
 
 int cmd_audio(int argc, char **argv)
@@ -172,7 +172,7 @@ int cmd_audio(int argc, char **argv)
 	setenv("HIDPHONE_PROFILES", profiles, 1);
 	if (!provider_up("audio"))
 		return 1;
-	for (DWORD i = 0; i < n_enum; i++) {
+	for (DWORD i = 0; i < H->num_phones; i++) {
 		get_caps(ID_BASE + i, &ph.caps);
 		if (!ph.caps.rc && strstr(ph.caps.info, node)) {
 			ph.id = ID_BASE + i;
@@ -216,11 +216,11 @@ int cmd_audio(int argc, char **argv)
 	usleep(300 * 1000);   /* the loop attaches the mixer */
 
 	/* A change made elsewhere: one PHONE_STATE with the new value. */
-	mark = ev_count();
+	mark = host_n_events(H);
 	sh("amixer -q -c %d sset '%s' 30%% unmute", card, vctl);
 	{
 		struct state_arg a = { PHONESTATE_HEADSETVOLUME };
-		long i = ev_find(mark, is_state, &a, 3000);
+		long i = host_find(H, mark, is_state, &a, 3000);
 		int n = states_after(mark, PHONESTATE_HEADSETVOLUME, 300, &last);
 
 		H->phoneGetVolume(ph.hd, PHONEHOOKSWITCHDEV_HEADSET, &v);
@@ -231,27 +231,27 @@ int cmd_audio(int argc, char **argv)
 		tap(&c, "audio: amixer sets '%s' to 30%% → one PHONE_STATE HEADSETVOLUME with the value "
 		    "phoneGetVolume reads", vctl);
 	}
-	mark = ev_count();
+	mark = host_n_events(H);
 	sh("amixer -q -c %d sset '%s' 30%%", card, vctl);
 	if (states_after(mark, PHONESTATE_HEADSETVOLUME, 700, &last) != 0)
 		check_fail(&c, "a PHONE_STATE came for a value that did not change");
 	tap(&c, "audio: amixer sets '%s' to 30%% again → no PHONE_STATE", vctl);
 
-	mark = ev_count();
+	mark = host_n_events(H);
 	sh("amixer -q -c %d sset '%s' 70%%", card, gctl);
 	{
 		struct state_arg a = { PHONESTATE_HEADSETGAIN };
-		long i = ev_find(mark, is_state, &a, 3000);
+		long i = host_find(H, mark, is_state, &a, 3000);
 
 		H->phoneGetGain(ph.hd, PHONEHOOKSWITCHDEV_HEADSET, &v);
-		if (i < 0 || ev_at((size_t)i).p2 != v)
+		if (i < 0 || host_event_at(H, (size_t)i).p2 != v)
 			check_fail(&c, "no PHONE_STATE HEADSETGAIN with %#x", (unsigned)v);
 		tap(&c, "audio: amixer sets '%s' to 70%% → PHONE_STATE HEADSETGAIN %#x", gctl,
 		    (unsigned)v);
 	}
 
 	/* The provider's own set: one PHONE_STATE, before the completion; the card has it. */
-	mark = ev_count();
+	mark = host_n_events(H);
 	{
 		DRV_REQUESTID req = 9001;
 		struct state_arg a = { PHONESTATE_HEADSETVOLUME };
@@ -261,8 +261,8 @@ int cmd_audio(int argc, char **argv)
 		if (H->phoneSetVolume(req, ph.hd, PHONEHOOKSWITCHDEV_HEADSET, 0xC000) != (LONG)req ||
 		    wait_done(req) != 0)
 			check_fail(&c, "phoneSetVolume did not complete with success");
-		i = ev_find(mark, is_state, &a, 0);
-		done = ev_find(mark, is_completion, &req, 0);
+		i = host_find(H, mark, is_state, &a, 0);
+		done = host_find(H, mark, is_completion, &req, 0);
 		n = states_after(mark, PHONESTATE_HEADSETVOLUME, 700, &last);
 		H->phoneGetVolume(ph.hd, PHONEHOOKSWITCHDEV_HEADSET, &v);
 		if (i < 0 || done < 0 || i > done || n != 1 || last != v)
@@ -303,14 +303,14 @@ int cmd_audio(int argc, char **argv)
 			long i;
 			int o, in;
 
-			mark = ev_count();
+			mark = host_n_events(H);
 			if (H->phoneSetHookSwitch(req, ph.hd, PHONEHOOKSWITCHDEV_HEADSET,
 						  steps[s].mode) != (LONG)req || wait_done(req) != 0)
 				check_fail(&c, "phoneSetHookSwitch %s failed", steps[s].name);
 			usleep(200 * 1000);
 			o = muted(card, vctl, false);
 			in = muted(card, gctl, true);
-			i = ev_find(mark, is_state, &a, 0);
+			i = host_find(H, mark, is_state, &a, 0);
 			memset(&u, 0, sizeof(u));
 			u.st.dwTotalSize = sizeof(u);
 			H->phoneGetStatus(ph.hd, &u.st);
@@ -318,7 +318,7 @@ int cmd_audio(int argc, char **argv)
 			if (o != steps[s].out_muted || in != steps[s].in_muted)
 				check_fail(&c, "playback %s, capture %s", o ? "muted" : "on",
 					   in ? "muted" : "on");
-			if (i < 0 || ev_at((size_t)i).p2 != steps[s].mode)
+			if (i < 0 || host_event_at(H, (size_t)i).p2 != steps[s].mode)
 				check_fail(&c, "no PHONE_STATE HEADSETHOOKSWITCH %s", steps[s].name);
 			if (u.st.dwHeadsetHookSwitchMode != steps[s].mode ||
 			    devs != PHONEHOOKSWITCHDEV_HEADSET)
@@ -405,14 +405,14 @@ int cmd_audio(int argc, char **argv)
 			check_fail(&c, "wave/out does not answer after the bind");
 		card = (int)newcard;
 		usleep(500 * 1000);   /* the udev event, then the loop attaches the mixer */
-		mark = ev_count();
+		mark = host_n_events(H);
 		sh("amixer -q -c %d sset '%s' 40%%", card, vctl);
 		{
 			struct state_arg a = { PHONESTATE_HEADSETVOLUME };
-			long i = ev_find(mark, is_state, &a, 3000);
+			long i = host_find(H, mark, is_state, &a, 3000);
 
 			H->phoneGetVolume(ph.hd, PHONEHOOKSWITCHDEV_HEADSET, &v);
-			if (i < 0 || ev_at((size_t)i).p2 != v)
+			if (i < 0 || host_event_at(H, (size_t)i).p2 != v)
 				check_fail(&c, "no PHONE_STATE HEADSETVOLUME %#x after the card came back",
 					   (unsigned)v);
 		}
@@ -434,16 +434,16 @@ int cmd_audio(int argc, char **argv)
 			check_fail(&c, "phoneGetRing: mode %u volume %#x", (unsigned)mode, (unsigned)vol);
 		tap(&c, "audio: phoneSetRing 2 rings on the card's playback PCM (completed: success)");
 		usleep(500 * 1000);
-		mark = ev_count();
+		mark = host_n_events(H);
 		t0 = e2e_now_us();
 		if (sh("gadget-audio.sh unplug '%s' %d", gadget, port) != 0)
 			check_fail(&c, "gadget-audio.sh unplug failed");
-		i = ev_find(mark, is_close, NULL, 10000);
+		i = host_find(H, mark, is_close, NULL, 10000);
 		if (i < 0)
 			check_fail(&c, "no PHONE_CLOSE within 10 s");
 		else
 			diag("PHONE_CLOSE %.0f ms after the unplug began",
-			     (double)(ev_at((size_t)i).t - t0) / 1000.0);
+			     (double)((int64_t)host_event_at(H, (size_t)i).usec - t0) / 1000.0);
 		tap(&c, "audio: unplugged mid-ring: PHONE_CLOSE, the ring and the mixer watch end");
 	}
 	usleep(300 * 1000);
