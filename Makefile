@@ -40,7 +40,7 @@ TSP_SRCS := tsp/provider.c tsp/phone.c tsp/discovery.c tsp/phone-io.c tsp/phone-
 	    tsp/phone-control.c tsp/dispatch.c tsp/errors.c tsp/log.c tsp/varstruct.c \
 	    tsp/button-info.c tsp/hotplug.c tsp/lamp-cadence.c tsp/phone-audio.c
 # Lines: the TSPI line functions over the call engine (calls/).
-TSP_SRCS += tsp/line-device.c tsp/line-call.c
+TSP_SRCS += tsp/line-device.c tsp/line-call.c tsp/line-dial.c
 # The call engine (calls/): SIP, SDP and RTP through libre and librem, whose headers want
 # HAVE_INTTYPES_H to find the fixed-width integer types; ALSA for the phone's audio port.
 CALLS_PKGS := libre librem alsa
@@ -59,7 +59,7 @@ TAPI_SRCS := tapi/tapi-registry.c tapi/tapi-providers.c tapi/tapi-phone.c tapi/t
 
 UNIT_TESTS := test-rdesc-parse test-field-codec test-rdesc-load test-usage-names \
 	      test-real-descriptors test-telephony-map test-json-writer test-phone-model \
-	      test-recording test-transport-replay test-event-loop test-lamp-cadence test-provider \
+	      test-recording test-transport-replay test-event-loop test-lamp-cadence test-line-dial test-provider \
 	      test-provider-fixtures test-call-config test-call-engine test-tapi test-tapi-text \
 	      test-tapi-fake test-line test-tapi-line test-profile test-audio-card test-audio-mixer
 
@@ -194,6 +194,9 @@ $(BUILDDIR)/test/test-line: $(OBJ)/test/test-line.o $(OBJ)/tools/tapi-host.o \
 # The cadences are tsp/ code that needs only the loop: linked directly, clock and all.
 $(BUILDDIR)/test/test-lamp-cadence: $(OBJ)/test/test-lamp-cadence.o $(OBJ)/tsp/lamp-cadence.o \
 				    $(CORE_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(PKG_LIBS) -pthread
+$(BUILDDIR)/test/test-line-dial: $(OBJ)/test/test-line-dial.o $(OBJ)/tsp/line-dial.o $(CORE_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(PKG_LIBS) -pthread
 # The call engine's tests: the configuration parser alone, and the engine against a real

@@ -216,8 +216,9 @@ int peer_start(struct call_peer *p, uint16_t sip_port, uint16_t ctrl_port)
 	snprintf(accounts, sizeof(accounts),
 		 "<sip:bob@127.0.0.1:%u>;regint=0;answermode=auto;audio_codecs=PCMU,PCMA\n"
 		 "<sip:carol@127.0.0.1:%u>;regint=0;answermode=manual;audio_codecs=PCMU,PCMA\n"
-		 "<sip:pat@127.0.0.1:%u>;regint=0;answermode=auto;audio_codecs=PCMA\n",
-		 sip_port, sip_port, sip_port);
+		 "<sip:pat@127.0.0.1:%u>;regint=0;answermode=auto;audio_codecs=PCMA\n"
+		 "<sip:4711@127.0.0.1:%u>;regint=0;answermode=auto;audio_codecs=PCMU,PCMA\n",
+		 sip_port, sip_port, sip_port, sip_port);
 	if (write_file(p->dir, "config", config) || write_file(p->dir, "accounts", accounts) ||
 	    write_file(p->dir, "contacts", ""))
 		return -EIO;

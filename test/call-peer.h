@@ -31,8 +31,8 @@ bool loop_until(bool (*cond)(void *arg), void *arg, unsigned timeout_ms);
 /* Runs the loop for ms milliseconds (for measuring, never to wait for an event). */
 void loop_run_for(unsigned ms);
 
-/* Starts baresip with UAs bob (auto-answer), carol (manual answer) and pat (auto-answer,
- * PCMA only) on
+/* Starts baresip with UAs bob (auto-answer), carol (manual answer), pat (auto-answer,
+ * PCMA only) and 4711 (auto-answer: a number a keypad dials) on
  * 127.0.0.1:sip_port, ctrl_tcp on ctrl_port; waits until its control port answers. */
 int peer_start(struct call_peer *p, uint16_t sip_port, uint16_t ctrl_port);
 /* Quits it (or kills it after 3 s), removes the directory. */

@@ -97,7 +97,8 @@ static void write_config(void)
 	f = fopen(path, "w");
 	assert_non_null(f);
 	fprintf(f, "[line alice]\nphone = first\nlisten = 127.0.0.1:%u\nmedia = tone\n"
-		"rtp-ports = 16200-16299\nanswer-timeout = 3\nmedia-timeout = 2\n", LINE_PORT);
+		"rtp-ports = 16200-16299\nanswer-timeout = 3\nmedia-timeout = 2\n"
+		"dial-timeout = 1\ndial-domain = 127.0.0.1:%u\n", LINE_PORT, PEER_SIP);
 	fclose(f);
 	setenv("HIDPHONE_CONFIG", path, 1);
 }
@@ -933,6 +934,67 @@ static void test_phone_dialtone_then_dial(void **state)
 	stop(h);
 }
 
+/* Keypad key v pressed with the headset off hook: keypad bits 7-10 = v. */
+static const struct play keypad_plays[] = {
+	{ 300, "02 01 06" },   /* off hook */
+	{ 700, "02 01 02" },   /* 4 */
+	{ 750, "02 01 06" },
+	{ 800, "02 81 03" },   /* 7 */
+	{ 850, "02 01 06" },
+	{ 900, "02 81 00" },   /* 1 */
+	{ 950, "02 01 06" },
+	{ 1000, "02 81 00" },  /* 1 */
+	{ 1050, "02 01 06" },
+	{ 5000, "02 00 06" },  /* on hook */
+	{ 0, NULL },
+};
+
+/* Lifting the headset and keying 4711: dial-timeout (1 s) after the last key the number
+ * goes to dial-domain (baresip's UA 4711 answers), not before; hanging up ends it. */
+static void test_phone_keypad_dials(void **state)
+{
+	union { LINECALLINFO ci; uint8_t b[1024]; } u;
+	const uint16_t *called;
+	struct host *h;
+	uint64_t t_keys, t_dialing;
+	HDRVLINE hl;
+	HDRVCALL hc;
+	HTAPICALL ht;
+	long i, d;
+
+	(void)state;
+	plays = keypad_plays;
+	h = start(0);
+	hl = open_line(h);
+	assert_int_equal(h->lineSetDefaultMediaDetection(hl, LINEMEDIAMODE_INTERACTIVEVOICE), 0);
+	open_phone_playing(h);
+	t_keys = host_now_usec() + 1000 * 1000ull;  /* the last key, from the open */
+	i = wait_line(h, 0, LINE_NEWCALL, NULL);
+	assert_true(i >= 0);
+	hc = (HDRVCALL)h->events[i].p1;
+	ht = host_htcall(h->events[i].p1);
+	wait_state(h, 0, ht, LINECALLSTATE_DIALTONE);
+	d = wait_state(h, 0, ht, LINECALLSTATE_DIALING);
+	t_dialing = host_now_usec();
+	(void)d;
+	/* not before the dial timeout after the last key (some slack for the replay's start) */
+	assert_true(t_dialing + 100 * 1000ull >= t_keys + 1000 * 1000ull);
+	wait_state(h, 0, ht, LINECALLSTATE_CONNECTED);
+	assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_ESTABLISHED", "4711", NULL) >= 0);
+	memset(&u, 0, sizeof(u));
+	u.ci.dwTotalSize = sizeof(u);
+	assert_int_equal(h->lineGetCallInfo(hc, &u.ci), 0);
+	called = (const uint16_t *)(u.b + u.ci.dwCalledIDOffset);
+	assert_int_equal(u.ci.dwCalledIDSize, 5 * 2);
+	assert_int_equal(called[0], '4');
+	assert_int_equal(called[3], '1');
+	wait_state(h, 0, ht, LINECALLSTATE_IDLE);
+	assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_CLOSED", NULL) >= 0);
+	assert_int_equal(h->lineCloseCall(hc), 0);
+	assert_int_equal(h->lineClose(hl), 0);
+	stop(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -949,6 +1011,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_phone_unplugged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_phone_answers_and_hangs_up, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_phone_dialtone_then_dial, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_phone_keypad_dials, setup, teardown),
 	};
 	int rc;
 

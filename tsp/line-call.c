@@ -136,6 +136,8 @@ static void report_state(struct tsp_call *c, uint32_t state, uint32_t mode)
 	c->state_mode = mode;
 	c->states_seen |= state;
 	c->state_since_ms = loop_now_ms();
+	if (state != LINECALLSTATE_DIALTONE)
+		line_dialer_cancel(&c->dialer);
 	if (c->announced && l->proc)
 		tsp_post_line_event(l->handle, l->proc, l->htline, &c->htcall, LINE_CALLSTATE,
 				    state, mode, LINEMEDIAMODE_INTERACTIVEVOICE);
@@ -432,6 +434,7 @@ static void run_job(void *arg)
 		pthread_mutex_unlock(&tsp.lock);
 		break;
 	case JOB_RELEASE:
+		line_dialer_cancel(&c->dialer);
 		if (c->ec)
 			call_release(c->ec);
 		c->ec = NULL;
@@ -564,8 +567,8 @@ static void post_call_job(struct tsp_call *c, enum job_kind kind, const char *te
 	if (!j)
 		return;
 	j->from_phone = true;
-	if (text)
-		snprintf(j->text, sizeof(j->text), "%s", text);
+	if (text && strlen(text) < sizeof(j->text))
+		memcpy(j->text, text, strlen(text) + 1);
 	(void)post(j);
 }
 
@@ -608,11 +611,49 @@ void tsp_line_phone_hook(struct phone *p, bool offhook)
 	}
 }
 
+/*
+ * A number dialed on the keypad goes to the registrar, or to dial-domain: the only places
+ * a line knows that take a bare number (lock held, loop thread).
+ */
+static void send_number(struct tsp_call *c, const char *number)
+{
+	const struct call_line_config *cfg = &c->line->cfg;
+	const char *domain = cfg->registrar[0] ? cfg->registrar : cfg->dial_domain;
+	char uri[260];
+
+	if (!domain[0]) {
+		tsp_log(TSP_LOG_WARNING, "line %s: keypad dialing needs a registrar or dial-domain; "
+			"dial with lineDial (phonectl call) instead", cfg->name);
+		return;
+	}
+	if (!strncmp(domain, "sip:", 4))
+		domain += 4;
+	if (snprintf(uri, sizeof(uri), "sip:%s@%s", number, domain) >= (int)sizeof(uri))
+		return; /* the domain is at most 255 bytes, the number 32: never */
+	tsp_log(TSP_LOG_INFO, "line %s: keypad dials %s", cfg->name, uri);
+	post_call_job(c, JOB_DIAL, uri);
+}
+
+/* No key for the dial timeout: what was dialed goes out (loop thread, no lock held). */
+static void dial_expired(struct line_dialer *d, void *arg)
+{
+	struct tsp_call *c = arg;
+	char number[LINE_DIAL_MAX + 1];
+
+	(void)d;
+	pthread_mutex_lock(&tsp.lock);
+	if (!c->closed && c->state == LINECALLSTATE_DIALTONE &&
+	    line_dialer_take(&c->dialer, number, sizeof(number)))
+		send_number(c, number);
+	pthread_mutex_unlock(&tsp.lock);
+}
+
 void tsp_line_phone_key(struct phone *p, char digit)
 {
 	struct tsp_line *l = driven_line(p);
 	struct tsp_call *c = l ? current_call(l) : NULL;
 	char d[2] = { digit, '\0' };
+	char number[LINE_DIAL_MAX + 1];
 
 	if (!c)
 		return;
@@ -626,30 +667,10 @@ void tsp_line_phone_key(struct phone *p, char digit)
 	}
 	if (c->state != LINECALLSTATE_DIALTONE)
 		return;
-	if (digit != '#') {
-		size_t n = strlen(c->dialed);
-
-		if (n + 1 < sizeof(c->dialed))
-			c->dialed[n] = digit;
-		return;
-	}
-	/* '#' sends the digits: a number at the registrar, the only domain a line knows. */
-	if (!c->dialed[0])
-		return;
-	if (!l->cfg.registrar[0]) {
-		tsp_log(TSP_LOG_WARNING, "line %s: keypad dialing needs a registrar; dial with "
-			"lineDial (phonectl call) instead", l->cfg.name);
-		c->dialed[0] = '\0';
-		return;
-	}
-	{
-		char uri[300];
-
-		snprintf(uri, sizeof(uri), "sip:%s@%s", c->dialed,
-			 l->cfg.registrar + (strncmp(l->cfg.registrar, "sip:", 4) ? 0 : 4));
-		c->dialed[0] = '\0';
-		post_call_job(c, JOB_DIAL, uri);
-	}
+	if (!c->dialer.expired)
+		line_dialer_init(&c->dialer, l->cfg.dial_timeout_ms, dial_expired, c);
+	if (line_dialer_key(&c->dialer, digit, number, sizeof(number)))
+		send_number(c, number);
 }
 
 /* UTF-16 to ASCII (SIP URIs are ASCII here): false if too long or not ASCII. */

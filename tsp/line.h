@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "calls/call-engine.h"
+#include "line-dial.h"
 #include "phone.h"
 #include "tapi.h"
 #include "tspi.h"
@@ -61,7 +62,7 @@ struct tsp_call {
 	struct call_info info;       /* a copy, refreshed on the loop at each change */
 	bool closed;                 /* lineCloseCall: gone for TAPI, freed by the loop */
 	bool announced;              /* TAPI knows it (lineMakeCall, or LINE_NEWCALL sent) */
-	char dialed[64];             /* keypad digits in DIALTONE, sent with '#' */
+	struct line_dialer dialer;   /* keypad digits in DIALTONE (loop thread, lock held) */
 
 	struct call *ec;             /* loop thread only */
 };
