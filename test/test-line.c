@@ -406,7 +406,8 @@ static void test_exports(void **state)
 		"TSPI_lineGetCallStatus", "TSPI_lineGetDevCaps", "TSPI_lineGetID",
 		"TSPI_lineGetLineDevStatus", "TSPI_lineGetNumAddressIDs", "TSPI_lineMakeCall",
 		"TSPI_lineMonitorDigits", "TSPI_lineNegotiateTSPIVersion", "TSPI_lineOpen",
-		"TSPI_lineSetAppSpecific", "TSPI_lineSetDefaultMediaDetection",
+		"TSPI_lineSetAppSpecific", "TSPI_lineSetCallParams",
+		"TSPI_lineSetDefaultMediaDetection",
 		"TSPI_lineSetStatusMessages", "TSPI_phoneClose", "TSPI_phoneDevSpecific",
 		"TSPI_phoneGetButtonInfo", "TSPI_phoneGetData", "TSPI_phoneGetDevCaps",
 		"TSPI_phoneGetDisplay", "TSPI_phoneGetExtensionID", "TSPI_phoneGetGain",
@@ -570,6 +571,21 @@ static void test_outgoing_connected_drop(void **state)
 	for (size_t i = 0; i * 2 < u.ci.dwCalledIDSize && i < 15; i++)
 		called[i] = (char)u.b[u.ci.dwCalledIDOffset + i * 2];
 	assert_string_equal(called, "bob");
+	/* lineSetCallParams: VOICE at any rate G.711 has stays; nothing else is possible */
+	assert_int_equal(h->lineSetCallParams(13, hc, LINEBEARERMODE_VOICE, 0, 64000, NULL), 13);
+	assert_int_equal(host_wait_completion(h, 13, WAIT_MS), 0);
+	assert_int_equal(h->lineSetCallParams(14, hc, LINEBEARERMODE_DATA, 0, 0, NULL),
+			 LINEERR_BEARERMODEUNAVAIL);
+	assert_int_equal(h->lineSetCallParams(14, hc, LINEBEARERMODE_VOICE |
+					      LINEBEARERMODE_DATA, 0, 0, NULL),
+			 LINEERR_INVALBEARERMODE);
+	assert_int_equal(h->lineSetCallParams(14, hc, 0x100, 0, 0, NULL), LINEERR_INVALBEARERMODE);
+	assert_int_equal(h->lineSetCallParams(14, hc, LINEBEARERMODE_VOICE, 9, 8, NULL),
+			 LINEERR_INVALRATE);
+	assert_int_equal(h->lineSetCallParams(14, hc, LINEBEARERMODE_VOICE, 128000, 128000, NULL),
+			 LINEERR_RATEUNAVAIL);
+	assert_int_equal(h->lineSetCallParams(14, NULL, LINEBEARERMODE_VOICE, 0, 0, NULL),
+			 LINEERR_INVALCALLHANDLE);
 	assert_int_equal(h->lineMonitorDigits(hc, LINEDIGITMODE_DTMF), 0);
 	assert_int_equal(h->lineGenerateDigits(hc, 77, LINEDIGITMODE_DTMF, w("5#"), 0), 0);
 	assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_DTMF_START", "\"param\":\"5\"", NULL) >= 0);
@@ -595,10 +611,17 @@ static void test_outgoing_connected_drop(void **state)
 	for (size_t i = 1; i + 2 < n; i++)
 		assert_true(states[i] == LINECALLSTATE_PROCEEDING ||
 			    states[i] == LINECALLSTATE_RINGBACK);
+	assert_int_equal(h->lineSetCallParams(15, hc, LINEBEARERMODE_VOICE, 0, 0, NULL),
+			 LINEERR_INVALCALLSTATE);
+	/* no lineSetStatusMessages: no LINE_LINEDEVSTATE, no LINE_ADDRESSSTATE */
+	assert_true(find_line(h, 0, LINE_LINEDEVSTATE, NULL) < 0);
+	assert_true(find_line(h, 0, LINE_ADDRESSSTATE, NULL) < 0);
 	assert_int_equal(h->lineCloseCall(hc), 0);
 	assert_int_equal(h->lineClose(hl), 0);
 	assert_int_equal(completions_of(h, 11), 1);
 	assert_int_equal(completions_of(h, 12), 1);
+	assert_int_equal(completions_of(h, 13), 1);
+	assert_int_equal(completions_of(h, 14), 0);
 	stop(h);
 }
 
@@ -684,6 +707,11 @@ static void test_incoming_answer(void **state)
 	(void)state;
 	hl = open_line(h);
 	assert_int_equal(h->lineSetDefaultMediaDetection(hl, LINEMEDIAMODE_INTERACTIVEVOICE), 0);
+	/* ringing and the call count, but not INUSEONE: only what was asked for comes */
+	assert_int_equal(h->lineSetStatusMessages(hl, LINEDEVSTATE_RINGING |
+						  LINEDEVSTATE_NUMCALLS,
+						  LINEADDRESSSTATE_INUSEZERO |
+						  LINEADDRESSSTATE_NUMCALLS), 0);
 	make_uri(aor, sizeof(aor), "bob", PEER_SIP);
 	make_uri(to, sizeof(to), "alice", LINE_PORT);
 	assert_int_equal(peer_command(&peer, "uafind", aor), 0);
@@ -694,6 +722,21 @@ static void test_incoming_answer(void **state)
 	ht = host_htcall(h->events[i].p1);
 	/* the call's events carry the handle the host gave it during LINE_NEWCALL */
 	wait_state(h, (size_t)i, ht, LINECALLSTATE_OFFERING);
+	{
+		/* the first ring: mode 1, count 0; one call now: NUMCALLS, not INUSEONE */
+		long r = wait_line(h, 0, LINE_LINEDEVSTATE, NULL);
+		long a = wait_line(h, 0, LINE_ADDRESSSTATE, NULL);
+
+		assert_true(r >= 0 && a >= 0);
+		assert_int_equal(h->events[r].p1, LINEDEVSTATE_RINGING);
+		assert_int_equal(h->events[r].p2, 1);
+		assert_int_equal(h->events[r].p3, 0);
+		assert_int_equal(h->events[a].p1, 0);
+		assert_int_equal(h->events[a].p2, LINEADDRESSSTATE_NUMCALLS);
+		r = wait_line(h, (size_t)r + 1, LINE_LINEDEVSTATE, NULL);
+		assert_true(r >= 0);
+		assert_int_equal(h->events[r].p1, LINEDEVSTATE_NUMCALLS);
+	}
 	memset(&u, 0, sizeof(u));
 	u.ci.dwTotalSize = sizeof(u);
 	assert_int_equal(h->lineGetCallInfo(hc, &u.ci), 0);
@@ -714,6 +757,16 @@ static void test_incoming_answer(void **state)
 	assert_int_equal(h->lineDrop(42, hc, NULL, 0), 42);
 	assert_int_equal(host_wait_completion(h, 42, WAIT_MS), 0);
 	wait_state(h, 0, ht, LINECALLSTATE_IDLE);
+	{
+		/* the call is over: the address is in use by nobody */
+		long a = wait_line(h, 0, LINE_ADDRESSSTATE, NULL);
+
+		while (a >= 0 && !(h->events[a].p2 & LINEADDRESSSTATE_INUSEZERO))
+			a = wait_line(h, (size_t)a + 1, LINE_ADDRESSSTATE, NULL);
+		assert_true(a >= 0);
+		assert_int_equal(h->events[a].p2, LINEADDRESSSTATE_NUMCALLS |
+						 LINEADDRESSSTATE_INUSEZERO);
+	}
 	assert_int_equal(h->lineCloseCall(hc), 0);
 	assert_int_equal(h->lineClose(hl), 0);
 	stop(h);

@@ -125,13 +125,87 @@ static void phone_follow(const struct tsp_call *c)
 	phone_show(c->line->phone, c->state);
 }
 
-/* Reports a new state to TAPI (lock held). */
+/* Calls on the line that are neither IDLE nor not yet placed: LINEDEVSTATUS's count. */
+static uint32_t calls_up(const struct tsp_line *l)
+{
+	uint32_t n = 0;
+
+	for (const struct tsp_call *c = l->calls; c; c = c->next)
+		n += c->state && c->state != LINECALLSTATE_IDLE && !c->closed;
+	return n;
+}
+
+/* LINE_LINEDEVSTATE and LINE_ADDRESSSTATE, only those lineSetStatusMessages asked for
+ * (lock held). */
+static void devstate(struct tsp_line *l, uint32_t state, DWORD_PTR p2, DWORD_PTR p3)
+{
+	if (l->proc && (l->status_line & state))
+		tsp_post_line_event(l->handle, l->proc, l->htline, NULL, LINE_LINEDEVSTATE, state,
+				    p2, p3);
+}
+
+static void addrstate(struct tsp_line *l, uint32_t state)
+{
+	state &= l->status_address;
+	if (l->proc && state)
+		tsp_post_line_event(l->handle, l->proc, l->htline, NULL, LINE_ADDRESSSTATE, 0,
+				    state, 0);
+}
+
+/* Every 6 s while a call is offered, as a line rings in ring cycles (loop thread). */
+#define RING_CYCLE_MS 6000
+
+static void ring_cycle(void *arg)
+{
+	struct tsp_line *l = arg;
+	bool offered = false;
+
+	pthread_mutex_lock(&tsp.lock);
+	for (const struct tsp_call *c = l->calls; c; c = c->next)
+		offered = offered || (c->state == LINECALLSTATE_OFFERING && !c->closed);
+	if (offered && !l->removed) {
+		devstate(l, LINEDEVSTATE_RINGING, 1, ++l->ring_count);
+		loop_timer_start(&l->ring_timer, RING_CYCLE_MS, ring_cycle, l);
+	}
+	pthread_mutex_unlock(&tsp.lock);
+	tsp_dispatch();
+}
+
+/* The line's counts after a call changed state (lock held, loop thread). */
+static void line_follow(struct tsp_line *l, uint32_t before, uint32_t state)
+{
+	uint32_t after = calls_up(l);
+
+	if (state == LINECALLSTATE_OFFERING) {
+		/* The first ring at once (count 0), then one per cycle. */
+		l->ring_count = 0;
+		devstate(l, LINEDEVSTATE_RINGING, 1, 0);
+		loop_timer_start(&l->ring_timer, RING_CYCLE_MS, ring_cycle, l);
+	} else if (loop_timer_armed(&l->ring_timer)) {
+		bool offered = false;
+
+		for (const struct tsp_call *c = l->calls; c; c = c->next)
+			offered = offered || (c->state == LINECALLSTATE_OFFERING && !c->closed);
+		if (!offered)
+			loop_timer_cancel(&l->ring_timer);
+	}
+	if (after == before)
+		return;
+	devstate(l, LINEDEVSTATE_NUMCALLS, 0, 0);
+	addrstate(l, LINEADDRESSSTATE_NUMCALLS |
+		  (after == 0 ? LINEADDRESSSTATE_INUSEZERO :
+		   before == 0 ? LINEADDRESSSTATE_INUSEONE : 0));
+}
+
+/* Reports a new state to TAPI (lock held, loop thread). */
 static void report_state(struct tsp_call *c, uint32_t state, uint32_t mode)
 {
 	struct tsp_line *l = c->line;
+	uint32_t before;
 
 	if (c->closed || c->state == state)
 		return;
+	before = calls_up(l);
 	c->state = state;
 	c->state_mode = mode;
 	c->states_seen |= state;
@@ -141,6 +215,7 @@ static void report_state(struct tsp_call *c, uint32_t state, uint32_t mode)
 	if (c->announced && l->proc)
 		tsp_post_line_event(l->handle, l->proc, l->htline, &c->htcall, LINE_CALLSTATE,
 				    state, mode, LINEMEDIAMODE_INTERACTIVEVOICE);
+	line_follow(l, before, state);
 	phone_follow(c);
 }
 
@@ -173,7 +248,7 @@ void tsp_line_call_unlink(struct tsp_call *c)
 /* --- the loop side ---------------------------------------------------------------------- */
 
 enum job_kind { JOB_MAKECALL, JOB_DIAL, JOB_ANSWER, JOB_DROP, JOB_DTMF, JOB_RELEASE,
-		JOB_ACCEPT, JOB_LINE_GONE };
+		JOB_ACCEPT, JOB_LINE_GONE, JOB_COMPLETE };
 
 struct job {
 	enum job_kind kind;
@@ -441,11 +516,14 @@ static void run_job(void *arg)
 		/* Freed once the events queued for it are delivered. */
 		tsp_post_cleanup(free_call, c);
 		break;
+	case JOB_COMPLETE:
+		break;
 	case JOB_ACCEPT:
 		if (j->line->cl)
 			cline_set_accepting(j->line->cl, j->accepting);
 		break;
 	case JOB_LINE_GONE:
+		loop_timer_cancel(&j->line->ring_timer);
 		/* Its calls were released by the jobs before this one. */
 		if (j->line->cl) {
 			cline_remove(j->line->cl);
@@ -894,6 +972,40 @@ TSPI_EXPORT LONG TSPIAPI TSPI_lineSetAppSpecific(HDRVCALL hdCall, DWORD dwAppSpe
 	pthread_mutex_unlock(&tsp.lock);
 	tsp_dispatch();
 	return 0;
+}
+
+/*
+ * A voice call over SIP has one bearer mode, VOICE, and no data rate to change (G.711 is
+ * 64 kbit/s), and dials no digits itself that dialing parameters could pace: so the only
+ * change this takes is none, and it says which it cannot make.
+ */
+TSPI_EXPORT LONG TSPIAPI TSPI_lineSetCallParams(DRV_REQUESTID dwRequestID, HDRVCALL hdCall,
+						DWORD dwBearerMode, DWORD dwMinRate,
+						DWORD dwMaxRate, LPLINEDIALPARAMS const lpDialParams)
+{
+	const DWORD bearers = LINEBEARERMODE_VOICE | LINEBEARERMODE_SPEECH |
+			      LINEBEARERMODE_MULTIUSE | LINEBEARERMODE_DATA |
+			      LINEBEARERMODE_ALTSPEECHDATA | LINEBEARERMODE_NONCALLSIGNALING |
+			      LINEBEARERMODE_PASSTHROUGH | LINEBEARERMODE_RESTRICTEDDATA;
+	struct tsp_call *c;
+
+	(void)lpDialParams; /* NULL: keep the current ones; any: nothing of ours uses them */
+	c = tsp_enter_call(hdCall);
+	if (!c)
+		return LINEERR_INVALCALLHANDLE;
+	/* exactly one LINEBEARERMODE_ */
+	if (!dwBearerMode || (dwBearerMode & (dwBearerMode - 1)) || (dwBearerMode & ~bearers))
+		return tsp_leave(LINEERR_INVALBEARERMODE);
+	if (c->state == 0 || c->state == LINECALLSTATE_IDLE ||
+	    c->state == LINECALLSTATE_DISCONNECTED)
+		return tsp_leave(LINEERR_INVALCALLSTATE);
+	if (dwBearerMode != LINEBEARERMODE_VOICE)
+		return tsp_leave(LINEERR_BEARERMODEUNAVAIL);
+	if (dwMinRate > dwMaxRate)
+		return tsp_leave(LINEERR_INVALRATE);
+	if (dwMinRate > 64000)
+		return tsp_leave(LINEERR_RATEUNAVAIL);
+	return call_request(dwRequestID, c, JOB_COMPLETE, NULL);
 }
 
 TSPI_EXPORT LONG TSPIAPI TSPI_lineGetCallAddressID(HDRVCALL hdCall, LPDWORD lpdwAddressID)

@@ -47,6 +47,9 @@ struct tsp_line {
 	struct tsp_call *calls;      /* the calls TAPI knows, newest first */
 
 	struct cline *cl;            /* loop thread only */
+	/* LINEDEVSTATE_RINGING while a call is offered: one per ring cycle (loop thread). */
+	struct loop_timer ring_timer;
+	uint32_t ring_count;
 };
 
 struct tsp_call {
