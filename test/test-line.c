@@ -477,8 +477,8 @@ static void test_misuse(void **state)
 			 LINEERR_INVALPOINTER);
 	assert_int_equal(h->lineMakeCall(1, hl, NULL, &hc, w("no-at-sign"), 0, NULL),
 			 LINEERR_INVALADDRESS);
-	assert_int_equal(h->lineMakeCall(1, hl, NULL, &hc, w("sip:bob@example.org"), 0, NULL), 1);
-	/* a host name: there is no DNS, so the request fails, once, with INVALADDRESS */
+	assert_int_equal(h->lineMakeCall(1, hl, NULL, &hc, w("sip:bob@exa_mple.org"), 0, NULL), 1);
+	/* not a host name: the request fails, once, with INVALADDRESS */
 	assert_int_equal(host_wait_completion(h, 1, WAIT_MS), LINEERR_INVALADDRESS);
 	assert_int_equal(h->lineGetCallStatus(hc, &cs), LINEERR_INVALCALLHANDLE);
 	{
@@ -987,6 +987,40 @@ static void test_phone_dialtone_then_dial(void **state)
 	stop(h);
 }
 
+/* Host names through lineMakeCall: localhost reaches baresip; a name that does not exist
+ * ends DISCONNECTED with BADADDRESS (UNREACHABLE where no name service answers). */
+static void test_host_names(void **state)
+{
+	struct host *h = start(0);
+	HDRVLINE hl;
+	HDRVCALL hc = NULL;
+	char uri[64];
+	long i;
+
+	(void)state;
+	hl = open_line(h);
+	snprintf(uri, sizeof(uri), "sip:bob@localhost:%u", PEER_SIP);
+	assert_int_equal(h->lineMakeCall(91, hl, HT_OUT, &hc, w(uri), 0, NULL), 91);
+	assert_int_equal(host_wait_completion(h, 91, WAIT_MS), 0);
+	wait_state(h, 0, HT_OUT, LINECALLSTATE_CONNECTED);
+	assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_ESTABLISHED", NULL) >= 0);
+	assert_int_equal(h->lineDrop(92, hc, NULL, 0), 92);
+	assert_int_equal(host_wait_completion(h, 92, WAIT_MS), 0);
+	wait_state(h, 0, HT_OUT, LINECALLSTATE_IDLE);
+	assert_int_equal(h->lineCloseCall(hc), 0);
+
+	hc = NULL;
+	assert_int_equal(h->lineMakeCall(93, hl, (HTAPICALL)(uintptr_t)0x7777, &hc,
+					 w("sip:bob@no-such-host.invalid"), 0, NULL), 93);
+	assert_int_equal(host_wait_completion(h, 93, WAIT_MS), 0);
+	i = wait_state(h, 0, (HTAPICALL)(uintptr_t)0x7777, LINECALLSTATE_DISCONNECTED);
+	assert_true(h->events[i].p2 == LINEDISCONNECTMODE_BADADDRESS ||
+		    h->events[i].p2 == LINEDISCONNECTMODE_UNREACHABLE);
+	assert_int_equal(h->lineCloseCall(hc), 0);
+	assert_int_equal(h->lineClose(hl), 0);
+	stop(h);
+}
+
 /* Keypad key v pressed with the headset off hook: keypad bits 7-10 = v. */
 static const struct play keypad_plays[] = {
 	{ 300, "02 01 06" },   /* off hook */
@@ -1065,6 +1099,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_phone_answers_and_hangs_up, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_phone_dialtone_then_dial, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_phone_keypad_dials, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_host_names, setup, teardown),
 	};
 	int rc;
 
