@@ -52,7 +52,8 @@ TOOL_SRCS := tools/phonectl.c tools/phonectl-describe.c tools/json-writer.c \
 	     tools/tapi-host.c tools/tapi-names.c tools/phonectl-session.c \
 	     tools/phonectl-replay.c tools/phonectl-monitor.c tools/phonectl-control.c \
 	     tools/phonectl-list.c tools/phonectl-record.c tools/phonectl-raw.c \
-	     tools/phonectl-app.c tools/phonectl-profile.c tools/phonectl-audio.c
+	     tools/phonectl-app.c tools/phonectl-profile.c tools/phonectl-audio.c \
+	     tools/phonectl-call.c
 
 TAPI_SRCS := tapi/tapi-registry.c tapi/tapi-providers.c tapi/tapi-phone.c tapi/tapi-line.c \
 	     tapi/tapi-text.c
@@ -61,7 +62,8 @@ UNIT_TESTS := test-rdesc-parse test-field-codec test-rdesc-load test-usage-names
 	      test-real-descriptors test-telephony-map test-json-writer test-phone-model \
 	      test-recording test-transport-replay test-event-loop test-lamp-cadence test-line-dial test-provider \
 	      test-provider-fixtures test-call-config test-call-engine test-tapi test-tapi-text \
-	      test-tapi-fake test-line test-tapi-line test-profile test-audio-card test-audio-mixer
+	      test-tapi-fake test-line test-tapi-line test-profile test-audio-card test-audio-mixer \
+	      test-phonectl-call
 
 OBJ := $(BUILDDIR)/obj
 CORE_OBJS := $(CORE_SRCS:%.c=$(OBJ)/%.o)
@@ -229,6 +231,15 @@ $(BUILDDIR)/test/test-tapi-line: $(OBJ)/test/test-tapi-line.o $(OBJ)/test/test-t
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(TAPI_APP_LIBS) -lcmocka \
 		$(PKG_LIBS) $(CALLS_LIBS) -pthread
+
+# phonectl call, answer and hangup against baresip on 127.0.0.1 ports 17700-17799.
+$(OBJ)/test/test-phonectl-call.o: HP_CFLAGS += $(CALLS_CFLAGS)
+$(OBJ)/test/test-phonectl-call.o: TEST_CFLAGS += -DTEST_PHONECTL='"$(abspath $(PHONECTL))"'
+$(BUILDDIR)/test/test-phonectl-call: $(OBJ)/test/test-phonectl-call.o $(OBJ)/test/test-util.o \
+		$(OBJ)/test/call-peer.o $(CORE_LIB) | $(PROVIDER) $(PHONECTL)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) -lcmocka $(PKG_LIBS) \
+		$(CALLS_LIBS) -pthread
 
 # A provider the test drives, for what a real phone cannot be made to do on cue.
 $(BUILDDIR)/test/fake.tsp: $(OBJ)/test/test-tapi-fake-tsp.o

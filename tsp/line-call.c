@@ -280,12 +280,16 @@ static void on_state(struct call *ec, enum call_state s, enum call_reason r, voi
 	tsp_dispatch();
 }
 
-/* A call TAPI did not create: LINE_NEWCALL, when an application owns the line (lock held). */
+/*
+ * A call TAPI did not create: LINE_NEWCALL while the line is open (lock held). TAPI gives
+ * it to the owners and monitors of the line as it sees fit, and closes it when none of
+ * them keeps it.
+ */
 static void announce(struct tsp_call *c)
 {
 	struct tsp_line *l = c->line;
 
-	if (c->announced || !line_owned(l))
+	if (c->announced || !l->handle || !l->proc)
 		return;
 	c->announced = true;
 	/* TAPI writes its handle for the call into c->htcall while taking LINE_NEWCALL. */
