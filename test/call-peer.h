@@ -51,5 +51,9 @@ int peer_wait_event(struct call_peer *p, unsigned from, unsigned timeout_ms, ...
 void peer_dump_events(const struct call_peer *p);
 /* RTP packets baresip received in its last ended call (from its log), -1 if none. */
 long peer_log_rx_packets(const struct call_peer *p);
+/* baresip's sndfile module dumps each call's audio in its directory: the loudest sample of
+ * the newest dump of `which` ("dec": what it received, "enc": what it sent) and how many
+ * samples it has; -1 when there is none. */
+long peer_dump_peak(const struct call_peer *p, const char *which, long *samples);
 
 #endif

@@ -40,6 +40,7 @@ static char tmpdir[256];
 static struct call_peer peer;
 static bool peer_up;
 static bool host_running;
+static const char *line_media = "tone";   /* media = of the line the tests configure */
 
 /* Input reports to play, at ms after the phone's open (NULL hex ends the list). */
 struct play {
@@ -96,9 +97,9 @@ static void write_config(void)
 	snprintf(path, sizeof(path), "%s/hidphone.conf", tmpdir);
 	f = fopen(path, "w");
 	assert_non_null(f);
-	fprintf(f, "[line alice]\nphone = first\nlisten = 127.0.0.1:%u\nmedia = tone\n"
+	fprintf(f, "[line alice]\nphone = first\nlisten = 127.0.0.1:%u\nmedia = %s\n"
 		"rtp-ports = 16200-16299\nanswer-timeout = 3\nmedia-timeout = 2\n"
-		"dial-timeout = 1\ndial-domain = 127.0.0.1:%u\n", LINE_PORT, PEER_SIP);
+		"dial-timeout = 1\ndial-domain = 127.0.0.1:%u\n", LINE_PORT, line_media, PEER_SIP);
 	fclose(f);
 	setenv("HIDPHONE_CONFIG", path, 1);
 }
@@ -272,6 +273,9 @@ static int teardown(void **state)
 {
 	(void)state;
 	plays = NULL;
+	line_media = "tone";
+	unsetenv("HIDPHONE_SYSFS");
+	unsetenv("HIDPHONE_REPLAY_HIDRAW");
 	/* A failed test leaves the provider running: stop it, or every later test fails too. */
 	if (host_running)
 		stop(host);
@@ -1021,6 +1025,105 @@ static void test_host_names(void **state)
 	stop(h);
 }
 
+/*
+ * media = phone: the call plays and records on the phone's own PCMs. The replayed phone
+ * gets a sound card from a sysfs tree (HIDPHONE_SYSFS, the phone standing for hidraw7 as in
+ * test-provider.c), so its PCMs are "plughw:CARD=Phone,DEV=0"; ~/.asoundrc (HOME is the
+ * test directory) makes plughw ALSA's file plugin: playback into played.raw, capture from
+ * mic.raw (a 1 kHz tone). baresip's 440 Hz reaches the file; the file's tone reaches
+ * baresip (its sndfile dump of what it decoded).
+ */
+#define USBDEV "devices/pci0000:00/0000:00:14.0/usb1/1-2"
+
+static void test_phone_media(void **state)
+{
+	char cmd[2048], path[400], uri[64], home[300];
+	static int16_t pcm[8000];
+	struct host *h;
+	HDRVLINE hl;
+	HDRVCALL hc = NULL;
+	long peak, n, got;
+	FILE *f;
+
+	(void)state;
+	snprintf(home, sizeof(home), "%s/alsa", tmpdir);
+	snprintf(cmd, sizeof(cmd),
+		 "set -e; S=%s/sys; mkdir -p %s $S/" USBDEV "/1-2:1.3/0003:0B0E:24C9.0001/hidraw/hidraw7 "
+		 "$S/class/hidraw $S/class/sound $S/" USBDEV "/1-2:1.0/sound/card3/pcmC3D0p "
+		 "$S/" USBDEV "/1-2:1.0/sound/card3/pcmC3D0c; "
+		 "printf 'DEVTYPE=usb_device\\n' > $S/" USBDEV "/uevent; "
+		 "printf 'DEVTYPE=usb_interface\\n' > $S/" USBDEV "/1-2:1.3/uevent; "
+		 "printf 'Phone\\n' > $S/" USBDEV "/1-2:1.0/sound/card3/id; "
+		 "ln -sf ../../" USBDEV "/1-2:1.3/0003:0B0E:24C9.0001/hidraw/hidraw7 "
+		 "$S/class/hidraw/hidraw7; "
+		 "ln -sf ../../" USBDEV "/1-2:1.0/sound/card3 $S/class/sound/card3",
+		 tmpdir, home);
+	assert_int_equal(system(cmd), 0);
+	snprintf(path, sizeof(path), "%s/sys", tmpdir);
+	setenv("HIDPHONE_SYSFS", path, 1);
+	setenv("HIDPHONE_REPLAY_HIDRAW", "hidraw7", 1);
+	for (size_t i = 0; i < 8000; i++)
+		pcm[i] = (int16_t)(12000 * ((i / 4) % 2 ? 1 : -1));   /* 1 kHz square */
+	snprintf(path, sizeof(path), "%s/mic.raw", home);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	for (int i = 0; i < 6; i++)
+		fwrite(pcm, sizeof(pcm), 1, f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/.asoundrc", home);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "pcm.hp_null { type null }\n"
+		"pcm.hp_play { type file slave.pcm \"hp_null\" file \"%s/played.raw\" "
+		"format \"raw\" }\n"
+		"pcm.hp_cap { type file slave.pcm \"hp_null\" file \"/dev/null\" "
+		"infile \"%s/mic.raw\" format \"raw\" }\n"
+		"pcm.!plughw { @args [ CARD DEV SUBDEV ] @args.CARD { type string } "
+		"@args.DEV { type integer } @args.SUBDEV { type integer default -1 } "
+		"type asym playback.pcm \"hp_play\" capture.pcm \"hp_cap\" }\n", home, home);
+	fclose(f);
+	setenv("HOME", home, 1);
+	line_media = "phone";
+
+	h = start(0);
+	hl = open_line(h);
+	snprintf(uri, sizeof(uri), "sip:bob@127.0.0.1:%u", PEER_SIP);
+	assert_int_equal(h->lineMakeCall(95, hl, HT_OUT, &hc, w(uri), 0, NULL), 95);
+	assert_int_equal(host_wait_completion(h, 95, WAIT_MS), 0);
+	wait_state(h, 0, HT_OUT, LINECALLSTATE_CONNECTED);
+	assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_ESTABLISHED", NULL) >= 0);
+	usleep(1500 * 1000);
+	assert_int_equal(h->lineDrop(96, hc, NULL, 0), 96);
+	assert_int_equal(host_wait_completion(h, 96, WAIT_MS), 0);
+	wait_state(h, 0, HT_OUT, LINECALLSTATE_IDLE);
+	assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_CLOSED", NULL) >= 0);
+	assert_int_equal(h->lineCloseCall(hc), 0);
+	assert_int_equal(h->lineClose(hl), 0);
+	stop(h);
+
+	/* baresip's tone came out of the phone's playback PCM */
+	snprintf(path, sizeof(path), "%s/played.raw", home);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	n = (long)fread(pcm, sizeof(pcm[0]), 8000, f);
+	fclose(f);
+	peak = 0;
+	for (long i = 0; i < n; i++)
+		peak = abs(pcm[i]) > peak ? abs(pcm[i]) : peak;
+	fprintf(stderr, "baresip -> RTP -> the phone's playback PCM: %ld samples, peak %ld\n",
+		n, peak);
+	assert_true(n >= 4000);
+	assert_true(peak > 1000);
+	/* the phone's capture PCM reached baresip, decoded (its own dump of the call) */
+	got = 0;
+	for (int i = 0; i < 100 && (peak = peer_dump_peak(&peer, "dec", &got)) < 0; i++)
+		usleep(20 * 1000);
+	fprintf(stderr, "the phone's capture PCM -> RTP -> baresip: %ld samples, peak %ld\n",
+		got, peak);
+	assert_true(got > 4000);
+	assert_true(peak > 5000);
+}
+
 /* Keypad key v pressed with the headset off hook: keypad bits 7-10 = v. */
 static const struct play keypad_plays[] = {
 	{ 300, "02 01 06" },   /* off hook */
@@ -1100,6 +1203,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_phone_dialtone_then_dial, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_phone_keypad_dials, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_host_names, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_phone_media, setup, teardown),
 	};
 	int rc;
 

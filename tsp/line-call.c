@@ -9,12 +9,14 @@
 
 #include <re.h>
 
+#include "calls/media-alsa.h"
 #include "loop/event-loop.h"
 #include "dispatch.h"
 #include "errors.h"
 #include "line.h"
 #include "log.h"
 #include "phone.h"
+#include "phone-audio.h"
 #include "phone-io.h"
 #include "varstruct.h"
 
@@ -375,6 +377,41 @@ static void any_to_default(struct call_line_config *cfg)
 		snprintf(cfg->listen_host, sizeof(cfg->listen_host), "127.0.0.1");
 }
 
+/*
+ * media = phone: each call plays and records on the phone's own PCMs (its alsa/out and
+ * alsa/in), looked up when the call's media starts, so a card that came or went since is
+ * seen. A phone without a card (or a direction without a PCM) gets silence there. Loop
+ * thread.
+ */
+static int open_phone_media(struct cline *cl, struct call *ec, struct media_port **pp,
+			    void *arg)
+{
+	struct tsp_line *l = cline_userdata(cl);
+	char out[128], in[128], name[CALL_CONFIG_NAME_MAX + 1] = "";
+	int rc;
+
+	(void)ec;
+	(void)arg;
+	out[0] = in[0] = '\0';
+	pthread_mutex_lock(&tsp.lock);
+	if (l && l->phone && !l->removed) {
+		tsp_audio_pcm_names(l->phone, out, sizeof(out), in, sizeof(in));
+		memcpy(name, l->cfg.name, sizeof(name));
+	}
+	pthread_mutex_unlock(&tsp.lock);
+	if (!out[0] && !in[0])
+		return -ENOENT;   /* the engine sends silence */
+	rc = media_port_open_alsa(out[0] ? out : NULL, in[0] ? in : NULL, pp);
+	if (rc < 0)
+		tsp_log(TSP_LOG_WARNING, "line %s: the phone's audio (%s, %s) does not open (%s); "
+			"the call sends silence", name, out[0] ? out : "-", in[0] ? in : "-",
+			strerror(-rc));
+	else
+		tsp_log(TSP_LOG_INFO, "line %s: call audio on %s / %s", name, out[0] ? out : "-",
+			in[0] ? in : "-");
+	return rc;
+}
+
 static void engine_start(void *arg)
 {
 	(void)arg;
@@ -382,6 +419,7 @@ static void engine_start(void *arg)
 		tsp_log(TSP_LOG_ERROR, "call engine: cannot start; lines make no calls");
 		return;
 	}
+	call_engine_set_media_open(engine, open_phone_media, NULL);
 	for (size_t i = 0;; i++) {
 		struct call_line_config cfg;
 		struct tsp_line *l;
