@@ -20,6 +20,10 @@
 
 struct cresolve {
 	atomic_int refs;
+	/* Set (release) once the answer is written, read (acquire) before it is: the eventfd
+	 * wakes the loop, this orders the answer for it (and for ThreadSanitizer, which does
+	 * not see an eventfd as an ordering point). */
+	atomic_bool done;
 	int efd;
 	int af;
 	char host[256];
@@ -59,6 +63,7 @@ static void *lookup(void *arg)
 	}
 	if (res)
 		freeaddrinfo(res);
+	atomic_store_explicit(&r->done, true, memory_order_release);
 	if (write(r->efd, &one, sizeof(one)) != sizeof(one)) {
 		/* eventfd of a counter this small never refuses a write */
 	}
@@ -92,6 +97,8 @@ static void ready(int flags, void *arg)
 	cresolve_h *h = r->h;
 
 	(void)flags;
+	if (!atomic_load_explicit(&r->done, memory_order_acquire))
+		return;   /* not written yet: the eventfd stays readable until it is */
 	fd_close(r->efd);
 	r->h = NULL;
 	if (h)
@@ -116,6 +123,7 @@ int cresolve_start(struct cresolve **rp, const char *host, int af, cresolve_h *h
 	r->h = h;
 	r->arg = arg;
 	atomic_init(&r->refs, 2);
+	atomic_init(&r->done, false);
 	r->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (r->efd < 0) {
 		err = -errno;
