@@ -530,6 +530,10 @@ static void run_job(void *arg)
 		rc = c->ec ? call_dial(c->ec, j->text) : -ENOTCONN;
 		result = rc == -EBUSY ? LINEERR_INVALCALLSTATE :
 			 rc == -EINVAL ? LINEERR_INVALADDRESS : tsp_line_error(rc);
+		/* The keypad's number has no request to fail: the log says why it went nowhere. */
+		if (rc < 0 && j->from_phone)
+			tsp_log(TSP_LOG_WARNING, "line %s: %s not dialed (%s)", j->line->cfg.name,
+				j->text, strerror(-rc));
 		break;
 	case JOB_ANSWER:
 		rc = c->ec ? call_answer(c->ec) : -ENOTCONN;
