@@ -100,8 +100,9 @@ void call_engine_set_log(struct call_engine *e, void (*log)(int level, const cha
 
 /* Where `media = phone` calls get their audio: the TAPI layer opens the phone's own audio
  * device for the call (a struct media_port, see calls/media-port.h) and returns 0, or an
- * error and the call sends silence. Called on the loop thread when a call's media is set
- * up; the engine closes the port when the call's media ends. Without it, `phone` lines
+ * error and the call sends silence. Called on the loop thread when a call's media starts
+ * (connected; not while it rings, which may play on the same device); the engine closes
+ * the port when the call's media ends. Without it, `phone` lines
  * send silence. */
 typedef int (call_media_open_h)(struct cline *line, struct call *call, struct media_port **pp,
 				void *arg);

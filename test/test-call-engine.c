@@ -458,8 +458,10 @@ static void test_phone_media_port(void **state)
 	assert_int_equal(cline_add(engine, &cfg, &line), 0);
 	call_engine_set_media_open(engine, open_phone_port, NULL);
 	assert_int_equal(line_make_call(line, peer_uri, &rec.call), 0);
-	assert_int_equal(opens, 1);
+	/* not while it rings (a ring may be playing on the phone's device): once connected */
+	assert_int_equal(opens, 0);
 	assert_true(wait_state(CALL_STATE_CONNECTED, WAIT));
+	assert_int_equal(opens, 1);
 	loop_run_for(600);
 	assert_true(tport.reads >= 20);
 	assert_true(tport.writes >= 20);
@@ -474,8 +476,8 @@ static void test_phone_media_port(void **state)
 	cfg.media = CALL_MEDIA_PHONE;
 	assert_int_equal(cline_add(engine, &cfg, &l2), 0);
 	assert_int_equal(line_make_call(l2, peer_uri, &rec.call), 0);
-	assert_int_equal(opens, 2);
 	assert_true(wait_state(CALL_STATE_CONNECTED, WAIT));
+	assert_int_equal(opens, 2);
 	assert_int_equal(call_drop(rec.call), 0);
 	call_release(rec.call);
 	rec.call = NULL;
