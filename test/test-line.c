@@ -147,6 +147,17 @@ static HDRVLINE open_line(struct host *h)
 	return hd;
 }
 
+/* How many events the host has, read under its lock: the dispatch thread appends. */
+static size_t events_now(struct host *h)
+{
+	size_t n;
+
+	pthread_mutex_lock(&h->lock);
+	n = h->n_events;
+	pthread_mutex_unlock(&h->lock);
+	return n;
+}
+
 /* Index of the first line event msg (from index from) for htcall (NULL: any), or -1. */
 static long find_line(struct host *h, size_t from, DWORD msg, HTAPICALL htcall)
 {
@@ -169,7 +180,7 @@ static long wait_line(struct host *h, size_t from, DWORD msg, HTAPICALL htcall)
 	long i;
 
 	while ((i = find_line(h, from, msg, htcall)) < 0 && host_now_usec() < end)
-		host_wait(h, h->n_events + 1, 50);
+		host_wait(h, events_now(h) + 1, 50);
 	return i;
 }
 
@@ -192,10 +203,10 @@ static long wait_state(struct host *h, size_t from, HTAPICALL htcall, DWORD stat
 		pthread_mutex_unlock(&h->lock);
 		if (host_now_usec() >= end)
 			break;
-		host_wait(h, h->n_events + 1, 50);
+		host_wait(h, events_now(h) + 1, 50);
 	}
 	fprintf(stderr, "no call state 0x%x; the calls' states were:\n", state);
-	for (size_t i = from; i < h->n_events; i++)
+	for (size_t i = from, n = events_now(h); i < n; i++)
 		if (h->events[i].line && h->events[i].msg == LINE_CALLSTATE)
 			fprintf(stderr, "  0x%lx mode 0x%lx\n", (unsigned long)h->events[i].p1,
 				(unsigned long)h->events[i].p2);
@@ -894,7 +905,7 @@ static size_t wait_lamp_events(struct host *h, DWORD id, size_t n)
 	size_t got;
 
 	while ((got = lamp_events(h, id)) < n && host_now_usec() < end)
-		host_wait(h, h->n_events + 1, 50);
+		host_wait(h, events_now(h) + 1, 50);
 	return got;
 }
 
