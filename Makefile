@@ -42,7 +42,7 @@ TSP_SRCS := tsp/provider.c tsp/phone.c tsp/discovery.c tsp/phone-io.c tsp/phone-
 	    tsp/button-info.c tsp/hotplug.c tsp/lamp-cadence.c tsp/phone-audio.c \
 	    tsp/discovery-usb.c
 # Lines: the TSPI line functions over the call engine (calls/).
-TSP_SRCS += tsp/line-device.c tsp/line-call.c
+TSP_SRCS += tsp/line-device.c tsp/line-call.c tsp/line-dial.c
 # The call engine (calls/): SIP, SDP and RTP through libre and librem, whose headers want
 # HAVE_INTTYPES_H to find the fixed-width integer types; ALSA for the phone's audio port.
 # It reads hidphone.conf with hid/'s file reader: what links it links the core library after.
@@ -50,22 +50,23 @@ CALLS_PKGS := libre librem alsa
 CALLS_CFLAGS = $(shell pkg-config --cflags $(CALLS_PKGS)) -DHAVE_INTTYPES_H -DHAVE_STDBOOL_H
 CALLS_LIBS   = $(shell pkg-config --libs $(CALLS_PKGS)) -lm
 CALLS_SRCS := calls/config-parse.c calls/config-file.c calls/call-engine.c calls/call-media.c \
-	      calls/call-register.c calls/media-port.c calls/media-alsa.c
+	      calls/call-register.c calls/media-port.c calls/media-alsa.c calls/call-resolve.c
 TOOL_SRCS := tools/phonectl.c tools/phonectl-describe.c tools/json-writer.c \
 	     tools/tapi-host.c tools/tapi-names.c tools/phonectl-session.c \
 	     tools/phonectl-replay.c tools/phonectl-monitor.c tools/phonectl-control.c \
 	     tools/phonectl-list.c tools/phonectl-record.c tools/phonectl-raw.c \
-	     tools/phonectl-app.c tools/phonectl-profile.c tools/phonectl-audio.c
+	     tools/phonectl-app.c tools/phonectl-profile.c tools/phonectl-audio.c \
+	     tools/phonectl-call.c
 
 TAPI_SRCS := tapi/tapi-registry.c tapi/tapi-providers.c tapi/tapi-phone.c tapi/tapi-line.c \
 	     tapi/tapi-text.c
 
 UNIT_TESTS := test-rdesc-parse test-field-codec test-rdesc-load test-usage-names \
 	      test-real-descriptors test-telephony-map test-json-writer test-phone-model \
-	      test-recording test-transport-replay test-event-loop test-lamp-cadence test-provider \
-	      test-provider-fixtures test-call-config test-call-engine test-tapi test-tapi-text \
+	      test-recording test-transport-replay test-event-loop test-lamp-cadence test-line-dial \
+	      test-provider test-provider-fixtures test-call-config test-call-engine test-tapi test-tapi-text \
 	      test-tapi-fake test-line test-tapi-line test-profile test-audio-card test-audio-mixer \
-	      test-matrix-scan
+	      test-matrix-scan test-phonectl-call
 
 OBJ := $(BUILDDIR)/obj
 CORE_OBJS := $(CORE_SRCS:%.c=$(OBJ)/%.o)
@@ -200,6 +201,9 @@ $(BUILDDIR)/test/test-lamp-cadence: $(OBJ)/test/test-lamp-cadence.o $(OBJ)/tsp/l
 				    $(CORE_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(PKG_LIBS) -pthread
+$(BUILDDIR)/test/test-line-dial: $(OBJ)/test/test-line-dial.o $(OBJ)/tsp/line-dial.o $(CORE_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(PKG_LIBS) -pthread
 # The call engine's tests: the configuration parser alone, and the engine against a real
 # baresip (test/call-peer.c starts and drives it) and kamailio as registrar
 # (test/call-registrar.c) on 127.0.0.1 ports 15100-15399.
@@ -230,6 +234,15 @@ $(BUILDDIR)/test/test-tapi-line: $(OBJ)/test/test-tapi-line.o $(OBJ)/test/test-t
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(TAPI_APP_LIBS) -lcmocka \
 		$(PKG_LIBS) $(CALLS_LIBS) -pthread
+
+# phonectl call, answer and hangup against baresip on 127.0.0.1 ports 17700-17799.
+$(OBJ)/test/test-phonectl-call.o: HP_CFLAGS += $(CALLS_CFLAGS)
+$(OBJ)/test/test-phonectl-call.o: TEST_CFLAGS += -DTEST_PHONECTL='"$(abspath $(PHONECTL))"'
+$(BUILDDIR)/test/test-phonectl-call: $(OBJ)/test/test-phonectl-call.o $(OBJ)/test/test-util.o \
+		$(OBJ)/test/call-peer.o $(CORE_LIB) | $(PROVIDER) $(PHONECTL)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) -lcmocka $(PKG_LIBS) \
+		$(CALLS_LIBS) -pthread
 
 # A provider the test drives, for what a real phone cannot be made to do on cue.
 $(BUILDDIR)/test/fake.tsp: $(OBJ)/test/test-tapi-fake-tsp.o

@@ -32,6 +32,9 @@ struct call_line_config {
 	uint16_t rtp_port_min, rtp_port_max;      /* the RTP/RTCP port range */
 	unsigned answer_timeout_ms;               /* an unanswered outgoing call ends after this */
 	unsigned media_timeout_ms;                /* no RTP for this long ends a call; 0: never */
+	unsigned dial_timeout_ms;                 /* keypad digits go out after this; 0: '#' only */
+	char dial_domain[CALL_CONFIG_VALUE_MAX];  /* HOST[:PORT] keypad numbers are sent to;
+						   * empty: the registrar's */
 };
 
 struct call_config {

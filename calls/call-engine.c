@@ -19,6 +19,7 @@ struct call {
 	struct sipsess *sess;
 	struct cmedia *media;
 	struct tmr tmr_answer;
+	struct cresolve *resolve;     /* the far end's host name being looked up */
 	enum call_dir dir;
 	enum call_state state;
 	enum call_reason reason;
@@ -103,7 +104,7 @@ const char *call_state_name(enum call_state s)
 const char *call_reason_name(enum call_reason r)
 {
 	static const char *const n[] = { "NONE", "NORMAL", "BUSY", "REJECT", "NOANSWER",
-					 "UNREACHABLE", "UNAVAIL" };
+					 "UNREACHABLE", "UNAVAIL", "BADADDRESS" };
 
 	return (unsigned)r < sizeof(n) / sizeof(n[0]) ? n[r] : "?";
 }
@@ -135,6 +136,8 @@ static bool set_state(struct call *call, enum call_state st, enum call_reason re
 static void end_session(struct call *call)
 {
 	tmr_cancel(&call->tmr_answer);
+	cresolve_cancel(call->resolve);
+	call->resolve = NULL;
 	if (call->media) {
 		cmedia_stats(call->media, &call->final);
 		cmedia_stop(call->media);
@@ -305,13 +308,84 @@ static void answer_timeout(void *arg)
 							   : CALL_REASON_NOANSWER, 0);
 }
 
-static int start_invite(struct call *call, const char *uri)
+/* The INVITE to target (the remote URI, its host numeric). */
+static int send_invite(struct call *call, const char *target)
 {
 	struct cline *line = call->line;
 	struct mbuf *offer = NULL;
+	int err;
+
+	err = cmedia_encode(call->media, &offer, true);
+	if (err)
+		return err;
+	call->t_invite_us = call_now_us();
+	err = sipsess_connect(&call->sess, line->sock, target, NULL, line->aor,
+			      line->user, NULL, 0, "application/sdp", offer, cline_auth, line,
+			      false,
+			      sess_offer, sess_answer, sess_progress, sess_estab, NULL, NULL,
+			      sess_close, call, ALLOW_HDR);
+	mem_deref(offer);
+	return -err;
+}
+
+/* A host name: letters, digits, '-' and '.' (RFC 1123), at most 253 bytes. */
+static bool host_name_ok(const struct pl *host)
+{
+	if (!host->l || host->l > 253)
+		return false;
+	for (size_t i = 0; i < host->l; i++) {
+		char ch = host->p[i];
+
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') || ch == '-' || ch == '.'))
+			return false;
+	}
+	return true;
+}
+
+/* The far end's host name resolved: the INVITE goes to its address. Its Request-URI and
+ * To name the address (libre sends where the Request-URI says); the call's remote URI
+ * stays as dialed. */
+static void resolved(int err, const struct sa *addr, void *arg)
+{
+	struct call *call = arg;
+	struct sip_addr a;
+	struct pl pl;
+	char target[sizeof(call->remote_uri) + 64];
+	size_t pre, post;
+	int n;
+
+	call->resolve = NULL;
+	if (!err) {
+		pl_set_str(&pl, call->remote_uri);
+		if (sip_addr_decode(&a, &pl))
+			err = -EINVAL;
+	}
+	if (!err) {
+		pre = (size_t)(a.uri.host.p - call->remote_uri);
+		post = pre + a.uri.host.l;
+		n = re_snprintf(target, sizeof(target), sa_af(addr) == AF_INET6 ? "%b[%j]%s" :
+				"%b%j%s", call->remote_uri, pre, addr, call->remote_uri + post);
+		err = n < 0 ? -ENAMETOOLONG : send_invite(call, target);
+	}
+	if (!err) {
+		call_log(call_engine_of(call), 2, "call to %s goes to %s", call->remote_uri, target);
+		return;
+	}
+	call_log(call_engine_of(call), 1, "call to %s: %s", call->remote_uri,
+		 err == -ENOENT ? "no such host" : err == -EAGAIN ? "the name service did not "
+		 "answer" : strerror(-err));
+	disconnect(call, err == -ENOENT ? CALL_REASON_BADADDRESS :
+			 err == -EAGAIN ? CALL_REASON_UNREACHABLE : call_reason_from_errno(-err), 0);
+}
+
+static int start_invite(struct call *call, const char *uri)
+{
+	struct cline *line = call->line;
 	struct sip_addr addr;
 	struct sa dst;
 	struct pl pl;
+	char host[256];
 	int err;
 
 	if (strncmp(uri, "sip:", 4)) {
@@ -323,26 +397,25 @@ static int start_invite(struct call *call, const char *uri)
 		   (int)sizeof(call->remote_uri)) {
 		return -ENAMETOOLONG;
 	}
+	/* libre's decoder takes a prefix of what it is given: nothing a URI cannot hold. */
+	for (const char *ch = call->remote_uri; *ch; ch++)
+		if ((unsigned char)*ch <= ' ' || (unsigned char)*ch >= 0x7f || strchr("<>\"", *ch))
+			return -EINVAL;
 	pl_set_str(&pl, call->remote_uri);
 	if (sip_addr_decode(&addr, &pl) || !pl_isset(&addr.uri.host))
 		return -EINVAL;
-	/* No DNS client is set up: the host must be a numeric address. */
-	if (sa_set(&dst, &addr.uri.host, 0))
-		return -EINVAL;
 	pl_strcpy(&addr.uri.user, call->remote_user, sizeof(call->remote_user));
-
-	err = cmedia_encode(call->media, &offer, true);
+	if (sa_set(&dst, &addr.uri.host, 0) == 0) {
+		err = send_invite(call, call->remote_uri);
+	} else {
+		/* A name: looked up off the loop, the INVITE follows (DIALING meanwhile). */
+		if (!host_name_ok(&addr.uri.host))
+			return -EINVAL;
+		pl_strcpy(&addr.uri.host, host, sizeof(host));
+		err = cresolve_start(&call->resolve, host, sa_af(&line->laddr), resolved, call);
+	}
 	if (err)
 		return err;
-	call->t_invite_us = call_now_us();
-	err = sipsess_connect(&call->sess, line->sock, call->remote_uri, NULL, line->aor,
-			      line->user, NULL, 0, "application/sdp", offer, cline_auth, line,
-			      false,
-			      sess_offer, sess_answer, sess_progress, sess_estab, NULL, NULL,
-			      sess_close, call, ALLOW_HDR);
-	mem_deref(offer);
-	if (err)
-		return -err;
 	tmr_start(&call->tmr_answer, line->cfg.answer_timeout_ms, answer_timeout, call);
 	return 0;
 }
@@ -664,6 +737,10 @@ int call_engine_create(struct call_engine **ep, const struct call_events *ev, vo
 void call_engine_destroy(struct call_engine *e)
 {
 	mem_deref(e);
+	/* A lookup still running is cancelled already; its thread runs our code until it
+	 * returns, and the host may unload the provider after this. */
+	if (!cresolve_drain(5000))
+		call_log(NULL, 0, "a host name lookup did not end within 5 s");
 }
 
 void call_engine_set_media_open(struct call_engine *e, call_media_open_h *open, void *arg)

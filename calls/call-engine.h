@@ -41,6 +41,7 @@ enum call_reason {
 	CALL_REASON_NOANSWER,    /* 408, 480, or no answer within answer-timeout */
 	CALL_REASON_UNREACHABLE, /* no route, ICMP unreachable, no response at all, no RTP */
 	CALL_REASON_UNAVAIL,     /* any other failure */
+	CALL_REASON_BADADDRESS,  /* the far end's host name does not exist */
 };
 
 enum call_dir { CALL_OUTGOING = 0, CALL_INCOMING };
@@ -99,8 +100,9 @@ void call_engine_set_log(struct call_engine *e, void (*log)(int level, const cha
 
 /* Where `media = phone` calls get their audio: the TAPI layer opens the phone's own audio
  * device for the call (a struct media_port, see calls/media-port.h) and returns 0, or an
- * error and the call sends silence. Called on the loop thread when a call's media is set
- * up; the engine closes the port when the call's media ends. Without it, `phone` lines
+ * error and the call sends silence. Called on the loop thread when a call's media starts
+ * (connected; not while it rings, which may play on the same device); the engine closes
+ * the port when the call's media ends. Without it, `phone` lines
  * send silence. */
 typedef int (call_media_open_h)(struct cline *line, struct call *call, struct media_port **pp,
 				void *arg);
@@ -131,9 +133,13 @@ void *cline_userdata(const struct cline *line);
 
 /* --- calls --------------------------------------------------------------------------- */
 
-/* An outgoing call. uri: sip:user@host[:port] (numeric host: -EINVAL for a name, there is
- * no DNS) → DIALING; NULL → DIALTONE, then call_dial(). Returns 0 and *callp, or a
- * negative errno (nothing then to release). The INVITE is on the wire when it returns. */
+/* An outgoing call. uri: sip:user@host[:port] → DIALING; NULL → DIALTONE, then
+ * call_dial(). Returns 0 and *callp, or a negative errno (nothing then to release; -EINVAL
+ * for a URI that is not one). With a numeric host the INVITE is on the wire when it
+ * returns; a host name is looked up first, off the loop (getaddrinfo on a thread of its
+ * own, /etc/hosts included), in the line's address family: a name that does not exist
+ * ends the call DISCONNECTED with BADADDRESS, a name service that does not answer with
+ * UNREACHABLE. */
 int line_make_call(struct cline *line, const char *uri, struct call **callp);
 /* In DIALTONE: dial uri (a sip: URI, or user@host). -EBUSY in any other state. */
 int call_dial(struct call *call, const char *uri);

@@ -42,6 +42,16 @@ struct cline {
 int cline_register(struct cline *line);
 int cline_auth(char **user, char **pass, const char *realm, void *arg);
 
+/* Host name lookups off the loop (call-resolve.c). h runs on the loop thread, once, with
+ * 0 and the address, -ENOENT (no such name), -EAGAIN (the name service did not answer) or
+ * another negative errno; never after cresolve_cancel(). */
+struct cresolve;
+typedef void (cresolve_h)(int err, const struct sa *addr, void *arg);
+int cresolve_start(struct cresolve **rp, const char *host, int af, cresolve_h *h, void *arg);
+void cresolve_cancel(struct cresolve *r);
+/* Waits until no lookup thread runs any more (false: some still did after timeout_ms). */
+bool cresolve_drain(unsigned timeout_ms);
+
 uint64_t call_now_us(void);
 void call_log(const struct call_engine *e, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -323,18 +323,10 @@ int cmedia_alloc(struct cmedia **mp, struct call *call, const struct call_line_c
 	err = telev_alloc(&m->telev, MEDIA_PTIME_MS);
 	if (err)
 		goto out;
-	if (cfg->media == CALL_MEDIA_PHONE) {
-		err = call_open_phone_port(call, &m->port);
-		if (err || !m->port) {
-			call_log(call_engine_of(call), 1,
-				 "line %s: no audio device for the call (%s): sending silence",
-				 cfg->name, strerror(err ? -err : ENODEV));
-			m->port = NULL;
-			err = media_port_open(CALL_MEDIA_SILENCE, &m->port);
-		}
-	} else {
+	/* The phone's audio device is opened when the media starts (cmedia_start), not while
+	 * the call rings: ringing may play on that very device. */
+	if (cfg->media != CALL_MEDIA_PHONE)
 		err = media_port_open(cfg->media, &m->port);
-	}
 	if (err) {
 		err = -err;
 		goto out;
@@ -395,12 +387,33 @@ int cmedia_decode(struct cmedia *m, struct mbuf *mb, bool offer)
 	return 0;
 }
 
+/* The phone's own port, from the TAPI layer's opener; silence without one. */
+static int open_phone(struct cmedia *m)
+{
+	int err = call_open_phone_port(m->call, &m->port);
+
+	if (!err && m->port)
+		return 0;
+	call_log(call_engine_of(m->call), 1,
+		 "line %s: no audio device for the call (%s): sending silence", m->cfg->name,
+		 strerror(err ? -err : ENODEV));
+	m->port = NULL;
+	return media_port_open(CALL_MEDIA_SILENCE, &m->port);
+}
+
 int cmedia_start(struct cmedia *m)
 {
+	int err;
+
 	if (m->pt_tx < 0)
 		return -EPROTO;
 	if (m->running)
 		return 0;
+	if (!m->port && m->cfg->media == CALL_MEDIA_PHONE) {
+		err = open_phone(m);
+		if (err)
+			return err;
+	}
 	m->running = true;
 	rtcp_start(m->rtp, "hidphone", &m->raddr);
 	m->ticks = 0;

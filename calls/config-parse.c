@@ -24,6 +24,7 @@ void call_line_config_defaults(struct call_line_config *l, const char *name)
 	l->rtp_port_max = 32767;
 	l->answer_timeout_ms = 60000;
 	l->media_timeout_ms = 30000;
+	l->dial_timeout_ms = 4000;
 }
 
 const char *call_media_kind_name(enum call_media_kind k)
@@ -170,6 +171,20 @@ static int set_key(struct parser *p, struct call_line_config *l, const char *key
 	if (!strcmp(key, "phone-drives-line")) {
 		if (parse_bool(val, &l->phone_drives_line))
 			return fail(p, "phone-drives-line must be on or off, not \"%s\"", val);
+		return 0;
+	}
+	if (!strcmp(key, "dial-timeout")) {
+		if (parse_uint(val, 60, &n))
+			return fail(p, "dial-timeout must be a number of seconds (0-60), not \"%s\"",
+				    val);
+		l->dial_timeout_ms = (unsigned)n * 1000;
+		return 0;
+	}
+	if (!strcmp(key, "dial-domain")) {
+		/* HOST[:PORT]: no scheme, no user, no parameters (the number is the user). */
+		if (!*val || strpbrk(val, "@;?<> \t\"") || !strncmp(val, "sip:", 4))
+			return fail(p, "dial-domain must be HOST[:PORT], not \"%s\"", val);
+		snprintf(l->dial_domain, sizeof(l->dial_domain), "%s", val);
 		return 0;
 	}
 	if (!strcmp(key, "answer-timeout") || !strcmp(key, "media-timeout")) {

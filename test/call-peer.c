@@ -176,7 +176,7 @@ static bool is_connected(void *arg)
 
 int peer_start(struct call_peer *p, uint16_t sip_port, uint16_t ctrl_port)
 {
-	char config[1024], accounts[512];
+	char config[1200], accounts[512];
 	struct sa addr;
 	unsigned attempt;
 	int fd;
@@ -201,6 +201,8 @@ int peer_start(struct call_peer *p, uint16_t sip_port, uint16_t ctrl_port)
 		 "module account.so\n"
 		 "module ausine.so\n"
 		 "module aubridge.so\n"
+		 "module sndfile.so\n"
+		 "snd_path %s\n"
 		 "module_app ctrl_tcp.so\n"
 		 "module_app menu.so\n"
 		 "ctrl_tcp_listen 127.0.0.1:%u\n"
@@ -212,12 +214,13 @@ int peer_start(struct call_peer *p, uint16_t sip_port, uint16_t ctrl_port)
 		 "rtp_timeout 0\n"
 		 "rtp_ports 15300-15399\n"
 		 "rtp_stats yes\n",
-		 sip_port, ctrl_port);
+		 sip_port, p->dir, ctrl_port);
 	snprintf(accounts, sizeof(accounts),
 		 "<sip:bob@127.0.0.1:%u>;regint=0;answermode=auto;audio_codecs=PCMU,PCMA\n"
 		 "<sip:carol@127.0.0.1:%u>;regint=0;answermode=manual;audio_codecs=PCMU,PCMA\n"
-		 "<sip:pat@127.0.0.1:%u>;regint=0;answermode=auto;audio_codecs=PCMA\n",
-		 sip_port, sip_port, sip_port);
+		 "<sip:pat@127.0.0.1:%u>;regint=0;answermode=auto;audio_codecs=PCMA\n"
+		 "<sip:4711@127.0.0.1:%u>;regint=0;answermode=auto;audio_codecs=PCMU,PCMA\n",
+		 sip_port, sip_port, sip_port, sip_port);
 	if (write_file(p->dir, "config", config) || write_file(p->dir, "accounts", accounts) ||
 	    write_file(p->dir, "contacts", ""))
 		return -EIO;
@@ -455,4 +458,52 @@ long peer_log_rx_packets(const struct call_peer *p)
 			last = rx;
 	fclose(f);
 	return last;
+}
+
+/* The loudest sample of the newest dump-*-WHICH.wav (16-bit PCM), -1 if there is none. */
+long peer_dump_peak(const struct call_peer *p, const char *which, long *samples)
+{
+	char cmd[256], path[256] = "";
+	long peak = -1, n = 0;
+	uint8_t hdr[12], chunk[8];
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "ls -t %s/dump-*-%s.wav 2>/dev/null | head -n 1", p->dir, which);
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	if (!fgets(path, sizeof(path), f))
+		path[0] = '\0';
+	pclose(f);
+	path[strcspn(path, "\n")] = '\0';
+	if (!path[0] || !(f = fopen(path, "rb")))
+		return -1;
+	/* RIFF header, then chunks up to "data" */
+	if (fread(hdr, 1, 12, f) != 12 || memcmp(hdr, "RIFF", 4) || memcmp(hdr + 8, "WAVE", 4))
+		goto out;
+	while (fread(chunk, 1, 8, f) == 8) {
+		uint32_t len = (uint32_t)chunk[4] | (uint32_t)chunk[5] << 8 |
+			       (uint32_t)chunk[6] << 16 | (uint32_t)chunk[7] << 24;
+		int16_t s;
+
+		if (memcmp(chunk, "data", 4)) {
+			if (fseek(f, (long)(len + (len & 1)), SEEK_CUR))
+				break;
+			continue;
+		}
+		peak = 0;
+		while (fread(&s, sizeof(s), 1, f) == 1) {
+			long a = s < 0 ? -(long)s : s;
+
+			n++;
+			if (a > peak)
+				peak = a;
+		}
+		break;
+	}
+out:
+	fclose(f);
+	if (samples)
+		*samples = n;
+	return peak;
 }

@@ -31,8 +31,8 @@ bool loop_until(bool (*cond)(void *arg), void *arg, unsigned timeout_ms);
 /* Runs the loop for ms milliseconds (for measuring, never to wait for an event). */
 void loop_run_for(unsigned ms);
 
-/* Starts baresip with UAs bob (auto-answer), carol (manual answer) and pat (auto-answer,
- * PCMA only) on
+/* Starts baresip with UAs bob (auto-answer), carol (manual answer), pat (auto-answer,
+ * PCMA only) and 4711 (auto-answer: a number a keypad dials) on
  * 127.0.0.1:sip_port, ctrl_tcp on ctrl_port; waits until its control port answers. */
 int peer_start(struct call_peer *p, uint16_t sip_port, uint16_t ctrl_port);
 /* Quits it (or kills it after 3 s), removes the directory. */
@@ -51,5 +51,9 @@ int peer_wait_event(struct call_peer *p, unsigned from, unsigned timeout_ms, ...
 void peer_dump_events(const struct call_peer *p);
 /* RTP packets baresip received in its last ended call (from its log), -1 if none. */
 long peer_log_rx_packets(const struct call_peer *p);
+/* baresip's sndfile module dumps each call's audio in its directory: the loudest sample of
+ * the newest dump of `which` ("dec": what it received, "enc": what it sent) and how many
+ * samples it has; -1 when there is none. */
+long peer_dump_peak(const struct call_peer *p, const char *which, long *samples);
 
 #endif

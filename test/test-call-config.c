@@ -80,6 +80,13 @@ static void test_defaults(void **state)
 	assert_int_equal(l->media, CALL_MEDIA_SILENCE);
 	assert_string_equal(l->phone, "first");
 	assert_true(l->phone_drives_line);
+	assert_int_equal(l->dial_timeout_ms, 4000);
+	assert_string_equal(l->dial_domain, "");
+	assert_int_equal(parse("dial-timeout = 0\n[line a]\ndial-domain = pbx.example.org:5070\n"
+			       "[line b]\ndial-timeout = 7\n"), 0);
+	assert_int_equal(cfg.line[0].dial_timeout_ms, 0);
+	assert_string_equal(cfg.line[0].dial_domain, "pbx.example.org:5070");
+	assert_int_equal(cfg.line[1].dial_timeout_ms, 7000);
 	assert_int_equal(load_data("crlf.conf"), 0);
 	assert_string_equal(cfg.line[0].listen_host, "10.0.0.1");
 	assert_int_equal(cfg.line[0].listen_port, 5060);
@@ -148,6 +155,11 @@ static void test_values(void **state)
 		"answer-timeout = 0\n",
 		"answer-timeout = 5s\n",
 		"media-timeout = 99999\n",
+		"dial-timeout = 61\n",
+		"dial-timeout = -1\n",
+		"[line a]\ndial-domain = sip:example.org\n",
+		"[line a]\ndial-domain = 1234@example.org\n",
+		"[line a]\ndial-domain = example.org;transport=tcp\n",
 		"phone-drives-line = maybe\n",
 		"[line a]\nregistrar = example.org\n",
 		"[line a]\nuser = al ice\n",

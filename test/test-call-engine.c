@@ -458,8 +458,10 @@ static void test_phone_media_port(void **state)
 	assert_int_equal(cline_add(engine, &cfg, &line), 0);
 	call_engine_set_media_open(engine, open_phone_port, NULL);
 	assert_int_equal(line_make_call(line, peer_uri, &rec.call), 0);
-	assert_int_equal(opens, 1);
+	/* not while it rings (a ring may be playing on the phone's device): once connected */
+	assert_int_equal(opens, 0);
 	assert_true(wait_state(CALL_STATE_CONNECTED, WAIT));
+	assert_int_equal(opens, 1);
 	loop_run_for(600);
 	assert_true(tport.reads >= 20);
 	assert_true(tport.writes >= 20);
@@ -474,8 +476,8 @@ static void test_phone_media_port(void **state)
 	cfg.media = CALL_MEDIA_PHONE;
 	assert_int_equal(cline_add(engine, &cfg, &l2), 0);
 	assert_int_equal(line_make_call(l2, peer_uri, &rec.call), 0);
-	assert_int_equal(opens, 2);
 	assert_true(wait_state(CALL_STATE_CONNECTED, WAIT));
+	assert_int_equal(opens, 2);
 	assert_int_equal(call_drop(rec.call), 0);
 	call_release(rec.call);
 	rec.call = NULL;
@@ -704,9 +706,66 @@ static void test_unreachable(void **state)
 	assert_true(wait_state(CALL_STATE_DISCONNECTED, WAIT));
 	assert_int_equal(last_reason(), CALL_REASON_UNREACHABLE);
 	assert_int_equal(line_make_call(line, "sip:", &rec.incoming), -EINVAL);
-	assert_int_equal(line_make_call(line, "sip:bob@example.invalid", &rec.incoming), -EINVAL);
+	assert_int_equal(line_make_call(line, "sip:bob@exa_mple.org", &rec.incoming), -EINVAL);
+	assert_int_equal(line_make_call(line, "sip:bob@exam%20ple.org", &rec.incoming), -EINVAL);
 	assert_int_equal(line_make_call(line, "not a uri at all", &rec.incoming), -EINVAL);
 	assert_null(rec.incoming);
+}
+
+/* Host names: localhost (from /etc/hosts) reaches baresip; a name that does not exist
+ * ends the call BADADDRESS (UNREACHABLE where no name service answers: a network namespace
+ * without one), and neither waits on the loop; a call dropped during its lookup ends at
+ * once and its lookup's answer goes nowhere. */
+static void test_host_names(void **state)
+{
+	char uri[64];
+	uint64_t t0, took;
+
+	(void)state;
+	snprintf(uri, sizeof(uri), "sip:bob@localhost:%u", PEER_SIP);
+	t0 = call_now_us_for_tests();
+	assert_int_equal(line_make_call(line, uri, &rec.call), 0);
+	took = call_now_us_for_tests() - t0;
+	assert_int_equal(rec.st[0], CALL_STATE_DIALING);
+	assert_true(wait_state(CALL_STATE_CONNECTED, WAIT));
+	assert_true(peer_wait_event(&peer, 0, WAIT, "CALL_ESTABLISHED", "bob", NULL) >= 0);
+	{
+		struct call_info info;
+
+		assert_int_equal(call_get_info(rec.call, &info), 0);
+		assert_string_equal(info.remote_uri, uri);   /* as dialed */
+		assert_string_equal(info.remote_user, "bob");
+	}
+	fprintf(stderr, "line_make_call with a host name returned in %llu us\n",
+		(unsigned long long)took);
+	assert_true(took < 20000);
+	assert_int_equal(call_drop(rec.call), 0);
+	call_release(rec.call);
+	rec_reset();
+
+	assert_int_equal(line_make_call(line, "sip:bob@no-such-host.invalid", &rec.call), 0);
+	assert_true(wait_state(CALL_STATE_DISCONNECTED, WAIT));
+	assert_true(last_reason() == CALL_REASON_BADADDRESS ||
+		    last_reason() == CALL_REASON_UNREACHABLE);
+	fprintf(stderr, "no-such-host.invalid: %s\n", call_reason_name(last_reason()));
+	assert_false(saw_state(CALL_STATE_CONNECTED));
+	call_release(rec.call);
+	rec_reset();
+
+	/* dropped while its name is looked up: IDLE now, nothing after */
+	snprintf(uri, sizeof(uri), "sip:carol@localhost:%u", PEER_SIP);
+	assert_int_equal(line_make_call(line, uri, &rec.call), 0);
+	assert_int_equal(call_drop(rec.call), 0);
+	assert_int_equal(rec.st[rec.n - 1], CALL_STATE_IDLE);
+	loop_run_for(300);
+	assert_int_equal(rec.st[rec.n - 1], CALL_STATE_IDLE);
+	assert_int_equal(rec.n, 2);
+	assert_true(peer_find_event(&peer, 0, "CALL_INCOMING", "carol", NULL) < 0);
+	/* released at once, before its lookup's answer */
+	assert_int_equal(line_make_call(line, uri, &rec.incoming), 0);
+	call_release(rec.incoming);
+	rec.incoming = NULL;
+	loop_run_for(300);
 }
 
 static void test_incoming_answer_peer_hangs_up(void **state)
@@ -997,6 +1056,7 @@ static void test_reason_mapping(void **state)
 	assert_int_equal(call_reason_from_errno(ECONNREFUSED), CALL_REASON_UNREACHABLE);
 	assert_int_equal(call_reason_from_errno(ENETUNREACH), CALL_REASON_UNREACHABLE);
 	assert_int_equal(call_reason_from_errno(ENOMEM), CALL_REASON_UNAVAIL);
+	assert_string_equal(call_reason_name(CALL_REASON_BADADDRESS), "BADADDRESS");
 	assert_string_equal(call_state_name(CALL_STATE_RINGBACK), "RINGBACK");
 	assert_string_equal(call_reason_name(CALL_REASON_NOANSWER), "NOANSWER");
 }
@@ -1236,6 +1296,7 @@ int main(void)
 		T(test_no_answer),
 		T(test_final_responses),
 		T(test_unreachable),
+		T(test_host_names),
 		T(test_incoming_answer_peer_hangs_up),
 		T(test_incoming_we_hang_up),
 		T(test_incoming_caller_cancels),

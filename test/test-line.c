@@ -40,6 +40,7 @@ static char tmpdir[256];
 static struct call_peer peer;
 static bool peer_up;
 static bool host_running;
+static const char *line_media = "tone";   /* media = of the line the tests configure */
 
 /* Input reports to play, at ms after the phone's open (NULL hex ends the list). */
 struct play {
@@ -96,8 +97,9 @@ static void write_config(void)
 	snprintf(path, sizeof(path), "%s/hidphone.conf", tmpdir);
 	f = fopen(path, "w");
 	assert_non_null(f);
-	fprintf(f, "[line alice]\nphone = first\nlisten = 127.0.0.1:%u\nmedia = tone\n"
-		"rtp-ports = 16200-16299\nanswer-timeout = 3\nmedia-timeout = 2\n", LINE_PORT);
+	fprintf(f, "[line alice]\nphone = first\nlisten = 127.0.0.1:%u\nmedia = %s\n"
+		"rtp-ports = 16200-16299\nanswer-timeout = 3\nmedia-timeout = 2\n"
+		"dial-timeout = 1\ndial-domain = 127.0.0.1:%u\n", LINE_PORT, line_media, PEER_SIP);
 	fclose(f);
 	setenv("HIDPHONE_CONFIG", path, 1);
 }
@@ -145,6 +147,17 @@ static HDRVLINE open_line(struct host *h)
 	return hd;
 }
 
+/* How many events the host has, read under its lock: the dispatch thread appends. */
+static size_t events_now(struct host *h)
+{
+	size_t n;
+
+	pthread_mutex_lock(&h->lock);
+	n = h->n_events;
+	pthread_mutex_unlock(&h->lock);
+	return n;
+}
+
 /* Index of the first line event msg (from index from) for htcall (NULL: any), or -1. */
 static long find_line(struct host *h, size_t from, DWORD msg, HTAPICALL htcall)
 {
@@ -167,7 +180,7 @@ static long wait_line(struct host *h, size_t from, DWORD msg, HTAPICALL htcall)
 	long i;
 
 	while ((i = find_line(h, from, msg, htcall)) < 0 && host_now_usec() < end)
-		host_wait(h, h->n_events + 1, 50);
+		host_wait(h, events_now(h) + 1, 50);
 	return i;
 }
 
@@ -190,10 +203,10 @@ static long wait_state(struct host *h, size_t from, HTAPICALL htcall, DWORD stat
 		pthread_mutex_unlock(&h->lock);
 		if (host_now_usec() >= end)
 			break;
-		host_wait(h, h->n_events + 1, 50);
+		host_wait(h, events_now(h) + 1, 50);
 	}
 	fprintf(stderr, "no call state 0x%x; the calls' states were:\n", state);
-	for (size_t i = from; i < h->n_events; i++)
+	for (size_t i = from, n = events_now(h); i < n; i++)
 		if (h->events[i].line && h->events[i].msg == LINE_CALLSTATE)
 			fprintf(stderr, "  0x%lx mode 0x%lx\n", (unsigned long)h->events[i].p1,
 				(unsigned long)h->events[i].p2);
@@ -271,6 +284,9 @@ static int teardown(void **state)
 {
 	(void)state;
 	plays = NULL;
+	line_media = "tone";
+	unsetenv("HIDPHONE_SYSFS");
+	unsetenv("HIDPHONE_REPLAY_HIDRAW");
 	/* A failed test leaves the provider running: stop it, or every later test fails too. */
 	if (host_running)
 		stop(host);
@@ -405,7 +421,8 @@ static void test_exports(void **state)
 		"TSPI_lineGetCallStatus", "TSPI_lineGetDevCaps", "TSPI_lineGetID",
 		"TSPI_lineGetLineDevStatus", "TSPI_lineGetNumAddressIDs", "TSPI_lineMakeCall",
 		"TSPI_lineMonitorDigits", "TSPI_lineNegotiateTSPIVersion", "TSPI_lineOpen",
-		"TSPI_lineSetAppSpecific", "TSPI_lineSetDefaultMediaDetection",
+		"TSPI_lineSetAppSpecific", "TSPI_lineSetCallParams",
+		"TSPI_lineSetDefaultMediaDetection",
 		"TSPI_lineSetStatusMessages", "TSPI_phoneClose", "TSPI_phoneDevSpecific",
 		"TSPI_phoneGetButtonInfo", "TSPI_phoneGetData", "TSPI_phoneGetDevCaps",
 		"TSPI_phoneGetDisplay", "TSPI_phoneGetExtensionID", "TSPI_phoneGetGain",
@@ -475,8 +492,8 @@ static void test_misuse(void **state)
 			 LINEERR_INVALPOINTER);
 	assert_int_equal(h->lineMakeCall(1, hl, NULL, &hc, w("no-at-sign"), 0, NULL),
 			 LINEERR_INVALADDRESS);
-	assert_int_equal(h->lineMakeCall(1, hl, NULL, &hc, w("sip:bob@example.org"), 0, NULL), 1);
-	/* a host name: there is no DNS, so the request fails, once, with INVALADDRESS */
+	assert_int_equal(h->lineMakeCall(1, hl, NULL, &hc, w("sip:bob@exa_mple.org"), 0, NULL), 1);
+	/* not a host name: the request fails, once, with INVALADDRESS */
 	assert_int_equal(host_wait_completion(h, 1, WAIT_MS), LINEERR_INVALADDRESS);
 	assert_int_equal(h->lineGetCallStatus(hc, &cs), LINEERR_INVALCALLHANDLE);
 	{
@@ -569,6 +586,21 @@ static void test_outgoing_connected_drop(void **state)
 	for (size_t i = 0; i * 2 < u.ci.dwCalledIDSize && i < 15; i++)
 		called[i] = (char)u.b[u.ci.dwCalledIDOffset + i * 2];
 	assert_string_equal(called, "bob");
+	/* lineSetCallParams: VOICE at any rate G.711 has stays; nothing else is possible */
+	assert_int_equal(h->lineSetCallParams(13, hc, LINEBEARERMODE_VOICE, 0, 64000, NULL), 13);
+	assert_int_equal(host_wait_completion(h, 13, WAIT_MS), 0);
+	assert_int_equal(h->lineSetCallParams(14, hc, LINEBEARERMODE_DATA, 0, 0, NULL),
+			 LINEERR_BEARERMODEUNAVAIL);
+	assert_int_equal(h->lineSetCallParams(14, hc, LINEBEARERMODE_VOICE |
+					      LINEBEARERMODE_DATA, 0, 0, NULL),
+			 LINEERR_INVALBEARERMODE);
+	assert_int_equal(h->lineSetCallParams(14, hc, 0x100, 0, 0, NULL), LINEERR_INVALBEARERMODE);
+	assert_int_equal(h->lineSetCallParams(14, hc, LINEBEARERMODE_VOICE, 9, 8, NULL),
+			 LINEERR_INVALRATE);
+	assert_int_equal(h->lineSetCallParams(14, hc, LINEBEARERMODE_VOICE, 128000, 128000, NULL),
+			 LINEERR_RATEUNAVAIL);
+	assert_int_equal(h->lineSetCallParams(14, NULL, LINEBEARERMODE_VOICE, 0, 0, NULL),
+			 LINEERR_INVALCALLHANDLE);
 	assert_int_equal(h->lineMonitorDigits(hc, LINEDIGITMODE_DTMF), 0);
 	assert_int_equal(h->lineGenerateDigits(hc, 77, LINEDIGITMODE_DTMF, w("5#"), 0), 0);
 	assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_DTMF_START", "\"param\":\"5\"", NULL) >= 0);
@@ -594,10 +626,17 @@ static void test_outgoing_connected_drop(void **state)
 	for (size_t i = 1; i + 2 < n; i++)
 		assert_true(states[i] == LINECALLSTATE_PROCEEDING ||
 			    states[i] == LINECALLSTATE_RINGBACK);
+	assert_int_equal(h->lineSetCallParams(15, hc, LINEBEARERMODE_VOICE, 0, 0, NULL),
+			 LINEERR_INVALCALLSTATE);
+	/* no lineSetStatusMessages: no LINE_LINEDEVSTATE, no LINE_ADDRESSSTATE */
+	assert_true(find_line(h, 0, LINE_LINEDEVSTATE, NULL) < 0);
+	assert_true(find_line(h, 0, LINE_ADDRESSSTATE, NULL) < 0);
 	assert_int_equal(h->lineCloseCall(hc), 0);
 	assert_int_equal(h->lineClose(hl), 0);
 	assert_int_equal(completions_of(h, 11), 1);
 	assert_int_equal(completions_of(h, 12), 1);
+	assert_int_equal(completions_of(h, 13), 1);
+	assert_int_equal(completions_of(h, 14), 0);
 	stop(h);
 }
 
@@ -683,6 +722,11 @@ static void test_incoming_answer(void **state)
 	(void)state;
 	hl = open_line(h);
 	assert_int_equal(h->lineSetDefaultMediaDetection(hl, LINEMEDIAMODE_INTERACTIVEVOICE), 0);
+	/* ringing and the call count, but not INUSEONE: only what was asked for comes */
+	assert_int_equal(h->lineSetStatusMessages(hl, LINEDEVSTATE_RINGING |
+						  LINEDEVSTATE_NUMCALLS,
+						  LINEADDRESSSTATE_INUSEZERO |
+						  LINEADDRESSSTATE_NUMCALLS), 0);
 	make_uri(aor, sizeof(aor), "bob", PEER_SIP);
 	make_uri(to, sizeof(to), "alice", LINE_PORT);
 	assert_int_equal(peer_command(&peer, "uafind", aor), 0);
@@ -693,6 +737,21 @@ static void test_incoming_answer(void **state)
 	ht = host_htcall(h->events[i].p1);
 	/* the call's events carry the handle the host gave it during LINE_NEWCALL */
 	wait_state(h, (size_t)i, ht, LINECALLSTATE_OFFERING);
+	{
+		/* the first ring: mode 1, count 0; one call now: NUMCALLS, not INUSEONE */
+		long r = wait_line(h, 0, LINE_LINEDEVSTATE, NULL);
+		long a = wait_line(h, 0, LINE_ADDRESSSTATE, NULL);
+
+		assert_true(r >= 0 && a >= 0);
+		assert_int_equal(h->events[r].p1, LINEDEVSTATE_RINGING);
+		assert_int_equal(h->events[r].p2, 1);
+		assert_int_equal(h->events[r].p3, 0);
+		assert_int_equal(h->events[a].p1, 0);
+		assert_int_equal(h->events[a].p2, LINEADDRESSSTATE_NUMCALLS);
+		r = wait_line(h, (size_t)r + 1, LINE_LINEDEVSTATE, NULL);
+		assert_true(r >= 0);
+		assert_int_equal(h->events[r].p1, LINEDEVSTATE_NUMCALLS);
+	}
 	memset(&u, 0, sizeof(u));
 	u.ci.dwTotalSize = sizeof(u);
 	assert_int_equal(h->lineGetCallInfo(hc, &u.ci), 0);
@@ -713,6 +772,16 @@ static void test_incoming_answer(void **state)
 	assert_int_equal(h->lineDrop(42, hc, NULL, 0), 42);
 	assert_int_equal(host_wait_completion(h, 42, WAIT_MS), 0);
 	wait_state(h, 0, ht, LINECALLSTATE_IDLE);
+	{
+		/* the call is over: the address is in use by nobody */
+		long a = wait_line(h, 0, LINE_ADDRESSSTATE, NULL);
+
+		while (a >= 0 && !(h->events[a].p2 & LINEADDRESSSTATE_INUSEZERO))
+			a = wait_line(h, (size_t)a + 1, LINE_ADDRESSSTATE, NULL);
+		assert_true(a >= 0);
+		assert_int_equal(h->events[a].p2, LINEADDRESSSTATE_NUMCALLS |
+						 LINEADDRESSSTATE_INUSEZERO);
+	}
 	assert_int_equal(h->lineCloseCall(hc), 0);
 	assert_int_equal(h->lineClose(hl), 0);
 	stop(h);
@@ -795,7 +864,7 @@ static void test_phone_unplugged(void **state)
  * keypad idle value 12 in bits 7-10 (as in test-provider.c). */
 static const struct play answer_plays[] = {
 	{ 600, "02 01 06" },   /* off hook */
-	{ 3000, "02 00 06" },  /* on hook */
+	{ 4000, "02 00 06" },  /* on hook: after the checks made while connected, also under load */
 	{ 0, NULL },
 };
 
@@ -823,6 +892,21 @@ static size_t lamp_events(struct host *h, DWORD id)
 		     h->events[k].p2 == id;
 	pthread_mutex_unlock(&h->lock);
 	return n;
+}
+
+/*
+ * The PHONE_STATE LAMP events for lamp id once there are at least n (bounded wait). A lamp
+ * the call changes is written on the loop after the LINE_CALLSTATE that changed it was
+ * queued, so its event may come after the host has seen the call state.
+ */
+static size_t wait_lamp_events(struct host *h, DWORD id, size_t n)
+{
+	uint64_t end = host_now_usec() + WAIT_MS * 1000ull;
+	size_t got;
+
+	while ((got = lamp_events(h, id)) < n && host_now_usec() < end)
+		host_wait(h, events_now(h) + 1, 50);
+	return got;
 }
 
 static void test_phone_answers_and_hangs_up(void **state)
@@ -857,11 +941,11 @@ static void test_phone_answers_and_hangs_up(void **state)
 	/* the echo lit the Off-Hook LED (lamp 30, the last id) and said so */
 	assert_int_equal(h->phoneGetLamp(hp, 30, &mode), 0);
 	assert_int_equal(mode, PHONELAMPMODE_STEADY);
-	assert_int_equal(lamp_events(h, 30), 1);
+	assert_int_equal(wait_lamp_events(h, 30, 1), 1);
 	/* Mute (lamp 20) lit by the application during the call */
 	assert_int_equal(h->phoneSetLamp(81, hp, 20, PHONELAMPMODE_STEADY), 81);
 	assert_int_equal(host_wait_completion(h, 81, WAIT_MS), 0);
-	assert_int_equal(lamp_events(h, 20), 1);
+	assert_int_equal(wait_lamp_events(h, 20, 1), 1);
 	{
 		bool seen = false;
 
@@ -879,10 +963,10 @@ static void test_phone_answers_and_hangs_up(void **state)
 	/* the call put Mute out, the echo the Off-Hook LED: both lamps say so, and TAPI heard */
 	assert_int_equal(h->phoneGetLamp(hp, 20, &mode), 0);
 	assert_int_equal(mode, PHONELAMPMODE_OFF);
-	assert_int_equal(lamp_events(h, 20), 2);
+	assert_int_equal(wait_lamp_events(h, 20, 2), 2);
 	assert_int_equal(h->phoneGetLamp(hp, 30, &mode), 0);
 	assert_int_equal(mode, PHONELAMPMODE_OFF);
-	assert_int_equal(lamp_events(h, 30), 2);
+	assert_int_equal(wait_lamp_events(h, 30, 2), 2);
 	assert_int_equal(h->lineCloseCall(hc), 0);
 	assert_int_equal(h->lineClose(hl), 0);
 	stop(h);
@@ -933,6 +1017,201 @@ static void test_phone_dialtone_then_dial(void **state)
 	stop(h);
 }
 
+/* Host names through lineMakeCall: localhost reaches baresip; a name that does not exist
+ * ends DISCONNECTED with BADADDRESS (UNREACHABLE where no name service answers). */
+static void test_host_names(void **state)
+{
+	struct host *h = start(0);
+	HDRVLINE hl;
+	HDRVCALL hc = NULL;
+	char uri[64];
+	long i;
+
+	(void)state;
+	hl = open_line(h);
+	snprintf(uri, sizeof(uri), "sip:bob@localhost:%u", PEER_SIP);
+	assert_int_equal(h->lineMakeCall(91, hl, HT_OUT, &hc, w(uri), 0, NULL), 91);
+	assert_int_equal(host_wait_completion(h, 91, WAIT_MS), 0);
+	wait_state(h, 0, HT_OUT, LINECALLSTATE_CONNECTED);
+	assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_ESTABLISHED", NULL) >= 0);
+	assert_int_equal(h->lineDrop(92, hc, NULL, 0), 92);
+	assert_int_equal(host_wait_completion(h, 92, WAIT_MS), 0);
+	wait_state(h, 0, HT_OUT, LINECALLSTATE_IDLE);
+	assert_int_equal(h->lineCloseCall(hc), 0);
+
+	hc = NULL;
+	assert_int_equal(h->lineMakeCall(93, hl, (HTAPICALL)(uintptr_t)0x7777, &hc,
+					 w("sip:bob@no-such-host.invalid"), 0, NULL), 93);
+	assert_int_equal(host_wait_completion(h, 93, WAIT_MS), 0);
+	i = wait_state(h, 0, (HTAPICALL)(uintptr_t)0x7777, LINECALLSTATE_DISCONNECTED);
+	assert_true(h->events[i].p2 == LINEDISCONNECTMODE_BADADDRESS ||
+		    h->events[i].p2 == LINEDISCONNECTMODE_UNREACHABLE);
+	assert_int_equal(h->lineCloseCall(hc), 0);
+	assert_int_equal(h->lineClose(hl), 0);
+	stop(h);
+}
+
+/*
+ * media = phone: the call plays and records on the phone's own PCMs. The replayed phone
+ * gets a sound card from a sysfs tree (HIDPHONE_SYSFS, the phone standing for hidraw7 as in
+ * test-provider.c), so its PCMs are "plughw:CARD=Phone,DEV=0"; ~/.asoundrc (HOME is the
+ * test directory) makes plughw ALSA's file plugin: playback into played.raw, capture from
+ * mic.raw (a 1 kHz tone). baresip's 440 Hz reaches the file; the file's tone reaches
+ * baresip (its sndfile dump of what it decoded).
+ */
+#define USBDEV "devices/pci0000:00/0000:00:14.0/usb1/1-2"
+
+static void test_phone_media(void **state)
+{
+	char cmd[2048], path[400], uri[64], home[300];
+	static int16_t pcm[8000];
+	struct host *h;
+	HDRVLINE hl;
+	HDRVCALL hc = NULL;
+	long peak, n, got;
+	FILE *f;
+
+	(void)state;
+	snprintf(home, sizeof(home), "%s/alsa", tmpdir);
+	snprintf(cmd, sizeof(cmd),
+		 "set -e; S=%s/sys; mkdir -p %s $S/" USBDEV "/1-2:1.3/0003:0B0E:24C9.0001/hidraw/hidraw7 "
+		 "$S/class/hidraw $S/class/sound $S/" USBDEV "/1-2:1.0/sound/card3/pcmC3D0p "
+		 "$S/" USBDEV "/1-2:1.0/sound/card3/pcmC3D0c; "
+		 "printf 'DEVTYPE=usb_device\\n' > $S/" USBDEV "/uevent; "
+		 "printf 'DEVTYPE=usb_interface\\n' > $S/" USBDEV "/1-2:1.3/uevent; "
+		 "printf 'Phone\\n' > $S/" USBDEV "/1-2:1.0/sound/card3/id; "
+		 "ln -sf ../../" USBDEV "/1-2:1.3/0003:0B0E:24C9.0001/hidraw/hidraw7 "
+		 "$S/class/hidraw/hidraw7; "
+		 "ln -sf ../../" USBDEV "/1-2:1.0/sound/card3 $S/class/sound/card3",
+		 tmpdir, home);
+	assert_int_equal(system(cmd), 0);
+	snprintf(path, sizeof(path), "%s/sys", tmpdir);
+	setenv("HIDPHONE_SYSFS", path, 1);
+	setenv("HIDPHONE_REPLAY_HIDRAW", "hidraw7", 1);
+	for (size_t i = 0; i < 8000; i++)
+		pcm[i] = (int16_t)(12000 * ((i / 4) % 2 ? 1 : -1));   /* 1 kHz square */
+	snprintf(path, sizeof(path), "%s/mic.raw", home);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	for (int i = 0; i < 6; i++)
+		fwrite(pcm, sizeof(pcm), 1, f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/.asoundrc", home);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "pcm.hp_null { type null }\n"
+		"pcm.hp_play { type file slave.pcm \"hp_null\" file \"%s/played.raw\" "
+		"format \"raw\" }\n"
+		"pcm.hp_cap { type file slave.pcm \"hp_null\" file \"/dev/null\" "
+		"infile \"%s/mic.raw\" format \"raw\" }\n"
+		"pcm.!plughw { @args [ CARD DEV SUBDEV ] @args.CARD { type string } "
+		"@args.DEV { type integer } @args.SUBDEV { type integer default -1 } "
+		"type asym playback.pcm \"hp_play\" capture.pcm \"hp_cap\" }\n", home, home);
+	fclose(f);
+	setenv("HOME", home, 1);
+	line_media = "phone";
+
+	h = start(0);
+	hl = open_line(h);
+	snprintf(uri, sizeof(uri), "sip:bob@127.0.0.1:%u", PEER_SIP);
+	assert_int_equal(h->lineMakeCall(95, hl, HT_OUT, &hc, w(uri), 0, NULL), 95);
+	assert_int_equal(host_wait_completion(h, 95, WAIT_MS), 0);
+	wait_state(h, 0, HT_OUT, LINECALLSTATE_CONNECTED);
+	assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_ESTABLISHED", NULL) >= 0);
+	usleep(1500 * 1000);
+	assert_int_equal(h->lineDrop(96, hc, NULL, 0), 96);
+	assert_int_equal(host_wait_completion(h, 96, WAIT_MS), 0);
+	wait_state(h, 0, HT_OUT, LINECALLSTATE_IDLE);
+	assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_CLOSED", NULL) >= 0);
+	assert_int_equal(h->lineCloseCall(hc), 0);
+	assert_int_equal(h->lineClose(hl), 0);
+	stop(h);
+
+	/* baresip's tone came out of the phone's playback PCM */
+	snprintf(path, sizeof(path), "%s/played.raw", home);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	n = (long)fread(pcm, sizeof(pcm[0]), 8000, f);
+	fclose(f);
+	peak = 0;
+	for (long i = 0; i < n; i++)
+		peak = abs(pcm[i]) > peak ? abs(pcm[i]) : peak;
+	fprintf(stderr, "baresip -> RTP -> the phone's playback PCM: %ld samples, peak %ld\n",
+		n, peak);
+	assert_true(n >= 4000);
+	assert_true(peak > 1000);
+	/* the phone's capture PCM reached baresip, decoded (its own dump of the call) */
+	got = 0;
+	for (int i = 0; i < 100 && (peak = peer_dump_peak(&peer, "dec", &got)) < 0; i++)
+		usleep(20 * 1000);
+	fprintf(stderr, "the phone's capture PCM -> RTP -> baresip: %ld samples, peak %ld\n",
+		got, peak);
+	assert_true(got > 4000);
+	assert_true(peak > 5000);
+}
+
+/* Keypad key v pressed with the headset off hook: keypad bits 7-10 = v. */
+static const struct play keypad_plays[] = {
+	{ 300, "02 01 06" },   /* off hook */
+	{ 700, "02 01 02" },   /* 4 */
+	{ 750, "02 01 06" },
+	{ 800, "02 81 03" },   /* 7 */
+	{ 850, "02 01 06" },
+	{ 900, "02 81 00" },   /* 1 */
+	{ 950, "02 01 06" },
+	{ 1000, "02 81 00" },  /* 1 */
+	{ 1050, "02 01 06" },
+	{ 5000, "02 00 06" },  /* on hook */
+	{ 0, NULL },
+};
+
+/* Lifting the headset and keying 4711: dial-timeout (1 s) after the last key the number
+ * goes to dial-domain (baresip's UA 4711 answers), not before; hanging up ends it. */
+static void test_phone_keypad_dials(void **state)
+{
+	union { LINECALLINFO ci; uint8_t b[1024]; } u;
+	const uint16_t *called;
+	struct host *h;
+	uint64_t gap_ms;
+	HDRVLINE hl;
+	HDRVCALL hc;
+	HTAPICALL ht;
+	long i, d, t;
+
+	(void)state;
+	plays = keypad_plays;
+	h = start(0);
+	hl = open_line(h);
+	assert_int_equal(h->lineSetDefaultMediaDetection(hl, LINEMEDIAMODE_INTERACTIVEVOICE), 0);
+	open_phone_playing(h);
+	i = wait_line(h, 0, LINE_NEWCALL, NULL);
+	assert_true(i >= 0);
+	hc = (HDRVCALL)h->events[i].p1;
+	ht = host_htcall(h->events[i].p1);
+	t = wait_state(h, 0, ht, LINECALLSTATE_DIALTONE);
+	d = wait_state(h, 0, ht, LINECALLSTATE_DIALING);
+	/* Not at the first key (400 ms after the dial tone) but the dial timeout (1 s) after the
+	 * last (750 ms after it): 1.75 s on the replay's clock; the host's stamps may bunch up
+	 * under load, so a margin. test-line-dial.c times it to the millisecond. */
+	gap_ms = (h->events[d].usec - h->events[t].usec) / 1000;
+	fprintf(stderr, "keypad: DIALTONE to DIALING %llu ms\n", (unsigned long long)gap_ms);
+	assert_true(gap_ms >= 900);
+	wait_state(h, 0, ht, LINECALLSTATE_CONNECTED);
+	assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_ESTABLISHED", "4711", NULL) >= 0);
+	memset(&u, 0, sizeof(u));
+	u.ci.dwTotalSize = sizeof(u);
+	assert_int_equal(h->lineGetCallInfo(hc, &u.ci), 0);
+	called = (const uint16_t *)(u.b + u.ci.dwCalledIDOffset);
+	assert_int_equal(u.ci.dwCalledIDSize, 5 * 2);
+	assert_int_equal(called[0], '4');
+	assert_int_equal(called[3], '1');
+	wait_state(h, 0, ht, LINECALLSTATE_IDLE);
+	assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_CLOSED", NULL) >= 0);
+	assert_int_equal(h->lineCloseCall(hc), 0);
+	assert_int_equal(h->lineClose(hl), 0);
+	stop(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -949,6 +1228,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_phone_unplugged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_phone_answers_and_hangs_up, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_phone_dialtone_then_dial, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_phone_keypad_dials, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_host_names, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_phone_media, setup, teardown),
 	};
 	int rc;
 

@@ -1,6 +1,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "phonectl-app.h"
 #include "phonectl-session.h"
@@ -107,4 +108,72 @@ void app_session_stop(struct app_session *a)
 		phoneClose(a->phone);
 	phoneShutdown(a->app);
 	*a = (struct app_session){ 0 };
+}
+
+int app_line_open(struct app_line *l, DWORD privilege)
+{
+	LINEINITIALIZEEXPARAMS params = { .dwTotalSize = sizeof(params),
+					  .dwOptions = LINEINITIALIZEEXOPTION_USEEVENT };
+	LINEEXTENSIONID ext;
+	DWORD n = 0, version = TAPI_CURRENT_VERSION;
+	char path[PATH_MAX], name[48];
+	LONG rc;
+
+	*l = (struct app_line){ 0 };
+	setenv("TAPI_PROVIDERS", host_provider_path(path, sizeof(path)), 0);
+	rc = lineInitializeExA(&l->app, NULL, NULL, "phonectl", &n, &version, &params);
+	if (!rc && n == 0)
+		rc = LINEERR_NODEVICE;
+	if (!rc)
+		rc = lineNegotiateAPIVersion(l->app, 0, TAPI_VERSION2_0, TAPI_VERSION3_1,
+					     &l->version, &ext);
+	if (!rc)
+		rc = lineOpenA(l->app, 0, &l->line, l->version, 0, 0, privilege,
+			       privilege == LINECALLPRIVILEGE_OWNER ?
+			       LINEMEDIAMODE_INTERACTIVEVOICE : 0, NULL);
+	if (rc) {
+		phonectl_error("cannot open line 0: %s", tapi_error_name(rc, name, sizeof(name)));
+		app_line_stop(l);
+		return -1;
+	}
+	return 0;
+}
+
+void app_line_stop(struct app_line *l)
+{
+	if (!l->app)
+		return;
+	if (l->line)
+		lineClose(l->line);
+	lineShutdown(l->app);
+	*l = (struct app_line){ 0 };
+}
+
+int app_call_party(HCALL call, bool *inbound, char *buf, size_t size)
+{
+	union { LINECALLINFO ci; uint8_t b[2048]; } u;
+	const char *who = "?", *name = "", *uri = "";
+	DWORD off, len;
+
+	memset(&u, 0, sizeof(u));
+	u.ci.dwTotalSize = sizeof(u) - 1;   /* the last byte stays a terminator */
+	if (lineGetCallInfoA(call, &u.ci) != 0)
+		return -1;
+	*inbound = u.ci.dwOrigin == LINECALLORIGIN_INBOUND;
+	if (*inbound) {
+		off = u.ci.dwCallerIDOffset;
+		len = u.ci.dwCallerIDSize;
+		if (u.ci.dwCallerIDNameSize && u.ci.dwCallerIDNameOffset < sizeof(u))
+			name = (const char *)u.b + u.ci.dwCallerIDNameOffset;
+	} else {
+		off = u.ci.dwCalledIDOffset;
+		len = u.ci.dwCalledIDSize;
+	}
+	if (len && off < sizeof(u))
+		who = (const char *)u.b + off;
+	if (u.ci.dwDisplayableAddressSize && u.ci.dwDisplayableAddressOffset < sizeof(u))
+		uri = (const char *)u.b + u.ci.dwDisplayableAddressOffset;
+	snprintf(buf, size, "%s%s%s%s%s%s", who, *name ? " \"" : "", name, *name ? "\"" : "",
+		 *uri ? " " : "", uri);
+	return 0;
 }

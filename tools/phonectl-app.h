@@ -5,6 +5,9 @@
 #ifndef HIDPHONE_PHONECTL_APP_H
 #define HIDPHONE_PHONECTL_APP_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "tapi.h"
 
 struct app_session {
@@ -26,5 +29,23 @@ LPPHONECAPS app_session_caps(struct app_session *a);
 /* A request's outcome, printed: refused at once, or its PHONE_REPLY (1: none in 5 s). */
 LONG app_session_complete(struct app_session *a, LONG returned);
 void app_session_stop(struct app_session *a);
+
+/* Line 0 of the same provider (the phone's line), as a line application of libtapi32. */
+struct app_line {
+	HLINEAPP app;
+	HLINE line;
+	DWORD version;
+};
+
+/*
+ * Registers as a line application (the provider already pointed at the device by
+ * app_session_start or session_devices) and opens line 0: OWNER takes interactive-voice
+ * calls, MONITOR watches them. 0, or -1 after printing why.
+ */
+int app_line_open(struct app_line *l, DWORD privilege);
+void app_line_stop(struct app_line *l);
+/* The other party of a call, from LINECALLINFO: `bob "Bob" sip:bob@host` (the caller of an
+ * incoming call, the called party of an outgoing one). 0, or -1 when there is no info. */
+int app_call_party(HCALL call, bool *inbound, char *buf, size_t size);
 
 #endif

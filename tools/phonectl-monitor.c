@@ -54,6 +54,14 @@ static struct monitor {
 	unsigned n_keys;
 	char last_report[900];
 	char last_event[160];
+	/* the phone's line, watched as a monitor */
+	struct app_line line;
+	pthread_t line_reader;
+	bool line_running;
+	HCALL call;
+	DWORD call_state, call_mode;
+	char caller[400];
+	uint64_t connected_usec, ended_usec;
 } mon = { .print_lock = PTHREAD_MUTEX_INITIALIZER, .stop = -1 };
 
 static double since_open(uint64_t usec)
@@ -128,6 +136,24 @@ static void draw_panel(void)
 		printf("    %3u %-26s %s%s\033[0m\n", id, text,
 		       mode == PHONELAMPMODE_STEADY ? "\033[1;31m● " : "\033[2m○ ",
 		       tapi_lampmode_name(mode));
+	}
+	printf("\n  call     ");
+	if (!mon.call_state) {
+		printf("none\n");
+	} else {
+		uint64_t end = mon.ended_usec ? mon.ended_usec : host_now_usec();
+		unsigned secs = mon.connected_usec ? (unsigned)((end - mon.connected_usec) / 1000000u) : 0;
+
+		printf("%s%s%s", mon.call_state == LINECALLSTATE_CONNECTED ? "\033[1;32m" :
+				 mon.call_state == LINECALLSTATE_OFFERING ? "\033[1;33m" : "",
+		       tapi_callstate_name(mon.call_state), "\033[0m");
+		if (mon.call_state == LINECALLSTATE_DISCONNECTED)
+			printf(" %s", tapi_disconnectmode_name(mon.call_mode));
+		if (mon.caller[0])
+			printf("  %s", mon.caller);
+		if (mon.connected_usec)
+			printf("  %02u:%02u", secs / 60, secs % 60);
+		printf("\n");
 	}
 	printf("\n  last keys ");
 	for (unsigned i = 0; i < mon.n_keys; i++)
@@ -231,6 +257,116 @@ static void *read_messages(void *data)
 	return NULL;   /* phoneShutdown */
 }
 
+/* One line message: the call's state, its caller, its time (print_lock held). */
+static void on_line_message(const LINEMESSAGE *m)
+{
+	uint64_t now = host_now_usec();
+	char line[120];
+	bool inbound;
+
+	if (m->dwMessageID == LINE_APPNEWCALL) {
+		if (mon.call && mon.call != (HCALL)m->dwParam2)
+			lineDeallocateCall(mon.call);
+		mon.call = (HCALL)m->dwParam2;
+		mon.call_state = 0;
+		mon.caller[0] = '\0';
+		mon.connected_usec = mon.ended_usec = 0;
+		return;
+	}
+	if (m->dwMessageID != LINE_CALLSTATE || !mon.call || m->hDevice != (DWORD_PTR)mon.call)
+		return;
+	mon.call_state = (DWORD)m->dwParam1;
+	mon.call_mode = (DWORD)m->dwParam2;
+	if (!mon.caller[0] && app_call_party(mon.call, &inbound, mon.caller,
+					     sizeof(mon.caller)) < 0)
+		mon.caller[0] = '\0';
+	if (mon.call_state == LINECALLSTATE_CONNECTED && !mon.connected_usec)
+		mon.connected_usec = now;
+	if (mon.call_state == LINECALLSTATE_IDLE || mon.call_state == LINECALLSTATE_DISCONNECTED) {
+		if (!mon.ended_usec)
+			mon.ended_usec = now;
+	}
+	snprintf(line, sizeof(line), "LINE_CALLSTATE %s%s%s",
+		 tapi_callstate_name(mon.call_state),
+		 mon.call_state == LINECALLSTATE_DISCONNECTED ? " " : "",
+		 mon.call_state == LINECALLSTATE_DISCONNECTED ?
+		 tapi_disconnectmode_name(mon.call_mode) : "");
+	if (mon.panel) {
+		snprintf(mon.last_event, sizeof(mon.last_event), "%s", line);
+	} else if (mon.opts.json) {
+		struct json j;
+
+		json_init(&j, stdout);
+		json_object_begin(&j, NULL);
+		json_string(&j, "type", "event");
+		json_int(&j, "usec", (int64_t)(now - mon.open_usec));
+		json_string(&j, "text", line);
+		json_string(&j, "message", "LINE_CALLSTATE");
+		json_uint(&j, "param1", m->dwParam1);
+		json_uint(&j, "param2", m->dwParam2);
+		json_string(&j, "party", mon.caller);
+		json_object_end(&j);
+		json_finish(&j);
+	} else {
+		printf("%8.3f  line    %s\n", since_open(now), line);
+		if (mon.call_state == LINECALLSTATE_OFFERING && mon.caller[0])
+			printf("%8.3f  line    call from %s\n", since_open(now), mon.caller);
+		if (mon.call_state == LINECALLSTATE_IDLE && mon.connected_usec)
+			printf("%8.3f  line    call time %.1f s\n", since_open(now),
+			       (double)(mon.ended_usec - mon.connected_usec) / 1e6);
+	}
+	if (mon.call_state == LINECALLSTATE_IDLE) {
+		lineDeallocateCall(mon.call);
+		mon.call = 0;
+	}
+}
+
+/* The line's messages, on a thread of ours; the panel's call timer ticks each second. */
+static void *read_line_messages(void *data)
+{
+	HLINEAPP app = (HLINEAPP)(uintptr_t)data;
+	LINEMESSAGE m;
+
+	while (__atomic_load_n(&mon.line_running, __ATOMIC_ACQUIRE)) {
+		LONG rc = lineGetMessage(app, &m, 1000);
+
+		if (rc == LINEERR_INVALAPPHANDLE || rc == LINEERR_UNINITIALIZED)
+			break;
+		pthread_mutex_lock(&mon.print_lock);
+		if (rc == 0)
+			on_line_message(&m);
+		if (mon.panel && (rc == 0 || mon.call_state == LINECALLSTATE_CONNECTED))
+			draw_panel();
+		pthread_mutex_unlock(&mon.print_lock);
+	}
+	return NULL;
+}
+
+/* The phone's line as a monitor; a provider without one, or a failure, shows no call. */
+static void line_open(void)
+{
+	if (app_line_open(&mon.line, LINECALLPRIVILEGE_MONITOR) < 0)
+		return;
+	__atomic_store_n(&mon.line_running, true, __ATOMIC_RELEASE);
+	if (pthread_create(&mon.line_reader, NULL, read_line_messages,
+			   (void *)(uintptr_t)mon.line.app) != 0) {
+		mon.line_running = false;
+		app_line_stop(&mon.line);
+	}
+}
+
+static void line_stop(void)
+{
+	if (!mon.line_running)
+		return;
+	__atomic_store_n(&mon.line_running, false, __ATOMIC_RELEASE);
+	pthread_join(mon.line_reader, NULL);
+	if (mon.call)
+		lineDeallocateCall(mon.call);
+	mon.call = 0;
+	app_line_stop(&mon.line);
+}
+
 /* Opens phone 0 as a monitor and starts reading its messages. */
 static int tapi_open(void)
 {
@@ -247,6 +383,7 @@ static int tapi_open(void)
 
 static void tapi_stop(void)
 {
+	line_stop();
 	/* phoneShutdown wakes the reader; mon.a is only cleared once it has ended. */
 	if (mon.a.phone)
 		phoneClose(mon.a.phone);
@@ -460,6 +597,7 @@ int phonectl_monitor(int argc, char **argv, const struct phonectl_options *globa
 	signal(SIGTERM, on_signal);
 	if (tapi_open() < 0)
 		goto stop;
+	line_open();
 	if (!mon.panel && !mon.opts.json)
 		printf("monitoring %s \"%s\"%s\n", device, mon.name,
 		       seconds ? "" : " (Ctrl-C ends)");

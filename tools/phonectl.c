@@ -40,6 +40,12 @@ static const struct command commands[] = {
 	  "the phone's sound card: a test tone into the earpiece, the microphone level live" },
 	{ "feature", phonectl_feature, "get|set DEVICE ID [HEX...]", "read or write a feature report" },
 	{ "output", phonectl_output, "DEVICE HEX...", "send a raw output report" },
+	{ "call", phonectl_call, "[--seconds N] DEVICE URI",
+	  "place a call on the phone's line and follow it until it ends (hangup ends it)" },
+	{ "answer", phonectl_answer, "[--wait N] [--seconds N] DEVICE",
+	  "wait for a call on the phone's line, answer it, follow it until it ends" },
+	{ "hangup", phonectl_hangup, "DEVICE",
+	  "end the call that phonectl call or answer holds on DEVICE" },
 	{ "profile", phonectl_profile, "[-o FILE] DEVICE",
 	  "write a starter device profile (devices/data/README) for a new phone" },
 };

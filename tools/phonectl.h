@@ -31,6 +31,9 @@ int phonectl_audio(int argc, char **argv, const struct phonectl_options *opts);
 int phonectl_feature(int argc, char **argv, const struct phonectl_options *opts);
 int phonectl_output(int argc, char **argv, const struct phonectl_options *opts);
 int phonectl_profile(int argc, char **argv, const struct phonectl_options *opts);
+int phonectl_call(int argc, char **argv, const struct phonectl_options *opts);
+int phonectl_answer(int argc, char **argv, const struct phonectl_options *opts);
+int phonectl_hangup(int argc, char **argv, const struct phonectl_options *opts);
 
 void phonectl_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

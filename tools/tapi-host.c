@@ -141,6 +141,7 @@ struct host *host_load(const char *path)
 	RESOLVE_OPTIONAL(lineGenerateDigits);
 	RESOLVE_OPTIONAL(lineMonitorDigits);
 	RESOLVE_OPTIONAL(lineSetAppSpecific);
+	RESOLVE_OPTIONAL(lineSetCallParams);
 	RESOLVE_OPTIONAL(lineGetCallAddressID);
 	RESOLVE_OPTIONAL(lineGetCallStatus);
 	RESOLVE_OPTIONAL(lineGetCallInfo);

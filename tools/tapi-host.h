@@ -91,6 +91,7 @@ struct host {
 	HOST_FN(lineGenerateDigits);
 	HOST_FN(lineMonitorDigits);
 	HOST_FN(lineSetAppSpecific);
+	HOST_FN(lineSetCallParams);
 	HOST_FN(lineGetCallAddressID);
 	HOST_FN(lineGetCallStatus);
 	HOST_FN(lineGetCallInfo);

@@ -29,6 +29,9 @@ const char *tapi_buttonmode_name(DWORD mode);
 const char *tapi_buttonstate_name(DWORD state);
 const char *tapi_buttonfunction_name(DWORD function);
 const char *tapi_lampmode_name(DWORD mode);
+/* "CONNECTED", "DISCONNECTED"; "BUSY", "BADADDRESS" (LINECALLSTATE_, LINEDISCONNECTMODE_) */
+const char *tapi_callstate_name(DWORD state);
+const char *tapi_disconnectmode_name(DWORD mode);
 /* Parses "STEADY" or "PHONELAMPMODE_STEADY" (any case); -1 when unknown. */
 long tapi_lampmode_parse(const char *s);
 long tapi_hookswitchmode_parse(const char *s);

@@ -9,12 +9,14 @@
 
 #include <re.h>
 
+#include "calls/media-alsa.h"
 #include "loop/event-loop.h"
 #include "dispatch.h"
 #include "errors.h"
 #include "line.h"
 #include "log.h"
 #include "phone.h"
+#include "phone-audio.h"
 #include "phone-io.h"
 #include "varstruct.h"
 
@@ -57,6 +59,7 @@ static uint32_t mode_of(uint32_t state, enum call_reason r)
 	case CALL_REASON_REJECT:      return LINEDISCONNECTMODE_REJECT;
 	case CALL_REASON_NOANSWER:    return LINEDISCONNECTMODE_NOANSWER;
 	case CALL_REASON_UNREACHABLE: return LINEDISCONNECTMODE_UNREACHABLE;
+	case CALL_REASON_BADADDRESS:  return LINEDISCONNECTMODE_BADADDRESS;
 	default:                      return LINEDISCONNECTMODE_UNAVAIL;
 	}
 }
@@ -125,20 +128,97 @@ static void phone_follow(const struct tsp_call *c)
 	phone_show(c->line->phone, c->state);
 }
 
-/* Reports a new state to TAPI (lock held). */
+/* Calls on the line that are neither IDLE nor not yet placed: LINEDEVSTATUS's count. */
+static uint32_t calls_up(const struct tsp_line *l)
+{
+	uint32_t n = 0;
+
+	for (const struct tsp_call *c = l->calls; c; c = c->next)
+		n += c->state && c->state != LINECALLSTATE_IDLE && !c->closed;
+	return n;
+}
+
+/* LINE_LINEDEVSTATE and LINE_ADDRESSSTATE, only those lineSetStatusMessages asked for
+ * (lock held). */
+static void devstate(struct tsp_line *l, uint32_t state, DWORD_PTR p2, DWORD_PTR p3)
+{
+	if (l->proc && (l->status_line & state))
+		tsp_post_line_event(l->handle, l->proc, l->htline, NULL, LINE_LINEDEVSTATE, state,
+				    p2, p3);
+}
+
+static void addrstate(struct tsp_line *l, uint32_t state)
+{
+	state &= l->status_address;
+	if (l->proc && state)
+		tsp_post_line_event(l->handle, l->proc, l->htline, NULL, LINE_ADDRESSSTATE, 0,
+				    state, 0);
+}
+
+/* Every 6 s while a call is offered, as a line rings in ring cycles (loop thread). */
+#define RING_CYCLE_MS 6000
+
+static void ring_cycle(void *arg)
+{
+	struct tsp_line *l = arg;
+	bool offered = false;
+
+	pthread_mutex_lock(&tsp.lock);
+	for (const struct tsp_call *c = l->calls; c; c = c->next)
+		offered = offered || (c->state == LINECALLSTATE_OFFERING && !c->closed);
+	if (offered && !l->removed) {
+		devstate(l, LINEDEVSTATE_RINGING, 1, ++l->ring_count);
+		loop_timer_start(&l->ring_timer, RING_CYCLE_MS, ring_cycle, l);
+	}
+	pthread_mutex_unlock(&tsp.lock);
+	tsp_dispatch();
+}
+
+/* The line's counts after a call changed state (lock held, loop thread). */
+static void line_follow(struct tsp_line *l, uint32_t before, uint32_t state)
+{
+	uint32_t after = calls_up(l);
+
+	if (state == LINECALLSTATE_OFFERING) {
+		/* The first ring at once (count 0), then one per cycle. */
+		l->ring_count = 0;
+		devstate(l, LINEDEVSTATE_RINGING, 1, 0);
+		loop_timer_start(&l->ring_timer, RING_CYCLE_MS, ring_cycle, l);
+	} else if (loop_timer_armed(&l->ring_timer)) {
+		bool offered = false;
+
+		for (const struct tsp_call *c = l->calls; c; c = c->next)
+			offered = offered || (c->state == LINECALLSTATE_OFFERING && !c->closed);
+		if (!offered)
+			loop_timer_cancel(&l->ring_timer);
+	}
+	if (after == before)
+		return;
+	devstate(l, LINEDEVSTATE_NUMCALLS, 0, 0);
+	addrstate(l, LINEADDRESSSTATE_NUMCALLS |
+		  (after == 0 ? LINEADDRESSSTATE_INUSEZERO :
+		   before == 0 ? LINEADDRESSSTATE_INUSEONE : 0));
+}
+
+/* Reports a new state to TAPI (lock held, loop thread). */
 static void report_state(struct tsp_call *c, uint32_t state, uint32_t mode)
 {
 	struct tsp_line *l = c->line;
+	uint32_t before;
 
 	if (c->closed || c->state == state)
 		return;
+	before = calls_up(l);
 	c->state = state;
 	c->state_mode = mode;
 	c->states_seen |= state;
 	c->state_since_ms = loop_now_ms();
+	if (state != LINECALLSTATE_DIALTONE)
+		line_dialer_cancel(&c->dialer);
 	if (c->announced && l->proc)
 		tsp_post_line_event(l->handle, l->proc, l->htline, &c->htcall, LINE_CALLSTATE,
 				    state, mode, LINEMEDIAMODE_INTERACTIVEVOICE);
+	line_follow(l, before, state);
 	phone_follow(c);
 }
 
@@ -171,7 +251,7 @@ void tsp_line_call_unlink(struct tsp_call *c)
 /* --- the loop side ---------------------------------------------------------------------- */
 
 enum job_kind { JOB_MAKECALL, JOB_DIAL, JOB_ANSWER, JOB_DROP, JOB_DTMF, JOB_RELEASE,
-		JOB_ACCEPT, JOB_LINE_GONE };
+		JOB_ACCEPT, JOB_LINE_GONE, JOB_COMPLETE };
 
 struct job {
 	enum job_kind kind;
@@ -202,12 +282,16 @@ static void on_state(struct call *ec, enum call_state s, enum call_reason r, voi
 	tsp_dispatch();
 }
 
-/* A call TAPI did not create: LINE_NEWCALL, when an application owns the line (lock held). */
+/*
+ * A call TAPI did not create: LINE_NEWCALL while the line is open (lock held). TAPI gives
+ * it to the owners and monitors of the line as it sees fit, and closes it when none of
+ * them keeps it.
+ */
 static void announce(struct tsp_call *c)
 {
 	struct tsp_line *l = c->line;
 
-	if (c->announced || !line_owned(l))
+	if (c->announced || !l->handle || !l->proc)
 		return;
 	c->announced = true;
 	/* TAPI writes its handle for the call into c->htcall while taking LINE_NEWCALL. */
@@ -293,6 +377,41 @@ static void any_to_default(struct call_line_config *cfg)
 		snprintf(cfg->listen_host, sizeof(cfg->listen_host), "127.0.0.1");
 }
 
+/*
+ * media = phone: each call plays and records on the phone's own PCMs (its alsa/out and
+ * alsa/in), looked up when the call's media starts, so a card that came or went since is
+ * seen. A phone without a card (or a direction without a PCM) gets silence there. Loop
+ * thread.
+ */
+static int open_phone_media(struct cline *cl, struct call *ec, struct media_port **pp,
+			    void *arg)
+{
+	struct tsp_line *l = cline_userdata(cl);
+	char out[128], in[128], name[CALL_CONFIG_NAME_MAX + 1] = "";
+	int rc;
+
+	(void)ec;
+	(void)arg;
+	out[0] = in[0] = '\0';
+	pthread_mutex_lock(&tsp.lock);
+	if (l && l->phone && !l->removed) {
+		tsp_audio_pcm_names(l->phone, out, sizeof(out), in, sizeof(in));
+		memcpy(name, l->cfg.name, sizeof(name));
+	}
+	pthread_mutex_unlock(&tsp.lock);
+	if (!out[0] && !in[0])
+		return -ENOENT;   /* the engine sends silence */
+	rc = media_port_open_alsa(out[0] ? out : NULL, in[0] ? in : NULL, pp);
+	if (rc < 0)
+		tsp_log(TSP_LOG_WARNING, "line %s: the phone's audio (%s, %s) does not open (%s); "
+			"the call sends silence", name, out[0] ? out : "-", in[0] ? in : "-",
+			strerror(-rc));
+	else
+		tsp_log(TSP_LOG_INFO, "line %s: call audio on %s / %s", name, out[0] ? out : "-",
+			in[0] ? in : "-");
+	return rc;
+}
+
 static void engine_start(void *arg)
 {
 	(void)arg;
@@ -300,6 +419,7 @@ static void engine_start(void *arg)
 		tsp_log(TSP_LOG_ERROR, "call engine: cannot start; lines make no calls");
 		return;
 	}
+	call_engine_set_media_open(engine, open_phone_media, NULL);
 	for (size_t i = 0;; i++) {
 		struct call_line_config cfg;
 		struct tsp_line *l;
@@ -410,6 +530,10 @@ static void run_job(void *arg)
 		rc = c->ec ? call_dial(c->ec, j->text) : -ENOTCONN;
 		result = rc == -EBUSY ? LINEERR_INVALCALLSTATE :
 			 rc == -EINVAL ? LINEERR_INVALADDRESS : tsp_line_error(rc);
+		/* The keypad's number has no request to fail: the log says why it went nowhere. */
+		if (rc < 0 && j->from_phone)
+			tsp_log(TSP_LOG_WARNING, "line %s: %s not dialed (%s)", j->line->cfg.name,
+				j->text, strerror(-rc));
 		break;
 	case JOB_ANSWER:
 		rc = c->ec ? call_answer(c->ec) : -ENOTCONN;
@@ -432,17 +556,21 @@ static void run_job(void *arg)
 		pthread_mutex_unlock(&tsp.lock);
 		break;
 	case JOB_RELEASE:
+		line_dialer_cancel(&c->dialer);
 		if (c->ec)
 			call_release(c->ec);
 		c->ec = NULL;
 		/* Freed once the events queued for it are delivered. */
 		tsp_post_cleanup(free_call, c);
 		break;
+	case JOB_COMPLETE:
+		break;
 	case JOB_ACCEPT:
 		if (j->line->cl)
 			cline_set_accepting(j->line->cl, j->accepting);
 		break;
 	case JOB_LINE_GONE:
+		loop_timer_cancel(&j->line->ring_timer);
 		/* Its calls were released by the jobs before this one. */
 		if (j->line->cl) {
 			cline_remove(j->line->cl);
@@ -564,8 +692,8 @@ static void post_call_job(struct tsp_call *c, enum job_kind kind, const char *te
 	if (!j)
 		return;
 	j->from_phone = true;
-	if (text)
-		snprintf(j->text, sizeof(j->text), "%s", text);
+	if (text && strlen(text) < sizeof(j->text))
+		memcpy(j->text, text, strlen(text) + 1);
 	(void)post(j);
 }
 
@@ -608,11 +736,49 @@ void tsp_line_phone_hook(struct phone *p, bool offhook)
 	}
 }
 
+/*
+ * A number dialed on the keypad goes to the registrar, or to dial-domain: the only places
+ * a line knows that take a bare number (lock held, loop thread).
+ */
+static void send_number(struct tsp_call *c, const char *number)
+{
+	const struct call_line_config *cfg = &c->line->cfg;
+	const char *domain = cfg->registrar[0] ? cfg->registrar : cfg->dial_domain;
+	char uri[260];
+
+	if (!domain[0]) {
+		tsp_log(TSP_LOG_WARNING, "line %s: keypad dialing needs a registrar or dial-domain; "
+			"dial with lineDial (phonectl call) instead", cfg->name);
+		return;
+	}
+	if (!strncmp(domain, "sip:", 4))
+		domain += 4;
+	if (snprintf(uri, sizeof(uri), "sip:%s@%s", number, domain) >= (int)sizeof(uri))
+		return; /* the domain is at most 255 bytes, the number 32: never */
+	tsp_log(TSP_LOG_INFO, "line %s: keypad dials %s", cfg->name, uri);
+	post_call_job(c, JOB_DIAL, uri);
+}
+
+/* No key for the dial timeout: what was dialed goes out (loop thread, no lock held). */
+static void dial_expired(struct line_dialer *d, void *arg)
+{
+	struct tsp_call *c = arg;
+	char number[LINE_DIAL_MAX + 1];
+
+	(void)d;
+	pthread_mutex_lock(&tsp.lock);
+	if (!c->closed && c->state == LINECALLSTATE_DIALTONE &&
+	    line_dialer_take(&c->dialer, number, sizeof(number)))
+		send_number(c, number);
+	pthread_mutex_unlock(&tsp.lock);
+}
+
 void tsp_line_phone_key(struct phone *p, char digit)
 {
 	struct tsp_line *l = driven_line(p);
 	struct tsp_call *c = l ? current_call(l) : NULL;
 	char d[2] = { digit, '\0' };
+	char number[LINE_DIAL_MAX + 1];
 
 	if (!c)
 		return;
@@ -626,30 +792,10 @@ void tsp_line_phone_key(struct phone *p, char digit)
 	}
 	if (c->state != LINECALLSTATE_DIALTONE)
 		return;
-	if (digit != '#') {
-		size_t n = strlen(c->dialed);
-
-		if (n + 1 < sizeof(c->dialed))
-			c->dialed[n] = digit;
-		return;
-	}
-	/* '#' sends the digits: a number at the registrar, the only domain a line knows. */
-	if (!c->dialed[0])
-		return;
-	if (!l->cfg.registrar[0]) {
-		tsp_log(TSP_LOG_WARNING, "line %s: keypad dialing needs a registrar; dial with "
-			"lineDial (phonectl call) instead", l->cfg.name);
-		c->dialed[0] = '\0';
-		return;
-	}
-	{
-		char uri[300];
-
-		snprintf(uri, sizeof(uri), "sip:%s@%s", c->dialed,
-			 l->cfg.registrar + (strncmp(l->cfg.registrar, "sip:", 4) ? 0 : 4));
-		c->dialed[0] = '\0';
-		post_call_job(c, JOB_DIAL, uri);
-	}
+	if (!c->dialer.expired)
+		line_dialer_init(&c->dialer, l->cfg.dial_timeout_ms, dial_expired, c);
+	if (line_dialer_key(&c->dialer, digit, number, sizeof(number)))
+		send_number(c, number);
 }
 
 /* UTF-16 to ASCII (SIP URIs are ASCII here): false if too long or not ASCII. */
@@ -873,6 +1019,40 @@ TSPI_EXPORT LONG TSPIAPI TSPI_lineSetAppSpecific(HDRVCALL hdCall, DWORD dwAppSpe
 	pthread_mutex_unlock(&tsp.lock);
 	tsp_dispatch();
 	return 0;
+}
+
+/*
+ * A voice call over SIP has one bearer mode, VOICE, and no data rate to change (G.711 is
+ * 64 kbit/s), and dials no digits itself that dialing parameters could pace: so the only
+ * change this takes is none, and it says which it cannot make.
+ */
+TSPI_EXPORT LONG TSPIAPI TSPI_lineSetCallParams(DRV_REQUESTID dwRequestID, HDRVCALL hdCall,
+						DWORD dwBearerMode, DWORD dwMinRate,
+						DWORD dwMaxRate, LPLINEDIALPARAMS const lpDialParams)
+{
+	const DWORD bearers = LINEBEARERMODE_VOICE | LINEBEARERMODE_SPEECH |
+			      LINEBEARERMODE_MULTIUSE | LINEBEARERMODE_DATA |
+			      LINEBEARERMODE_ALTSPEECHDATA | LINEBEARERMODE_NONCALLSIGNALING |
+			      LINEBEARERMODE_PASSTHROUGH | LINEBEARERMODE_RESTRICTEDDATA;
+	struct tsp_call *c;
+
+	(void)lpDialParams; /* NULL: keep the current ones; any: nothing of ours uses them */
+	c = tsp_enter_call(hdCall);
+	if (!c)
+		return LINEERR_INVALCALLHANDLE;
+	/* exactly one LINEBEARERMODE_ */
+	if (!dwBearerMode || (dwBearerMode & (dwBearerMode - 1)) || (dwBearerMode & ~bearers))
+		return tsp_leave(LINEERR_INVALBEARERMODE);
+	if (c->state == 0 || c->state == LINECALLSTATE_IDLE ||
+	    c->state == LINECALLSTATE_DISCONNECTED)
+		return tsp_leave(LINEERR_INVALCALLSTATE);
+	if (dwBearerMode != LINEBEARERMODE_VOICE)
+		return tsp_leave(LINEERR_BEARERMODEUNAVAIL);
+	if (dwMinRate > dwMaxRate)
+		return tsp_leave(LINEERR_INVALRATE);
+	if (dwMinRate > 64000)
+		return tsp_leave(LINEERR_RATEUNAVAIL);
+	return call_request(dwRequestID, c, JOB_COMPLETE, NULL);
 }
 
 TSPI_EXPORT LONG TSPIAPI TSPI_lineGetCallAddressID(HDRVCALL hdCall, LPDWORD lpdwAddressID)

@@ -369,7 +369,9 @@ TSPI_EXPORT LONG TSPIAPI TSPI_lineGetDevCaps(DWORD dwDeviceID, DWORD dwTSPIVersi
 	lpLineDevCaps->dwMaxNumActiveCalls = 1;
 	lpLineDevCaps->dwAnswerMode = LINEANSWERMODE_NONE;
 	lpLineDevCaps->dwLineStates = LINEDEVSTATE_OPEN | LINEDEVSTATE_CLOSE |
-				      LINEDEVSTATE_REMOVED;
+				      LINEDEVSTATE_REMOVED | LINEDEVSTATE_RINGING |
+				      LINEDEVSTATE_NUMCALLS;
+	lpLineDevCaps->dwRingModes = 1;
 	varstruct_add_string(&vs, "hidphone", &lpLineDevCaps->dwProviderInfoSize,
 			     &lpLineDevCaps->dwProviderInfoOffset);
 	snprintf(name, sizeof(name), "%s (%s)", l->cfg.name,
@@ -421,6 +423,8 @@ TSPI_EXPORT LONG TSPIAPI TSPI_lineGetAddressCaps(DWORD dwDeviceID, DWORD dwAddre
 	varstruct_add_string(&vs, l->cfg.user[0] ? l->cfg.user : l->cfg.name,
 			     &lpAddressCaps->dwAddressSize, &lpAddressCaps->dwAddressOffset);
 	lpAddressCaps->dwAddressSharing = LINEADDRESSSHARING_PRIVATE;
+	lpAddressCaps->dwAddressStates = LINEADDRESSSTATE_INUSEZERO | LINEADDRESSSTATE_INUSEONE |
+					 LINEADDRESSSTATE_NUMCALLS;
 	lpAddressCaps->dwCallInfoStates = LINECALLINFOSTATE_APPSPECIFIC |
 					  LINECALLINFOSTATE_CALLERID |
 					  LINECALLINFOSTATE_CALLEDID;
@@ -436,6 +440,7 @@ TSPI_EXPORT LONG TSPIAPI TSPI_lineGetAddressCaps(DWORD dwDeviceID, DWORD dwAddre
 					   LINEDISCONNECTMODE_REJECT |
 					   LINEDISCONNECTMODE_NOANSWER |
 					   LINEDISCONNECTMODE_UNREACHABLE |
+					   LINEDISCONNECTMODE_BADADDRESS |
 					   LINEDISCONNECTMODE_UNAVAIL;
 	lpAddressCaps->dwMaxNumActiveCalls = 1;
 	lpAddressCaps->dwAddrCapFlags = LINEADDRCAPFLAGS_DIALED;

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "calls/call-engine.h"
+#include "line-dial.h"
 #include "phone.h"
 #include "tapi.h"
 #include "tspi.h"
@@ -46,6 +47,9 @@ struct tsp_line {
 	struct tsp_call *calls;      /* the calls TAPI knows, newest first */
 
 	struct cline *cl;            /* loop thread only */
+	/* LINEDEVSTATE_RINGING while a call is offered: one per ring cycle (loop thread). */
+	struct loop_timer ring_timer;
+	uint32_t ring_count;
 };
 
 struct tsp_call {
@@ -61,7 +65,7 @@ struct tsp_call {
 	struct call_info info;       /* a copy, refreshed on the loop at each change */
 	bool closed;                 /* lineCloseCall: gone for TAPI, freed by the loop */
 	bool announced;              /* TAPI knows it (lineMakeCall, or LINE_NEWCALL sent) */
-	char dialed[64];             /* keypad digits in DIALTONE, sent with '#' */
+	struct line_dialer dialer;   /* keypad digits in DIALTONE (loop thread, lock held) */
 
 	struct call *ec;             /* loop thread only */
 };

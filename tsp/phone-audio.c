@@ -119,6 +119,20 @@ int tsp_audio_get_id(const struct phone *p, LPCWSTR cls, LPVARSTRING vs)
 	return 0;
 }
 
+void tsp_audio_pcm_names(const struct phone *p, char *out, size_t out_size, char *in,
+			 size_t in_size)
+{
+	struct audio_card c;
+
+	out[0] = in[0] = '\0';
+	if (phone_card(p, &c) < 0)
+		return;
+	if (audio_card_pcm_name(&c, AUDIO_OUT, out, out_size) < 0)
+		out[0] = '\0';
+	if (audio_card_pcm_name(&c, AUDIO_IN, in, in_size) < 0)
+		in[0] = '\0';
+}
+
 void tsp_audio_add_classes(const struct phone *p, const char *const *first, struct varstruct *vs,
 			   DWORD *size, DWORD *off)
 {

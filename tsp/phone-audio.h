@@ -29,6 +29,13 @@ void tsp_audio_add_classes(const struct phone *p, const char *const *first, stru
 			   DWORD *size, DWORD *off);
 
 /*
+ * The phone's PCM names right now (alsa/out and alsa/in: "plughw:CARD=<id>,DEV=<n>"),
+ * each "" when the phone has no card or no PCM that way. Lock held; reads sysfs.
+ */
+void tsp_audio_pcm_names(const struct phone *p, char *out, size_t out_size, char *in,
+			 size_t in_size);
+
+/*
  * Volume (the card's playback volume) and gain (its capture volume), 0..0xFFFF on
  * alsamixer's curve (devices/audio-mixer). A USB phone has one of each whichever hookswitch
  * device is in use, so every hookswitch device the phone has shares them. Lock held; the

@@ -394,6 +394,17 @@ if command -v jq >/dev/null; then
 else
 	say "no jq on this host: the guest's phonectl checks will fail (apt-get install jq)"
 fi
+# Debian's baresip (baresip-core, as `make check` uses it) for step 74's call: the program
+# and the modules it loads there, each with its libraries (the modules are dlopen()ed, so
+# ldd of the program does not list them).
+if [ -x /usr/bin/baresip ]; then
+	copy_with_libs /usr/bin/baresip /usr/bin/baresip
+	for m in g711 account ausine aubridge; do
+		copy_with_libs "/usr/lib/baresip/modules/$m.so" "/usr/lib/baresip/modules/$m.so"
+	done
+else
+	say "no baresip on this host: the guest's call step will fail (apt-get install baresip-core)"
+fi
 # The udev rules and their probe where `make install-udev` puts them: udev's own directory,
 # from which udevd runs a rule's bare program name (/lib/udev in Debian 12's udev).
 UDEVLIBDIR=

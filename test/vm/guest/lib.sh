@@ -133,6 +133,93 @@ e2e_standing_phone() {
 	return 1
 }
 
+# fx_report FIXTURE KIND SPEC...: a report of KIND (input or output), as hex ("02 01 07"),
+# built from the fixture's .expect: the report id of the first SPEC's field, every SPEC'd
+# field set, everything else 0, and an input keypad array at a value that names no key
+# unless a SPEC sets it. SPEC: PAGE:USAGE=VALUE for a variable (0x000b:0x0020=1), or
+# keypad=USAGE (a Telephony key, 0xb0-0xbb) or keypad=idle. A SPEC'd field the fixture does
+# not have, or that lives in another report, is left out; none at all prints nothing.
+# The length is phones.tsv's report when its id is that one, else what the fields need.
+fx_report() {
+	_fxr=$1 _k=$2
+	fx_load "$_fxr" || return 1
+	shift 2
+	awk -v kind="$_k" -v tsvin="$FX_IN" -v tsvout="$FX_OUT" -v specs="$*" '
+	function hex(s,   i, c, v) {
+		s = tolower(s); sub(/^0x/, "", s); v = 0
+		for (i = 1; i <= length(s); i++) {
+			c = index("0123456789abcdef", substr(s, i, 1))
+			if (!c) return -1
+			v = v * 16 + c - 1
+		}
+		return v
+	}
+	# (busybox awk has no ^ without its math support)
+	function pow2(n,   r) { r = 1; while (n-- > 0) r *= 2; return r }
+	function setbits(bit, size, v,   i, pos, byte, m) {
+		for (i = 0; i < size; i++) {
+			pos = (rid ? 8 : 0) + bit + i
+			byte = int(pos / 8)
+			if (byte >= len) continue
+			m = pow2(pos % 8)
+			if (int(b[byte] / m) % 2) b[byte] -= m
+			if (int(v / pow2(i)) % 2) b[byte] += m
+		}
+	}
+	$1 == "var" && $4 == kind {
+		k = hex($2) ":" hex($3)
+		vrid[k] = $5 + 0; vbit[k] = $6 + 0; vsize[k] = $7 + 0
+		e = $6 + $7; if (e > end[$5 + 0]) end[$5 + 0] = e
+	}
+	$1 == "array" && $5 == kind {
+		e = $7 + $8 * $9; if (e > end[$6 + 0]) end[$6 + 0] = e
+		if (hex($2) == 11 && hex($3) <= 176 && 176 <= hex($4) && !kp) {
+			kp = 1; kfirst = hex($3); klast = hex($4); krid = $6 + 0; kbit = $7 + 0
+			ksize = $8 + 0; kmin = $10 + 0; kmax = $11 + 0
+		}
+	}
+	END {
+		n = split(specs, sp, " ")
+		rid = -1
+		for (i = 1; i <= n; i++) {
+			split(sp[i], kv, "=")
+			if (kv[1] == "keypad") { if (kp) { rid = krid; break } ; continue }
+			split(kv[1], pu, ":")
+			k = hex(pu[1]) ":" hex(pu[2])
+			if (k in vrid) { rid = vrid[k]; break }
+		}
+		if (rid < 0) exit 1
+		tsv = kind == "input" ? tsvin : tsvout
+		if (rid && length(tsv) >= 2 && hex(substr(tsv, 1, 2)) == rid)
+			len = length(tsv) / 2
+		else
+			len = int((end[rid] + 7) / 8) + (rid ? 1 : 0)
+		for (i = 0; i < len; i++) b[i] = 0
+		b[0] = rid
+		if (kind == "input" && kp && krid == rid) {
+			nu = klast - kfirst + 1
+			split("0 " (pow2(ksize) - 1) " " kmax, cand, " ")
+			for (c = 1; c <= 3; c++) {
+				v = cand[c] + 0
+				if (v < kmin || v > kmax || v - kmin >= nu) { setbits(kbit, ksize, v); break }
+			}
+		}
+		for (i = 1; i <= n; i++) {
+			split(sp[i], kv, "=")
+			if (kv[1] == "keypad") {
+				if (kp && krid == rid && kv[2] != "idle")
+					setbits(kbit, ksize, kmin + hex(kv[2]) - kfirst)
+				continue
+			}
+			split(kv[1], pu, ":")
+			k = hex(pu[1]) ":" hex(pu[2])
+			if ((k in vrid) && vrid[k] == rid) setbits(vbit[k], vsize[k], kv[2] + 0)
+		}
+		for (i = 0; i < len; i++) printf "%s%02x", i ? " " : "", b[i]
+		printf "\n"
+	}' "$E2E_DIR/descriptors/$_fxr.expect"
+}
+
 # The hidraw node of a fixture's gadget, waiting up to $2 ms (default 0).
 fx_hidraw() {
 	fx_load "$1" || return 1
