@@ -119,6 +119,8 @@ static void phone_show(struct phone *p, uint32_t state)
 				p->out.lamp_on[id] = false;
 		}
 	}
+	if (before.ringing != p->out.ringing)
+		tsp_audio_line_ring(p, p->out.ringing);
 	if (memcmp(&before, &p->out, sizeof(before)) != 0)
 		tsp_phone_write(p);
 }
@@ -396,6 +398,8 @@ static int open_phone_media(struct cline *cl, struct call *ec, struct media_port
 	pthread_mutex_lock(&tsp.lock);
 	if (l && l->phone && !l->removed) {
 		tsp_audio_pcm_names(l->phone, out, sizeof(out), in, sizeof(in));
+		if (out[0])
+			tsp_audio_release_pcm(l->phone);
 		memcpy(name, l->cfg.name, sizeof(name));
 	}
 	pthread_mutex_unlock(&tsp.lock);

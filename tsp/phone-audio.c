@@ -755,6 +755,7 @@ struct ring_job {
 	DRV_REQUESTID request;
 	unsigned mode;
 	uint32_t volume;
+	bool no_request;             /* the line's ring for an offered call: nothing completes */
 	char pcm[160];
 };
 
@@ -857,12 +858,15 @@ static void ring_on_loop(void *arg)
 			tsp_log(TSP_LOG_WARNING, "%s: cannot ring on %s: %s", pa->phone->source,
 				job->pcm, strerror(-rc));
 	}
-	tsp_post_completion(job->handle, job->request, tsp_phone_error(rc));
-	tsp_dispatch();
+	if (!job->no_request) {
+		tsp_post_completion(job->handle, job->request, tsp_phone_error(rc));
+		tsp_dispatch();
+	}
 	free(job);
 }
 
-int tsp_audio_ring(struct phone *p, DRV_REQUESTID request, unsigned mode, uint32_t volume)
+static int post_ring(struct phone *p, DRV_REQUESTID request, bool no_request, unsigned mode,
+		     uint32_t volume)
 {
 	const char *test_pcm = getenv("HIDPHONE_RING_PCM");
 	struct ring_job *job;
@@ -875,7 +879,7 @@ int tsp_audio_ring(struct phone *p, DRV_REQUESTID request, unsigned mode, uint32
 	if (!job)
 		return -ENOMEM;
 	*job = (struct ring_job){ .handle = p->handle, .pa = p->audio, .request = request,
-				  .mode = mode, .volume = volume };
+				  .no_request = no_request, .mode = mode, .volume = volume };
 	if (mode && test_pcm && test_pcm[0]) {
 		/* tests and bring-up: a PCM of alsa-lib's own (file, null) instead of the card's */
 		snprintf(job->pcm, sizeof(job->pcm), "%s", test_pcm);
@@ -892,4 +896,30 @@ int tsp_audio_ring(struct phone *p, DRV_REQUESTID request, unsigned mode, uint32
 	if (rc < 0)
 		free(job);
 	return rc;
+}
+
+int tsp_audio_ring(struct phone *p, DRV_REQUESTID request, unsigned mode, uint32_t volume)
+{
+	return post_ring(p, request, false, mode, volume);
+}
+
+/* The line's offered call rings the speaker unless an application set a ring itself. */
+#define LINE_RING_VOLUME 0xc000u
+
+void tsp_audio_line_ring(struct phone *p, bool on)
+{
+	if (p->ring_mode != 0 || !tsp_audio_ring_modes(p))
+		return;
+	(void)post_ring(p, 0, true, on ? 1 : 0, p->ring_volume ? p->ring_volume : LINE_RING_VOLUME);
+}
+
+void tsp_audio_release_pcm(struct phone *p)
+{
+	struct phone_audio *pa = p->audio;
+
+	if (pa && pa->ring) {
+		tsp_log(TSP_LOG_INFO, "%s: the ring on its sound card stops: a call takes the card",
+			p->source);
+		ring_stop(pa);
+	}
 }

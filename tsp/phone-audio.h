@@ -81,6 +81,14 @@ void tsp_audio_device_hook(struct phone *p, int dev);
  */
 unsigned tsp_audio_ring_modes(const struct phone *p);
 int tsp_audio_ring(struct phone *p, DRV_REQUESTID request, unsigned mode, uint32_t volume);
+/*
+ * The line's ring for an offered call (lock held): on (pattern 1) or off through the
+ * speaker, where the phone rings through its card and no application has set a ring mode;
+ * no request completes.
+ */
+void tsp_audio_line_ring(struct phone *p, bool on);
+/* Loop thread, lock held: a call's media takes the phone's PCM; a ring on it stops first. */
+void tsp_audio_release_pcm(struct phone *p);
 
 /* PHONECAPS dwVolumeFlags/dwGainFlags and the PHONESTATUS levels (lock held). */
 void tsp_audio_caps(const struct phone *p, LPPHONECAPS caps);
