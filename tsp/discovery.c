@@ -12,6 +12,10 @@
  *                                   (1 s after the open at the latest), paced by their
  *                                   timestamps (+fast: as fast as possible; +unplug: the
  *                                   device goes away after its last report)
+ *   replay+in=N[+out=M]:A           a live device with A's descriptor, for tests and
+ *                                   benchmarks in the host's process: input reports are
+ *                                   the packets of its SOCK_SEQPACKET socket N, output
+ *                                   reports go to socket M (transport-replay.h)
  *   none                            no devices
  *
  * HIDPHONE_REPLAY_LOG=FILE appends the output reports sent to replayed devices to FILE as
@@ -128,6 +132,9 @@ static int replay_source_open(struct phone *p, struct transport **out)
 		.realtime = !p->replay_fast,
 		.unplug_at_end = p->replay_unplug,
 		.output_log = replay_log,
+		.live = p->replay_in >= 0,
+		.input_fd = p->replay_in,
+		.output_fd = p->replay_out,
 	};
 	struct transport_info *info = malloc(sizeof(*info));
 	struct recording *rec = NULL;
@@ -148,7 +155,12 @@ static int replay_source_open(struct phone *p, struct transport **out)
 
 static const struct phone_source replay_source = { .open = replay_source_open };
 
-static int discover_recording(const char *file, bool fast, bool unplug, bool only_file)
+struct replay_spec {
+	bool fast, unplug;
+	int in, out;              /* a live device's sockets, or -1 */
+};
+
+static int discover_recording(const char *file, const struct replay_spec *spec, bool only_file)
 {
 	struct transport_info *info = malloc(sizeof(*info));
 	struct recording *rec = NULL;
@@ -174,8 +186,10 @@ static int discover_recording(const char *file, bool fast, bool unplug, bool onl
 		if (!p)
 			continue;
 		p->replay = true;
-		p->replay_fast = fast;
-		p->replay_unplug = unplug;
+		p->replay_fast = spec->fast;
+		p->replay_unplug = spec->unplug;
+		p->replay_in = spec->in;
+		p->replay_out = spec->out;
 		p->replay_index = i;
 		snprintf(p->replay_file, sizeof(p->replay_file), "%s", file);
 		rc = tsp_phone_add(p);
@@ -200,7 +214,7 @@ static size_t count_files(const char *spec)
 static int discover_replay(const char *spec, bool only_file)
 {
 	const char *colon = strchr(spec, ':');
-	bool fast = false, unplug = false;
+	struct replay_spec rs = { .in = -1, .out = -1 };
 	char opts[64];
 	int rc = 0;
 
@@ -212,12 +226,20 @@ static int discover_replay(const char *spec, bool only_file)
 		if (strcmp(o, "replay") == 0)
 			continue;
 		else if (strcmp(o, "fast") == 0)
-			fast = true;
+			rs.fast = true;
 		else if (strcmp(o, "unplug") == 0)
-			unplug = true;
+			rs.unplug = true;
+		else if (strncmp(o, "in=", 3) == 0 && sscanf(o + 3, "%d", &rs.in) == 1 && rs.in >= 0)
+			continue;
+		else if (strncmp(o, "out=", 4) == 0 && sscanf(o + 4, "%d", &rs.out) == 1 &&
+			 rs.out >= 0)
+			continue;
 		else
 			return -EINVAL;
 	}
+	/* Output to a live device only: a recording played back has no socket to send to. */
+	if (rs.out >= 0 && rs.in < 0)
+		return -EINVAL;
 	for (const char *f = colon + 1; *f;) {
 		size_t n = strcspn(f, ":");
 		char file[256];
@@ -225,7 +247,7 @@ static int discover_replay(const char *spec, bool only_file)
 		if (n && n < sizeof(file)) {
 			memcpy(file, f, n);
 			file[n] = '\0';
-			if (discover_recording(file, fast, unplug, only_file) < 0)
+			if (discover_recording(file, &rs, only_file) < 0)
 				rc = -EINVAL;
 		}
 		f += n + (f[n] == ':');
