@@ -38,7 +38,8 @@ LOOP_SRCS := loop/event-loop.c
 CORE_SRCS := $(HID_SRCS) $(DEV_SRCS) $(LOOP_SRCS)
 TSP_SRCS := tsp/provider.c tsp/phone.c tsp/discovery.c tsp/phone-io.c tsp/phone-caps.c \
 	    tsp/phone-control.c tsp/dispatch.c tsp/errors.c tsp/log.c tsp/varstruct.c \
-	    tsp/button-info.c tsp/hotplug.c tsp/lamp-cadence.c tsp/phone-audio.c
+	    tsp/button-info.c tsp/hotplug.c tsp/lamp-cadence.c tsp/phone-audio.c \
+	    tsp/phone-writer.c
 # Lines: the TSPI line functions over the call engine (calls/).
 TSP_SRCS += tsp/line-device.c tsp/line-call.c
 # The call engine (calls/): SIP, SDP and RTP through libre and librem, whose headers want
@@ -331,8 +332,17 @@ $(BUILDDIR)/test/bench-tapi: $(OBJ)/test/bench-tapi.o $(OBJ)/test/test-tapi-util
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(TAPI_APP_LIBS) -lcmocka -ldl \
 		$(PKG_LIBS) -pthread
 
-bench: $(BUILDDIR)/test/bench-provider $(BUILDDIR)/test/bench-calls $(BUILDDIR)/test/bench-tapi
+# One input report's cost on the loop, through a live replayed phone, with and without a
+# listening line.
+$(BUILDDIR)/test/bench-loop: $(OBJ)/test/bench-loop.o $(OBJ)/tools/tapi-host.o $(CORE_LIB) \
+			     | $(PROVIDER)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) -ldl $(PKG_LIBS) -pthread
+
+bench: $(BUILDDIR)/test/bench-provider $(BUILDDIR)/test/bench-calls $(BUILDDIR)/test/bench-tapi \
+       $(BUILDDIR)/test/bench-loop
 	@$(BUILDDIR)/test/bench-provider
+	@$(BUILDDIR)/test/bench-loop
 	@$(BUILDDIR)/test/bench-tapi
 	@$(BUILDDIR)/test/bench-calls
 

@@ -30,6 +30,81 @@ static void stats(const char *what, int64_t *v, int n)
 	     (long long)pct(v, n, 99), (long long)v[n - 1], (long long)(sum / n));
 }
 
+/*
+ * What each thread of this process does over ms of quiet: context switches and CPU time
+ * (clock ticks of /proc/self/task/N/stat), printed, so a thread that wakes or spins while
+ * nothing happens shows (the provider's loop with its lines' SIP stacks, for one).
+ */
+struct thread_use {
+	int tid;
+	char comm[32];
+	unsigned long long ctxsw, ticks;
+};
+
+static int thread_use(struct thread_use *t, int max)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+	int n = 0;
+
+	while (d && (e = readdir(d)) && n < max) {
+		char path[300], line[512];
+		FILE *f;
+
+		if (e->d_name[0] == '.')
+			continue;
+		memset(&t[n], 0, sizeof(t[n]));
+		t[n].tid = atoi(e->d_name);
+		snprintf(path, sizeof(path), "/proc/self/task/%s/status", e->d_name);
+		f = fopen(path, "re");
+		while (f && fgets(line, sizeof(line), f)) {
+			unsigned long long v;
+
+			if (sscanf(line, "Name: %31s", t[n].comm) == 1)
+				continue;
+			if (sscanf(line, "voluntary_ctxt_switches: %llu", &v) == 1 ||
+			    sscanf(line, "nonvoluntary_ctxt_switches: %llu", &v) == 1)
+				t[n].ctxsw += v;
+		}
+		if (f)
+			fclose(f);
+		snprintf(path, sizeof(path), "/proc/self/task/%s/stat", e->d_name);
+		f = fopen(path, "re");
+		if (f && fgets(line, sizeof(line), f)) {
+			const char *r = strrchr(line, ')');
+			unsigned long long ut = 0, st = 0;
+
+			/* after "pid (comm)": state and 10 fields, then utime and stime */
+			if (r && sscanf(r + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+					&ut, &st) == 2)
+				t[n].ticks = ut + st;
+		}
+		if (f)
+			fclose(f);
+		n++;
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static void quiet_use(const char *what, int ms)
+{
+	struct thread_use a[64], b[64];
+	int na = thread_use(a, 64), nb;
+
+	usleep((useconds_t)ms * 1000);
+	nb = thread_use(b, 64);
+	for (int i = 0; i < nb; i++) {
+		for (int j = 0; j < na; j++) {
+			if (a[j].tid != b[i].tid)
+				continue;
+			diag("quiet %d ms, %s: thread %s (%d): %llu wakeups, %llu CPU ticks", ms, what,
+			     b[i].comm, b[i].tid, b[i].ctxsw - a[j].ctxsw, b[i].ticks - a[j].ticks);
+		}
+	}
+}
+
 /* The hidraw node of VID:PID, from sysfs (as hidraw-check find). */
 static int hidraw_of(unsigned vid, unsigned pid, char *out, size_t cap)
 {
@@ -210,6 +285,7 @@ int cmd_latency(void)
 	H->phoneSetStatusMessages(p->hd, ALL_HOOK_STATES, PHONEBUTTONMODE_KEYPAD,
 				  PHONEBUTTONSTATE_DOWN | PHONEBUTTONSTATE_UP);
 	usleep(100 * 1000);
+	quiet_use("phone open", 2000);
 	/* Through the provider: key down, key up, each one PHONE_BUTTON. */
 	for (int pass = 0; pass < 2; pass++) {
 		int64_t *v = pass ? hook : prov;
