@@ -251,9 +251,11 @@ static void queue_locked(struct write_job *j)
  * completing request (when not NULL). Of two writes, the later one writes the newer state;
  * a write still waiting for the writer takes the newer state instead of a second job being
  * queued behind it, so a device that is slow to take reports gets the newest state next,
- * not every state in between, and every request still completes once.
+ * not every state in between, and every request still completes once. A hook change's
+ * confirmation (merge false) is written as it is, each one: the device waits for it.
  */
-static void queue_output(struct phone *p, struct phone_io *io, const struct write_done *request)
+static void queue_output(struct phone *p, struct phone_io *io, const struct write_done *request,
+			 bool merge)
 {
 	const struct phone_model *m = p->model;
 	struct write_job *j = job_new(io, "an output report"), *q;
@@ -290,7 +292,7 @@ static void queue_output(struct phone *p, struct phone_io *io, const struct writ
 	}
 	j->ack_hooks = hooks;
 	tsp_writer_lock();
-	q = io->queued_out;
+	q = merge ? io->queued_out : NULL;
 	if (q && (!request || job_add_done(q, request->handle, request->id) == 0)) {
 		/* The waiting write takes this state: its bytes, and the newer windows. */
 		free(q->bytes);
@@ -304,7 +306,7 @@ static void queue_output(struct phone *p, struct phone_io *io, const struct writ
 		job_free(j);
 		return;
 	}
-	io->queued_out = j;
+	io->queued_out = merge ? j : NULL;
 	queue_locked(j);
 	tsp_writer_unlock();
 }
@@ -413,7 +415,7 @@ static void blink_edge(void *arg)
 	pthread_mutex_lock(&tsp.lock);
 	changed = p->handle == io->handle && !p->closing && apply_blink(p, io);
 	if (changed)
-		queue_output(p, io, NULL);
+		queue_output(p, io, NULL, true);
 	pthread_mutex_unlock(&tsp.lock);
 }
 
@@ -446,7 +448,7 @@ static void request_on_loop(void *arg)
 			queue_display(p, rq->io, rq->internal ? NULL : &done);
 		} else {
 			sync_blink(p, rq->io);
-			queue_output(p, rq->io, rq->internal ? NULL : &done);
+			queue_output(p, rq->io, rq->internal ? NULL : &done, true);
 		}
 	} else if (!rq->internal) {
 		tsp_post_completion(rq->handle, rq->id, tsp_phone_error(-ENODEV));
@@ -669,7 +671,7 @@ static bool io_read(struct phone_io *io, bool once)
 		echo = n > 0 && handle_report(p, io, io->buf, (size_t)n);
 		/* The confirmation goes to the writer: the loop reads on meanwhile. */
 		if (echo)
-			queue_output(p, io, NULL);
+			queue_output(p, io, NULL, false);
 		pthread_mutex_unlock(&tsp.lock);
 		tsp_dispatch();
 	}
