@@ -9,6 +9,11 @@
  *
  * The monitor's socket is watched by the I/O loop: it costs nothing while nothing is
  * plugged or unplugged, and events are handled on the loop thread like the phones' input.
+ *
+ * Just after udev's add, the node's sysfs entries (descriptor, ids) or the node itself may
+ * not be readable yet (ENOENT, EACCES, EBUSY): such a device is tried again on a loop timer,
+ * 50 ms after, then after waits doubling to 2 s, 8 times at most (about 7 s in all), until
+ * it is removed or the monitor stops (loop/backoff.h).
  */
 #include <errno.h>
 #include <libudev.h>
@@ -19,6 +24,7 @@
 #include <re.h>
 
 #include "hid/hidraw-node.h"
+#include "loop/backoff.h"
 #include "loop/event-loop.h"
 #include "dispatch.h"
 #include "hotplug.h"
@@ -27,8 +33,20 @@
 #include "phone.h"
 #include "phone-io.h"
 
+#define ADD_FIRST_MS 50
+#define ADD_MAX_MS 2000
+#define ADD_TRIES 8
+
+/* A device added whose first look failed transiently: tried again (loop thread only). */
+struct pending_add {
+	struct pending_add *next;
+	struct loop_backoff backoff;
+	char node[64];
+};
+
 static struct {
 	bool running;
+	struct pending_add *pending;     /* loop thread */
 	struct udev *udev;
 	struct udev_monitor *monitor;
 	bool (*wanted)(const char *node);
@@ -46,35 +64,38 @@ static struct phone *find_by_path(const char *path)
 	return NULL;
 }
 
-static void device_added(const char *node)
+/* A new node: a phone if it is one; the error that kept it from being looked at, or 0. */
+static int add_device(const char *node)
 {
 	struct transport_info *info = malloc(sizeof(*info));
 	struct phone *p;
+	int rc;
 
 	if (!info)
-		return;
-	if (hidraw_node_transport_info(node, info) < 0) {
+		return -ENOMEM;
+	rc = hidraw_node_transport_info(node, info);
+	if (rc < 0) {
 		free(info);
-		return;
+		return rc;
 	}
 	pthread_mutex_lock(&tsp.lock);
 	/* Listed by the enumeration already (the monitor starts just before it). */
 	if (find_by_path(node) || !tsp.enumerated || !hp.wanted(node)) {
 		pthread_mutex_unlock(&tsp.lock);
 		free(info);
-		return;
+		return 0;
 	}
 	p = tsp_phone_new(info, node, hp.source);
 	free(info);
 	if (!p) {
 		pthread_mutex_unlock(&tsp.lock);
-		return;
+		return 0;
 	}
 	p->temp_id = ++tsp.next_temp_id;
 	if (tsp_phone_add(p) < 0) {
 		pthread_mutex_unlock(&tsp.lock);
 		tsp_phone_free(p);
-		return;
+		return 0;
 	}
 	tsp_log(TSP_LOG_INFO, "%s: phone %04x:%04x \"%s\" plugged in", node, p->info.vendor,
 		p->info.product, p->info.product_name);
@@ -88,11 +109,70 @@ static void device_added(const char *node)
 	tsp_lines_phone_added(p);
 	pthread_mutex_unlock(&tsp.lock);
 	tsp_dispatch();
+	return 0;
 }
+
+static bool transient(int rc)
+{
+	return rc == -ENOENT || rc == -EACCES || rc == -EPERM || rc == -EBUSY || rc == -EAGAIN;
+}
+
+static void pending_forget(struct pending_add *pa)
+{
+	for (struct pending_add **pp = &hp.pending; *pp; pp = &(*pp)->next) {
+		if (*pp == pa) {
+			*pp = pa->next;
+			break;
+		}
+	}
+	loop_backoff_cancel(&pa->backoff);
+	free(pa);
+}
+
+static void retry_add(void *arg)
+{
+	struct pending_add *pa = arg;
+	int rc = add_device(pa->node);
+
+	if (transient(rc) && loop_backoff_retry(&pa->backoff, retry_add, pa))
+		return;
+	if (rc < 0)
+		tsp_log(TSP_LOG_WARNING, "%s: plugged in, but cannot be read (%s); given up after "
+			"%u tries", pa->node, strerror(-rc), pa->backoff.tries + 1);
+	pending_forget(pa);
+}
+
+static void device_added(const char *node)
+{
+	struct pending_add *pa;
+	int rc = add_device(node);
+
+	if (!transient(rc) || strlen(node) >= sizeof(pa->node))
+		return;
+	pa = calloc(1, sizeof(*pa));
+	if (!pa)
+		return;
+	snprintf(pa->node, sizeof(pa->node), "%s", node);
+	loop_backoff_init(&pa->backoff, ADD_FIRST_MS, ADD_MAX_MS, ADD_TRIES);
+	tsp_log(TSP_LOG_INFO, "%s: plugged in, not readable yet (%s); trying again", node,
+		strerror(-rc));
+	pa->next = hp.pending;
+	hp.pending = pa;
+	loop_backoff_retry(&pa->backoff, retry_add, pa);
+}
+
 
 static void device_removed(const char *node)
 {
 	struct phone *p;
+
+	/* A device still being tried: no more tries. */
+	for (struct pending_add *pa = hp.pending; pa; pa = pa->next) {
+		if (strcmp(pa->node, node) == 0) {
+			pending_forget(pa);
+			break;
+		}
+	}
 
 	pthread_mutex_lock(&tsp.lock);
 	p = find_by_path(node);
@@ -139,6 +219,8 @@ static void unwatch_on_loop(void *arg)
 {
 	(void)arg;
 	fd_close(udev_monitor_get_fd(hp.monitor));
+	while (hp.pending)
+		pending_forget(hp.pending);
 }
 
 static void release(void)
@@ -179,7 +261,15 @@ void tsp_hotplug_stop(void)
 {
 	if (!hp.running)
 		return;
-	loop_call(unwatch_on_loop, NULL);
+	if (loop_call(unwatch_on_loop, NULL) < 0) {
+		/* No loop: its timers went with it. */
+		while (hp.pending) {
+			struct pending_add *pa = hp.pending;
+
+			hp.pending = pa->next;
+			free(pa);
+		}
+	}
 	release();
 	hp.running = false;
 }
