@@ -181,6 +181,72 @@ static bool raw_wait(struct rawreader *rr, size_t n, long ms)
 }
 
 
+#define LAT_BLOCKS 10
+
+/* count reports (a, b, a, ...) read by a bare read() loop on node; -1 if it cannot open it. */
+static int bare_block(struct gadget *g, const char *node, const struct report *a,
+		      const struct report *b, int count, int64_t *v, int *nv, int *lost)
+{
+	struct rawreader rr = { .fd = open(node, O_RDWR | O_NONBLOCK | O_CLOEXEC) };
+	uint8_t buf[256];
+	pthread_t th;
+
+	if (rr.fd < 0)
+		return -1;
+	pthread_mutex_init(&rr.lock, NULL);
+	pthread_cond_init(&rr.cond, NULL);
+	while (read(rr.fd, buf, sizeof(buf)) > 0)
+		;
+	if (pthread_create(&th, NULL, raw_main, &rr) != 0) {
+		close(rr.fd);
+		return -1;
+	}
+	for (int i = 0; i < count && *lost < 10; i++) {
+		const struct report *r = i % 2 ? b : a;
+		size_t before;
+		int64_t t0, t1;
+		bool same;
+
+		pthread_mutex_lock(&rr.lock);
+		before = rr.n;
+		pthread_mutex_unlock(&rr.lock);
+		if (gadget_write(g, r, &t0) < 0 || !raw_wait(&rr, before, 2000)) {
+			(*lost)++;
+			continue;
+		}
+		pthread_mutex_lock(&rr.lock);
+		t1 = rr.t;
+		same = rr.len == r->len && memcmp(rr.buf, r->b, r->len) == 0;
+		pthread_mutex_unlock(&rr.lock);
+		if (!same) {
+			(*lost)++;
+			continue;
+		}
+		v[(*nv)++] = t1 - t0;
+	}
+	rr.stop = true;
+	pthread_join(th, NULL);
+	close(rr.fd);
+	return 0;
+}
+
+/* count reports (a, b, a, ...) through the provider: each one's callback. */
+static void prov_block(struct gadget *g, const struct report *a, const struct report *b,
+		       int count, int64_t *v, int *nv, int *lost)
+{
+	for (int i = 0; i < count && *lost < 10; i++) {
+		const struct report *r = i % 2 ? b : a;
+		size_t before = ev_count();
+		int64_t t0;
+
+		if (gadget_write(g, r, &t0) < 0 || !ev_wait(before, 2000)) {
+			(*lost)++;
+			continue;
+		}
+		v[(*nv)++] = ev_at(before).t - t0;
+	}
+}
+
 int cmd_latency(void)
 {
 	struct check c = { 0 };
@@ -225,59 +291,43 @@ int cmd_latency(void)
 	diag("latency on %s: key 5 %s / %s, hook %s / %s", f->name, hex(down.b, down.len),
 	     hex(up.b, up.len), hex(off.b, off.len), hex(on.b, on.len));
 
-	/* The floor: a bare read() loop on the hidraw node, the provider not running. */
-	if (hidraw_of(f->vid, f->pid, node, sizeof(node)) < 0 || gadget_open(&g, f, 5000) < 0) {
-		check_fail(&c, "no hidraw or gadget node for %s", f->name);
-		tap(&c, "latency");
-		return 1;
-	}
-	{
-		struct rawreader rr = { .fd = open(node, O_RDWR | O_NONBLOCK | O_CLOEXEC) };
-		pthread_t th;
-		uint8_t buf[256];
-
-		pthread_mutex_init(&rr.lock, NULL);
-		pthread_cond_init(&rr.cond, NULL);
-		while (rr.fd >= 0 && read(rr.fd, buf, sizeof(buf)) > 0)
-			;
-		if (rr.fd < 0 || pthread_create(&th, NULL, raw_main, &rr) != 0) {
-			check_fail(&c, "open %s: %s", node, strerror(errno));
-		} else {
-			for (int i = 0; i < n && lost < 10; i++) {
-				const struct report *r = i % 2 ? &up : &down;
-				size_t before;
-				int64_t t0, t1;
-				bool same;
-
-				pthread_mutex_lock(&rr.lock);
-				before = rr.n;
-				pthread_mutex_unlock(&rr.lock);
-				if (gadget_write(&g, r, &t0) < 0 || !raw_wait(&rr, before, 2000)) {
-					lost++;
-					continue;
-				}
-				pthread_mutex_lock(&rr.lock);
-				t1 = rr.t;
-				same = rr.len == r->len && memcmp(rr.buf, r->b, r->len) == 0;
-				pthread_mutex_unlock(&rr.lock);
-				if (!same) {
-					lost++;
-					continue;
-				}
-				bare[n_bare++] = t1 - t0;
-			}
-			rr.stop = true;
-			pthread_join(th, NULL);
-		}
-		if (rr.fd >= 0)
-			close(rr.fd);
-	}
-
+	/*
+	 * The floor and the provider in turns: blocks of key reports read by a bare read()
+	 * loop on the node (the phone closed) and through the provider (the phone open), so a
+	 * change in the host's load over the run weighs on both alike. The first open starts
+	 * the phone's line and its SIP stack, which stay for the rest: both sides run with it.
+	 */
 	rc = start_provider();
 	list_phones();
 	p = phone_of(f);
-	if (rc || !p || open_phone(p, (HTAPIPHONE)(uintptr_t)0x7777) != 0) {
-		check_fail(&c, "provider start %#x, or %s not opened", (unsigned)rc, f->name);
+	if (rc || !p || hidraw_of(f->vid, f->pid, node, sizeof(node)) < 0 ||
+	    gadget_open(&g, f, 5000) < 0) {
+		check_fail(&c, "provider start %#x, or %s has no phone, hidraw or gadget node",
+			   (unsigned)rc, f->name);
+		tap(&c, "latency");
+		return 1;
+	}
+	for (int b = 0; b < LAT_BLOCKS && lost < 10; b++) {
+		int count = n / LAT_BLOCKS;
+
+		if (bare_block(&g, node, &down, &up, count, bare, &n_bare, &lost) < 0) {
+			check_fail(&c, "open %s: %s", node, strerror(errno));
+			break;
+		}
+		if (open_phone(p, (HTAPIPHONE)(uintptr_t)0x7777) != 0) {
+			check_fail(&c, "%s not opened", f->name);
+			break;
+		}
+		H->phoneSetStatusMessages(p->hd, ALL_HOOK_STATES, PHONEBUTTONMODE_KEYPAD,
+					  PHONEBUTTONSTATE_DOWN | PHONEBUTTONSTATE_UP);
+		usleep(b ? 20 * 1000 : 100 * 1000);
+		if (!b)
+			quiet_use("phone open", 2000);
+		prov_block(&g, &down, &up, count, prov, &n_prov, &lost);
+		H->phoneClose(p->hd);
+	}
+	if (open_phone(p, (HTAPIPHONE)(uintptr_t)0x7777) != 0) {
+		check_fail(&c, "%s not opened", f->name);
 		tap(&c, "latency");
 		gadget_close(&g);
 		return 1;
@@ -285,32 +335,9 @@ int cmd_latency(void)
 	H->phoneSetStatusMessages(p->hd, ALL_HOOK_STATES, PHONEBUTTONMODE_KEYPAD,
 				  PHONEBUTTONSTATE_DOWN | PHONEBUTTONSTATE_UP);
 	usleep(100 * 1000);
-	quiet_use("phone open", 2000);
-	/* Through the provider: key down, key up, each one PHONE_BUTTON. */
-	for (int pass = 0; pass < 2; pass++) {
-		int64_t *v = pass ? hook : prov;
-		int *nv = pass ? &n_hook : &n_prov;
-		int count = pass ? n / 4 : n;
-
-		for (int i = 0; i < count && lost < 10; i++) {
-			const struct report *r = pass ? (i % 2 ? &on : &off) : (i % 2 ? &up : &down);
-			size_t before = ev_count();
-			int64_t t0;
-			long idx;
-
-			if (gadget_write(&g, r, &t0) < 0) {
-				lost++;
-				continue;
-			}
-			if (!ev_wait(before, 2000)) {
-				lost++;
-				continue;
-			}
-			idx = (long)before;
-			v[(*nv)++] = ev_at((size_t)idx).t - t0;
-		}
-		usleep(50 * 1000);
-	}
+	/* The hook switch through the provider (with the Off-Hook echo write). */
+	prov_block(&g, &off, &on, n / 4, hook, &n_hook, &lost);
+	usleep(50 * 1000);
 	/* SetLamp -> the bytes at the gadget. */
 	lamp_id = first_steady_lamp(p);
 	for (int i = 0; lamp_id != 0xffffffffu && i < n && lost < 10; i++) {
@@ -339,7 +366,8 @@ int cmd_latency(void)
 	stop_provider();
 	gadget_close(&g);
 
-	stats("input, bare read() loop on hidraw (write hidg -> read returns in a reader thread)", bare, n_bare);
+	stats("input, bare read() loop on hidraw (write hidg -> read returns in a reader thread; "
+	      "in turns with the provider's blocks)", bare, n_bare);
 	stats("input through hidphone.tsp (write hidg -> PHONE_BUTTON callback)", prov, n_prov);
 	stats("input through hidphone.tsp, hook switch (write hidg -> PHONE_STATE; includes the "
 	      "Off-Hook echo write)", hook, n_hook);
@@ -350,7 +378,12 @@ int cmd_latency(void)
 	if (p50_bare > 0)
 		diag("latency ratio p50 provider / p50 bare = %.2f (%lld / %lld us)",
 		     (double)p50_prov / (double)p50_bare, (long long)p50_prov, (long long)p50_bare);
-	if (n_bare != n || n_prov != n || n_hook != n / 4 || n_lamp != n)
+	if (pct(bare, n_bare, 99) > 0)
+		diag("latency ratio p99 provider / p99 bare = %.2f (%lld / %lld us)",
+		     (double)pct(prov, n_prov, 99) / (double)pct(bare, n_bare, 99),
+		     (long long)pct(prov, n_prov, 99), (long long)pct(bare, n_bare, 99));
+	if (n_bare != n / LAT_BLOCKS * LAT_BLOCKS || n_prov != n / LAT_BLOCKS * LAT_BLOCKS ||
+	    n_hook != n / 4 || n_lamp != n)
 		check_fail(&c, "samples: bare %d, provider %d, hook %d, SetLamp %d of %d (lost %d)",
 			   n_bare, n_prov, n_hook, n_lamp, n, lost);
 	tap(&c, "latency: %d samples each: bare hidraw, provider input, SetLamp output (printed, "
