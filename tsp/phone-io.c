@@ -3,9 +3,10 @@
  * reports into TAPI events, writing output state to the device, and closing, also when the
  * device is gone.
  *
- * The loop thread owns the open transport: it reads, writes and closes it, so a close can
- * never pull the transport from under a read or a write. A close stops the reading through
- * the loop, behind the requests posted before it.
+ * The loop thread reads the open transport; the device writer (phone-writer.h) writes it
+ * and, after the open's last write, closes it, so a close never pulls the transport from
+ * under a read or a write. A close stops the reading through the loop, behind the
+ * requests posted before it, whose writes the loop queues before the close.
  */
 #include <errno.h>
 #include <time.h>
