@@ -239,12 +239,13 @@ static struct write_job *job_new(struct phone_io *io, const char *what)
  * Queues a write job (writer lock held); with no writer (the provider is stopping), its
  * requests complete with an error and nothing is written.
  */
-static void queue_locked(struct write_job *j)
+static bool queue_locked(struct write_job *j)
 {
 	if (tsp_writer_post_locked(&j->base) == 0)
-		return;
+		return true;
 	job_complete(j, -ESHUTDOWN);
 	job_free(j);
+	return false;
 }
 
 /*
@@ -307,8 +308,7 @@ static void queue_output(struct phone *p, struct phone_io *io, const struct writ
 		job_free(j);
 		return;
 	}
-	io->queued_out = merge ? j : NULL;
-	queue_locked(j);
+	io->queued_out = queue_locked(j) && merge ? j : NULL;
 	tsp_writer_unlock();
 }
 
@@ -670,11 +670,19 @@ static bool io_read(struct phone_io *io, bool once)
 			return false;
 		}
 		echo = n > 0 && handle_report(p, io, io->buf, (size_t)n);
-		/* The confirmation goes to the writer: the loop reads on meanwhile. */
-		if (echo)
-			queue_output(p, io, NULL, false);
 		pthread_mutex_unlock(&tsp.lock);
+		/*
+		 * The host hears of the change first: the dispatch thread is woken before the
+		 * writer, which on a single CPU may run first and hold it for the write's time
+		 * on the bus. The confirmation then writes the state as it is by now.
+		 */
 		tsp_dispatch();
+		if (echo) {
+			pthread_mutex_lock(&tsp.lock);
+			if (p->handle == io->handle && !p->closing)
+				queue_output(p, io, NULL, false);
+			pthread_mutex_unlock(&tsp.lock);
+		}
 	}
 	return true;
 }
