@@ -616,7 +616,7 @@ static void test_stuck_device(void **state)
 	assert_int_equal(host_count(h, true, 0), 0);
 	/* The device takes its reports again: every request completes once, the newest
 	 * state is what it shows. */
-	assert_true(live_drain(&a, last, sizeof(last), 300) == 3);
+	assert_true(live_drain(&a, last, sizeof(last), 1000) == 3);
 	assert_memory_equal(last, "\x02\x04\x00", 3);
 	assert_int_equal(host_wait_completion(h, 7, WAIT_MS), 0);
 	assert_int_equal(host_wait_completion(h, 8, WAIT_MS), 0);
@@ -700,7 +700,7 @@ static void test_stuck_device_shutdown(void **state)
 	assert_int_equal(pthread_create(&th, NULL, shutdown_thread, h), 0);
 	usleep(200 * 1000);
 	assert_int_equal(host_count(h, true, 0), 0);
-	live_drain(&a, last, sizeof(last), 300);
+	live_drain(&a, last, sizeof(last), 1000);
 	assert_int_equal(pthread_join(th, NULL), 0);
 	/* Delivered before providerShutdown returned, once. */
 	assert_int_equal(host_count(h, true, 0), 1);
