@@ -522,7 +522,11 @@ static void live_stall(struct live *l)
 /* Reads what is in l's output socket; returns the last report the provider sent. */
 static size_t live_drain(struct live *l, uint8_t *last, size_t cap, int settle_ms)
 {
+	struct timeval limit = { .tv_sec = WAIT_MS / 1000 };
 	size_t got = 0;
+
+	/* Never a recv() without end: a test that fails must not hang make check. */
+	assert_int_equal(setsockopt(l->out[0], SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit)), 0);
 
 	for (;;) {
 		uint8_t buf[64];
@@ -538,10 +542,13 @@ static size_t live_drain(struct live *l, uint8_t *last, size_t cap, int settle_m
 			got = (size_t)n;
 		}
 		if (settle_ms && !l->junk) {
-			/* What the writer sends once unblocked follows within settle_ms. */
-			struct timeval tv = { .tv_sec = 0, .tv_usec = settle_ms * 1000 };
+			/* What the writer sends once unblocked follows within settle_ms; a
+			 * timeout the socket refuses would leave the next recv() blocking. */
+			struct timeval tv = { .tv_sec = settle_ms / 1000,
+					      .tv_usec = settle_ms % 1000 * 1000 };
 
-			setsockopt(l->out[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+			assert_int_equal(setsockopt(l->out[0], SOL_SOCKET, SO_RCVTIMEO, &tv,
+						    sizeof(tv)), 0);
 		}
 	}
 	return got;

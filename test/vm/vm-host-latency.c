@@ -321,8 +321,11 @@ int cmd_latency(void)
 		H->phoneSetStatusMessages(p->hd, ALL_HOOK_STATES, PHONEBUTTONMODE_KEYPAD,
 					  PHONEBUTTONSTATE_DOWN | PHONEBUTTONSTATE_UP);
 		usleep(b ? 20 * 1000 : 100 * 1000);
-		if (!b)
-			quiet_use("phone open", 2000);
+		/* The first open starts the line's SIP stack: quiet from a second after it. */
+		if (!b) {
+			usleep(1000 * 1000);
+			quiet_use("phone open 1 s", 2000);
+		}
 		prov_block(&g, &down, &up, count, prov, &n_prov, &lost);
 		H->phoneClose(p->hd);
 	}
