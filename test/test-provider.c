@@ -578,6 +578,24 @@ static struct host *start_live(struct live *a, struct live *b)
 	return start(devices, 2);
 }
 
+/* Waits until the host has msg (callbacks still arrive: under the host's lock). */
+static bool wait_msg(struct host *h, DWORD msg, size_t n, int timeout_ms)
+{
+	uint64_t end = host_now_usec() + (uint64_t)timeout_ms * 1000;
+
+	while (host_count(h, false, msg) < n) {
+		size_t seen;
+
+		if (host_now_usec() >= end)
+			return false;
+		pthread_mutex_lock(&h->lock);
+		seen = h->n_events;
+		pthread_mutex_unlock(&h->lock);
+		host_wait(h, seen + 1, 100);
+	}
+	return true;
+}
+
 /* B's key 5 reaches the host while A's write is stuck; the time it took, in ms. */
 static uint64_t key_through(struct host *h, struct live *b, HDRVPHONE hd)
 {
@@ -586,9 +604,7 @@ static uint64_t key_through(struct host *h, struct live *b, HDRVPHONE hd)
 
 	(void)hd;
 	assert_int_equal(send(b->in[0], "\x02\x80\x02", 3, 0), 3);
-	while (host_count(h, false, PHONE_BUTTON) == before &&
-	       host_now_usec() - t0 < (uint64_t)WAIT_MS * 1000)
-		host_wait(h, h->n_events + 1, 100);
+	assert_true(wait_msg(h, PHONE_BUTTON, before + 1, WAIT_MS));
 	assert_int_equal(host_count(h, false, PHONE_BUTTON), before + 1);
 	assert_int_equal(send(b->in[0], "\x02\x00\x06", 3, 0), 3);
 	return (host_now_usec() - t0) / 1000;
@@ -645,6 +661,7 @@ static void test_stuck_device_unplug(void **state)
 	struct live a, b;
 	HDRVPHONE ha, hb;
 	const struct host_event *ev;
+	HTAPIPHONE closed_ht;
 	LONG rc;
 	(void)state;
 
@@ -659,12 +676,12 @@ static void test_stuck_device_unplug(void **state)
 	/* The device goes: its input ends (as hidraw's does), its write is still stuck. */
 	close(a.in[0]);
 	a.in[0] = -1;
-	for (int i = 0; i < WAIT_MS / 10 && !find_event(h, 0, PHONE_REMOVE); i++)
-		usleep(10 * 1000);
+	assert_true(wait_msg(h, PHONE_REMOVE, 1, WAIT_MS));
+	pthread_mutex_lock(&h->lock);
 	ev = find_event(h, 0, PHONE_CLOSE);
-	assert_non_null(ev);
-	assert_ptr_equal(ev->ht, (HTAPIPHONE)(uintptr_t)(0x5000 + 100));
-	assert_non_null(find_event(h, 0, PHONE_REMOVE));
+	closed_ht = ev ? ev->ht : NULL;
+	pthread_mutex_unlock(&h->lock);
+	assert_ptr_equal(closed_ht, (HTAPIPHONE)(uintptr_t)(0x5000 + 100));
 	assert_int_equal(host_count(h, true, 0), 0);
 	assert_true(key_through(h, &b, hb) < 1000);
 	/* The write fails as the device is gone: the request completes, once, with an error. */
