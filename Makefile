@@ -35,12 +35,12 @@ HID_SRCS := hid/rdesc-parse.c hid/rdesc-load.c hid/field-codec.c hid/hex-text.c 
 DEV_SRCS := devices/telephony-map.c devices/phone-model.c devices/profile-parse.c \
 	    devices/profile-match.c devices/audio-card.c devices/audio-mixer.c devices/audio-ring.c \
 	    devices/matrix-scan.c devices/matrix-find.c
-LOOP_SRCS := loop/event-loop.c
+LOOP_SRCS := loop/event-loop.c loop/backoff.c
 CORE_SRCS := $(HID_SRCS) $(DEV_SRCS) $(LOOP_SRCS)
 TSP_SRCS := tsp/provider.c tsp/phone.c tsp/discovery.c tsp/phone-io.c tsp/phone-caps.c \
 	    tsp/phone-control.c tsp/dispatch.c tsp/errors.c tsp/log.c tsp/varstruct.c \
 	    tsp/button-info.c tsp/hotplug.c tsp/lamp-cadence.c tsp/phone-audio.c \
-	    tsp/discovery-usb.c
+	    tsp/discovery-usb.c tsp/phone-writer.c
 # Lines: the TSPI line functions over the call engine (calls/).
 TSP_SRCS += tsp/line-device.c tsp/line-call.c tsp/line-dial.c
 # The call engine (calls/): SIP, SDP and RTP through libre and librem, whose headers want
@@ -63,10 +63,10 @@ TAPI_SRCS := tapi/tapi-registry.c tapi/tapi-providers.c tapi/tapi-phone.c tapi/t
 
 UNIT_TESTS := test-rdesc-parse test-field-codec test-rdesc-load test-usage-names \
 	      test-real-descriptors test-telephony-map test-json-writer test-phone-model \
-	      test-recording test-transport-replay test-event-loop test-lamp-cadence test-line-dial \
-	      test-provider test-provider-fixtures test-call-config test-call-engine test-tapi test-tapi-text \
-	      test-tapi-fake test-line test-tapi-line test-profile test-audio-card test-audio-mixer \
-	      test-matrix-scan test-phonectl-call
+	      test-recording test-transport-replay test-event-loop test-loop-backoff test-lamp-cadence \
+	      test-line-dial test-provider test-provider-fixtures test-call-config test-call-engine \
+	      test-tapi test-tapi-text test-tapi-fake test-line test-tapi-line test-profile \
+	      test-audio-card test-audio-mixer test-matrix-scan test-phonectl-call
 
 OBJ := $(BUILDDIR)/obj
 CORE_OBJS := $(CORE_SRCS:%.c=$(OBJ)/%.o)
@@ -355,8 +355,17 @@ $(BUILDDIR)/test/bench-tapi: $(OBJ)/test/bench-tapi.o $(OBJ)/test/test-tapi-util
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(TAPI_APP_LIBS) -lcmocka -ldl \
 		$(PKG_LIBS) -pthread
 
-bench: $(BUILDDIR)/test/bench-provider $(BUILDDIR)/test/bench-calls $(BUILDDIR)/test/bench-tapi
+# One input report's cost on the loop, through a live replayed phone, with and without a
+# listening line.
+$(BUILDDIR)/test/bench-loop: $(OBJ)/test/bench-loop.o $(OBJ)/tools/tapi-host.o $(CORE_LIB) \
+			     | $(PROVIDER)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) -ldl $(PKG_LIBS) -pthread
+
+bench: $(BUILDDIR)/test/bench-provider $(BUILDDIR)/test/bench-calls $(BUILDDIR)/test/bench-tapi \
+       $(BUILDDIR)/test/bench-loop
 	@$(BUILDDIR)/test/bench-provider
+	@$(BUILDDIR)/test/bench-loop
 	@$(BUILDDIR)/test/bench-tapi
 	@$(BUILDDIR)/test/bench-calls
 

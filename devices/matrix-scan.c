@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,6 +126,11 @@ struct scan_transport {
 	bool hook;                   /* the Hook Switch reported (off hook) */
 	uint8_t key;                 /* the keypad array value reported */
 	bool report_due;             /* the state above changed: an input report to hand out */
+	/*
+	 * The provider reads on its I/O loop and writes (the buzzer) on its writer thread: both
+	 * change the state above and drive the chip, one at a time.
+	 */
+	pthread_mutex_t lock;
 };
 
 static struct scan_transport *to_scan(struct transport *t)
@@ -234,9 +240,8 @@ static int take_report(struct scan_transport *s, uint8_t *buf, size_t len)
 	return (int)n;
 }
 
-static int scan_read(struct transport *t, uint8_t *buf, size_t len, int timeout_ms)
+static int scan_read_locked(struct scan_transport *s, uint8_t *buf, size_t len, int timeout_ms)
 {
-	struct scan_transport *s = to_scan(t);
 	uint8_t r[64];
 
 	for (;;) {
@@ -259,16 +264,31 @@ static int scan_read(struct transport *t, uint8_t *buf, size_t len, int timeout_
 	}
 }
 
+static int scan_read(struct transport *t, uint8_t *buf, size_t len, int timeout_ms)
+{
+	struct scan_transport *s = to_scan(t);
+	int rc;
+
+	pthread_mutex_lock(&s->lock);
+	rc = scan_read_locked(s, buf, len, timeout_ms);
+	pthread_mutex_unlock(&s->lock);
+	return rc;
+}
+
 static int scan_write(struct transport *t, const uint8_t *data, size_t len)
 {
 	struct scan_transport *s = to_scan(t);
 	bool ring = len > 1 && (data[1] & 1);
+	int rc = 0;
 
-	if (!s->has_buzzer || ring == s->buzzer)
-		return 0;
-	s->buzzer = ring;
-	/* The chip takes the whole register: the buzzer with the columns as they are. */
-	return send_drive(s);
+	pthread_mutex_lock(&s->lock);
+	if (s->has_buzzer && ring != s->buzzer) {
+		s->buzzer = ring;
+		/* The chip takes the whole register: the buzzer with the columns as they are. */
+		rc = send_drive(s);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return rc;
 }
 
 static int scan_get_feature(struct transport *t, uint8_t *data, size_t len)
@@ -298,6 +318,7 @@ static void scan_close(struct transport *t)
 		send_drive(s);
 	}
 	transport_close(s->inner);
+	pthread_mutex_destroy(&s->lock);
 	free(s);
 }
 
@@ -309,14 +330,20 @@ static int scan_wait_fd(struct transport *t)
 static long scan_due_ms(struct transport *t)
 {
 	struct scan_transport *s = to_scan(t);
-	uint64_t now;
+	long ms;
 
-	if (s->report_due || s->resend)
-		return 0;
-	if (!s->awaiting)
-		return -1;
-	now = s->now_ms();
-	return now >= s->answer_by ? 0 : (long)(s->answer_by - now);
+	pthread_mutex_lock(&s->lock);
+	if (s->report_due || s->resend) {
+		ms = 0;
+	} else if (!s->awaiting) {
+		ms = -1;
+	} else {
+		uint64_t now = s->now_ms();
+
+		ms = now >= s->answer_by ? 0 : (long)(s->answer_by - now);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return ms;
 }
 
 static const struct transport_ops scan_ops = {
@@ -345,6 +372,7 @@ int scan_transport_open(const struct scan_protocol *proto, const struct profile_
 		return s ? -EINVAL : -ENOMEM;
 	}
 	s->base.ops = &scan_ops;
+	pthread_mutex_init(&s->lock, NULL);
 	s->proto = proto;
 	s->inner = inner;
 	s->now_ms = now_ms;

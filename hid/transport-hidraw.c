@@ -100,6 +100,20 @@ static int hidraw_read(struct transport *t, uint8_t *buf, size_t len, int timeou
 		{ .fd = h->wake, .events = POLLIN },
 	};
 
+	/*
+	 * Without a wait, as an event loop reads when the node was readable: read() alone (the
+	 * node is non-blocking), one system call per report as a bare reader has, not a poll()
+	 * before it.
+	 */
+	if (timeout_ms == 0) {
+		ssize_t n = read(h->fd, buf, len);
+
+		if (n >= 0)
+			return (int)n;
+		if (errno == EAGAIN || errno == EINTR)
+			return 0;
+		return errno == EIO ? -ENODEV : -errno;
+	}
 	for (;;) {
 		int rc = poll(fds, 2, timeout_ms);
 		ssize_t n;

@@ -7,7 +7,11 @@
  * called. Nothing polls.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -63,6 +67,7 @@ struct replay {
 	bool interrupted;
 
 	struct kept_reports outputs, feature_sets;
+	int live_in, live_out;   /* a live device (replay_options.live): ours, or -1 */
 };
 
 /*
@@ -97,6 +102,28 @@ static struct timespec to_timespec(uint64_t ns)
 	return ts;
 }
 
+/* A live device's next report: one packet of its socket, as hidraw gives one report. */
+static int live_read(struct replay *r, uint8_t *buf, size_t len, int timeout_ms)
+{
+	struct pollfd pf = { .fd = r->live_in, .events = POLLIN };
+	ssize_t n;
+	bool stop;
+
+	pthread_mutex_lock(&r->lock);
+	stop = r->interrupted;
+	r->interrupted = false;
+	pthread_mutex_unlock(&r->lock);
+	if (stop)
+		return -EINTR;
+	if (timeout_ms != 0 && poll(&pf, 1, timeout_ms) < 0)
+		return -errno;
+	n = recv(r->live_in, buf, len, MSG_DONTWAIT);
+	if (n < 0)
+		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
+	/* The other end closed: the device is gone. */
+	return n == 0 ? -ENODEV : (int)n;
+}
+
 static int replay_read(struct transport *t, uint8_t *buf, size_t len, int timeout_ms)
 {
 	struct replay *r = (struct replay *)t;
@@ -105,6 +132,8 @@ static int replay_read(struct transport *t, uint8_t *buf, size_t len, int timeou
 
 	if (!buf || len == 0)
 		return -EINVAL;
+	if (r->live_in >= 0)
+		return live_read(r, buf, len, timeout_ms);
 	if (timeout_ms > 0)
 		deadline = now + (uint64_t)timeout_ms * NSEC_PER_MSEC;
 	pthread_mutex_lock(&r->lock);
@@ -166,6 +195,8 @@ static long replay_due_ms(struct transport *t)
 	uint64_t now = now_ns();
 	long ms = -1;
 
+	if (r->live_in >= 0)
+		return -1;
 	pthread_mutex_lock(&r->lock);
 	/* The clock starts here as in read(): asking is the start of reading. */
 	if (!r->started) {
@@ -323,7 +354,15 @@ static int record_sent(struct replay *r, struct kept_reports *k, char kind, cons
 	pthread_mutex_unlock(&r->lock);
 	if (rc == 0 && r->log)
 		rc = log_report(r, kind, data, len);
+	/* A live device takes it when its socket has room: until then this blocks. */
+	if (rc == 0 && r->live_out >= 0 && send(r->live_out, data, len, MSG_NOSIGNAL) < 0)
+		rc = errno == EPIPE || errno == ECONNRESET || errno == ENOTCONN ? -ENODEV : -errno;
 	return rc;
+}
+
+static int replay_wait_fd(struct transport *t)
+{
+	return ((struct replay *)t)->live_in;
 }
 
 static int replay_write(struct transport *t, const uint8_t *data, size_t len)
@@ -342,6 +381,10 @@ static int replay_set_feature(struct transport *t, const uint8_t *data, size_t l
 
 static void replay_free(struct replay *r)
 {
+	if (r->live_in >= 0)
+		close(r->live_in);
+	if (r->live_out >= 0)
+		close(r->live_out);
 	kept_free(&r->outputs);
 	kept_free(&r->feature_sets);
 	free(r->inputs);
@@ -374,6 +417,7 @@ static const struct transport_ops replay_ops = {
 	.interrupt = replay_interrupt,
 	.close = replay_close,
 	.due_ms = replay_due_ms,
+	.wait_fd = replay_wait_fd,
 };
 
 /* Copies the device's E: and F: get lines out of the recording. */
@@ -488,6 +532,16 @@ int replay_open(const struct recording *rec, size_t index, const char *label,
 	if (!r)
 		return -ENOMEM;
 	r->base.ops = &replay_ops;
+	r->live_in = r->live_out = -1;
+	if (opts->live) {
+		r->live_in = fcntl(opts->input_fd, F_DUPFD_CLOEXEC, 0);
+		if (r->live_in < 0 || (opts->output_fd >= 0 &&
+		    (r->live_out = fcntl(opts->output_fd, F_DUPFD_CLOEXEC, 0)) < 0)) {
+			rc = -errno;
+			replay_free(r);
+			return rc;
+		}
+	}
 	r->realtime = opts->realtime;
 	r->unplug_at_end = opts->unplug_at_end;
 	r->log = opts->output_log;

@@ -47,6 +47,18 @@ struct replay_options {
 	 * the index when the recording has several devices, so the log parses as a recording.
 	 */
 	FILE *output_log;
+	/*
+	 * A device driven live, for tests and benchmarks that need a phone whose reports
+	 * arrive on cue and whose writes can be held up, as a real device's can: read() takes
+	 * each input report from input_fd (a SOCK_SEQPACKET socket: one packet, one report, as
+	 * hidraw gives them; end of file is an unplug, -ENODEV), wait_fd() returns it, and the
+	 * recording's E: lines are not played. With output_fd >= 0, every write() and
+	 * set_feature() is also sent there as one packet, blocking while the socket's buffer
+	 * is full, as a device that does not take an output report holds hidraw's write().
+	 * The transport works on duplicates of both descriptors; the caller keeps its own.
+	 */
+	bool live;
+	int input_fd, output_fd;
 };
 
 /*

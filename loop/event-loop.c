@@ -310,6 +310,8 @@ static void *loop_main(void *arg)
 
 	(void)arg;
 	on_loop = true;
+	/* Named for top -H, perf and the benchmarks. */
+	pthread_setname_np(pthread_self(), "hidphone-loop");
 	rc = thread_setup();
 	pthread_mutex_lock(&L.lock);
 	L.start_rc = rc;

@@ -2,7 +2,8 @@
  * make bench: what the provider costs, printed, not judged.
  *
  *  - threads: the process's threads with 1, 32 and 128 phones open (the provider's are
- *    its I/O loop and its dispatch thread, however many phones are open);
+ *    its I/O loop, its device writer and its dispatch thread, however many phones are
+ *    open: 4 with the host's own);
  *  - idle wakeups: voluntary and involuntary context switches of every thread of this
  *    process but the host's sleeping main thread, over a quiet interval, with no phone open
  *    and with 1, 32 and 128 open;

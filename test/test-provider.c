@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -487,6 +489,254 @@ static void test_380c_outputs(void **state)
 	recording_free(rec);
 	assert_int_equal(h->phoneClose(hd), 0);
 	host_stop(h);
+}
+
+/*
+ * A device that stops taking output reports (its OUT endpoint NAKs: hidraw's write() blocks
+ * for up to 5 s) holds only the device writer: two live phones (replay+in=N+out=M), the
+ * first with its output socket full, so the provider's write to it blocks until the test
+ * reads. Each test fd pair: [0] the test's end, [1] the provider's.
+ */
+struct live {
+	int in[2], out[2];
+	size_t junk;                 /* packets the test put in out to fill it */
+};
+
+static void live_sockets(struct live *l, bool with_out)
+{
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, l->in), 0);
+	l->out[0] = l->out[1] = -1;
+	l->junk = 0;
+	if (with_out) {
+		int small = 1;
+
+		assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, l->out), 0);
+		/* The smallest send buffer the kernel allows: a few packets fill it. */
+		assert_int_equal(setsockopt(l->out[1], SOL_SOCKET, SO_SNDBUF, &small,
+					    sizeof(small)), 0);
+	}
+}
+
+/* The provider's next write to l blocks: its send buffer is full of the test's packets. */
+static void live_stall(struct live *l)
+{
+	while (send(l->out[1], "x", 1, MSG_DONTWAIT) == 1)
+		l->junk++;
+	assert_true(errno == EAGAIN || errno == EWOULDBLOCK);
+	assert_true(l->junk > 0);
+}
+
+/* Reads what is in l's output socket; returns the last report the provider sent. */
+static size_t live_drain(struct live *l, uint8_t *last, size_t cap, int settle_ms)
+{
+	struct timeval limit = { .tv_sec = WAIT_MS / 1000 };
+	size_t got = 0;
+
+	/* Never a recv() without end: a test that fails must not hang make check. */
+	assert_int_equal(setsockopt(l->out[0], SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit)), 0);
+
+	for (;;) {
+		uint8_t buf[64];
+		ssize_t n = recv(l->out[0], buf, sizeof(buf),
+				 settle_ms ? 0 : MSG_DONTWAIT);
+
+		if (n <= 0)
+			break;
+		if (l->junk) {
+			l->junk--;
+		} else if ((size_t)n <= cap) {
+			memcpy(last, buf, (size_t)n);
+			got = (size_t)n;
+		}
+		if (settle_ms && !l->junk) {
+			/* What the writer sends once unblocked follows within settle_ms; a
+			 * timeout the socket refuses would leave the next recv() blocking. */
+			struct timeval tv = { .tv_sec = settle_ms / 1000,
+					      .tv_usec = settle_ms % 1000 * 1000 };
+
+			assert_int_equal(setsockopt(l->out[0], SOL_SOCKET, SO_RCVTIMEO, &tv,
+						    sizeof(tv)), 0);
+		}
+	}
+	return got;
+}
+
+static void live_close(struct live *l)
+{
+	for (int i = 0; i < 2; i++) {
+		if (l->in[i] >= 0)
+			close(l->in[i]);
+		if (l->out[i] >= 0)
+			close(l->out[i]);
+		l->in[i] = l->out[i] = -1;
+	}
+}
+
+static struct host *start_live(struct live *a, struct live *b)
+{
+	char path[512], devices[1200];
+
+	snprintf(path, sizeof(path), "%s/380c-live.hid", tmpdir);
+	write_recording(path, "jabra-link-380c", "Jabra Link 380", 0x0b0e, 0x24c9, NULL);
+	live_sockets(a, true);
+	live_sockets(b, false);
+	snprintf(devices, sizeof(devices), "replay+in=%d+out=%d:%s;replay+in=%d:%s", a->in[1],
+		 a->out[1], path, b->in[1], path);
+	return start(devices, 2);
+}
+
+/* Waits until the host has msg (callbacks still arrive: under the host's lock). */
+static bool wait_msg(struct host *h, DWORD msg, size_t n, int timeout_ms)
+{
+	uint64_t end = host_now_usec() + (uint64_t)timeout_ms * 1000;
+
+	while (host_count(h, false, msg) < n) {
+		size_t seen;
+
+		if (host_now_usec() >= end)
+			return false;
+		pthread_mutex_lock(&h->lock);
+		seen = h->n_events;
+		pthread_mutex_unlock(&h->lock);
+		host_wait(h, seen + 1, 100);
+	}
+	return true;
+}
+
+/* B's key 5 reaches the host while A's write is stuck; the time it took, in ms. */
+static uint64_t key_through(struct host *h, struct live *b, HDRVPHONE hd)
+{
+	size_t before = host_count(h, false, PHONE_BUTTON);
+	uint64_t t0 = host_now_usec();
+
+	(void)hd;
+	assert_int_equal(send(b->in[0], "\x02\x80\x02", 3, 0), 3);
+	assert_true(wait_msg(h, PHONE_BUTTON, before + 1, WAIT_MS));
+	assert_int_equal(host_count(h, false, PHONE_BUTTON), before + 1);
+	assert_int_equal(send(b->in[0], "\x02\x00\x06", 3, 0), 3);
+	return (host_now_usec() - t0) / 1000;
+}
+
+static void test_stuck_device(void **state)
+{
+	struct host *h = host;
+	struct live a, b;
+	HDRVPHONE ha, hb;
+	uint8_t last[64];
+	uint64_t ms;
+	(void)state;
+
+	start_live(&a, &b);
+	ha = open_phone(h, 100);
+	hb = open_phone(h, 101);
+	assert_int_equal(h->phoneSetStatusMessages(hb, 0, PHONEBUTTONMODE_KEYPAD,
+						   PHONEBUTTONSTATE_DOWN | PHONEBUTTONSTATE_UP), 0);
+	live_stall(&a);
+	/* The Mute LED (id 20, output report 2 bit 2): the writer blocks on it. */
+	assert_int_equal(h->phoneSetLamp(7, ha, 20, PHONELAMPMODE_STEADY), 7);
+	usleep(100 * 1000);
+	assert_int_equal(host_count(h, true, 0), 0);
+	/* The loop reads on: the other phone's key arrives at once (the loop is not stuck). */
+	ms = key_through(h, &b, hb);
+	assert_true(ms < 1000);
+	/* More requests for the stuck phone queue behind its write, which is still stuck. */
+	assert_int_equal(h->phoneSetLamp(8, ha, 20, PHONELAMPMODE_OFF), 8);
+	assert_int_equal(h->phoneSetLamp(9, ha, 20, PHONELAMPMODE_STEADY), 9);
+	usleep(100 * 1000);
+	assert_int_equal(host_count(h, true, 0), 0);
+	/* The device takes its reports again: every request completes once, the newest
+	 * state is what it shows. */
+	assert_true(live_drain(&a, last, sizeof(last), 1000) == 3);
+	assert_memory_equal(last, "\x02\x04\x00", 3);
+	assert_int_equal(host_wait_completion(h, 7, WAIT_MS), 0);
+	assert_int_equal(host_wait_completion(h, 8, WAIT_MS), 0);
+	assert_int_equal(host_wait_completion(h, 9, WAIT_MS), 0);
+	usleep(100 * 1000);
+	assert_int_equal(host_count(h, true, 0), 3);
+	assert_int_equal(h->phoneClose(ha), 0);
+	assert_int_equal(h->phoneClose(hb), 0);
+	host_stop(h);
+	live_close(&a);
+	live_close(&b);
+}
+
+/* Unplugged while its write is stuck: the loop removes the phone without waiting for the
+ * write, and the request completes once, with an error, when the write gives up. */
+static void test_stuck_device_unplug(void **state)
+{
+	struct host *h = host;
+	struct live a, b;
+	HDRVPHONE ha, hb;
+	const struct host_event *ev;
+	HTAPIPHONE closed_ht;
+	LONG rc;
+	(void)state;
+
+	start_live(&a, &b);
+	ha = open_phone(h, 100);
+	hb = open_phone(h, 101);
+	assert_int_equal(h->phoneSetStatusMessages(hb, 0, PHONEBUTTONMODE_KEYPAD,
+						   PHONEBUTTONSTATE_DOWN | PHONEBUTTONSTATE_UP), 0);
+	live_stall(&a);
+	assert_int_equal(h->phoneSetLamp(7, ha, 20, PHONELAMPMODE_STEADY), 7);
+	usleep(100 * 1000);
+	/* The device goes: its input ends (as hidraw's does), its write is still stuck. */
+	close(a.in[0]);
+	a.in[0] = -1;
+	assert_true(wait_msg(h, PHONE_REMOVE, 1, WAIT_MS));
+	pthread_mutex_lock(&h->lock);
+	ev = find_event(h, 0, PHONE_CLOSE);
+	closed_ht = ev ? ev->ht : NULL;
+	pthread_mutex_unlock(&h->lock);
+	assert_ptr_equal(closed_ht, (HTAPIPHONE)(uintptr_t)(0x5000 + 100));
+	assert_int_equal(host_count(h, true, 0), 0);
+	assert_true(key_through(h, &b, hb) < 1000);
+	/* The write fails as the device is gone: the request completes, once, with an error. */
+	close(a.out[0]);
+	a.out[0] = -1;
+	rc = host_wait_completion(h, 7, WAIT_MS);
+	assert_true(rc != 0 && rc != 1);
+	usleep(100 * 1000);
+	assert_int_equal(host_count(h, true, 0), 1);
+	assert_int_equal(h->phoneClose(hb), 0);
+	host_stop(h);
+	live_close(&a);
+	live_close(&b);
+}
+
+static void *shutdown_thread(void *arg)
+{
+	host_stop(arg);
+	return NULL;
+}
+
+/* providerShutdown while a write is stuck: it waits for the write, which then completes
+ * its request once before the shutdown returns. */
+static void test_stuck_device_shutdown(void **state)
+{
+	struct host *h = host;
+	struct live a, b;
+	HDRVPHONE ha;
+	pthread_t th;
+	uint8_t last[64];
+	(void)state;
+
+	start_live(&a, &b);
+	ha = open_phone(h, 100);
+	(void)ha;
+	live_stall(&a);
+	assert_int_equal(h->phoneSetLamp(7, ha, 20, PHONELAMPMODE_STEADY), 7);
+	usleep(100 * 1000);
+	/* The host shuts down without closing the phone. */
+	assert_int_equal(pthread_create(&th, NULL, shutdown_thread, h), 0);
+	usleep(200 * 1000);
+	assert_int_equal(host_count(h, true, 0), 0);
+	live_drain(&a, last, sizeof(last), 1000);
+	assert_int_equal(pthread_join(th, NULL), 0);
+	/* Delivered before providerShutdown returned, once. */
+	assert_int_equal(host_count(h, true, 0), 1);
+	live_close(&a);
+	live_close(&b);
 }
 
 static void test_error_paths(void **state)
@@ -1501,6 +1751,9 @@ int main(void)
 		TEST(test_380c_outputs),
 		TEST(test_error_paths),
 		TEST(test_unplug),
+		TEST(test_stuck_device),
+		TEST(test_stuck_device_unplug),
+		TEST(test_stuck_device_shutdown),
 		TEST(test_close_inside_callback),
 		TEST(test_concurrency),
 		TEST(test_open_close_cycles),

@@ -116,3 +116,18 @@ size_t inbox_count(const struct inbox *in, DWORD msg, DWORD_PTR p1)
 		     (p1 == (DWORD_PTR)~0u || in->m[i].dwParam1 == p1);
 	return c;
 }
+
+size_t inbox_wait_count(struct inbox *in, DWORD msg, DWORD_PTR p1, size_t n, unsigned timeout_ms)
+{
+	uint64_t end = now_ms() + timeout_ms;
+	PHONEMESSAGE m;
+
+	while (inbox_count(in, msg, p1) < n) {
+		uint64_t now = now_ms();
+
+		if (now >= end || phoneGetMessage(in->app, &m, (DWORD)(end - now)) != 0)
+			break;
+		keep(in, &m);
+	}
+	return inbox_count(in, msg, p1);
+}

@@ -34,6 +34,8 @@ struct inbox {
 void inbox_init(struct inbox *in, const char *name, DWORD *ndevs);
 /* Takes messages until none comes for quiet_ms. */
 void inbox_drain(struct inbox *in, unsigned quiet_ms);
+/* Takes messages until n of msg (with p1, or ANY) are kept or timeout_ms pass; the count. */
+size_t inbox_wait_count(struct inbox *in, DWORD msg, DWORD_PTR p1, size_t n, unsigned timeout_ms);
 /* Takes messages until one with this id (and p1, unless ~0) came, up to timeout_ms; its
  * index, or -1. */
 long inbox_wait(struct inbox *in, DWORD msg, DWORD_PTR p1, unsigned timeout_ms);

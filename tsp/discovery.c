@@ -15,6 +15,10 @@
  *                                   device goes away after its last report)
  *   usb                             phones over libusb: USB devices a profile gives a scan
  *                                   protocol (AttrProtocol=cm109; tsp/discovery-usb.c)
+ *   replay+in=N[+out=M]:A           a live device with A's descriptor, for tests and
+ *                                   benchmarks in the host's process: input reports are
+ *                                   the packets of its SOCK_SEQPACKET socket N, output
+ *                                   reports go to socket M (transport-replay.h)
  *   none                            no devices
  *
  * Unset, it means "hidraw;usb".
@@ -140,6 +144,9 @@ static int replay_source_open(struct phone *p, struct transport **out)
 		.realtime = !p->replay_fast,
 		.unplug_at_end = p->replay_unplug,
 		.output_log = replay_log,
+		.live = p->replay_in >= 0,
+		.input_fd = p->replay_in,
+		.output_fd = p->replay_out,
 	};
 	struct transport_info *info = malloc(sizeof(*info));
 	struct recording *rec = NULL;
@@ -160,7 +167,12 @@ static int replay_source_open(struct phone *p, struct transport **out)
 
 static const struct phone_source replay_source = { .open = replay_source_open };
 
-static int discover_recording(const char *file, bool fast, bool unplug, bool only_file)
+struct replay_spec {
+	bool fast, unplug;
+	int in, out;              /* a live device's sockets, or -1 */
+};
+
+static int discover_recording(const char *file, const struct replay_spec *spec, bool only_file)
 {
 	struct transport_info *info = malloc(sizeof(*info));
 	struct recording *rec = NULL;
@@ -186,8 +198,10 @@ static int discover_recording(const char *file, bool fast, bool unplug, bool onl
 		if (!p)
 			continue;
 		p->replay = true;
-		p->replay_fast = fast;
-		p->replay_unplug = unplug;
+		p->replay_fast = spec->fast;
+		p->replay_unplug = spec->unplug;
+		p->replay_in = spec->in;
+		p->replay_out = spec->out;
 		p->replay_index = i;
 		snprintf(p->replay_file, sizeof(p->replay_file), "%s", file);
 		rc = tsp_phone_add(p);
@@ -212,7 +226,7 @@ static size_t count_files(const char *spec)
 static int discover_replay(const char *spec, bool only_file)
 {
 	const char *colon = strchr(spec, ':');
-	bool fast = false, unplug = false;
+	struct replay_spec rs = { .in = -1, .out = -1 };
 	char opts[64];
 	int rc = 0;
 
@@ -224,12 +238,20 @@ static int discover_replay(const char *spec, bool only_file)
 		if (strcmp(o, "replay") == 0)
 			continue;
 		else if (strcmp(o, "fast") == 0)
-			fast = true;
+			rs.fast = true;
 		else if (strcmp(o, "unplug") == 0)
-			unplug = true;
+			rs.unplug = true;
+		else if (strncmp(o, "in=", 3) == 0 && sscanf(o + 3, "%d", &rs.in) == 1 && rs.in >= 0)
+			continue;
+		else if (strncmp(o, "out=", 4) == 0 && sscanf(o + 4, "%d", &rs.out) == 1 &&
+			 rs.out >= 0)
+			continue;
 		else
 			return -EINVAL;
 	}
+	/* Output to a live device only: a recording played back has no socket to send to. */
+	if (rs.out >= 0 && rs.in < 0)
+		return -EINVAL;
 	for (const char *f = colon + 1; *f;) {
 		size_t n = strcspn(f, ":");
 		char file[256];
@@ -237,7 +259,7 @@ static int discover_replay(const char *spec, bool only_file)
 		if (n && n < sizeof(file)) {
 			memcpy(file, f, n);
 			file[n] = '\0';
-			if (discover_recording(file, fast, unplug, only_file) < 0)
+			if (discover_recording(file, &rs, only_file) < 0)
 				rc = -EINVAL;
 		}
 		f += n + (f[n] == ':');

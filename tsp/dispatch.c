@@ -7,8 +7,8 @@
  * holding any lock during a callback. A thread that queues while another delivers just
  * leaves its item: the delivering thread takes it in order.
  *
- * The I/O loop never runs host code: what it queues (input events, completions, hotplug)
- * is delivered by the dispatch thread, so a slow callback never holds up a device, and a
+ * The I/O loop and the device writer never run host code: what they queue (input events,
+ * completions, hotplug) is delivered by the dispatch thread, so a slow callback never holds up a device, and a
  * callback may call TSPI functions that wait for the loop.
  */
 #include <stdlib.h>
@@ -157,13 +157,18 @@ static void deliver(void)
 	pthread_mutex_unlock(&queue_lock);
 }
 
+void tsp_dispatch_wake(void)
+{
+	pthread_mutex_lock(&queue_lock);
+	dt.wanted = true;
+	pthread_cond_signal(&dt.wake);
+	pthread_mutex_unlock(&queue_lock);
+}
+
 void tsp_dispatch(void)
 {
 	if (loop_on_thread()) {
-		pthread_mutex_lock(&queue_lock);
-		dt.wanted = true;
-		pthread_cond_signal(&dt.wake);
-		pthread_mutex_unlock(&queue_lock);
+		tsp_dispatch_wake();
 		return;
 	}
 	deliver();
@@ -172,6 +177,7 @@ void tsp_dispatch(void)
 static void *dispatch_main(void *arg)
 {
 	(void)arg;
+	pthread_setname_np(pthread_self(), "hidphone-disp");
 	pthread_mutex_lock(&queue_lock);
 	for (;;) {
 		while (!dt.wanted && !dt.stop)

@@ -18,6 +18,8 @@ void tsp_post_cleanup(void (*fn)(void *arg), void *arg);
 void tsp_post_completion(uint64_t handle, DRV_REQUESTID request, LONG result);
 /* Delivers what is queued unless another thread is already delivering. */
 void tsp_dispatch(void);
+/* Has the dispatch thread deliver what is queued (threads that never run host code). */
+void tsp_dispatch_wake(void);
 /* Drops the events queued for an open that ended; completions stay. */
 void tsp_dispatch_forget(uint64_t handle);
 /* Waits (without the provider lock) until nothing queued belongs to handle. */

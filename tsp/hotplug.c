@@ -9,6 +9,11 @@
  *
  * The monitor's socket is watched by the I/O loop: it costs nothing while nothing is
  * plugged or unplugged, and events are handled on the loop thread like the phones' input.
+ *
+ * Just after udev's add, the node's sysfs entries (descriptor, ids) or the node itself may
+ * not be readable yet (ENOENT, EACCES, EBUSY): such a device is tried again on a loop timer,
+ * 50 ms after, then after waits doubling to 2 s, 8 times at most (about 7 s in all), until
+ * it is removed or the monitor stops (loop/backoff.h).
  */
 #include <errno.h>
 #include <libudev.h>
@@ -19,6 +24,7 @@
 #include <re.h>
 
 #include "hid/hidraw-node.h"
+#include "loop/backoff.h"
 #include "loop/event-loop.h"
 #include "discovery-usb.h"
 #include "dispatch.h"
@@ -28,8 +34,20 @@
 #include "phone.h"
 #include "phone-io.h"
 
+#define ADD_FIRST_MS 50
+#define ADD_MAX_MS 2000
+#define ADD_TRIES 8
+
+/* A device added whose first look failed transiently: tried again (loop thread only). */
+struct pending_add {
+	struct pending_add *next;
+	struct loop_backoff backoff;
+	char node[64];
+};
+
 static struct {
 	bool running;
+	struct pending_add *pending;     /* loop thread */
 	struct udev *udev;
 	struct udev_monitor *monitor;
 	bool (*wanted)(const char *node);   /* hidraw nodes to take; NULL: none */
@@ -48,19 +66,23 @@ static struct phone *find_by_path(const char *path)
 	return NULL;
 }
 
-/* node: a hidraw node, or NULL with usb_itf, a USB interface (phones over libusb). */
-static void device_added(const char *node, struct udev_device *usb_itf)
+/*
+ * A new device: a phone if it is one; the error that kept it from being looked at, or 0.
+ * node: a hidraw node, or NULL with usb_itf, a USB interface (phones over libusb).
+ */
+static int add_device(const char *node, struct udev_device *usb_itf)
 {
 	struct transport_info *info = malloc(sizeof(*info));
 	const struct phone_source *source = node ? hp.source : &tsp_usb_source;
 	struct phone *p;
+	int rc;
 
 	if (!info)
-		return;
-	if (node ? hidraw_node_transport_info(node, info) < 0 :
-		   tsp_usb_interface_info(usb_itf, info) < 0) {
+		return -ENOMEM;
+	rc = node ? hidraw_node_transport_info(node, info) : tsp_usb_interface_info(usb_itf, info);
+	if (rc < 0) {
 		free(info);
-		return;
+		return rc;
 	}
 	if (!node)
 		node = info->path;
@@ -69,19 +91,19 @@ static void device_added(const char *node, struct udev_device *usb_itf)
 	if (find_by_path(node) || !tsp.enumerated || (source == hp.source && !hp.wanted(node))) {
 		pthread_mutex_unlock(&tsp.lock);
 		free(info);
-		return;
+		return 0;
 	}
 	p = tsp_phone_new(info, node, source);
 	free(info);
 	if (!p) {
 		pthread_mutex_unlock(&tsp.lock);
-		return;
+		return 0;
 	}
 	p->temp_id = ++tsp.next_temp_id;
 	if (tsp_phone_add(p) < 0) {
 		pthread_mutex_unlock(&tsp.lock);
 		tsp_phone_free(p);
-		return;
+		return 0;
 	}
 	tsp_log(TSP_LOG_INFO, "%s: phone %04x:%04x \"%s\" plugged in", node, p->info.vendor,
 		p->info.product, p->info.product_name);
@@ -95,11 +117,71 @@ static void device_added(const char *node, struct udev_device *usb_itf)
 	tsp_lines_phone_added(p);
 	pthread_mutex_unlock(&tsp.lock);
 	tsp_dispatch();
+	return 0;
 }
+
+static bool transient(int rc)
+{
+	return rc == -ENOENT || rc == -EACCES || rc == -EPERM || rc == -EBUSY || rc == -EAGAIN;
+}
+
+static void pending_forget(struct pending_add *pa)
+{
+	for (struct pending_add **pp = &hp.pending; *pp; pp = &(*pp)->next) {
+		if (*pp == pa) {
+			*pp = pa->next;
+			break;
+		}
+	}
+	loop_backoff_cancel(&pa->backoff);
+	free(pa);
+}
+
+static void retry_add(void *arg)
+{
+	struct pending_add *pa = arg;
+	int rc = add_device(pa->node, NULL);
+
+	if (transient(rc) && loop_backoff_retry(&pa->backoff, retry_add, pa))
+		return;
+	if (rc < 0)
+		tsp_log(TSP_LOG_WARNING, "%s: plugged in, but cannot be read (%s); given up after "
+			"%u tries", pa->node, strerror(-rc), pa->backoff.tries + 1);
+	pending_forget(pa);
+}
+
+/* A hidraw node added: looked at now, and again on a back-off while it is not readable. */
+static void device_added(const char *node)
+{
+	struct pending_add *pa;
+	int rc = add_device(node, NULL);
+
+	if (!transient(rc) || strlen(node) >= sizeof(pa->node))
+		return;
+	pa = calloc(1, sizeof(*pa));
+	if (!pa)
+		return;
+	snprintf(pa->node, sizeof(pa->node), "%s", node);
+	loop_backoff_init(&pa->backoff, ADD_FIRST_MS, ADD_MAX_MS, ADD_TRIES);
+	tsp_log(TSP_LOG_INFO, "%s: plugged in, not readable yet (%s); trying again", node,
+		strerror(-rc));
+	pa->next = hp.pending;
+	hp.pending = pa;
+	loop_backoff_retry(&pa->backoff, retry_add, pa);
+}
+
 
 static void device_removed(const char *node)
 {
 	struct phone *p;
+
+	/* A device still being tried: no more tries. */
+	for (struct pending_add *pa = hp.pending; pa; pa = pa->next) {
+		if (strcmp(pa->node, node) == 0) {
+			pending_forget(pa);
+			break;
+		}
+	}
 
 	pthread_mutex_lock(&tsp.lock);
 	p = find_by_path(node);
@@ -159,12 +241,12 @@ static void monitor_readable(int flags, void *arg)
 		if (!usb || !type)
 			;
 		else if (strcmp(action, "add") == 0 && strcmp(type, "usb_interface") == 0)
-			device_added(NULL, dev);
+			(void)add_device(NULL, dev);
 		else if (strcmp(action, "remove") == 0 && strcmp(type, "usb_device") == 0)
 			usb_device_removed(dev);
 	} else if (action && node && hidraw) {
 		if (strcmp(action, "add") == 0)
-			device_added(node, NULL);
+			device_added(node);
 		else if (strcmp(action, "remove") == 0)
 			device_removed(node);
 	}
@@ -186,6 +268,8 @@ static void unwatch_on_loop(void *arg)
 {
 	(void)arg;
 	fd_close(udev_monitor_get_fd(hp.monitor));
+	while (hp.pending)
+		pending_forget(hp.pending);
 }
 
 static void release(void)
@@ -232,7 +316,15 @@ void tsp_hotplug_stop(void)
 {
 	if (!hp.running)
 		return;
-	loop_call(unwatch_on_loop, NULL);
+	if (loop_call(unwatch_on_loop, NULL) < 0) {
+		/* No loop: its timers went with it. */
+		while (hp.pending) {
+			struct pending_add *pa = hp.pending;
+
+			hp.pending = pa->next;
+			free(pa);
+		}
+	}
 	release();
 	hp.running = false;
 	hp.wanted = NULL;

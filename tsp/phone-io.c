@@ -3,9 +3,10 @@
  * reports into TAPI events, writing output state to the device, and closing, also when the
  * device is gone.
  *
- * The loop thread owns the open transport: it reads, writes and closes it, so a close can
- * never pull the transport from under a read or a write. A close stops the reading through
- * the loop, behind the requests posted before it.
+ * The loop thread reads the open transport; the device writer (phone-writer.h) writes it
+ * and, after the open's last write, closes it, so a close never pulls the transport from
+ * under a read or a write. A close stops the reading through the loop, behind the
+ * requests posted before it, whose writes the loop queues before the close.
  */
 #include <errno.h>
 #include <time.h>
@@ -23,6 +24,7 @@
 #include "phone.h"
 #include "phone-audio.h"
 #include "phone-io.h"
+#include "phone-writer.h"
 #include "line.h"
 
 static DWORD hook_state_bit(enum phone_hook_device dev)
@@ -59,10 +61,14 @@ void tsp_phone_button(struct phone *p, uint32_t id, bool down)
 /*
  * An open phone's I/O, on the loop thread: the node's descriptor watched by the loop
  * (hidraw) or a timer for the next report of a recording (replay), and the cadences of
- * lamps the provider blinks itself.
+ * lamps the provider blinks itself. Its writes are jobs of the device writer
+ * (phone-writer.h), which also closes the transport and frees this, after the last of
+ * them: so a write in progress always has its transport.
  */
+struct write_job;
+
 struct phone_io {
-	struct phone *phone;
+	struct phone *phone;         /* loop thread; the writer never follows it */
 	struct transport *t;
 	uint64_t handle;
 	int fd;                      /* watched, or -1 */
@@ -70,100 +76,284 @@ struct phone_io {
 	struct loop_timer timer;     /* a recording: the next report, or the 1 s before playing */
 	struct lamp_blinker blink;
 	/*
-	 * AttrOffHookAckWindow: what each hook's Off-Hook output last said (off before the
-	 * first write: what a device shows when opened), and until when (loop clock, ms) a
-	 * hook report saying the same is the device's acknowledgement.
+	 * AttrOffHookAckWindow (provider lock): what each hook's Off-Hook output last said
+	 * (off before the first write: what a device shows when opened), and until when (loop
+	 * clock, ms) a hook report saying the same is the device's acknowledgement: UINT64_MAX
+	 * while that write is queued or in progress, then the window from its end. ack_seq
+	 * tells the writer whether the window it would open is still the newest.
 	 */
 	bool hook_led[PHONE_HOOK_DEVICES];
 	uint64_t ack_until[PHONE_HOOK_DEVICES];
+	uint32_t ack_seq[PHONE_HOOK_DEVICES];
+	uint32_t ack_window_ms;
+	/* Writer lock: the output write queued and not yet taken by the writer, or NULL. */
+	struct write_job *queued_out;
+	bool *closed;                /* writer lock: set when the writer has closed this */
+	char source[sizeof(((struct phone *)0)->source)];
 	size_t len;
 	uint8_t buf[];
 };
 
-struct commit_ctx {
-	struct transport *t;
-	int rc;
+/* --- writes: jobs of the device writer ------------------------------------------------ */
+
+struct write_done {
+	uint64_t handle;
+	DRV_REQUESTID id;
 };
 
-static int write_report(const uint8_t *report, size_t len, void *data)
-{
-	struct commit_ctx *c = data;
-	int rc = transport_write(c->t, report, len);
+struct write_job {
+	struct writer_job base;
+	struct phone_io *io;
+	const char *what;            /* for the log */
+	/* The reports, in order, each as: feature (1 byte), length (2 bytes), the report. */
+	uint8_t *bytes;
+	size_t used, cap;
+	/* The requests this write completes. */
+	struct write_done *done;
+	size_t n_done, cap_done;
+	unsigned ack_hooks;          /* hooks whose Off-Hook output this write changes */
+	uint32_t ack_seq[PHONE_HOOK_DEVICES];
+};
 
-	if (rc < 0 && c->rc == 0)
-		c->rc = rc;
-	/* Keep going: one report failing is no reason to leave the others stale. */
+static void job_free(struct write_job *j)
+{
+	free(j->bytes);
+	free(j->done);
+	free(j);
+}
+
+static int job_add_report(struct write_job *j, const uint8_t *report, size_t len, bool feature)
+{
+	if (len > 0xffff)
+		return -EINVAL;
+	if (j->used + 3 + len > j->cap) {
+		size_t cap = (j->cap ? j->cap * 2 : 64) + 3 + len;
+		uint8_t *b = realloc(j->bytes, cap);
+
+		if (!b)
+			return -ENOMEM;
+		j->bytes = b;
+		j->cap = cap;
+	}
+	j->bytes[j->used] = feature;
+	j->bytes[j->used + 1] = (uint8_t)len;
+	j->bytes[j->used + 2] = (uint8_t)(len >> 8);
+	memcpy(j->bytes + j->used + 3, report, len);
+	j->used += 3 + len;
 	return 0;
 }
 
-/*
- * Loop thread. Writes the output state as it is when the write happens: of two requests,
- * the one written last writes the newest state, never an older snapshot. Every write is on
- * the loop thread, so they never interleave.
- */
-static int commit(struct phone *p, struct phone_io *io)
+static int job_add_done(struct write_job *j, uint64_t handle, DRV_REQUESTID id)
 {
-	struct commit_ctx c = { .t = io->t };
-	struct phone_output_state state;
-	const struct phone_model *m = p->model;
-	uint32_t window = phone_model_ack_window_ms(m);
+	if (j->n_done == j->cap_done) {
+		size_t cap = j->cap_done ? j->cap_done * 2 : 2;
+		struct write_done *d = realloc(j->done, cap * sizeof(*d));
 
-	pthread_mutex_lock(&tsp.lock);
-	state = p->out;
-	pthread_mutex_unlock(&tsp.lock);
-	phone_model_encode(m, &state, write_report, &c);
+		if (!d)
+			return -ENOMEM;
+		j->done = d;
+		j->cap_done = cap;
+	}
+	j->done[j->n_done++] = (struct write_done){ .handle = handle, .id = id };
+	return 0;
+}
+
+static int collect_output(const uint8_t *report, size_t len, void *data)
+{
+	return job_add_report(data, report, len, false);
+}
+
+static int collect_report(const uint8_t *report, size_t len, enum rdesc_kind kind, void *data)
+{
+	/* HID 1.11's display example uses feature reports; others use output reports. */
+	return job_add_report(data, report, len, kind == RDESC_FEATURE);
+}
+
+/* Completes the job's requests with rc (any thread but the loop's callers' own). */
+static void job_complete(struct write_job *j, int rc)
+{
+	for (size_t i = 0; i < j->n_done; i++)
+		tsp_post_completion(j->done[i].handle, j->done[i].id, tsp_phone_error(rc));
+	if (j->n_done)
+		tsp_dispatch_wake();
+}
+
+/* Writer thread: the job's reports, in order; then its completions. */
+static void run_write(struct writer_job *base)
+{
+	struct write_job *j = (struct write_job *)base;
+	struct phone_io *io = j->io;
+	int rc = 0;
+
+	/* From here on the job is the writer's: nobody merges into it any more. */
+	tsp_writer_lock();
+	if (io->queued_out == j)
+		io->queued_out = NULL;
+	tsp_writer_unlock();
+	for (size_t off = 0; off + 3 <= j->used;) {
+		bool feature = j->bytes[off];
+		size_t len = (size_t)j->bytes[off + 1] | (size_t)j->bytes[off + 2] << 8;
+		const uint8_t *report = j->bytes + off + 3;
+		int r = feature ? transport_set_feature(io->t, report, len) :
+				  transport_write(io->t, report, len);
+
+		/* Keep going: one report failing is no reason to leave the others stale. */
+		if (r < 0 && rc == 0)
+			rc = r;
+		off += 3 + len;
+	}
+	if (rc < 0)
+		tsp_log(TSP_LOG_WARNING, "%s: writing %s failed: %s", io->source, j->what,
+			strerror(-rc));
 	/*
 	 * A device that reports a hook change when the host drives its Off-Hook LED (Jabra:
 	 * devices/data/50-jabra.phone) is acknowledging, not being lifted or put down: the
-	 * window opens whenever what the LED says changes.
+	 * window runs from the end of the write that changed what the LED says.
 	 */
-	for (int d = 0; window && d < PHONE_HOOK_DEVICES; d++) {
-		bool led = state.hook_offhook[d];
+	if (j->ack_hooks) {
+		uint64_t until = loop_now_ms() + io->ack_window_ms;
+
+		pthread_mutex_lock(&tsp.lock);
+		for (int d = 0; d < PHONE_HOOK_DEVICES; d++) {
+			if (j->ack_hooks & 1u << d && io->ack_seq[d] == j->ack_seq[d])
+				io->ack_until[d] = until;
+		}
+		pthread_mutex_unlock(&tsp.lock);
+	}
+	job_complete(j, rc);
+	job_free(j);
+}
+
+static struct write_job *job_new(struct phone_io *io, const char *what)
+{
+	struct write_job *j = calloc(1, sizeof(*j));
+
+	if (!j)
+		return NULL;
+	j->base.run = run_write;
+	j->io = io;
+	j->what = what;
+	return j;
+}
+
+/*
+ * Queues a write job (writer lock held); with no writer (the provider is stopping), its
+ * requests complete with an error and nothing is written.
+ */
+static bool queue_locked(struct write_job *j)
+{
+	if (tsp_writer_post_locked(&j->base) == 0)
+		return true;
+	job_complete(j, -ESHUTDOWN);
+	job_free(j);
+	return false;
+}
+
+/*
+ * Loop thread, provider lock held: queues the write of the whole output state as it is now,
+ * completing request (when not NULL). Of two writes, the later one writes the newer state;
+ * a write still waiting for the writer takes the newer state instead of a second job being
+ * queued behind it, so a device that is slow to take reports gets the newest state next,
+ * not every state in between, and every request still completes once. A hook change's
+ * confirmation (merge false) is written as it is, each one: the device waits for it.
+ */
+static void queue_output(struct phone *p, struct phone_io *io, const struct write_done *request,
+			 bool merge)
+{
+	const struct phone_model *m = p->model;
+	struct write_job *j = job_new(io, "an output report"), *q;
+	unsigned hooks = 0;
+	int rc = j ? 0 : -ENOMEM;
+
+	if (j)
+		rc = phone_model_encode(m, &p->out, collect_output, j);
+	if (rc == 0 && request)
+		rc = job_add_done(j, request->handle, request->id);
+	if (rc < 0) {
+		tsp_log(TSP_LOG_ERROR, "%s: cannot queue a write: %s", p->source, strerror(-rc));
+		if (request)
+			tsp_post_completion(request->handle, request->id, tsp_phone_error(rc));
+		if (j)
+			job_free(j);
+		return;
+	}
+	for (int d = 0; io->ack_window_ms && d < PHONE_HOOK_DEVICES; d++) {
+		bool led = p->out.hook_offhook[d];
 
 		if (!m->hooks[d].settable)
 			continue;
 		if (d == (int)m->offhook_hook && m->offhook_lamp_id < PHONE_MAX_IDS &&
-		    state.offhook_lamp_app)
-			led = state.lamp_on[m->offhook_lamp_id];
-		if (io->hook_led[d] != led)
-			io->ack_until[d] = loop_now_ms() + window;
+		    p->out.offhook_lamp_app)
+			led = p->out.lamp_on[m->offhook_lamp_id];
+		if (io->hook_led[d] != led) {
+			hooks |= 1u << d;
+			io->ack_seq[d]++;
+			io->ack_until[d] = UINT64_MAX;
+		}
 		io->hook_led[d] = led;
+		j->ack_seq[d] = io->ack_seq[d];
 	}
-	if (c.rc < 0)
-		tsp_log(TSP_LOG_WARNING, "%s: writing an output report failed: %s", p->source,
-			strerror(-c.rc));
-	return c.rc;
+	j->ack_hooks = hooks;
+	tsp_writer_lock();
+	q = merge ? io->queued_out : NULL;
+	if (q && (!request || job_add_done(q, request->handle, request->id) == 0)) {
+		/* The waiting write takes this state: its bytes, and the newer windows. */
+		free(q->bytes);
+		q->bytes = j->bytes;
+		q->used = j->used;
+		q->cap = j->cap;
+		j->bytes = NULL;
+		q->ack_hooks |= hooks;
+		memcpy(q->ack_seq, j->ack_seq, sizeof(q->ack_seq));
+		tsp_writer_unlock();
+		job_free(j);
+		return;
+	}
+	io->queued_out = queue_locked(j) && merge ? j : NULL;
+	tsp_writer_unlock();
 }
 
-static int write_display_report(const uint8_t *report, size_t len, enum rdesc_kind kind,
-				void *data)
+/* Loop thread, provider lock held: queues the write of the whole display text. */
+static void queue_display(struct phone *p, struct phone_io *io, const struct write_done *request)
 {
-	struct transport *t = data;
+	struct write_job *j = job_new(io, "the display");
+	int rc = j ? 0 : -ENOMEM;
 
-	/* HID 1.11's display example uses feature reports; others use output reports. */
-	return kind == RDESC_FEATURE ? transport_set_feature(t, report, len) :
-				       transport_write(t, report, len);
-}
-
-/* Loop thread: writes the whole display text. */
-static int commit_display(struct phone *p, struct transport *t)
-{
-	const struct phone_display *dp = &p->model->display;
-	size_t n = (size_t)dp->rows * dp->columns;
-	uint8_t *text = malloc(n ? n : 1);
-	int rc;
-
-	if (!text)
-		return -ENOMEM;
-	pthread_mutex_lock(&tsp.lock);
-	memcpy(text, p->display_text, n);
-	pthread_mutex_unlock(&tsp.lock);
-	rc = phone_model_encode_display(p->model, text, write_display_report, t);
-	free(text);
-	if (rc < 0)
+	if (j)
+		rc = phone_model_encode_display(p->model, p->display_text, collect_report, j);
+	if (rc == 0 && request)
+		rc = job_add_done(j, request->handle, request->id);
+	if (rc < 0) {
 		tsp_log(TSP_LOG_WARNING, "%s: writing the display failed: %s", p->source,
 			strerror(-rc));
-	return rc;
+		if (request)
+			tsp_post_completion(request->handle, request->id, tsp_phone_error(rc));
+		if (j)
+			job_free(j);
+		return;
+	}
+	tsp_writer_lock();
+	/* An output write after this one must not be merged into one before it. */
+	io->queued_out = NULL;
+	queue_locked(j);
+	tsp_writer_unlock();
+}
+
+/* Writer thread: the open is over; the transport closes after its last write. */
+static void run_close(struct writer_job *base)
+{
+	struct write_job *j = (struct write_job *)base;
+	struct phone_io *io = j->io;
+
+	transport_close(io->t);
+	tsp_writer_lock();
+	if (io->closed) {
+		*io->closed = true;
+		tsp_writer_signal();
+	}
+	tsp_writer_unlock();
+	free(io);
+	job_free(j);
 }
 
 struct request {
@@ -226,9 +416,9 @@ static void blink_edge(void *arg)
 
 	pthread_mutex_lock(&tsp.lock);
 	changed = p->handle == io->handle && !p->closing && apply_blink(p, io);
-	pthread_mutex_unlock(&tsp.lock);
 	if (changed)
-		commit(p, io);
+		queue_output(p, io, NULL, true);
+	pthread_mutex_unlock(&tsp.lock);
 }
 
 /* The open of handle, also while it closes (its close waits for this on the loop). */
@@ -241,29 +431,31 @@ static struct phone *open_phone(uint64_t handle)
 	return NULL;
 }
 
+/*
+ * Loop thread: a request's write goes to the device writer, which completes it once
+ * written. rq->io is used only while its open is found: a close stops the open's I/O on
+ * this thread after the requests posted before it, and a phone closed by unplug before
+ * now has no open (its request completes with an error at once).
+ */
 static void request_on_loop(void *arg)
 {
 	struct request *rq = arg;
-	struct transport *t = NULL;
+	struct write_done done = { .handle = rq->handle, .id = rq->id };
 	struct phone *p;
-	int rc = -ENODEV;
 
 	pthread_mutex_lock(&tsp.lock);
 	p = open_phone(rq->handle);
-	if (p) {
-		t = p->transport;
-		if (rq->what == TSP_WRITE_OUTPUT)
+	if (p && p->transport) {
+		if (rq->what == TSP_WRITE_DISPLAY) {
+			queue_display(p, rq->io, rq->internal ? NULL : &done);
+		} else {
 			sync_blink(p, rq->io);
+			queue_output(p, rq->io, rq->internal ? NULL : &done, true);
+		}
+	} else if (!rq->internal) {
+		tsp_post_completion(rq->handle, rq->id, tsp_phone_error(-ENODEV));
 	}
 	pthread_mutex_unlock(&tsp.lock);
-	/*
-	 * p stays: phones are freed on this thread, or by a close, which waits for this
-	 * thread to pass its stop first. A phone closed by unplug before now has no open.
-	 */
-	if (p && t)
-		rc = rq->what == TSP_WRITE_DISPLAY ? commit_display(p, t) : commit(p, rq->io);
-	if (!rq->internal)
-		tsp_post_completion(rq->handle, rq->id, tsp_phone_error(rc));
 	tsp_dispatch();
 	free(rq);
 }
@@ -402,6 +594,8 @@ static bool handle_report(struct phone *p, struct phone_io *io, const uint8_t *b
 			if (io->ack_until[ev[i].hook] && loop_now_ms() < io->ack_until[ev[i].hook] &&
 			    io->hook_led[ev[i].hook] == ev[i].offhook) {
 				io->ack_until[ev[i].hook] = 0;
+				/* Taken: the write still in progress opens no window after it. */
+				io->ack_seq[ev[i].hook]++;
 				tsp_log(TSP_LOG_DEBUG, "%s: hook report acknowledges the Off-Hook LED",
 					p->source);
 				continue;
@@ -445,12 +639,15 @@ static void io_unwatch(struct phone_io *io)
 	loop_timer_cancel(&io->timer);
 }
 
-/* Reads what the transport has; false when the phone's open ended meanwhile. */
-static bool io_read(struct phone_io *io)
+/*
+ * Reads what the transport has (one report: once), false when the phone's open ended
+ * meanwhile.
+ */
+static bool io_read(struct phone_io *io, bool once)
 {
 	struct phone *p = io->phone;
 
-	for (;;) {
+	for (int i = 0; !once || i < 1; i++) {
 		int n = transport_read(io->t, io->buf, io->len, 0);
 		bool echo;
 
@@ -477,11 +674,20 @@ static bool io_read(struct phone_io *io)
 		}
 		echo = n > 0 && handle_report(p, io, io->buf, (size_t)n);
 		pthread_mutex_unlock(&tsp.lock);
-		/* The host hears of the change first; the confirmation write may take a while. */
+		/*
+		 * The host hears of the change first: the dispatch thread is woken before the
+		 * writer, which on a single CPU may run first and hold it for the write's time
+		 * on the bus. The confirmation then writes the state as it is by now.
+		 */
 		tsp_dispatch();
-		if (echo)
-			commit(p, io);
+		if (echo) {
+			pthread_mutex_lock(&tsp.lock);
+			if (p->handle == io->handle && !p->closing)
+				queue_output(p, io, NULL, false);
+			pthread_mutex_unlock(&tsp.lock);
+		}
 	}
+	return true;
 }
 
 /*
@@ -503,16 +709,22 @@ static void io_due(void *arg)
 {
 	struct phone_io *io = arg;
 
-	if (io_read(io))
+	if (io_read(io, false))
 		io_arm_due(io);
 }
 
+/*
+ * The node is readable: one report. The loop's watch is level-triggered, so a second
+ * report waiting brings the loop straight back; a report alone costs one read(), not a
+ * second one that finds nothing.
+ */
 static void io_readable(int flags, void *arg)
 {
 	struct phone_io *io = arg;
 
 	(void)flags;
-	if (io_read(io))
+	/* and a transport that also keeps time (the keypad scan) gets its timer again */
+	if (io_read(io, true))
 		io_arm_due(io);
 }
 
@@ -523,7 +735,7 @@ static void io_play(void *arg)
 
 	io->playing = true;
 	loop_timer_cancel(&io->timer);    /* the 1 s wait, when the host was quicker */
-	if (!io_read(io))
+	if (!io_read(io, false))
 		return;
 	ms = transport_due_ms(io->t);
 	if (ms >= 0)
@@ -534,17 +746,26 @@ static void io_start(void *arg)
 {
 	struct phone_io *io = arg;
 	int fd = transport_wait_fd(io->t);
+	struct write_job *init;
 	int err;
 
 	lamp_blinker_init(&io->blink, blink_edge, io);
 	/*
-	 * A profile's AttrInitReports: what the phone needs before its controls work, written
-	 * on the loop like every other write, before the first report is read.
+	 * A profile's AttrInitReports: what the phone needs before its controls work, the
+	 * writer's first job for this open, ahead of every request's.
 	 */
-	err = phone_model_encode_init(io->phone->model, write_display_report, io->t);
+	init = job_new(io, "an init report");
+	err = init ? phone_model_encode_init(io->phone->model, collect_report, init) : -ENOMEM;
 	if (err < 0)
 		tsp_log(TSP_LOG_WARNING, "%s: an init report failed: %s", io->phone->source,
 			strerror(-err));
+	if (init && err >= 0 && init->used) {
+		tsp_writer_lock();
+		queue_locked(init);
+		tsp_writer_unlock();
+	} else if (init) {
+		job_free(init);
+	}
 
 	if (fd < 0) {
 		/*
@@ -575,13 +796,40 @@ static void io_go(void *arg)
 		io_play(io);
 }
 
+struct io_stop {
+	struct phone_io *io;
+	bool *closed;                /* the closing thread waits for the writer: or NULL */
+};
+
+/*
+ * Loop thread (or any, without a loop): the reading stops; the device writer closes the
+ * transport and frees io after the writes queued before.
+ */
 static void io_stop(void *arg)
 {
-	struct phone_io *io = arg;
+	struct io_stop *st = arg;
+	struct phone_io *io = st->io;
+	struct write_job *j;
 
 	io_unwatch(io);
 	lamp_blinker_stop(&io->blink);
+	j = job_new(io, "the close");
+	if (j) {
+		j->base.run = run_close;
+		tsp_writer_lock();
+		io->closed = st->closed;
+		if (tsp_writer_post_locked(&j->base) == 0) {
+			tsp_writer_unlock();
+			return;
+		}
+		io->closed = NULL;
+		tsp_writer_unlock();
+		free(j);
+	}
+	/* No writer (it has stopped, or no memory): nothing else uses io now. */
 	transport_close(io->t);
+	if (st->closed)
+		*st->closed = true;
 	free(io);
 }
 
@@ -630,7 +878,9 @@ int tsp_phone_open(struct phone *p)
 	if (p->display_text)
 		memset(p->display_text, ' ',
 		       (size_t)p->model->display.rows * p->model->display.columns);
-	*io = (struct phone_io){ .phone = p, .t = t, .handle = p->handle, .fd = -1, .len = len };
+	*io = (struct phone_io){ .phone = p, .t = t, .handle = p->handle, .fd = -1, .len = len,
+				 .ack_window_ms = phone_model_ack_window_ms(p->model) };
+	snprintf(io->source, sizeof(io->source), "%s", p->source);
 	rc = loop_post(io_start, io);
 	if (rc < 0) {
 		transport_close(t);
@@ -650,8 +900,9 @@ bool tsp_phone_close(struct phone *p, bool forced)
 	uint64_t handle = p->handle;
 	PHONEEVENT proc = p->event_proc;
 	HTAPIPHONE ht = p->htphone;
-	struct phone_io *io = p->io;
 	struct phone_audio *audio = p->audio;
+	bool on_loop = loop_on_thread(), closed = false;
+	struct io_stop st = { .io = p->io, .closed = on_loop ? NULL : &closed };
 
 	if (!handle || p->closing)
 		return false;
@@ -660,11 +911,18 @@ bool tsp_phone_close(struct phone *p, bool forced)
 	p->audio = NULL;
 	pthread_mutex_unlock(&tsp.lock);
 	/*
-	 * Behind the requests already posted, which are written and completed first; at once
-	 * when the loop itself closes (unplug).
+	 * Behind the requests already posted, whose writes are queued first; at once when the
+	 * loop itself closes (unplug). A host's close then waits for the writer to have
+	 * written them (completed) and closed the device; the loop never waits for a device.
 	 */
-	if (io && loop_call(io_stop, io) < 0)
-		io_stop(io);   /* no loop: nothing else can use io */
+	if (st.io && loop_call(io_stop, &st) < 0)
+		io_stop(&st);   /* no loop: nothing else can use io */
+	if (st.io && st.closed) {
+		tsp_writer_lock();
+		while (!closed)
+			tsp_writer_wait();
+		tsp_writer_unlock();
+	}
 	/* The ring stops, the mutes go back, the mixer is no longer watched. */
 	tsp_audio_close(audio);
 	/*
@@ -675,7 +933,7 @@ bool tsp_phone_close(struct phone *p, bool forced)
 	if (!forced)
 		tsp_dispatch_forget(handle);
 	/* The loop never waits for the host: a callback may be waiting for the loop. */
-	if (!loop_on_thread())
+	if (!on_loop)
 		tsp_dispatch_flush(handle);
 	pthread_mutex_lock(&tsp.lock);
 

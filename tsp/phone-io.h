@@ -1,6 +1,7 @@
 /*
- * An open phone's I/O on the I/O loop: reading, writing whole output states, completing
- * requests, closing (also when the device is gone), and the events input causes.
+ * An open phone's I/O: reading on the I/O loop, whole output states written (and requests
+ * completed) by the device writer, closing (also when the device is gone), and the events
+ * input causes.
  */
 #ifndef HIDPHONE_TSP_PHONE_IO_H
 #define HIDPHONE_TSP_PHONE_IO_H
@@ -24,7 +25,8 @@ int tsp_phone_open(struct phone *p);                        /* lock held; starts
 bool tsp_phone_close(struct phone *p, bool forced);
 /* A replayed phone starts playing (the host set its filter). Lock held. */
 void tsp_phone_go(struct phone *p);
-/* Posts the write of an asynchronous request to the loop, which completes it. Lock held. */
+/* Posts an asynchronous request to the loop, which queues its write; the writer completes
+ * it. Lock held. */
 void tsp_phone_request(struct phone *p, DRV_REQUESTID request, enum tsp_write what);
 /* Writes p's output state (a call's lamps and ringer) when it is open; no request. */
 void tsp_phone_write(struct phone *p);

@@ -94,6 +94,7 @@ struct phone *tsp_phone_new(const struct transport_info *info, const char *sourc
 
 	if (!p)
 		return NULL;
+	p->replay_in = p->replay_out = -1;
 	/* Profiles (devices/data) add what the descriptor cannot say; see devices/profile.h. */
 	char name[sizeof(info->manufacturer) + sizeof(info->product_name) + 1];
 	struct profile_device dev = { .bus = info->bus, .vendor = info->vendor,

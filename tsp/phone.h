@@ -48,6 +48,7 @@ struct phone {
 	bool replay;
 	bool replay_fast, replay_unplug;
 	size_t replay_index;         /* device of the recording */
+	int replay_in, replay_out;   /* a live replayed device's sockets, or -1 */
 	char replay_file[256];
 
 	/* Open state (guarded by the provider lock). */

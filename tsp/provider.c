@@ -15,11 +15,12 @@
 #include "log.h"
 #include "phone.h"
 #include "phone-io.h"
+#include "phone-writer.h"
 #include "provider.h"
 
 /*
- * The I/O loop and the dispatch thread live from enumeration to shutdown: two threads
- * however many phones there are.
+ * The I/O loop, the device writer and the dispatch thread live from enumeration to
+ * shutdown: three threads however many phones there are.
  */
 int tsp_threads_start(void)
 {
@@ -30,9 +31,15 @@ int tsp_threads_start(void)
 	rc = loop_start(NULL);
 	if (rc < 0)
 		return rc;
+	rc = tsp_writer_start();
+	if (rc < 0) {
+		loop_stop();
+		return rc;
+	}
 	rc = tsp_dispatch_start();
 	if (rc < 0) {
 		loop_stop();
+		tsp_writer_stop();
 		return rc;
 	}
 	tsp.threads_running = true;
@@ -49,8 +56,12 @@ void tsp_threads_stop(void)
 	pthread_mutex_unlock(&tsp.lock);
 	if (!running)
 		return;
-	/* The loop first: what it still does may queue callbacks for the dispatch thread. */
+	/*
+	 * The loop first: what it still does may queue writes and callbacks; then the writer,
+	 * whose last writes complete requests; then the dispatch thread, which delivers them.
+	 */
 	loop_stop();
+	tsp_writer_stop();
 	tsp_dispatch_wait_idle();
 	tsp_dispatch_stop();
 }
