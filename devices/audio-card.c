@@ -74,6 +74,40 @@ int audio_card_usb_device(const char *sysfs_root, const char *path, char *out, s
 	return -ENODEV;
 }
 
+/* USB interface class 01: Audio (USB Device Class Definition for Audio Devices). */
+#define USB_CLASS_AUDIO 0x01
+
+bool audio_card_may_come(const char *sysfs_root, const struct audio_card *card)
+{
+	char root[PATH_MAX], dir[PATH_MAX + 600];
+	struct dirent *e;
+	bool audio = false;
+	DIR *d;
+
+	if (!card->usb_path[0] || resolved_root(sysfs_root, root) < 0 ||
+	    (size_t)snprintf(dir, sizeof(dir), "%s%s", root, card->usb_path) >= sizeof(dir))
+		return false;
+	d = opendir(dir);
+	if (!d)
+		return false;
+	/* The device's interfaces are its entries named "<device>:<config>.<interface>". */
+	while (!audio && (e = readdir(d))) {
+		char path[PATH_MAX + 900], text[8];
+		long n;
+
+		if (!strchr(e->d_name, ':'))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/bInterfaceClass", dir, e->d_name);
+		n = sysfs_read_file(path, text, sizeof(text) - 1);
+		if (n <= 0)
+			continue;
+		text[n] = '\0';
+		audio = strtol(text, NULL, 16) == USB_CLASS_AUDIO;
+	}
+	closedir(d);
+	return audio;
+}
+
 /* The sysfs entry of a hidraw node: /sys/dev/char/MAJ:MIN for a real node, else by name. */
 static int hidraw_entry(const char *sysfs_root, const char *node, char *out, size_t size)
 {

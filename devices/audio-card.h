@@ -18,6 +18,7 @@
 #ifndef HIDPHONE_AUDIO_CARD_H
 #define HIDPHONE_AUDIO_CARD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,6 +42,14 @@ struct audio_card {
  * or another negative errno when sysfs cannot be read.
  */
 int audio_card_find(const char *sysfs_root, const char *node, struct audio_card *card);
+
+/*
+ * Whether the USB device of `card` (card->usb_path, filled by audio_card_find even when it
+ * found no card) has an interface of the USB Audio class: a card for it may still come
+ * (snd-usb-audio registers after usbhid, or is bound again). A pure HID device never gets
+ * one, so nobody need wait for it.
+ */
+bool audio_card_may_come(const char *sysfs_root, const struct audio_card *card);
 
 /*
  * The sysfs path (below sysfs_root) of the usb_device that `path` (a sysfs path, symlinks

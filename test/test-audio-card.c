@@ -255,8 +255,15 @@ static void test_card_comes_later_and_goes(void **state)
 	(void)state;
 	usb_device(USB1 "/1-3");
 	hidraw(USB1 "/1-3", "1-3:1.3", "hidraw2");
-	/* usbhid bound first; snd-usb-audio has not registered the card yet. */
+	/* A pure HID device: no card is to be waited for. */
 	assert_int_equal(audio_card_find(root, "hidraw2", &c), -ENOENT);
+	assert_false(audio_card_may_come(root, &c));
+	/* Its audio interface: usbhid bound first; snd-usb-audio has not registered the card. */
+	mkdirs(USB1 "/1-3/1-3:1.0");
+	put(USB1 "/1-3/1-3:1.0/bInterfaceClass", "01\n");
+	put(USB1 "/1-3/1-3:1.3/bInterfaceClass", "03\n");
+	assert_int_equal(audio_card_find(root, "hidraw2", &c), -ENOENT);
+	assert_true(audio_card_may_come(root, &c));
 	sound_card(USB1 "/1-3/1-3:1.0", 5, "Late", "0p 0c");
 	assert_int_equal(audio_card_find(root, "hidraw2", &c), 0);
 	assert_int_equal(c.number, 5);

@@ -243,6 +243,8 @@ struct phone_audio {
 	struct audio_fd ring_fds[MAX_FDS];
 	int n_ring_fds;
 	struct loop_timer ring_timer; /* a PCM whose descriptors epoll refuses */
+	/* Under the provider lock: an application's hookswitch mode set the mutes. */
+	bool app_mode;
 	/* The mutes as they were before a hookswitch mode changed them (restored after). */
 	bool saved;
 	uint32_t saved_mute[2];       /* playback, capture */
@@ -400,8 +402,12 @@ static void attach(struct phone_audio *pa)
 		return;
 	rc = phone_card(pa->phone, &c);
 	if (rc < 0) {
-		/* not below a USB device (uhid, Bluetooth): no card will come */
-		if (rc == -ENOENT)
+		/*
+		 * Waited for only where one can come: a USB device with an audio interface whose
+		 * card is not registered (yet, or again). Not below a USB device (uhid,
+		 * Bluetooth), or a pure HID device: none will.
+		 */
+		if (rc == -ENOENT && audio_card_may_come(sysfs_root(), &c))
 			wait_start(pa);
 		return;
 	}
@@ -721,6 +727,8 @@ static void post_mutes(struct phone *p, DWORD mode)
 
 void tsp_audio_hook_mode(struct phone *p, DWORD mode)
 {
+	if (p->audio)
+		p->audio->app_mode = true;
 	post_mutes(p, mode);
 }
 
@@ -729,6 +737,13 @@ void tsp_audio_device_hook(struct phone *p, int dev)
 	if (dev < 0 || dev >= PHONE_HOOK_DEVICES)
 		return;
 	p->hook_mode[dev] = 0;
+	/*
+	 * Only an application's mode changed the mutes: otherwise there is nothing to give
+	 * back, and the hook event is not held up by a look for the card in sysfs.
+	 */
+	if (!p->audio || !p->audio->app_mode)
+		return;
+	p->audio->app_mode = false;
 	post_mutes(p, 0);
 }
 
