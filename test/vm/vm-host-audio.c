@@ -37,20 +37,6 @@ static void *drain(void *arg)
 	return NULL;
 }
 
-static int open_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		n += e->d_name[0] != '.';
-	closedir(d);
-	return n - 1;
-}
-
 /* Runs a shell command; its status. */
 static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int sh(const char *fmt, ...)
@@ -206,7 +192,7 @@ int cmd_audio(int argc, char **argv)
 		tap(&c, "audio: PHONECAPS of %s (phone %u): HEADSET volume and gain, their PHONE_STATEs, "
 		    "hookswitch MIC and SPEAKER, 3 ring modes through the card", node, (unsigned)ph.id);
 	}
-	fds0 = open_fds();
+	fds0 = e2e_open_fds();
 	if (open_phone(&ph, HT_AUDIO) || H->phoneSetStatusMessages(ph.hd, 0x00ffffffu, 0, 0)) {
 		check_fail(&c, "phoneOpen or phoneSetStatusMessages failed");
 		tap(&c, "audio: %s opened", node);
@@ -447,7 +433,7 @@ int cmd_audio(int argc, char **argv)
 		tap(&c, "audio: unplugged mid-ring: PHONE_CLOSE, the ring and the mixer watch end");
 	}
 	usleep(300 * 1000);
-	fds1 = open_fds();
+	fds1 = e2e_open_fds();
 	if (fds1 != fds0)
 		check_fail(&c, "%d descriptors before the open, %d after the forced close", fds0,
 			   fds1);
