@@ -110,6 +110,25 @@ static int states_after(size_t from, DWORD state, long ms, DWORD_PTR *last)
 	return n;
 }
 
+/* amixer sets the card's ctl to value: whether a PHONE_STATE state (HEADSETVOLUME or
+ * HEADSETGAIN) comes within 3 s with the value phoneGetVolume or phoneGetGain reads then
+ * (in *v). */
+static bool amixer_state(const struct phone *ph, int card, const char *ctl, const char *value,
+			 DWORD state, DWORD *v)
+{
+	size_t mark = host_n_events(H);
+	struct state_arg a = { state };
+	long i;
+
+	sh("amixer -q -c %d sset '%s' %s", card, ctl, value);
+	i = host_find(H, mark, is_state, &a, 3000);
+	if (state == PHONESTATE_HEADSETGAIN)
+		H->phoneGetGain(ph->hd, PHONEHOOKSWITCHDEV_HEADSET, v);
+	else
+		H->phoneGetVolume(ph->hd, PHONEHOOKSWITCHDEV_HEADSET, v);
+	return i >= 0 && host_event_at(H, (size_t)i).p2 == *v;
+}
+
 static LONG wait_done(DRV_REQUESTID req)
 {
 	long i = host_find(H, 0, is_completion, &req, 5000);
@@ -223,18 +242,9 @@ int cmd_audio(int argc, char **argv)
 		check_fail(&c, "a PHONE_STATE came for a value that did not change");
 	tap(&c, "audio: amixer sets '%s' to 30%% again → no PHONE_STATE", vctl);
 
-	mark = host_n_events(H);
-	sh("amixer -q -c %d sset '%s' 70%%", card, gctl);
-	{
-		struct state_arg a = { PHONESTATE_HEADSETGAIN };
-		long i = host_find(H, mark, is_state, &a, 3000);
-
-		H->phoneGetGain(ph.hd, PHONEHOOKSWITCHDEV_HEADSET, &v);
-		if (i < 0 || host_event_at(H, (size_t)i).p2 != v)
-			check_fail(&c, "no PHONE_STATE HEADSETGAIN with %#x", (unsigned)v);
-		tap(&c, "audio: amixer sets '%s' to 70%% → PHONE_STATE HEADSETGAIN %#x", gctl,
-		    (unsigned)v);
-	}
+	if (!amixer_state(&ph, card, gctl, "70%", PHONESTATE_HEADSETGAIN, &v))
+		check_fail(&c, "no PHONE_STATE HEADSETGAIN with %#x", (unsigned)v);
+	tap(&c, "audio: amixer sets '%s' to 70%% → PHONE_STATE HEADSETGAIN %#x", gctl, (unsigned)v);
 
 	/* The provider's own set: one PHONE_STATE, before the completion; the card has it. */
 	mark = host_n_events(H);
@@ -391,17 +401,9 @@ int cmd_audio(int argc, char **argv)
 			check_fail(&c, "wave/out does not answer after the bind");
 		card = (int)newcard;
 		usleep(500 * 1000);   /* the udev event, then the loop attaches the mixer */
-		mark = host_n_events(H);
-		sh("amixer -q -c %d sset '%s' 40%%", card, vctl);
-		{
-			struct state_arg a = { PHONESTATE_HEADSETVOLUME };
-			long i = host_find(H, mark, is_state, &a, 3000);
-
-			H->phoneGetVolume(ph.hd, PHONEHOOKSWITCHDEV_HEADSET, &v);
-			if (i < 0 || host_event_at(H, (size_t)i).p2 != v)
-				check_fail(&c, "no PHONE_STATE HEADSETVOLUME %#x after the card came back",
-					   (unsigned)v);
-		}
+		if (!amixer_state(&ph, card, vctl, "40%", PHONESTATE_HEADSETVOLUME, &v))
+			check_fail(&c, "no PHONE_STATE HEADSETVOLUME %#x after the card came back",
+				   (unsigned)v);
 		tap(&c, "audio: the card bound again (card %d): the open phone's mixer is watched "
 		    "again (amixer 40%% → PHONE_STATE HEADSETVOLUME)", card);
 	}
