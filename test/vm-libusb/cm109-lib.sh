@@ -39,6 +39,19 @@ gadget_create() {
 	return 1
 }
 
+# gadget_plug_in NAME: gadget_create, with the cm109 module there; if either is not, a
+# failed TAP point (its name starting with NAME) and status 1.
+gadget_plug_in() {
+	if [ ! -d /sys/module/cm109 ]; then
+		tap_not_ok "$1: the kernel module is loaded (E2E_EXTRA_MODULES=cm109)"
+		return 1
+	fi
+	if ! gadget_create; then
+		tap_not_ok "$1: gadget $VID:$PID plugged in"
+		return 1
+	fi
+}
+
 # gadget_remove: deletes the gadget (unplugged by then, or unplugged by this).
 gadget_remove() {
 	rm -f "$G/configs/c.1/hid.usb0"

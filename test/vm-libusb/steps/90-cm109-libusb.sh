@@ -12,14 +12,7 @@ CHECK=usb-transport-check
 # shellcheck source=SCRIPTDIR/../cm109-lib.sh
 . /usr/local/bin/cm109-lib.sh
 
-if [ ! -d /sys/module/cm109 ]; then
-	tap_not_ok "cm109: the kernel module is loaded (E2E_EXTRA_MODULES=cm109)"
-	exit 0
-fi
-if ! gadget_create; then
-	tap_not_ok "cm109: gadget $VID:$PID plugged in"
-	exit 0
-fi
+gadget_plug_in "cm109" || exit 0
 tap_ok "cm109: gadget $VID:$PID plugged in"
 tap "cm109: the kernel's cm109 driver claims it" wait_driver cm109
 hidg_wait

@@ -56,14 +56,7 @@ key() {
 	echo "release" >"$KEYS"
 }
 
-if [ ! -d /sys/module/cm109 ]; then
-	tap_not_ok "cm109 phone: the kernel module is loaded (E2E_EXTRA_MODULES=cm109)"
-	exit 0
-fi
-if ! gadget_create; then
-	tap_not_ok "cm109 phone: gadget $VID:$PID plugged in"
-	exit 0
-fi
+gadget_plug_in "cm109 phone" || exit 0
 tap "cm109 phone: the kernel's cm109 driver has the gadget" wait_driver cm109
 hidg_wait
 rm -f "$KEYS" "$IN"
