@@ -395,7 +395,8 @@ $(VM_LIBUSB_HOST): test/vm-libusb/cm109-host.c tools/tapi-host.c
 check-vm-libusb: all $(VM_LIBUSB_CHECK) $(VM_LIBUSB_GADGET) $(VM_LIBUSB_HOST)
 	@BUILDDIR="$(BUILDDIR)" CC="$(CC)" E2E_EXTRA_STEPS="$(CURDIR)/test/vm-libusb/steps" \
 		E2E_EXTRA_BINS="$(abspath $(VM_LIBUSB_CHECK) $(VM_LIBUSB_GADGET) $(VM_LIBUSB_HOST)) \
-		$(CURDIR)/devices/data/60-cmedia-cm109.phone" E2E_EXTRA_MODULES=cm109 \
+		$(CURDIR)/devices/data/60-cmedia-cm109.phone $(CURDIR)/test/vm-libusb/cm109-lib.sh" \
+		E2E_EXTRA_MODULES=cm109 \
 		E2E_APPEND="e2e.steps=10-fixtures,90-cm109-libusb,91-cm109-phone $(E2E_APPEND)" \
 		sh test/vm/run.sh
 

@@ -26,36 +26,6 @@
 #define PHONES 128
 #define IDLE_SECONDS 3
 
-static unsigned long long context_switches(void)
-{
-	unsigned long long total = 0;
-	DIR *d = opendir("/proc/self/task");
-	struct dirent *e;
-
-	while (d && (e = readdir(d))) {
-		char path[300], line[256];
-		FILE *f;
-
-		/* The main thread only sleeps and reads /proc; other processes preempt it. */
-		if (e->d_name[0] == '.' || atoi(e->d_name) == getpid())
-			continue;
-		snprintf(path, sizeof(path), "/proc/self/task/%s/status", e->d_name);
-		f = fopen(path, "r");
-		while (f && fgets(line, sizeof(line), f)) {
-			unsigned long long n;
-
-			if (sscanf(line, "voluntary_ctxt_switches: %llu", &n) == 1 ||
-			    sscanf(line, "nonvoluntary_ctxt_switches: %llu", &n) == 1)
-				total += n;
-		}
-		if (f)
-			fclose(f);
-	}
-	if (d)
-		closedir(d);
-	return total;
-}
-
 static long rss_kib(void)
 {
 	FILE *f = fopen("/proc/self/status", "r");
@@ -91,9 +61,9 @@ static double idle_wakeups_per_second(void)
 
 	/* What an open starts (the first reads, the confirmation writes) is over by then. */
 	usleep(300 * 1000);
-	before = context_switches();
+	before = host_context_switches(true);
 	sleep(IDLE_SECONDS);
-	after = context_switches();
+	after = host_context_switches(true);
 	return (double)(after - before) / IDLE_SECONDS;
 }
 

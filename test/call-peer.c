@@ -297,6 +297,17 @@ void peer_kill(struct call_peer *p)
 	p->ctrl = mem_deref(p->ctrl);
 }
 
+int peer_start_setup(struct call_peer *p, uint16_t sip_port, uint16_t ctrl_port)
+{
+	int err = peer_start(p, sip_port, ctrl_port);
+
+	if (err) {
+		fprintf(stderr, "baresip did not start: %s (log in %s)\n", strerror(-err), p->dir);
+		return -1;
+	}
+	return 0;
+}
+
 void peer_stop(struct call_peer *p)
 {
 	unsigned i;

@@ -35,6 +35,9 @@ void loop_run_for(unsigned ms);
  * PCMA only) and 4711 (auto-answer: a number a keypad dials) on
  * 127.0.0.1:sip_port, ctrl_tcp on ctrl_port; waits until its control port answers. */
 int peer_start(struct call_peer *p, uint16_t sip_port, uint16_t ctrl_port);
+/* peer_start for a cmocka setup: 0, or -1 with the reason and baresip's log directory on
+ * stderr. */
+int peer_start_setup(struct call_peer *p, uint16_t sip_port, uint16_t ctrl_port);
 /* Quits it (or kills it after 3 s), removes the directory. */
 void peer_stop(struct call_peer *p);
 /* SIGKILL, as when the far end's machine vanishes; reaps the process. */

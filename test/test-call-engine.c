@@ -192,12 +192,8 @@ static int setup(void **state)
 		return -1;
 	}
 	cline_set_accepting(line, true);
-	err = peer_start(&peer, PEER_SIP, PEER_CTRL);
-	if (err) {
-		fprintf(stderr, "baresip did not start: %s (log in %s)\n", strerror(-err),
-			peer.dir);
+	if (peer_start_setup(&peer, PEER_SIP, PEER_CTRL))
 		return -1;
-	}
 	make_uri(peer_uri, sizeof(peer_uri), "bob", PEER_SIP);
 	return 0;
 }

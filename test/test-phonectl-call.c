@@ -43,7 +43,8 @@ struct child {
 	bool exited;
 };
 
-static pid_t spawn(struct child *c, const char *const argv[])
+/* Runs path with argv, its stdout and stderr read into c->out as it runs. */
+static pid_t spawn_program(struct child *c, const char *path, const char *const argv[])
 {
 	int p[2];
 
@@ -56,13 +57,18 @@ static pid_t spawn(struct child *c, const char *const argv[])
 		dup2(p[1], STDERR_FILENO);
 		close(p[0]);
 		close(p[1]);
-		execv(TEST_PHONECTL, (char *const *)argv);
+		execv(path, (char *const *)argv);
 		_exit(127);
 	}
 	close(p[1]);
 	c->fd = p[0];
 	fcntl(c->fd, F_SETFL, O_NONBLOCK);
 	return c->pid;
+}
+
+static pid_t spawn(struct child *c, const char *const argv[])
+{
+	return spawn_program(c, TEST_PHONECTL, argv);
 }
 
 static void drain(struct child *c)
@@ -120,6 +126,17 @@ static int wait_exit(struct child *c)
 	}
 	close(c->fd);
 	return WIFEXITED(c->status) ? WEXITSTATUS(c->status) : 128 + WTERMSIG(c->status);
+}
+
+/* baresip's user bob calls alice, the phone's line. */
+static void bob_calls_alice(void)
+{
+	char aor[64], to[64];
+
+	snprintf(aor, sizeof(aor), "sip:bob@127.0.0.1:%u", PEER_SIP);
+	snprintf(to, sizeof(to), "sip:alice@127.0.0.1:%u", LINE_PORT);
+	assert_int_equal(peer_command(&peer, "uafind", aor), 0);
+	assert_int_equal(peer_command(&peer, "dial", to), 0);
 }
 
 static void write_files(void)
@@ -182,15 +199,8 @@ static int group_setup(void **state)
 
 static int setup(void **state)
 {
-	int err;
-
 	(void)state;
-	err = peer_start(&peer, PEER_SIP, PEER_CTRL);
-	if (err) {
-		fprintf(stderr, "baresip did not start: %s (log in %s)\n", strerror(-err), peer.dir);
-		return -1;
-	}
-	return 0;
+	return peer_start_setup(&peer, PEER_SIP, PEER_CTRL);
 }
 
 static int teardown(void **state)
@@ -234,15 +244,11 @@ static void test_answer(void **state)
 {
 	const char *argv[] = { "phonectl", "answer", "--wait", "20", rec_path, NULL };
 	struct child ans;
-	char to[64], aor[64];
 
 	(void)state;
 	spawn(&ans, argv);
 	expect_output(&ans, "waiting for a call");
-	snprintf(aor, sizeof(aor), "sip:bob@127.0.0.1:%u", PEER_SIP);
-	snprintf(to, sizeof(to), "sip:alice@127.0.0.1:%u", LINE_PORT);
-	assert_int_equal(peer_command(&peer, "uafind", aor), 0);
-	assert_int_equal(peer_command(&peer, "dial", to), 0);
+	bob_calls_alice();
 	expect_output(&ans, "state OFFERING");
 	expect_output(&ans, "call from bob");
 	expect_output(&ans, "state CONNECTED");
@@ -287,15 +293,11 @@ static void test_monitor_shows_the_call(void **state)
 {
 	const char *argv[] = { "phonectl", "monitor", "--seconds", "15", rec2_path, NULL };
 	struct child mon;
-	char to[64], aor[64];
 
 	(void)state;
 	spawn(&mon, argv);
 	expect_output(&mon, "monitoring");
-	snprintf(aor, sizeof(aor), "sip:bob@127.0.0.1:%u", PEER_SIP);
-	snprintf(to, sizeof(to), "sip:alice@127.0.0.1:%u", LINE_PORT);
-	assert_int_equal(peer_command(&peer, "uafind", aor), 0);
-	assert_int_equal(peer_command(&peer, "dial", to), 0);
+	bob_calls_alice();
 	expect_output(&mon, "line    LINE_CALLSTATE OFFERING");
 	expect_output(&mon, "line    call from bob");
 	expect_output(&mon, "line    LINE_CALLSTATE CONNECTED");
@@ -310,46 +312,24 @@ static void test_monitor_shows_the_call(void **state)
  * timer. */
 static void test_monitor_panel(void **state)
 {
-	char cmd[800], to[64], aor[64];
+	char cmd[800];
 	const char *argv[] = { "/usr/bin/script", "-qfec", cmd, "/dev/null", NULL };
 	struct child mon;
-	pid_t pid;
-	int p[2], status;
 
 	(void)state;
 	if (access("/usr/bin/script", X_OK) != 0)
 		skip();
 	snprintf(cmd, sizeof(cmd), "%s monitor --panel --seconds 15 %s", TEST_PHONECTL,
 		 rec2_path);
-	/* as spawn(), with script instead of phonectl */
-	memset(&mon, 0, sizeof(mon));
-	assert_int_equal(pipe(p), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		dup2(p[1], STDOUT_FILENO);
-		dup2(p[1], STDERR_FILENO);
-		close(p[0]);
-		close(p[1]);
-		execv(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	close(p[1]);
-	mon.pid = pid;
-	mon.fd = p[0];
-	fcntl(mon.fd, F_SETFL, O_NONBLOCK);
+	spawn_program(&mon, argv[0], argv);
 	expect_output(&mon, "call     none");
-	snprintf(aor, sizeof(aor), "sip:bob@127.0.0.1:%u", PEER_SIP);
-	snprintf(to, sizeof(to), "sip:alice@127.0.0.1:%u", LINE_PORT);
-	assert_int_equal(peer_command(&peer, "uafind", aor), 0);
-	assert_int_equal(peer_command(&peer, "dial", to), 0);
+	bob_calls_alice();
 	expect_output(&mon, "OFFERING\033[0m  bob");
 	expect_output(&mon, "CONNECTED\033[0m  bob");
 	/* the timer runs: a redraw a second later shows 00:01 */
 	expect_output(&mon, "  00:01");
 	expect_output(&mon, "IDLE\033[0m  bob");
-	status = wait_exit(&mon);
-	assert_int_equal(status, 0);
+	assert_int_equal(wait_exit(&mon), 0);
 }
 
 int main(void)

@@ -279,17 +279,10 @@ static HLINEAPP registered(const char *name, int *fd)
 
 static int setup(void **state)
 {
-	int err;
-
 	(void)state;
 	use_line();
 	peer_up = true;
-	err = peer_start(&peer, PEER_SIP, PEER_CTRL);
-	if (err) {
-		fprintf(stderr, "baresip did not start: %s (log in %s)\n", strerror(-err), peer.dir);
-		return -1;
-	}
-	return 0;
+	return peer_start_setup(&peer, PEER_SIP, PEER_CTRL);
 }
 
 static int teardown(void **state)

@@ -69,6 +69,21 @@ static double since_open(uint64_t usec)
 	return usec > mon.open_usec ? (double)(usec - mon.open_usec) / 1e6 : 0.0;
 }
 
+/* One --json record a line: its type and its time since the phone opened, then its fields. */
+static void json_record_begin(struct json *j, const char *type, uint64_t usec)
+{
+	json_init(j, stdout);
+	json_object_begin(j, NULL);
+	json_string(j, "type", type);
+	json_int(j, "usec", (int64_t)(usec - mon.open_usec));
+}
+
+static void json_record_end(struct json *j)
+{
+	json_object_end(j);
+	json_finish(j);
+}
+
 /* "HookSwitch=1 PhoneMute=0 keys=[PhoneKey5]" for the named fields of one report. */
 static void decode(const uint8_t *report, size_t len, char *buf, size_t size)
 {
@@ -213,10 +228,7 @@ static void on_event(const struct host_event *ev)
 	} else if (mon.opts.json) {
 		struct json j;
 
-		json_init(&j, stdout);
-		json_object_begin(&j, NULL);
-		json_string(&j, "type", ev->completion ? "completion" : "event");
-		json_int(&j, "usec", (int64_t)(ev->usec - mon.open_usec));
+		json_record_begin(&j, ev->completion ? "completion" : "event", ev->usec);
 		json_string(&j, "text", line);
 		if (!ev->completion) {
 			json_string(&j, "message", tapi_message_name(ev->msg) ?
@@ -225,8 +237,7 @@ static void on_event(const struct host_event *ev)
 			json_uint(&j, "param2", ev->p2);
 			json_uint(&j, "param3", ev->p3);
 		}
-		json_object_end(&j);
-		json_finish(&j);
+		json_record_end(&j);
 	} else {
 		printf("%8.3f  tapi    %s\n", since_open(ev->usec), line);
 	}
@@ -296,17 +307,13 @@ static void on_line_message(const LINEMESSAGE *m)
 	} else if (mon.opts.json) {
 		struct json j;
 
-		json_init(&j, stdout);
-		json_object_begin(&j, NULL);
-		json_string(&j, "type", "event");
-		json_int(&j, "usec", (int64_t)(now - mon.open_usec));
+		json_record_begin(&j, "event", now);
 		json_string(&j, "text", line);
 		json_string(&j, "message", "LINE_CALLSTATE");
 		json_uint(&j, "param1", m->dwParam1);
 		json_uint(&j, "param2", m->dwParam2);
 		json_string(&j, "party", mon.caller);
-		json_object_end(&j);
-		json_finish(&j);
+		json_record_end(&j);
 	} else {
 		printf("%8.3f  line    %s\n", since_open(now), line);
 		if (mon.call_state == LINECALLSTATE_OFFERING && mon.caller[0])
@@ -409,14 +416,10 @@ static void show_report(const uint8_t *report, size_t len)
 	} else if (mon.opts.json) {
 		struct json j;
 
-		json_init(&j, stdout);
-		json_object_begin(&j, NULL);
-		json_string(&j, "type", "report");
-		json_int(&j, "usec", (int64_t)(now - mon.open_usec));
+		json_record_begin(&j, "report", now);
 		json_string(&j, "bytes", hex);
 		json_string(&j, "fields", fields);
-		json_object_end(&j);
-		json_finish(&j);
+		json_record_end(&j);
 	} else {
 		printf("%8.3f  report  %-24s %s\n", since_open(now), hex, fields);
 	}

@@ -160,5 +160,9 @@ void host_set_on_event(struct host *h,
 		       void (*on_event)(struct host *h, const struct host_event *ev));
 
 uint64_t host_now_usec(void);
+/* Voluntary and involuntary context switches of this process's threads so far (the
+ * provider's run in it): each is a wakeup or a preemption. but_main: all threads but the
+ * main one (a host that only sleeps and reads /proc there, which others preempt). */
+unsigned long long host_context_switches(bool but_main);
 
 #endif

@@ -129,6 +129,14 @@ static const char *lookup(const struct name *t, size_t n, DWORD v)
 	return NULL;
 }
 
+/* The name, or "?" for a value the table does not have. */
+static const char *lookup_or_unknown(const struct name *t, size_t n, DWORD v)
+{
+	const char *name = lookup(t, n, v);
+
+	return name ? name : "?";
+}
+
 static long parse(const struct name *t, size_t n, const char *prefix, const char *s)
 {
 	size_t plen = strlen(prefix);
@@ -216,30 +224,22 @@ const char *tapi_phonestate_names(DWORD bits, char *buf, size_t size)
 
 const char *tapi_hookswitchmode_name(DWORD mode)
 {
-	const char *n = lookup(hook_modes, COUNT(hook_modes), mode);
-
-	return n ? n : "?";
+	return lookup_or_unknown(hook_modes, COUNT(hook_modes), mode);
 }
 
 const char *tapi_hookswitchdev_name(DWORD dev)
 {
-	const char *n = lookup(hook_devs, COUNT(hook_devs), dev);
-
-	return n ? n : "?";
+	return lookup_or_unknown(hook_devs, COUNT(hook_devs), dev);
 }
 
 const char *tapi_buttonmode_name(DWORD mode)
 {
-	const char *n = lookup(button_modes, COUNT(button_modes), mode);
-
-	return n ? n : "?";
+	return lookup_or_unknown(button_modes, COUNT(button_modes), mode);
 }
 
 const char *tapi_buttonstate_name(DWORD state)
 {
-	const char *n = lookup(button_states, COUNT(button_states), state);
-
-	return n ? n : "?";
+	return lookup_or_unknown(button_states, COUNT(button_states), state);
 }
 
 const char *tapi_buttonfunction_name(DWORD function)
@@ -249,23 +249,17 @@ const char *tapi_buttonfunction_name(DWORD function)
 
 const char *tapi_lampmode_name(DWORD mode)
 {
-	const char *n = lookup(lamp_modes, COUNT(lamp_modes), mode);
-
-	return n ? n : "?";
+	return lookup_or_unknown(lamp_modes, COUNT(lamp_modes), mode);
 }
 
 const char *tapi_callstate_name(DWORD state)
 {
-	const char *n = lookup(call_states, COUNT(call_states), state);
-
-	return n ? n : "?";
+	return lookup_or_unknown(call_states, COUNT(call_states), state);
 }
 
 const char *tapi_disconnectmode_name(DWORD mode)
 {
-	const char *n = lookup(disconnect_modes, COUNT(disconnect_modes), mode);
-
-	return n ? n : "?";
+	return lookup_or_unknown(disconnect_modes, COUNT(disconnect_modes), mode);
 }
 
 long tapi_lampmode_parse(const char *s)

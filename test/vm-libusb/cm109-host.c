@@ -21,7 +21,6 @@
  * Events: "event PHONE_BUTTON ID MODE STATE", "event PHONE_STATE STATE PARAM",
  * "event PHONE_CLOSE", "event PHONE_REMOVE ID", "event PHONE_CREATE ..." and others by number.
  */
-#include <dirent.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,36 +64,6 @@ static void on_event(struct host *h, const struct host_event *ev)
 		printf("event 0x%x %lu %lu %lu\n", (unsigned)ev->msg, (unsigned long)ev->p1,
 		       (unsigned long)ev->p2, (unsigned long)ev->p3);
 	fflush(stdout);
-}
-
-/* Context switches of every thread of this process so far: each is a wakeup or a preemption. */
-static unsigned long long switches(void)
-{
-	unsigned long long total = 0;
-	DIR *d = opendir("/proc/self/task");
-	struct dirent *e;
-
-	while (d && (e = readdir(d))) {
-		char path[300], line[128];
-		FILE *f;
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "/proc/self/task/%s/status", e->d_name);
-		f = fopen(path, "r");
-		while (f && fgets(line, sizeof(line), f)) {
-			unsigned long long n;
-
-			if (sscanf(line, "voluntary_ctxt_switches: %llu", &n) == 1 ||
-			    sscanf(line, "nonvoluntary_ctxt_switches: %llu", &n) == 1)
-				total += n;
-		}
-		if (f)
-			fclose(f);
-	}
-	if (d)
-		closedir(d);
-	return total;
 }
 
 static size_t seen(struct host *h, DWORD msg)
@@ -195,10 +164,10 @@ int main(void)
 				rc = host_wait_completion(h, req, 5000);
 			printf("ring %lu result 0x%x\n", arg, (unsigned)rc);
 		} else if (strcmp(what, "wakeups") == 0) {
-			unsigned long long a = switches(), b;
+			unsigned long long a = host_context_switches(false), b;
 
 			sleep((unsigned)arg);
-			b = switches();
+			b = host_context_switches(false);
 			printf("wakeups %.2f\n", arg ? (double)(b - a) / (double)arg : 0.0);
 		} else if (strcmp(what, "close") == 0) {
 			printf("close 0x%x\n", (unsigned)h->phoneClose(hd));

@@ -18,7 +18,6 @@
  *
  * Built from devices/audio-*.c by run.sh; links alsa-lib.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -27,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "e2e-common.h"
 #include "devices/audio-card.h"
 #include "devices/audio-mixer.h"
 #include "devices/audio-ring.h"
@@ -50,21 +50,6 @@ static long now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
-static int open_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n - 1;
 }
 
 static int find(const char *node, struct audio_card *c)
@@ -130,7 +115,7 @@ static int cmd_card(const char *node)
 
 static int cmd_watch(const char *node, long ms)
 {
-	int fds0 = open_fds();
+	int fds0 = e2e_open_fds();
 	struct audio_mixer *m = mixer(node, on_change);
 	long end = now_ms() + ms;
 	int rc = 0;
@@ -152,8 +137,8 @@ static int cmd_watch(const char *node, long ms)
 			break;
 	}
 	audio_mixer_close(m);
-	if (open_fds() != fds0) {
-		printf("fds before %d, after close %d\n", fds0, open_fds());
+	if (e2e_open_fds() != fds0) {
+		printf("fds before %d, after close %d\n", fds0, e2e_open_fds());
 		return 1;
 	}
 	if (rc == -ENODEV) {
@@ -171,7 +156,7 @@ static int cmd_ring(const char *node, long ms)
 	struct audio_ring *r;
 	char pcm[96];
 	long t0 = now_ms(), end = t0 + ms;
-	int rc, fds0 = open_fds();
+	int rc, fds0 = e2e_open_fds();
 
 	find(node, &c);
 	if (audio_card_pcm_name(&c, AUDIO_OUT, pcm, sizeof(pcm)) < 0) {
@@ -202,10 +187,10 @@ static int cmd_ring(const char *node, long ms)
 	}
 	printf("frames written: %llu\n", (unsigned long long)audio_ring_frames(r));
 	audio_ring_stop(r);
-	printf("fds before %d, after stop %d\n", fds0, open_fds());
+	printf("fds before %d, after stop %d\n", fds0, e2e_open_fds());
 	if (rc == -ENODEV) {
 		printf("gone after %ld ms\n", now_ms() - t0);
-		return open_fds() == fds0 ? 0 : 1;
+		return e2e_open_fds() == fds0 ? 0 : 1;
 	}
 	if (rc < 0) {
 		printf("ring ended: %s\n", strerror(-rc));

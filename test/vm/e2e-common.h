@@ -4,6 +4,7 @@
 #define HIDPHONE_E2E_COMMON_H
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -19,6 +20,22 @@ static inline int64_t e2e_now_us(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* How many file descriptors this process has open (not counting the one that reads them);
+ * -1 if /proc/self/fd cannot be read. A leak check compares two of these. */
+static inline int e2e_open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n - 1;
 }
 
 static inline int e2e_hexval(int c)

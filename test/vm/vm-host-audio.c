@@ -37,20 +37,6 @@ static void *drain(void *arg)
 	return NULL;
 }
 
-static int open_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		n += e->d_name[0] != '.';
-	closedir(d);
-	return n - 1;
-}
-
 /* Runs a shell command; its status. */
 static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int sh(const char *fmt, ...)
@@ -122,6 +108,25 @@ static int states_after(size_t from, DWORD state, long ms, DWORD_PTR *last)
 		n++;
 	}
 	return n;
+}
+
+/* amixer sets the card's ctl to value: whether a PHONE_STATE state (HEADSETVOLUME or
+ * HEADSETGAIN) comes within 3 s with the value phoneGetVolume or phoneGetGain reads then
+ * (in *v). */
+static bool amixer_state(const struct phone *ph, int card, const char *ctl, const char *value,
+			 DWORD state, DWORD *v)
+{
+	size_t mark = host_n_events(H);
+	struct state_arg a = { state };
+	long i;
+
+	sh("amixer -q -c %d sset '%s' %s", card, ctl, value);
+	i = host_find(H, mark, is_state, &a, 3000);
+	if (state == PHONESTATE_HEADSETGAIN)
+		H->phoneGetGain(ph->hd, PHONEHOOKSWITCHDEV_HEADSET, v);
+	else
+		H->phoneGetVolume(ph->hd, PHONEHOOKSWITCHDEV_HEADSET, v);
+	return i >= 0 && host_event_at(H, (size_t)i).p2 == *v;
 }
 
 static LONG wait_done(DRV_REQUESTID req)
@@ -206,7 +211,7 @@ int cmd_audio(int argc, char **argv)
 		tap(&c, "audio: PHONECAPS of %s (phone %u): HEADSET volume and gain, their PHONE_STATEs, "
 		    "hookswitch MIC and SPEAKER, 3 ring modes through the card", node, (unsigned)ph.id);
 	}
-	fds0 = open_fds();
+	fds0 = e2e_open_fds();
 	if (open_phone(&ph, HT_AUDIO) || H->phoneSetStatusMessages(ph.hd, 0x00ffffffu, 0, 0)) {
 		check_fail(&c, "phoneOpen or phoneSetStatusMessages failed");
 		tap(&c, "audio: %s opened", node);
@@ -237,18 +242,9 @@ int cmd_audio(int argc, char **argv)
 		check_fail(&c, "a PHONE_STATE came for a value that did not change");
 	tap(&c, "audio: amixer sets '%s' to 30%% again → no PHONE_STATE", vctl);
 
-	mark = host_n_events(H);
-	sh("amixer -q -c %d sset '%s' 70%%", card, gctl);
-	{
-		struct state_arg a = { PHONESTATE_HEADSETGAIN };
-		long i = host_find(H, mark, is_state, &a, 3000);
-
-		H->phoneGetGain(ph.hd, PHONEHOOKSWITCHDEV_HEADSET, &v);
-		if (i < 0 || host_event_at(H, (size_t)i).p2 != v)
-			check_fail(&c, "no PHONE_STATE HEADSETGAIN with %#x", (unsigned)v);
-		tap(&c, "audio: amixer sets '%s' to 70%% → PHONE_STATE HEADSETGAIN %#x", gctl,
-		    (unsigned)v);
-	}
+	if (!amixer_state(&ph, card, gctl, "70%", PHONESTATE_HEADSETGAIN, &v))
+		check_fail(&c, "no PHONE_STATE HEADSETGAIN with %#x", (unsigned)v);
+	tap(&c, "audio: amixer sets '%s' to 70%% → PHONE_STATE HEADSETGAIN %#x", gctl, (unsigned)v);
 
 	/* The provider's own set: one PHONE_STATE, before the completion; the card has it. */
 	mark = host_n_events(H);
@@ -405,17 +401,9 @@ int cmd_audio(int argc, char **argv)
 			check_fail(&c, "wave/out does not answer after the bind");
 		card = (int)newcard;
 		usleep(500 * 1000);   /* the udev event, then the loop attaches the mixer */
-		mark = host_n_events(H);
-		sh("amixer -q -c %d sset '%s' 40%%", card, vctl);
-		{
-			struct state_arg a = { PHONESTATE_HEADSETVOLUME };
-			long i = host_find(H, mark, is_state, &a, 3000);
-
-			H->phoneGetVolume(ph.hd, PHONEHOOKSWITCHDEV_HEADSET, &v);
-			if (i < 0 || host_event_at(H, (size_t)i).p2 != v)
-				check_fail(&c, "no PHONE_STATE HEADSETVOLUME %#x after the card came back",
-					   (unsigned)v);
-		}
+		if (!amixer_state(&ph, card, vctl, "40%", PHONESTATE_HEADSETVOLUME, &v))
+			check_fail(&c, "no PHONE_STATE HEADSETVOLUME %#x after the card came back",
+				   (unsigned)v);
 		tap(&c, "audio: the card bound again (card %d): the open phone's mixer is watched "
 		    "again (amixer 40%% → PHONE_STATE HEADSETVOLUME)", card);
 	}
@@ -447,7 +435,7 @@ int cmd_audio(int argc, char **argv)
 		tap(&c, "audio: unplugged mid-ring: PHONE_CLOSE, the ring and the mixer watch end");
 	}
 	usleep(300 * 1000);
-	fds1 = open_fds();
+	fds1 = e2e_open_fds();
 	if (fds1 != fds0)
 		check_fail(&c, "%d descriptors before the open, %d after the forced close", fds0,
 			   fds1);

@@ -9,73 +9,13 @@ VID=0d8c PID=000e
 G=/sys/kernel/config/usb_gadget/cm109
 F=$G/functions/hid.usb0
 CHECK=usb-transport-check
+# shellcheck source=SCRIPTDIR/../cm109-lib.sh
+. /usr/local/bin/cm109-lib.sh
 
-gadget_create() {
-	mkdir "$G" || return 1
-	echo 0x$VID >"$G/idVendor"
-	echo 0x$PID >"$G/idProduct"
-	echo 0x0100 >"$G/bcdDevice"
-	mkdir "$G/strings/0x409"
-	echo "C-Media" >"$G/strings/0x409/manufacturer"
-	echo "CM109 test phone" >"$G/strings/0x409/product"
-	mkdir "$F" || return 1
-	echo 0 >"$F/protocol"
-	echo 0 >"$F/subclass"
-	echo 8 >"$F/report_length"
-	# Output reports come as SET_REPORT on the control pipe, as cm109 sends them: no OUT
-	# endpoint, so interface 0's first endpoint is the interrupt IN cm109 probes for.
-	echo 1 >"$F/no_out_endpoint" || return 1
-	# Vendor page, 4-byte input and output reports, no report ids: the CM109's shape.
-	echo "06 00 ff 09 01 a1 01 15 00 26 ff 00 75 08 95 04 09 01 81 02 95 04 09 01 91 02 c0" \
-		>/tmp/cm109.hex
-	hex2bin /tmp/cm109.hex >"$F/report_desc" || return 1
-	mkdir -p "$G/configs/c.1"
-	echo 100 >"$G/configs/c.1/MaxPower"
-	ln -s "$F" "$G/configs/c.1/"
-	for u in /sys/class/udc/*; do
-		name=${u##*/}
-		taken=
-		for f in /sys/kernel/config/usb_gadget/*/UDC; do
-			[ -f "$f" ] && [ "$(cat "$f")" = "$name" ] && taken=1
-		done
-		[ -z "$taken" ] && { echo "$name" >"$G/UDC"; return $?; }
-	done
-	return 1
-}
-
-# wait_driver WANT: up to 5 s for interface 0's driver to be WANT
-wait_driver() {
-	i=0
-	while [ $i -lt 250 ]; do
-		[ "$($CHECK driver $VID $PID)" = "$1" ] && return 0
-		usleep 20000
-		i=$((i + 1))
-	done
-	echo "driver: $($CHECK driver $VID $PID), wanted $1"
-	return 1
-}
-
-hidg_node() {
-	want=$(cat "$F/dev")
-	for d in /sys/class/hidg/*; do
-		[ "$(cat "$d/dev" 2>/dev/null)" = "$want" ] && { echo "/dev/${d##*/}"; return 0; }
-	done
-	return 1
-}
-
-if [ ! -d /sys/module/cm109 ]; then
-	tap_not_ok "cm109: the kernel module is loaded (E2E_EXTRA_MODULES=cm109)"
-	exit 0
-fi
-if ! gadget_create; then
-	tap_not_ok "cm109: gadget $VID:$PID plugged in"
-	exit 0
-fi
+gadget_plug_in "cm109" || exit 0
 tap_ok "cm109: gadget $VID:$PID plugged in"
 tap "cm109: the kernel's cm109 driver claims it" wait_driver cm109
-hidg=
-i=0
-while [ -z "$hidg" ] && [ $i -lt 100 ]; do hidg=$(hidg_node); usleep 20000; i=$((i + 1)); done
+hidg_wait
 
 # An input report the device sends while the transport waits.
 (sleep 1; printf '\001\203\000\000' >"$hidg"; echo "device: status $?") >/tmp/cm109-dev0 2>&1 &
@@ -116,5 +56,4 @@ else
 	tap_not_ok "cm109: unplugged while open, the read ends with ENODEV (exit $rc)"
 fi
 
-rm -f "$G/configs/c.1/hid.usb0"
-rmdir "$G/configs/c.1" "$F" "$G/strings/0x409" "$G" 2>/dev/null
+gadget_remove

@@ -13,60 +13,12 @@ VID=0d8c PID=000e
 G=/sys/kernel/config/usb_gadget/cm109p
 F=$G/functions/hid.usb0
 CHECK=usb-transport-check
+# shellcheck source=SCRIPTDIR/../cm109-lib.sh
+. /usr/local/bin/cm109-lib.sh
 IN=/tmp/cm109-host.in
 OUT=/tmp/cm109-host.out
 KEYS=/tmp/cm109-keys
 GLOG=/tmp/cm109-gadget.log
-
-gadget_create() {
-	mkdir "$G" || return 1
-	echo 0x$VID >"$G/idVendor"
-	echo 0x$PID >"$G/idProduct"
-	echo 0x0100 >"$G/bcdDevice"
-	mkdir "$G/strings/0x409"
-	echo "C-Media" >"$G/strings/0x409/manufacturer"
-	echo "CM109 test phone" >"$G/strings/0x409/product"
-	mkdir "$F" || return 1
-	echo 0 >"$F/protocol"
-	echo 0 >"$F/subclass"
-	# 8, not 4: with 4, f_hid adds a zero-length packet after each report (vm-e2e.md 11).
-	echo 8 >"$F/report_length"
-	echo 1 >"$F/no_out_endpoint" || return 1
-	echo "06 00 ff 09 01 a1 01 15 00 26 ff 00 75 08 95 04 09 01 81 02 95 04 09 01 91 02 c0" \
-		>/tmp/cm109p.hex
-	hex2bin /tmp/cm109p.hex >"$F/report_desc" || return 1
-	mkdir -p "$G/configs/c.1"
-	echo 100 >"$G/configs/c.1/MaxPower"
-	ln -s "$F" "$G/configs/c.1/"
-	for u in /sys/class/udc/*; do
-		name=${u##*/}
-		taken=
-		for f in /sys/kernel/config/usb_gadget/*/UDC; do
-			[ -f "$f" ] && [ "$(cat "$f")" = "$name" ] && taken=1
-		done
-		[ -z "$taken" ] && { UDC_NAME=$name; echo "$name" >"$G/UDC"; return $?; }
-	done
-	return 1
-}
-
-wait_driver() {
-	i=0
-	while [ $i -lt 250 ]; do
-		[ "$($CHECK driver $VID $PID)" = "$1" ] && return 0
-		usleep 20000
-		i=$((i + 1))
-	done
-	echo "driver: $($CHECK driver $VID $PID), wanted $1"
-	return 1
-}
-
-hidg_node() {
-	want=$(cat "$F/dev")
-	for d in /sys/class/hidg/*; do
-		[ "$(cat "$d/dev" 2>/dev/null)" = "$want" ] && { echo "/dev/${d##*/}"; return 0; }
-	done
-	return 1
-}
 
 # expect PATTERN [SECONDS]: waits for a line of the host's output matching PATTERN (grep -E)
 # after the mark (the line count when the command was sent).
@@ -104,18 +56,9 @@ key() {
 	echo "release" >"$KEYS"
 }
 
-if [ ! -d /sys/module/cm109 ]; then
-	tap_not_ok "cm109 phone: the kernel module is loaded (E2E_EXTRA_MODULES=cm109)"
-	exit 0
-fi
-if ! gadget_create; then
-	tap_not_ok "cm109 phone: gadget $VID:$PID plugged in"
-	exit 0
-fi
+gadget_plug_in "cm109 phone" || exit 0
 tap "cm109 phone: the kernel's cm109 driver has the gadget" wait_driver cm109
-hidg=
-i=0
-while [ -z "$hidg" ] && [ $i -lt 100 ]; do hidg=$(hidg_node); usleep 20000; i=$((i + 1)); done
+hidg_wait
 rm -f "$KEYS" "$IN"
 mkfifo "$KEYS" "$IN"
 # cm109 polls the gadget while bound: the gadget answers it too, as the chip would.
@@ -273,5 +216,4 @@ sed 's/^/# host: /' "$OUT" | grep -v 'event PHONE_STATE 1024' | head -n 60
 sed 's/^/# provider: /' /tmp/cm109-host.err | tail -n 30
 sed 's/^/# gadget: /' "$GLOG" | head -n 20
 kill $gadget_pid 2>/dev/null
-rm -f "$G/configs/c.1/hid.usb0"
-rmdir "$G/configs/c.1" "$F" "$G/strings/0x409" "$G" 2>/dev/null
+gadget_remove
