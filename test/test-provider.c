@@ -217,13 +217,18 @@ static HDRVPHONE open_phone(struct host *h, DWORD id)
 	return hd;
 }
 
+/* Read under the host's lock: the dispatch thread appends (entries never move). */
 static const struct host_event *find_event(struct host *h, size_t from, DWORD msg)
 {
-	for (size_t i = from; i < h->n_events; i++) {
+	const struct host_event *found = NULL;
+
+	pthread_mutex_lock(&h->lock);
+	for (size_t i = from; i < h->n_events && !found; i++) {
 		if (!h->events[i].completion && h->events[i].msg == msg)
-			return &h->events[i];
+			found = &h->events[i];
 	}
-	return NULL;
+	pthread_mutex_unlock(&h->lock);
+	return found;
 }
 
 /* --------------------------------------------------------------------------------------- */
