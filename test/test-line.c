@@ -14,9 +14,11 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <re.h>
@@ -49,9 +51,19 @@ struct play {
 };
 static const struct play *plays;
 
+/* The phone replayed: its descriptor (test/data/descriptors), name and USB ids. */
+struct fixture {
+	const char *rdesc, *name;
+	uint16_t vendor, product;
+};
+static const struct fixture jabra_380c = { "jabra-link-380c", "Jabra Link 380", 0x0b0e, 0x24c9 };
+static const struct fixture *fixture = &jabra_380c;
+
 static void write_recording(const char *path, unsigned unplug_after_ms)
 {
-	struct recording_device dev = { .bus = 3, .vendor = 0x0b0e, .product = 0x24c9 };
+	struct recording_device dev = { .bus = 3, .vendor = fixture->vendor,
+					.product = fixture->product };
+	char rdesc_path[300];
 	uint8_t *rdesc = malloc(RDESC_MAX_SIZE);
 	enum rdesc_file_format fmt;
 	struct text_error err;
@@ -59,10 +71,11 @@ static void write_recording(const char *path, unsigned unplug_after_ms)
 	long n;
 
 	assert_non_null(f);
-	n = rdesc_read_file(TEST_DATA_DIR "/descriptors/jabra-link-380c.rdesc.hex", rdesc, &fmt,
-			    &err);
+	snprintf(rdesc_path, sizeof(rdesc_path), TEST_DATA_DIR "/descriptors/%s.rdesc.hex",
+		 fixture->rdesc);
+	n = rdesc_read_file(rdesc_path, rdesc, &fmt, &err);
 	assert_true(n > 0);
-	snprintf(dev.name, sizeof(dev.name), "Jabra Link 380");
+	snprintf(dev.name, sizeof(dev.name), "%s", fixture->name);
 	dev.rdesc = rdesc;
 	dev.rdesc_len = (size_t)n;
 	assert_int_equal(recording_write_device(f, &dev, false), 0);
@@ -284,9 +297,11 @@ static int teardown(void **state)
 {
 	(void)state;
 	plays = NULL;
+	fixture = &jabra_380c;
 	line_media = "tone";
 	unsetenv("HIDPHONE_SYSFS");
 	unsetenv("HIDPHONE_REPLAY_HIDRAW");
+	unsetenv("HIDPHONE_RING_PCM");
 	/* A failed test leaves the provider running: stop it, or every later test fails too. */
 	if (host_running)
 		stop(host);
@@ -1054,13 +1069,11 @@ static void test_host_names(void **state)
 /*
  * media = phone: the call plays and records on the phone's own PCMs. The replayed phone
  * gets a sound card from a sysfs tree (HIDPHONE_SYSFS, the phone standing for hidraw7 as in
- * test-provider.c), so its PCMs are "plughw:CARD=Phone,DEV=0"; ~/.asoundrc (HOME is the
+ * test-provider.c, test_fake_card), so its PCMs are "plughw:CARD=Phone,DEV=0"; ~/.asoundrc (HOME is the
  * test directory) makes plughw ALSA's file plugin: playback into played.raw, capture from
  * mic.raw (a 1 kHz tone). baresip's 440 Hz reaches the file; the file's tone reaches
  * baresip (its sndfile dump of what it decoded).
  */
-#define USBDEV "devices/pci0000:00/0000:00:14.0/usb1/1-2"
-
 static void test_phone_media(void **state)
 {
 	char cmd[2048], path[400], uri[64], home[300];
@@ -1073,19 +1086,10 @@ static void test_phone_media(void **state)
 
 	(void)state;
 	snprintf(home, sizeof(home), "%s/alsa", tmpdir);
-	snprintf(cmd, sizeof(cmd),
-		 "set -e; S=%s/sys; mkdir -p %s $S/" USBDEV "/1-2:1.3/0003:0B0E:24C9.0001/hidraw/hidraw7 "
-		 "$S/class/hidraw $S/class/sound $S/" USBDEV "/1-2:1.0/sound/card3/pcmC3D0p "
-		 "$S/" USBDEV "/1-2:1.0/sound/card3/pcmC3D0c; "
-		 "printf 'DEVTYPE=usb_device\\n' > $S/" USBDEV "/uevent; "
-		 "printf 'DEVTYPE=usb_interface\\n' > $S/" USBDEV "/1-2:1.3/uevent; "
-		 "printf 'Phone\\n' > $S/" USBDEV "/1-2:1.0/sound/card3/id; "
-		 "ln -sf ../../" USBDEV "/1-2:1.3/0003:0B0E:24C9.0001/hidraw/hidraw7 "
-		 "$S/class/hidraw/hidraw7; "
-		 "ln -sf ../../" USBDEV "/1-2:1.0/sound/card3 $S/class/sound/card3",
-		 tmpdir, home);
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s", home);
 	assert_int_equal(system(cmd), 0);
 	snprintf(path, sizeof(path), "%s/sys", tmpdir);
+	test_fake_card(path);
 	setenv("HIDPHONE_SYSFS", path, 1);
 	setenv("HIDPHONE_REPLAY_HIDRAW", "hidraw7", 1);
 	for (size_t i = 0; i < 8000; i++)
@@ -1148,6 +1152,237 @@ static void test_phone_media(void **state)
 		got, peak);
 	assert_true(got > 4000);
 	assert_true(peak > 5000);
+}
+
+/*
+ * The line's ring through the speaker. The Plantronics Blackwire C5220
+ * (test/data/descriptors/plantronics-blackwire-c5220) has a hook switch and a Ring LED but
+ * no Telephony Ringer: with a sound card (test_fake_card) it rings there, here on alsa-lib's
+ * file PCM (HIDPHONE_RING_PCM) so the samples can be read back.
+ */
+static const struct fixture blackwire = { "plantronics-blackwire-c5220", "Plantronics Blackwire",
+					  0x047f, 0xc035 };
+
+/* Sets up the fake card and the ring's file PCM writing to raw. */
+static void ring_to_file(char *raw, size_t size)
+{
+	char path[300], pcm[400];
+
+	snprintf(path, sizeof(path), "%s/sys", tmpdir);
+	test_fake_card(path);
+	setenv("HIDPHONE_SYSFS", path, 1);
+	setenv("HIDPHONE_REPLAY_HIDRAW", "hidraw7", 1);
+	snprintf(raw, size, "%s/ring.raw", tmpdir);
+	unlink(raw);
+	snprintf(pcm, sizeof(pcm), "file:FILE=%s,FORMAT=raw", raw);
+	setenv("HIDPHONE_RING_PCM", pcm, 1);
+}
+
+/* baresip's bob calls the line; the call once it is OFFERING (events from index from). */
+static HDRVCALL offer_call(struct host *h, size_t from, HTAPICALL *ht)
+{
+	char to[64];
+	HDRVCALL hc;
+	long i;
+
+	make_uri(to, sizeof(to), "alice", LINE_PORT);
+	assert_int_equal(peer_command(&peer, "dial", to), 0);
+	i = wait_line(h, from, LINE_NEWCALL, NULL);
+	assert_true(i >= 0);
+	hc = (HDRVCALL)h->events[i].p1;
+	*ht = host_htcall(h->events[i].p1);
+	wait_state(h, (size_t)i, *ht, LINECALLSTATE_OFFERING);
+	return hc;
+}
+
+static void drop_call(struct host *h, HDRVCALL hc, HTAPICALL ht, DRV_REQUESTID req,
+		      size_t from)
+{
+	assert_int_equal(h->lineDrop(req, hc, NULL, 0), (LONG)req);
+	assert_int_equal(host_wait_completion(h, req, WAIT_MS), 0);
+	wait_state(h, from, ht, LINECALLSTATE_IDLE);
+	assert_int_equal(h->lineCloseCall(hc), 0);
+}
+
+/* The size of the open file fd (an unlinked one still grows while its PCM writes). */
+static long fd_size(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 ? (long)st.st_size : -1;
+}
+
+/* Whether the file at path (fd >= 0: the open file fd) grows over ms milliseconds. */
+static bool grows(const char *path, int fd, unsigned ms)
+{
+	long before = fd >= 0 ? fd_size(fd) : test_file_size(path);
+
+	usleep(ms * 1000);
+	return (fd >= 0 ? fd_size(fd) : test_file_size(path)) > before;
+}
+
+/* Waits (bounded) until the file stops growing: no byte more in 200 ms. */
+static bool stops_growing(const char *path, int fd)
+{
+	for (int i = 0; i < WAIT_MS / 200; i++)
+		if (!grows(path, fd, 200))
+			return true;
+	return false;
+}
+
+static void test_offered_call_rings_speaker(void **state)
+{
+	char raw[300], aor[64];
+	struct host *h;
+	HDRVPHONE hp = NULL;
+	HDRVLINE hl;
+	HDRVCALL hc;
+	HTAPICALL ht;
+	size_t n0;
+	long size, peak;
+	int fd;
+
+	(void)state;
+	fixture = &blackwire;
+	ring_to_file(raw, sizeof(raw));
+	h = start(0);
+	hl = open_line(h);
+	assert_int_equal(h->lineSetDefaultMediaDetection(hl, LINEMEDIAMODE_INTERACTIVEVOICE), 0);
+	/* open, the phone drives its line: it shows (and rings for) the line's calls */
+	assert_int_equal(h->phoneOpen(PHONE_BASE, (HTAPIPHONE)(uintptr_t)0x5000, &hp, h->version,
+				      host_phone_event), 0);
+	make_uri(aor, sizeof(aor), "bob", PEER_SIP);
+	assert_int_equal(peer_command(&peer, "uafind", aor), 0);
+
+	/* offered: the speaker rings, pattern 1 (2 s on) at 0xC000, no ring volume being set */
+	hc = offer_call(h, 0, &ht);
+	size = test_wait_size(raw, 96000, WAIT_MS);
+	assert_true(size >= 96000);
+	peak = test_raw_peak(raw, 0, 48000);
+	fprintf(stderr, "line ring: %ld bytes in the file, peak of its first second %ld\n", size,
+		peak);
+	/* 0xC000 on the ring's 60 dB curve: above 0x8000's -16 dB, below full scale */
+	assert_true(peak > 0.25 * 32767 && peak < 0.6 * 32767);
+	assert_true(grows(raw, -1, 200));
+	/* answered: the ring stops */
+	n0 = events_now(h);
+	assert_int_equal(h->lineAnswer(101, hc, NULL, 0), 101);
+	assert_int_equal(host_wait_completion(h, 101, WAIT_MS), 0);
+	wait_state(h, n0, ht, LINECALLSTATE_CONNECTED);
+	assert_true(stops_growing(raw, -1));
+	assert_false(grows(raw, -1, 300));
+	drop_call(h, hc, ht, 102, n0);
+
+	/* An application's ring is its own: a call neither stops it... */
+	unlink(raw);
+	assert_int_equal(h->phoneSetRing(103, hp, 2, 0xffff), 103);
+	assert_int_equal(host_wait_completion(h, 103, WAIT_MS), 0);
+	assert_true(test_wait_size(raw, 48000, WAIT_MS) >= 48000);
+	n0 = events_now(h);
+	hc = offer_call(h, n0, &ht);
+	assert_int_equal(h->lineAnswer(104, hc, NULL, 0), 104);
+	assert_int_equal(host_wait_completion(h, 104, WAIT_MS), 0);
+	wait_state(h, n0, ht, LINECALLSTATE_CONNECTED);
+	usleep(200 * 1000);
+	assert_true(grows(raw, -1, 300));
+	drop_call(h, hc, ht, 105, n0);
+
+	/* ...nor restarts it as the line's: the file PCM would write a new file */
+	fd = open(raw, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(unlink(raw), 0);
+	n0 = events_now(h);
+	hc = offer_call(h, n0, &ht);
+	usleep(300 * 1000);
+	assert_int_equal(test_file_size(raw), -1);
+	assert_true(grows(NULL, fd, 200));
+	/* the application ends it, during the offered call */
+	assert_int_equal(h->phoneSetRing(106, hp, 0, 0), 106);
+	assert_int_equal(host_wait_completion(h, 106, WAIT_MS), 0);
+	assert_true(stops_growing(NULL, fd));
+	close(fd);
+	drop_call(h, hc, ht, 107, n0);
+	assert_int_equal(h->phoneClose(hp), 0);
+	assert_int_equal(h->lineClose(hl), 0);
+	stop(h);
+}
+
+/*
+ * media = phone: a call's media takes the phone's PCM, so a ring on it stops when the call
+ * connects, even an application's (which the line's state leaves alone, above).
+ */
+static void test_call_media_takes_ring_pcm(void **state)
+{
+	char raw[300], aor[64];
+	struct host *h;
+	HDRVPHONE hp = NULL;
+	HDRVLINE hl;
+	HDRVCALL hc;
+	HTAPICALL ht;
+
+	(void)state;
+	fixture = &blackwire;
+	line_media = "phone";
+	ring_to_file(raw, sizeof(raw));
+	h = start(0);
+	hl = open_line(h);
+	assert_int_equal(h->lineSetDefaultMediaDetection(hl, LINEMEDIAMODE_INTERACTIVEVOICE), 0);
+	assert_int_equal(h->phoneOpen(PHONE_BASE, (HTAPIPHONE)(uintptr_t)0x5000, &hp, h->version,
+				      host_phone_event), 0);
+	assert_int_equal(h->phoneSetRing(121, hp, 2, 0xffff), 121);
+	assert_int_equal(host_wait_completion(h, 121, WAIT_MS), 0);
+	assert_true(test_wait_size(raw, 48000, WAIT_MS) >= 48000);
+	make_uri(aor, sizeof(aor), "bob", PEER_SIP);
+	assert_int_equal(peer_command(&peer, "uafind", aor), 0);
+	hc = offer_call(h, 0, &ht);
+	assert_true(grows(raw, -1, 200));
+	assert_int_equal(h->lineAnswer(122, hc, NULL, 0), 122);
+	assert_int_equal(host_wait_completion(h, 122, WAIT_MS), 0);
+	wait_state(h, 0, ht, LINECALLSTATE_CONNECTED);
+	assert_true(stops_growing(raw, -1));
+	assert_false(grows(raw, -1, 300));
+	drop_call(h, hc, ht, 123, 0);
+	assert_int_equal(h->phoneClose(hp), 0);
+	assert_int_equal(h->lineClose(hl), 0);
+	stop(h);
+}
+
+/* A phone with a Telephony Ringer (the Jabra Link 380) rings with it, never on the PCM. */
+static void test_offered_call_hid_ringer(void **state)
+{
+	union { VARSTRING vs; uint8_t b[64]; } id;
+	char raw[300], aor[64];
+	struct host *h;
+	HDRVPHONE hp = NULL;
+	HDRVLINE hl;
+	HDRVCALL hc;
+	HTAPICALL ht;
+	DWORD mode = 9, vol = 9;
+
+	(void)state;
+	ring_to_file(raw, sizeof(raw));
+	h = start(0);
+	hl = open_line(h);
+	assert_int_equal(h->lineSetDefaultMediaDetection(hl, LINEMEDIAMODE_INTERACTIVEVOICE), 0);
+	assert_int_equal(h->phoneOpen(PHONE_BASE, (HTAPIPHONE)(uintptr_t)0x5000, &hp, h->version,
+				      host_phone_event), 0);
+	/* it has the card (card 3) all the same */
+	memset(&id, 0, sizeof(id));
+	id.vs.dwTotalSize = sizeof(id);
+	assert_int_equal(h->phoneGetID(hp, &id.vs, w("wave/out"), NULL), 0);
+	assert_int_equal(*(DWORD *)(id.b + id.vs.dwStringOffset), 3);
+	make_uri(aor, sizeof(aor), "bob", PEER_SIP);
+	assert_int_equal(peer_command(&peer, "uafind", aor), 0);
+	hc = offer_call(h, 0, &ht);
+	usleep(500 * 1000);
+	assert_int_equal(test_file_size(raw), -1);
+	/* the line's ring is not an application's: the ring mode stays 0 */
+	assert_int_equal(h->phoneGetRing(hp, &mode, &vol), 0);
+	assert_int_equal(mode, 0);
+	drop_call(h, hc, ht, 111, 0);
+	assert_int_equal(h->phoneClose(hp), 0);
+	assert_int_equal(h->lineClose(hl), 0);
+	stop(h);
 }
 
 /* Keypad key v pressed with the headset off hook: keypad bits 7-10 = v. */
@@ -1231,6 +1466,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_phone_keypad_dials, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_host_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_phone_media, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_offered_call_rings_speaker, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_call_media_takes_ring_pcm, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_offered_call_hid_ringer, setup, teardown),
 	};
 	int rc;
 
@@ -1242,6 +1480,9 @@ int main(void)
 		return 1;
 	if (!host_load(TEST_PROVIDER))
 		return 1;
+	/* TEST_ONLY=name runs the tests whose names match (cmocka's filter pattern). */
+	if (getenv("TEST_ONLY"))
+		cmocka_set_test_filter(getenv("TEST_ONLY"));
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
 	host_unload(host);
 	libre_close();

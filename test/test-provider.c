@@ -219,13 +219,18 @@ static HDRVPHONE open_phone(struct host *h, DWORD id)
 	return hd;
 }
 
+/* Read under the host's lock: the dispatch thread appends (entries never move). */
 static const struct host_event *find_event(struct host *h, size_t from, DWORD msg)
 {
-	for (size_t i = from; i < h->n_events; i++) {
+	const struct host_event *found = NULL;
+
+	pthread_mutex_lock(&h->lock);
+	for (size_t i = from; i < h->n_events && !found; i++) {
 		if (!h->events[i].completion && h->events[i].msg == msg)
-			return &h->events[i];
+			found = &h->events[i];
 	}
-	return NULL;
+	pthread_mutex_unlock(&h->lock);
+	return found;
 }
 
 /* --------------------------------------------------------------------------------------- */
@@ -1572,52 +1577,6 @@ static void test_audio_classes(void **state)
 	unsetenv("HIDPHONE_REPLAY_HIDRAW");
 }
 
-/* The fake composite device of test_audio_classes with card 3 (one PCM each way). */
-static void fake_card(const char *sys)
-{
-	sys_sh("rm -rf %s && mkdir -p %s/" USBDEV "/1-2:1.3/0003:0B0E:24C9.0001/hidraw/hidraw7 "
-	       "%s/class/hidraw %s/class/sound && printf 'DEVTYPE=usb_device\\n' > %s/" USBDEV
-	       "/uevent && printf 'DEVTYPE=usb_interface\\n' > %s/" USBDEV "/1-2:1.3/uevent && "
-	       "ln -s ../../" USBDEV "/1-2:1.3/0003:0B0E:24C9.0001/hidraw/hidraw7 "
-	       "%s/class/hidraw/hidraw7 && mkdir -p %s/" USBDEV "/1-2:1.0/sound/card3/pcmC3D0p %s/"
-	       USBDEV "/1-2:1.0/sound/card3/pcmC3D0c && printf 'Phone\\n' > %s/" USBDEV
-	       "/1-2:1.0/sound/card3/id && ln -s ../../" USBDEV "/1-2:1.0/sound/card3 "
-	       "%s/class/sound/card3", sys);
-}
-
-static long file_size(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 ? (long)st.st_size : -1;
-}
-
-/* Waits until the file holds at least bytes; its size. */
-static long wait_size(const char *path, long bytes)
-{
-	for (int i = 0; i < WAIT_MS / 10 && file_size(path) < bytes; i++)
-		usleep(10 * 1000);
-	return file_size(path);
-}
-
-/* The loudest sample of the first n samples of a raw S16 file. */
-static long peak_of(const char *path, size_t n)
-{
-	int16_t buf[4096];
-	long peak = 0;
-	FILE *f = fopen(path, "rb");
-	size_t got;
-
-	assert_non_null(f);
-	while (n && (got = fread(buf, 2, n < 4096 ? n : 4096, f)) > 0) {
-		for (size_t i = 0; i < got; i++)
-			peak = labs((long)buf[i]) > peak ? labs((long)buf[i]) : peak;
-		n -= got;
-	}
-	fclose(f);
-	return peak;
-}
-
 /*
  * Ringing through the speaker: a headset with neither a Telephony Ringer nor a Ring LED
  * (the Razer microphone) rings on its card's playback PCM, here alsa-lib's file PCM
@@ -1640,7 +1599,7 @@ static void test_audio_ring(void **state)
 	snprintf(sys, sizeof(sys), "%s/sys", tmpdir);
 	snprintf(raw, sizeof(raw), "%s/ring.raw", tmpdir);
 	snprintf(pcm, sizeof(pcm), "file:FILE=%s,FORMAT=raw", raw);
-	fake_card(sys);
+	test_fake_card(sys);
 	setenv("HIDPHONE_SYSFS", sys, 1);
 	setenv("HIDPHONE_REPLAY_HIDRAW", "hidraw7", 1);
 	setenv("HIDPHONE_RING_PCM", pcm, 1);
@@ -1670,33 +1629,33 @@ static void test_audio_ring(void **state)
 	assert_int_equal(mode, 2);
 	assert_int_equal(vol, 0xffff);
 	/* a second of the double ring: its first 0.4 s at full scale */
-	size = wait_size(raw, 96000);
+	size = test_wait_size(raw, 96000, WAIT_MS);
 	assert_true(size >= 96000);
-	assert_true(peak_of(raw, 48000 * 4 / 10) > 30000);
+	assert_true(test_raw_peak(raw, 0, 48000 * 4 / 10) > 30000);
 
 	/* mode 0 stops it: nothing more is written */
 	assert_int_equal(h->phoneSetRing(22, hd, 0, 0), 22);
 	assert_int_equal(host_wait_completion(h, 22, WAIT_MS), 0);
-	size = file_size(raw);
+	size = test_file_size(raw);
 	usleep(100 * 1000);
-	assert_int_equal(file_size(raw), size);
+	assert_int_equal(test_file_size(raw), size);
 
 	/* again, quieter; the close stops it */
 	unlink(raw);
 	assert_int_equal(h->phoneSetRing(23, hd, 1, 0x8000), 23);
 	assert_int_equal(host_wait_completion(h, 23, WAIT_MS), 0);
-	size = wait_size(raw, 96000);
+	size = test_wait_size(raw, 96000, WAIT_MS);
 	assert_true(size >= 96000);
 	/* half-way on the ring's 60 dB curve is about -16 dB: well below full scale */
 	{
-		long peak = peak_of(raw, 48000);
+		long peak = test_raw_peak(raw, 0, 48000);
 
 		assert_true(peak > 0.12 * 32767 && peak < 0.20 * 32767);
 	}
 	assert_int_equal(h->phoneClose(hd), 0);
-	size = file_size(raw);
+	size = test_file_size(raw);
 	usleep(100 * 1000);
-	assert_int_equal(file_size(raw), size);
+	assert_int_equal(test_file_size(raw), size);
 
 	/* no playback PCM, no ringer: the headset has nothing to ring with */
 	sys_sh("rm -r %s/class/sound/card3", sys);
@@ -1708,7 +1667,7 @@ static void test_audio_ring(void **state)
 	host_stop(h);
 
 	/* a phone with a Telephony Ringer rings with it, card or not: one ring mode */
-	fake_card(sys);
+	test_fake_card(sys);
 	write_recording(path, "jabra-link-380c", "Jabra Link 380", 0x0b0e, 0x24c9, NULL);
 	start(devices, 1);
 	assert_int_equal(h->phoneGetDevCaps(100, h->version, 0, caps), 0);
@@ -1718,7 +1677,7 @@ static void test_audio_ring(void **state)
 	assert_int_equal(h->phoneSetRing(25, hd, 1, 0xffff), 25);
 	assert_int_equal(host_wait_completion(h, 25, WAIT_MS), 0);
 	usleep(100 * 1000);
-	assert_true(file_size(raw) <= 0);
+	assert_true(test_file_size(raw) <= 0);
 	/* a card without mute controls (this fake one has no mixer at all) has no MIC mode */
 	assert_int_equal(h->phoneSetHookSwitch(26, hd, PHONEHOOKSWITCHDEV_HEADSET,
 					       PHONEHOOKSWITCHMODE_MIC),
