@@ -276,8 +276,13 @@ $(BUILDDIR)/test/%: $(OBJ)/test/%.o $(OBJ)/test/test-util.o $(CORE_LIB)
 # shipped profile would change what the fixtures' tests expect of their descriptors).
 check-unit check-tools check-udev check-valgrind: export HIDPHONE_PROFILES ?= $(CURDIR)/test/data/profiles-none
 
+# A test binary that does not end (a deadlock) is stopped and fails, instead of holding the
+# suite until CI's own limit.
+UNIT_TIMEOUT ?= 600
 check-unit: $(TEST_BINS)
-	@set -e; for t in $(TEST_BINS); do echo "== $$t"; $$t; done
+	@set -e; for t in $(TEST_BINS); do echo "== $$t"; \
+		timeout -k 10 $(UNIT_TIMEOUT) $$t || { rc=$$?; [ $$rc -ne 124 ] || \
+		echo "$$t: still running after $(UNIT_TIMEOUT) s: stopped" >&2; exit $$rc; }; done
 
 # The same unit tests, built again with AddressSanitizer and UndefinedBehaviorSanitizer.
 SANITIZE_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \

@@ -689,10 +689,8 @@ static void test_stuck_device_unplug(void **state)
 	close(a.in[0]);
 	a.in[0] = -1;
 	assert_true(wait_msg(h, PHONE_REMOVE, 1, WAIT_MS));
-	pthread_mutex_lock(&h->lock);
 	ev = find_event(h, 0, PHONE_CLOSE);
 	closed_ht = ev ? ev->ht : NULL;
-	pthread_mutex_unlock(&h->lock);
 	assert_ptr_equal(closed_ht, (HTAPIPHONE)(uintptr_t)(0x5000 + 100));
 	assert_int_equal(host_count(h, true, 0), 0);
 	assert_true(key_through(h, &b, hb) < 1000);
