@@ -4,7 +4,8 @@
 # here on 127.0.0.1:5070 (run.sh copies it in with its modules). The gadget plays: headset
 # or handset off hook -> DIALTONE; keys 4 7 1 1 -> after dial-timeout (1 s) the number goes
 # to dial-domain -> DIALING ... CONNECTED, and baresip's UA 4711 says the call is
-# established; on hook -> IDLE, and baresip says it ended.
+# established; on hook -> IDLE, and baresip says it ended. Part 2 (below) is the other
+# direction: a second baresip calls the line, the gadget rings and answers.
 
 unset HIDPHONE_DEVICES HIDPHONE_REPLAY_LOG
 export HIDPHONE_TSP=/usr/local/lib/hidphone.tsp
