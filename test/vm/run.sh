@@ -399,7 +399,7 @@ fi
 # ldd of the program does not list them).
 if [ -x /usr/bin/baresip ]; then
 	copy_with_libs /usr/bin/baresip /usr/bin/baresip
-	for m in g711 account ausine aubridge; do
+	for m in g711 account ausine aubridge menu; do
 		copy_with_libs "/usr/lib/baresip/modules/$m.so" "/usr/lib/baresip/modules/$m.so"
 	done
 else

@@ -4,7 +4,8 @@
 # here on 127.0.0.1:5070 (run.sh copies it in with its modules). The gadget plays: headset
 # or handset off hook -> DIALTONE; keys 4 7 1 1 -> after dial-timeout (1 s) the number goes
 # to dial-domain -> DIALING ... CONNECTED, and baresip's UA 4711 says the call is
-# established; on hook -> IDLE, and baresip says it ended.
+# established; on hook -> IDLE, and baresip says it ended. Part 2 (below) is the other
+# direction: a second baresip calls the line, the gadget rings and answers.
 
 unset HIDPHONE_DEVICES HIDPHONE_REPLAY_LOG
 export HIDPHONE_TSP=/usr/local/lib/hidphone.tsp
@@ -119,3 +120,105 @@ check_baresip() {
 tap "call: baresip's UA 4711 had the call established from sip:desk@127.0.0.1:15060, then terminated" \
 	check_baresip
 tap "call: phonectl monitor exited 0 (gadget-phone $GRC)" [ "$MRC" = 0 ]
+
+# --- part 2: baresip calls the phone's line ---------------------------------------------------
+# A second baresip (UA anna on 127.0.0.1:5072, its menu module for the command) dials
+# sip:desk@127.0.0.1:15060 once phonectl monitor holds the phone open. The provider (the
+# phone drives its line) offers the call: LINE_CALLSTATE OFFERING with the caller in
+# phonectl monitor, and the ringer / Ring LED output report at the gadget. The gadget
+# answers as a user would, reacting to what it sees: off hook once OFFERING is shown ->
+# CONNECTED, and baresip says the call is established; on hook a second later -> IDLE, and
+# baresip (still running) says the call ended.
+mkdir -p "$C/anna"
+sed 's/^sip_listen .*/sip_listen 127.0.0.1:5072/; s/^rtp_ports .*/rtp_ports 5200-5299/' \
+	"$C/baresip/config" >"$C/anna/config"
+echo "module_app menu.so" >>"$C/anna/config"
+echo "<sip:anna@127.0.0.1:5072>;regint=0;answermode=manual;audio_codecs=PCMU,PCMA" >"$C/anna/accounts"
+: >"$C/anna/contacts"
+
+# wait_for FILE PATTERN MS: until FILE has a line matching PATTERN (grep -E), at most MS.
+wait_for() {
+	_w=0
+	while ! grep -qE "$2" "$1" 2>/dev/null; do
+		[ "$_w" -ge "$3" ] && return 1
+		nap_ms 50
+		_w=$((_w + 50))
+	done
+	return 0
+}
+
+HIDPHONE_LOG=info timeout 40 phonectl monitor --seconds 16 "$NODE" >"$C/in-monitor.out" 2>"$C/in-monitor.err" &
+MPID=$!
+wait_for "$C/in-monitor.out" '^monitoring' 15000
+nap_ms 300
+RING=$(fx_report "$FX" output 0x0008:0x0018=1 0x000b:0x009e=1)
+echo "# $FX ($NODE): baresip anna calls sip:desk@127.0.0.1:15060; ring report [$RING]"
+{
+	wait_for "$C/in-monitor.out" 'LINE_CALLSTATE OFFERING' 12000 && nap_ms 500
+	printf 'E: %s\n' "$R_OFF"
+	wait_for "$C/in-monitor.out" 'LINE_CALLSTATE CONNECTED' 5000 && nap_ms 1000
+	printf 'E: %s\n' "$R_ON"
+} | gadget-phone -d "$G" -D -s - -l 800 -t 25000 -w 3000 >"$C/in-gadget.log" 2>&1 &
+GPID=$!
+wait_for "$C/in-gadget.log" '^READY' 5000
+baresip -f "$C/anna" -v -t 30 -e "/dial sip:desk@127.0.0.1:15060" </dev/null >"$C/anna.log" 2>&1 &
+BPID=$!
+wait "$GPID"
+GRC=$?
+# baresip's word on the end, before it is stopped (stopping ends a call too)
+wait_for "$C/anna.log" 'Call with sip:desk@127.0.0.1:15060 terminated' 3000
+cp "$C/anna.log" "$C/anna.before-stop.log"
+wait "$MPID"
+MRC=$?
+kill "$BPID" 2>/dev/null
+wait "$BPID" 2>/dev/null
+
+echo "# states: $(sed -n 's/.*  line    LINE_CALLSTATE \([A-Z]*\).*/\1/p' "$C/in-monitor.out" | tr '\n' ' ')"
+echo "# output reports at the gadget: $(sed -n 's/^O: [0-9.]* [0-9]* //p' "$C/in-gadget.log" | tr '\n' '|')"
+
+in_diag() {
+	echo "states: $(sed -n 's/.*  line    LINE_CALLSTATE \([A-Z]*\).*/\1/p' "$C/in-monitor.out" | tr '\n' ' ')(gadget $GRC, monitor $MRC)"
+	cat "$C/in-monitor.out" "$C/in-monitor.err"
+	echo "gadget:"
+	cat "$C/in-gadget.log"
+	echo "baresip anna:"
+	tr '\r' '\n' <"$C/anna.log" | grep -v 'audio=' | tail -n 30
+	return 1
+}
+check_offering() {
+	grep -q '  line    LINE_CALLSTATE OFFERING$' "$C/in-monitor.out" &&
+		grep -q '  line    call from .*anna' "$C/in-monitor.out" && return 0
+	in_diag
+}
+tap "call in: baresip anna dials sip:desk@127.0.0.1:15060: LINE_CALLSTATE OFFERING, call from anna (phonectl monitor)" \
+	check_offering
+check_ring() {
+	if [ -z "$RING" ]; then
+		echo "$FX's .expect has neither a Ring LED (0x0008:0x0018) nor a Ringer (0x000b:0x009e) output"
+		return 1
+	fi
+	# the ring report arrived, and a later one took it back (answered: the ringer stops)
+	sed -n 's/^O: [0-9.]* [0-9]* //p' "$C/in-gadget.log" >"$C/in-outputs"
+	grep -qxF "$RING" "$C/in-outputs" && [ "$(tail -n 1 "$C/in-outputs")" != "$RING" ] && return 0
+	echo "want [$RING] then another report; the gadget received:"
+	cat "$C/in-outputs"
+	in_diag
+}
+tap "call in: $FX's gadget received the Ring LED + Ringer output report [$RING] while offered, then it was cleared" \
+	check_ring
+check_in_states() {
+	case "$(sed -n 's/.*  line    LINE_CALLSTATE \([A-Z]*\).*/\1/p' "$C/in-monitor.out" | tr '\n' ' ')" in
+	"OFFERING CONNECTED IDLE ") return 0 ;;
+	esac
+	in_diag
+}
+tap "call in: $FX off hook answers, on hook drops: LINE_CALLSTATE OFFERING, CONNECTED, IDLE (phonectl monitor)" \
+	check_in_states
+check_in_baresip() {
+	grep -q 'anna@127.0.0.1: Call established: sip:desk@127.0.0.1:15060' "$C/anna.before-stop.log" &&
+		grep -q 'Call with sip:desk@127.0.0.1:15060 terminated' "$C/anna.before-stop.log" && return 0
+	in_diag
+}
+tap "call in: baresip anna had the call established with sip:desk@127.0.0.1:15060, then terminated by the phone's hang-up" \
+	check_in_baresip
+tap "call in: phonectl monitor exited 0 ($MRC), gadget-phone exited 0 ($GRC)" [ "$MRC.$GRC" = 0.0 ]
