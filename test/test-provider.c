@@ -622,6 +622,24 @@ static uint64_t key_through(struct host *h, struct live *b, HDRVPHONE hd)
 	return (host_now_usec() - t0) / 1000;
 }
 
+/*
+ * Phone A (100) and phone B (101, keys reported) open; A's device stops taking output
+ * reports and a SetLamp (request 7) on its Mute LED (id 20, output report 2 bit 2) holds
+ * the writer.
+ */
+static void stuck_phone_beside_another(struct host *h, struct live *a, struct live *b,
+				       HDRVPHONE *ha, HDRVPHONE *hb)
+{
+	start_live(a, b);
+	*ha = open_phone(h, 100);
+	*hb = open_phone(h, 101);
+	assert_int_equal(h->phoneSetStatusMessages(*hb, 0, PHONEBUTTONMODE_KEYPAD,
+						   PHONEBUTTONSTATE_DOWN | PHONEBUTTONSTATE_UP), 0);
+	live_stall(a);
+	assert_int_equal(h->phoneSetLamp(7, *ha, 20, PHONELAMPMODE_STEADY), 7);
+	usleep(100 * 1000);
+}
+
 static void test_stuck_device(void **state)
 {
 	struct host *h = host;
@@ -631,15 +649,7 @@ static void test_stuck_device(void **state)
 	uint64_t ms;
 	(void)state;
 
-	start_live(&a, &b);
-	ha = open_phone(h, 100);
-	hb = open_phone(h, 101);
-	assert_int_equal(h->phoneSetStatusMessages(hb, 0, PHONEBUTTONMODE_KEYPAD,
-						   PHONEBUTTONSTATE_DOWN | PHONEBUTTONSTATE_UP), 0);
-	live_stall(&a);
-	/* The Mute LED (id 20, output report 2 bit 2): the writer blocks on it. */
-	assert_int_equal(h->phoneSetLamp(7, ha, 20, PHONELAMPMODE_STEADY), 7);
-	usleep(100 * 1000);
+	stuck_phone_beside_another(h, &a, &b, &ha, &hb);
 	assert_int_equal(host_count(h, true, 0), 0);
 	/* The loop reads on: the other phone's key arrives at once (the loop is not stuck). */
 	ms = key_through(h, &b, hb);
@@ -677,14 +687,7 @@ static void test_stuck_device_unplug(void **state)
 	LONG rc;
 	(void)state;
 
-	start_live(&a, &b);
-	ha = open_phone(h, 100);
-	hb = open_phone(h, 101);
-	assert_int_equal(h->phoneSetStatusMessages(hb, 0, PHONEBUTTONMODE_KEYPAD,
-						   PHONEBUTTONSTATE_DOWN | PHONEBUTTONSTATE_UP), 0);
-	live_stall(&a);
-	assert_int_equal(h->phoneSetLamp(7, ha, 20, PHONELAMPMODE_STEADY), 7);
-	usleep(100 * 1000);
+	stuck_phone_beside_another(h, &a, &b, &ha, &hb);
 	/* The device goes: its input ends (as hidraw's does), its write is still stuck. */
 	close(a.in[0]);
 	a.in[0] = -1;
