@@ -31,7 +31,7 @@ HP_CFLAGS = -std=c11 $(WARNINGS) -fPIC -fvisibility=hidden -D_GNU_SOURCE -I. -Ii
 
 HID_SRCS := hid/rdesc-parse.c hid/rdesc-load.c hid/field-codec.c hid/hex-text.c hid/file-read.c \
 	    hid/usage-names.c hid/hidraw-node.c hid/recording.c hid/transport-replay.c \
-	    hid/transport-hidraw.c hid/transport-libusb.c
+	    hid/transport-hidraw.c hid/transport-libusb.c hid/report-prefix.c
 DEV_SRCS := devices/telephony-map.c devices/phone-model.c devices/profile-parse.c \
 	    devices/profile-match.c devices/audio-card.c devices/audio-mixer.c devices/audio-ring.c \
 	    devices/matrix-scan.c devices/matrix-find.c

@@ -141,16 +141,16 @@ static struct scan_transport *to_scan(struct transport *t)
 /* The output report for the driven columns and the buzzer, sent to the chip. */
 static int send_drive(struct scan_transport *s)
 {
-	uint8_t out[1 + sizeof(s->proto->out_mode)];
+	uint8_t out[sizeof(s->proto->out_mode)];
 	int rc;
 
-	out[0] = 0;   /* the chip numbers no reports */
-	memcpy(out + 1, s->proto->out_mode, s->proto->report_len);
+	memcpy(out, s->proto->out_mode, s->proto->report_len);
 	for (size_t i = 0; i < sizeof(s->proto->column_bytes); i++)
-		out[1 + s->proto->column_bytes[i]] = s->drive;
+		out[s->proto->column_bytes[i]] = s->drive;
 	if (s->has_buzzer && s->buzzer)
-		out[1 + s->buzzer_byte] |= s->buzzer_mask;
-	rc = transport_write(s->inner, out, 1u + s->proto->report_len);
+		out[s->buzzer_byte] |= s->buzzer_mask;
+	/* The chip numbers no reports: id 0. */
+	rc = transport_write(s->inner, 0, out, s->proto->report_len);
 	/*
 	 * A column's answer is needed to go on; with every column driven, none is (the chip
 	 * reports a change of its rows by itself). A failed write is tried again as late.
@@ -275,12 +275,16 @@ static int scan_read(struct transport *t, uint8_t *buf, size_t len, int timeout_
 	return rc;
 }
 
-static int scan_write(struct transport *t, const uint8_t *data, size_t len)
+/* The one output report of scan_descriptor(): unnumbered, bit 0 the Ringer. */
+static int scan_write(struct transport *t, uint8_t id, const uint8_t *report, size_t len)
 {
 	struct scan_transport *s = to_scan(t);
-	bool ring = len > 1 && (data[1] & 1);
+	bool ring = report[0] & 1;
 	int rc = 0;
 
+	(void)len;
+	if (id != 0)
+		return -EINVAL;
 	pthread_mutex_lock(&s->lock);
 	if (s->has_buzzer && ring != s->buzzer) {
 		s->buzzer = ring;
@@ -291,15 +295,15 @@ static int scan_write(struct transport *t, const uint8_t *data, size_t len)
 	return rc;
 }
 
-static int scan_get_feature(struct transport *t, uint8_t *data, size_t len)
+static int scan_get_feature(struct transport *t, uint8_t id, uint8_t *report, size_t size)
 {
-	(void)t, (void)data, (void)len;
+	(void)t, (void)id, (void)report, (void)size;
 	return -EOPNOTSUPP;
 }
 
-static int scan_set_feature(struct transport *t, const uint8_t *data, size_t len)
+static int scan_set_feature(struct transport *t, uint8_t id, const uint8_t *report, size_t len)
 {
-	(void)t, (void)data, (void)len;
+	(void)t, (void)id, (void)report, (void)len;
 	return -EOPNOTSUPP;
 }
 

@@ -616,13 +616,13 @@ bool phone_model_host_timed_lamps(const struct phone_model *m)
 }
 
 int phone_model_encode_init(const struct phone_model *m,
-			    int (*emit)(const uint8_t *report, size_t len, enum rdesc_kind kind,
-					void *ctx),
+			    int (*emit)(uint8_t id, const uint8_t *report, size_t len,
+					enum rdesc_kind kind, void *ctx),
 			    void *ctx)
 {
 	for (size_t i = 0; has_key(m, PROFILE_INIT_REPORTS) && i < m->quirks.n_init; i++) {
 		const struct profile_report *r = &m->quirks.init[i];
-		int rc = emit(r->bytes, r->len, r->kind == PROFILE_REPORT_FEATURE ? RDESC_FEATURE :
+		int rc = emit(r->id, r->bytes, r->len, r->kind == PROFILE_REPORT_FEATURE ? RDESC_FEATURE :
 			      RDESC_OUTPUT, ctx);
 
 		if (rc < 0)
@@ -855,7 +855,8 @@ static void put(const struct phone_place *p, uint8_t *payload, size_t len, bool 
 }
 
 int phone_model_encode(const struct phone_model *m, const struct phone_output_state *state,
-		       int (*emit)(const uint8_t *report, size_t len, void *ctx), void *ctx)
+		       int (*emit)(uint8_t id, const uint8_t *report, size_t len, void *ctx),
+		       void *ctx)
 {
 	const struct rdesc *d = m->desc;
 
@@ -897,16 +898,7 @@ int phone_model_encode(const struct phone_model *m, const struct phone_output_st
 				put_lamp_mode(m, &b->lamp_mode, payload, plen, on,
 					      state->lamp_on[bid] ? state->lamp_blink[bid] : 0);
 		}
-		/* Unnumbered descriptors send report id 0 first, as hidapi expects. */
-		if (!d->numbered) {
-			uint8_t out[sizeof(buf) + 1];
-
-			out[0] = 0;
-			memcpy(out + 1, buf, len);
-			rc = emit(out, len + 1, ctx);
-		} else {
-			rc = emit(buf, len, ctx);
-		}
+		rc = emit(rep->id, buf, len, ctx);
 		if (rc < 0)
 			return rc;
 	}
@@ -928,22 +920,16 @@ static size_t blank_report(const struct rdesc *d, const struct rdesc_field *f, u
 	return len;
 }
 
-static int emit_report(const struct phone_model *m, uint8_t *buf, size_t len, uint8_t kind,
-		       int (*emit)(const uint8_t *, size_t, enum rdesc_kind, void *), void *ctx)
+static int emit_report(const struct rdesc_field *f, const uint8_t *buf, size_t len,
+		       int (*emit)(uint8_t, const uint8_t *, size_t, enum rdesc_kind, void *),
+		       void *ctx)
 {
-	uint8_t out[RDESC_MAX_REPORT_BITS / 8 + 2];
-
-	if (m->desc->numbered)
-		return emit(buf, len, (enum rdesc_kind)kind, ctx);
-	/* Unnumbered reports go out behind a 0 id byte, as hidapi expects. */
-	out[0] = 0;
-	memcpy(out + 1, buf, len);
-	return emit(out, len + 1, (enum rdesc_kind)kind, ctx);
+	return emit(f->report_id, buf, len, (enum rdesc_kind)f->kind, ctx);
 }
 
 int phone_model_encode_display(const struct phone_model *m, const uint8_t *text,
-			       int (*emit)(const uint8_t *report, size_t len, enum rdesc_kind kind,
-					   void *ctx),
+			       int (*emit)(uint8_t id, const uint8_t *report, size_t len,
+					   enum rdesc_kind kind, void *ctx),
 			       void *ctx)
 {
 	const struct phone_display *dp = &m->display;
@@ -967,7 +953,7 @@ int phone_model_encode_display(const struct phone_model *m, const uint8_t *text,
 			if (dp->column->report_id == dp->row->report_id && dp->column->kind == dp->row->kind) {
 				field_put(dp->column, 0, buf + d->numbered, len - d->numbered, col);
 			} else {
-				rc = emit_report(m, buf, len, dp->row->kind, emit, ctx);
+				rc = emit_report(dp->row, buf, len, emit, ctx);
 				if (rc < 0)
 					return rc;
 				len = blank_report(d, dp->column, buf, sizeof(buf));
@@ -975,7 +961,7 @@ int phone_model_encode_display(const struct phone_model *m, const uint8_t *text,
 					return -EINVAL;
 				field_put(dp->column, 0, buf + d->numbered, len - d->numbered, col);
 			}
-			rc = emit_report(m, buf, len, dp->column->kind, emit, ctx);
+			rc = emit_report(dp->column, buf, len, emit, ctx);
 			if (rc < 0)
 				return rc;
 
@@ -987,7 +973,7 @@ int phone_model_encode_display(const struct phone_model *m, const uint8_t *text,
 
 				field_put(dp->data, i, buf + d->numbered, len - d->numbered, c);
 			}
-			rc = emit_report(m, buf, len, dp->data->kind, emit, ctx);
+			rc = emit_report(dp->data, buf, len, emit, ctx);
 			if (rc < 0)
 				return rc;
 		}

@@ -207,13 +207,13 @@ bool phone_model_host_timed_lamps(const struct phone_model *m);
 
 /*
  * The AttrInitReports, in order, for the provider to write at each open (a reconnected
- * device is a new phone, opened again):
- * emit gets each report (report id first) and its kind (output: written; feature: set).
+ * device is a new phone, opened again): emit gets each report's id, its bytes as on the
+ * wire (hid/transport.h) and its kind (output: written; feature: set).
  * Returns 0 (also with none) or the first negative value emit returned.
  */
 int phone_model_encode_init(const struct phone_model *m,
-			    int (*emit)(const uint8_t *report, size_t len, enum rdesc_kind kind,
-					void *ctx),
+			    int (*emit)(uint8_t id, const uint8_t *report, size_t len,
+					enum rdesc_kind kind, void *ctx),
 			    void *ctx);
 
 const struct phone_button *phone_model_button(const struct phone_model *m, uint32_t id);
@@ -229,7 +229,8 @@ static inline bool phone_button_has_lamp(const struct phone_button *b)
 }
 
 /*
- * Decodes one input report (report id first when the descriptor numbers its reports) against
+ * Decodes one input report, as on the wire (the report id first when the descriptor
+ * numbers its reports), as transport_read() gives it, against
  * the previous input state. Writes at most max events and returns how many there were;
  * reports that carry no telephony control give 0.
  */
@@ -239,22 +240,25 @@ int phone_model_decode(const struct phone_model *m, struct phone_input_state *st
 
 /*
  * The output reports that carry any controlled output, each rebuilt from the whole state:
- * calls emit(report, len, ctx) for each (report id first, 0 for unnumbered). A report is
- * never sent with one bit set and the rest zeroed when the rest has a state of its own.
- * Returns 0 or the first negative value emit returned.
+ * calls emit(id, report, len, ctx) for each, report as on the wire (hid/transport.h: the
+ * id byte first only when the descriptor numbers its reports; id 0 when it does not). A
+ * report is never sent with one bit set and the rest zeroed when the rest has a state of
+ * its own. Returns 0 or the first negative value emit returned.
  */
 int phone_model_encode(const struct phone_model *m, const struct phone_output_state *state,
-		       int (*emit)(const uint8_t *report, size_t len, void *ctx), void *ctx);
+		       int (*emit)(uint8_t id, const uint8_t *report, size_t len, void *ctx),
+		       void *ctx);
 
 /*
  * Writes rows x columns characters (text, row after row) to the display: for each run of
  * characters a Character Report fits, the cursor report then the characters. emit gets
- * each report (report id first) and its kind: output reports are written, feature
- * reports set. Returns 0, -ENODEV without a display, or the first error emit returned.
+ * each report as phone_model_encode() gives them, and its kind: output reports are
+ * written, feature reports set. Returns 0, -ENODEV without a display, or the first error
+ * emit returned.
  */
 int phone_model_encode_display(const struct phone_model *m, const uint8_t *text,
-			       int (*emit)(const uint8_t *report, size_t len, enum rdesc_kind kind,
-					   void *ctx),
+			       int (*emit)(uint8_t id, const uint8_t *report, size_t len,
+					   enum rdesc_kind kind, void *ctx),
 			       void *ctx);
 
 #endif

@@ -240,8 +240,11 @@ static int parse_report(struct parser *p, char *s, struct profile_report *r)
 	*c1 = *c2 = '\0';
 	if (parse_word(p, "report kind", s, kinds, &r->kind) < 0 || parse_hex(p, c1 + 1, 2, &id) < 0)
 		return -EINVAL;
-	r->bytes[0] = (uint8_t)id;
-	r->len = 1;
+	/* As on the wire: a report id of 0 is a device that numbers none, and sends no id byte. */
+	r->id = (uint8_t)id;
+	r->len = 0;
+	if (r->id)
+		r->bytes[r->len++] = r->id;
 	/* Two upper-case hex digits per byte, one space between bytes. */
 	for (const char *b = c2 + 1;; b += 3) {
 		int hi = hex_digit(b[0]), lo = hi < 0 ? -1 : hex_digit(b[1]);

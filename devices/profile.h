@@ -39,7 +39,7 @@
 #define PROFILE_MAX_SECTIONS    1024u   /* over all files */
 #define PROFILE_MAX_PRODUCTS    16u
 #define PROFILE_MAX_LIST        16u     /* entries of a ';' list property */
-#define PROFILE_MAX_REPORT      64u     /* bytes of one init report, report id included */
+#define PROFILE_MAX_REPORT      64u     /* bytes of one init report on the wire, id included */
 #define PROFILE_MAX_LABEL       32u     /* a button label, with its NUL */
 #define PROFILE_MAX_ERRORS      16u
 
@@ -90,8 +90,9 @@ struct profile_scan_key {
 
 struct profile_report {
 	uint8_t kind;                       /* enum profile_report_kind */
-	uint8_t len;                        /* bytes, report id first */
-	uint8_t bytes[PROFILE_MAX_REPORT];
+	uint8_t id;                         /* report id, 0 for a device that numbers none */
+	uint8_t len;
+	uint8_t bytes[PROFILE_MAX_REPORT];  /* as on the wire: the id first when it is not 0 */
 };
 
 struct profile_label {

@@ -10,8 +10,9 @@
  *   I: <bus> <vid> <pid>   hex
  *   E: <sec>.<usec> <len> <hex bytes>   input report, report id first when numbered
  * and extended with lines hid-tools ignores:
- *   O: <sec>.<usec> <len> <hex bytes>   output report sent by the host, report id first
- *   F: <sec>.<usec> get|set <len> <hex bytes>   feature report read or written
+ *   O: <sec>.<usec> <len> <hex bytes>   output report sent by the host, report id first,
+ *                                       00 when the device numbers none (report-prefix.h)
+ *   F: <sec>.<usec> get|set <len> <hex bytes>   feature report read or written, as O:
  *   T: <sec>.<usec> <EVENT> <param1> <param2> <param3>   an event the provider reported
  *                                       to its host, params in hex. EVENT is a word of
  *                                       letters, digits and '_': the host API's name for it

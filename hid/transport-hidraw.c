@@ -14,6 +14,7 @@
 #include <wchar.h>
 
 #include "hidraw-node.h"
+#include "report-prefix.h"
 #include "transport-hidraw.h"
 
 struct hidraw_transport {
@@ -167,30 +168,57 @@ static int failure(struct hidraw_transport *h, int saved_errno)
 	}
 }
 
-static int hidraw_write(struct transport *t, const uint8_t *data, size_t len)
+/*
+ * hidapi takes the report id as the first byte, 0 before an unnumbered report: a numbered
+ * report is that already, an unnumbered one gets the 0 put before it. send is hid_write()
+ * or hid_send_feature_report().
+ */
+static int send_report(struct transport *t, uint8_t id, const uint8_t *report, size_t len,
+		       int (*send)(hid_device *, const unsigned char *, size_t))
 {
 	struct hidraw_transport *h = to_hidraw(t);
+	struct report_prefixed p;
+	int rc = report_prefix(&p, id, report, len);
 
-	errno = 0;
-	return hid_write(h->dev, data, len) < 0 ? failure(h, errno) : 0;
+	if (rc == 0) {
+		errno = 0;
+		rc = send(h->dev, p.bytes, p.len) < 0 ? failure(h, errno) : 0;
+	}
+	report_prefixed_release(&p);
+	return rc;
 }
 
-static int hidraw_get_feature(struct transport *t, uint8_t *data, size_t len)
+static int hidraw_write(struct transport *t, uint8_t id, const uint8_t *report, size_t len)
 {
-	struct hidraw_transport *h = to_hidraw(t);
-	int n;
-
-	errno = 0;
-	n = hid_get_feature_report(h->dev, data, len);
-	return n < 0 ? failure(h, errno) : n;
+	return send_report(t, id, report, len, hid_write);
 }
 
-static int hidraw_set_feature(struct transport *t, const uint8_t *data, size_t len)
+static int hidraw_get_feature(struct transport *t, uint8_t id, uint8_t *report, size_t size)
 {
 	struct hidraw_transport *h = to_hidraw(t);
+	size_t skip = report_prefix_len(id);
+	struct report_prefixed p;
+	int n = report_prefix(&p, id, NULL, size);
 
-	errno = 0;
-	return hid_send_feature_report(h->dev, data, len) < 0 ? failure(h, errno) : 0;
+	if (n == 0) {
+		errno = 0;
+		/* The length counts the 0 of an unnumbered report, as the kernel does. */
+		n = hid_get_feature_report(h->dev, p.bytes, p.len);
+		if (n < 0) {
+			n = failure(h, errno);
+		} else {
+			n = (size_t)n > skip ? n - (int)skip : 0;
+			memcpy(report, p.bytes + skip, (size_t)n);
+		}
+	}
+	report_prefixed_release(&p);
+	return n;
+}
+
+static int hidraw_set_feature(struct transport *t, uint8_t id, const uint8_t *report,
+			      size_t len)
+{
+	return send_report(t, id, report, len, hid_send_feature_report);
 }
 
 static void hidraw_interrupt(struct transport *t)

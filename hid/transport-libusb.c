@@ -166,52 +166,51 @@ static void signal_completed(struct usb_transport *u)
 		one = 0;   /* the counter is full: it is readable anyway */
 }
 
-/* SET_REPORT of the given type; data[0] is the report id, sent only when it is not 0. */
-static int set_report(struct usb_transport *u, uint8_t type, const uint8_t *data, size_t len)
+/*
+ * A class request about report id of the given type (HID 1.11, 7.2.1-2): wValue names the
+ * report, the data stage is the report as on the wire (its id byte only when it has an id),
+ * so the bytes go as they are. Returns what libusb_control_transfer() does.
+ */
+static int report_request(struct usb_transport *u, uint8_t direction, uint8_t request,
+			  uint8_t type, uint8_t id, uint8_t *report, size_t len)
 {
-	const uint8_t *payload = data[0] ? data : data + 1;
-	size_t n = data[0] ? len : len - 1;
 	int rc;
 
-	if (len < 1 || n > UINT16_MAX)
-		return -EINVAL;
-	rc = libusb_control_transfer(u->h, LIBUSB_ENDPOINT_OUT | LIBUSB_REQUEST_TYPE_CLASS |
-				     LIBUSB_RECIPIENT_INTERFACE, HID_SET_REPORT,
-				     (uint16_t)(type << 8 | data[0]), u->interface,
-				     (unsigned char *)payload, (uint16_t)n, CONTROL_TIMEOUT_MS);
+	if (len > UINT16_MAX)
+		return LIBUSB_ERROR_INVALID_PARAM;
+	rc = libusb_control_transfer(u->h, direction | LIBUSB_REQUEST_TYPE_CLASS |
+				     LIBUSB_RECIPIENT_INTERFACE, request, (uint16_t)(type << 8 | id),
+				     u->interface, report, (uint16_t)len, CONTROL_TIMEOUT_MS);
 	signal_completed(u);
+	return rc;
+}
+
+static int set_report(struct usb_transport *u, uint8_t type, uint8_t id, const uint8_t *report,
+		      size_t len)
+{
+	/* libusb does not write to the buffer of an OUT transfer. */
+	int rc = report_request(u, LIBUSB_ENDPOINT_OUT, HID_SET_REPORT, type, id,
+				(uint8_t *)report, len);
+
 	return rc < 0 ? errno_of(rc) : 0;
 }
 
-static int usb_write(struct transport *t, const uint8_t *data, size_t len)
+static int usb_write(struct transport *t, uint8_t id, const uint8_t *report, size_t len)
 {
-	return set_report(to_usb(t), REPORT_OUTPUT, data, len);
+	return set_report(to_usb(t), REPORT_OUTPUT, id, report, len);
 }
 
-static int usb_set_feature(struct transport *t, const uint8_t *data, size_t len)
+static int usb_set_feature(struct transport *t, uint8_t id, const uint8_t *report, size_t len)
 {
-	return set_report(to_usb(t), REPORT_FEATURE, data, len);
+	return set_report(to_usb(t), REPORT_FEATURE, id, report, len);
 }
 
-static int usb_get_feature(struct transport *t, uint8_t *data, size_t len)
+static int usb_get_feature(struct transport *t, uint8_t id, uint8_t *report, size_t size)
 {
-	struct usb_transport *u = to_usb(t);
-	uint8_t id = data[0];
-	uint8_t *dst = id ? data : data + 1;
-	size_t n = id ? len : len - 1;
-	int rc;
+	int rc = report_request(to_usb(t), LIBUSB_ENDPOINT_IN, HID_GET_REPORT, REPORT_FEATURE, id,
+				report, size);
 
-	if (len < 1 || n > UINT16_MAX)
-		return -EINVAL;
-	rc = libusb_control_transfer(u->h, LIBUSB_ENDPOINT_IN | LIBUSB_REQUEST_TYPE_CLASS |
-				     LIBUSB_RECIPIENT_INTERFACE, HID_GET_REPORT,
-				     (uint16_t)(REPORT_FEATURE << 8 | id), u->interface, dst,
-				     (uint16_t)n, CONTROL_TIMEOUT_MS);
-	signal_completed(u);
-	if (rc < 0)
-		return errno_of(rc);
-	/* As hidapi counts it: the report id byte is part of the report. */
-	return id ? rc : rc + 1;
+	return rc < 0 ? errno_of(rc) : rc;
 }
 
 static void usb_interrupt(struct transport *t)

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "report-prefix.h"
 #include "transport-replay.h"
 
 #define NSEC_PER_USEC 1000ull
@@ -33,7 +34,7 @@ struct replay_input {
 struct replay_feature {
 	size_t inputs_before;    /* E: lines of this device before this F: get line */
 	size_t len;
-	const uint8_t *data;     /* into replay.arena, report id first */
+	const uint8_t *data;     /* into replay.arena, prefixed (report-prefix.h) */
 };
 
 /* The newest REPLAY_MAX_KEPT reports written, oldest at head. */
@@ -228,23 +229,22 @@ static void replay_interrupt(struct transport *t)
 	pthread_mutex_unlock(&r->lock);
 }
 
-static int replay_get_feature(struct transport *t, uint8_t *data, size_t len)
+static int replay_get_feature(struct transport *t, uint8_t id, uint8_t *report, size_t size)
 {
 	struct replay *r = (struct replay *)t;
 	const struct replay_feature *answer = NULL, *first = NULL;
-	size_t n;
+	size_t skip = report_prefix_len(id), n = 0;
 
-	if (!data || len == 0)
-		return -EINVAL;
 	pthread_mutex_lock(&r->lock);
 	/*
 	 * The device answers what it answered at this point of the recording: the latest
 	 * reading before the next input report, or, when it was only read later, that reading.
+	 * F: get lines are in the prefixed form: the id first, 0 for an unnumbered report.
 	 */
 	for (size_t i = 0; i < r->n_features; i++) {
 		const struct replay_feature *f = &r->features[i];
 
-		if (f->data[0] != data[0])
+		if (f->data[0] != id)
 			continue;
 		if (!first)
 			first = f;
@@ -254,8 +254,8 @@ static int replay_get_feature(struct transport *t, uint8_t *data, size_t len)
 	if (!answer)
 		answer = first;
 	if (answer) {
-		n = answer->len < len ? answer->len : len;
-		memcpy(data, answer->data, n);
+		n = answer->len - skip < size ? answer->len - skip : size;
+		memcpy(report, answer->data + skip, n);
 	}
 	pthread_mutex_unlock(&r->lock);
 	/* a real device stalls the control request for a report it does not have */
@@ -342,21 +342,27 @@ static int log_report(struct replay *r, char kind, const uint8_t *data, size_t l
 	return rc;
 }
 
-static int record_sent(struct replay *r, struct kept_reports *k, char kind, const uint8_t *data,
-		       size_t len)
+/* Keeps, logs and passes on a report in the prefixed form, as O: and F: set lines have it. */
+static int record_sent(struct replay *r, struct kept_reports *k, char kind, uint8_t id,
+		       const uint8_t *report, size_t len)
 {
+	struct report_prefixed p;
 	int rc;
 
-	if (!data || len == 0 || len > RECORDING_MAX_REPORT)
+	if (len > RECORDING_MAX_REPORT - report_prefix_len(id))
 		return -EINVAL;
-	pthread_mutex_lock(&r->lock);
-	rc = kept_add(k, data, len);
-	pthread_mutex_unlock(&r->lock);
+	rc = report_prefix(&p, id, report, len);
+	if (rc == 0) {
+		pthread_mutex_lock(&r->lock);
+		rc = kept_add(k, p.bytes, p.len);
+		pthread_mutex_unlock(&r->lock);
+	}
 	if (rc == 0 && r->log)
-		rc = log_report(r, kind, data, len);
+		rc = log_report(r, kind, p.bytes, p.len);
 	/* A live device takes it when its socket has room: until then this blocks. */
-	if (rc == 0 && r->live_out >= 0 && send(r->live_out, data, len, MSG_NOSIGNAL) < 0)
+	if (rc == 0 && r->live_out >= 0 && send(r->live_out, p.bytes, p.len, MSG_NOSIGNAL) < 0)
 		rc = errno == EPIPE || errno == ECONNRESET || errno == ENOTCONN ? -ENODEV : -errno;
+	report_prefixed_release(&p);
 	return rc;
 }
 
@@ -365,18 +371,19 @@ static int replay_wait_fd(struct transport *t)
 	return ((struct replay *)t)->live_in;
 }
 
-static int replay_write(struct transport *t, const uint8_t *data, size_t len)
+static int replay_write(struct transport *t, uint8_t id, const uint8_t *report, size_t len)
 {
 	struct replay *r = (struct replay *)t;
 
-	return record_sent(r, &r->outputs, RECORDING_OUTPUT, data, len);
+	return record_sent(r, &r->outputs, RECORDING_OUTPUT, id, report, len);
 }
 
-static int replay_set_feature(struct transport *t, const uint8_t *data, size_t len)
+static int replay_set_feature(struct transport *t, uint8_t id, const uint8_t *report,
+			      size_t len)
 {
 	struct replay *r = (struct replay *)t;
 
-	return record_sent(r, &r->feature_sets, RECORDING_FEATURE_SET, data, len);
+	return record_sent(r, &r->feature_sets, RECORDING_FEATURE_SET, id, report, len);
 }
 
 static void replay_free(struct replay *r)

@@ -12,6 +12,10 @@
  *  - write() and set_feature() are kept in memory for tests and, optionally, appended to a
  *    log as O: and F: set lines, so a replay run leaves a recording of what the host sent.
  *
+ * Reports are as on the wire at the interface (transport.h); a recording's E: lines are
+ * too, and its O: and F: lines are in the prefixed form (report-prefix.h: the id first, 0
+ * for an unnumbered report), as the replay keeps and passes on what was written.
+ *
  * Threading is as transport.h says: one reader, serialised writers, read() concurrent with
  * the rest. interrupt() is remembered until a read() returns -EINTR for it, so a stop
  * request that arrives just before the reader starts waiting is not lost.
@@ -53,8 +57,9 @@ struct replay_options {
 	 * each input report from input_fd (a SOCK_SEQPACKET socket: one packet, one report, as
 	 * hidraw gives them; end of file is an unplug, -ENODEV), wait_fd() returns it, and the
 	 * recording's E: lines are not played. With output_fd >= 0, every write() and
-	 * set_feature() is also sent there as one packet, blocking while the socket's buffer
-	 * is full, as a device that does not take an output report holds hidraw's write().
+	 * set_feature() is also sent there as one packet (prefixed, as an O: line has it),
+	 * blocking while the socket's buffer is full, as a device that does not take an
+	 * output report holds hidraw's write().
 	 * The transport works on duplicates of both descriptors; the caller keeps its own.
 	 */
 	bool live;
@@ -73,7 +78,8 @@ int replay_open(const struct recording *rec, size_t index, const char *label,
 		struct transport_info *info);
 
 /*
- * For tests: copies of the output reports written so far (report id first), oldest first,
+ * For tests: copies of the output reports written so far, prefixed as their O: lines are
+ * (report id first, 0 for an unnumbered report), oldest first,
  * at most REPLAY_MAX_KEPT. replay_output_get() returns the report's length, -ENOENT when i
  * is out of range, -ENOBUFS when len is too small.
  */

@@ -2,10 +2,20 @@
  * Transports: how report bytes reach a device and come back.
  *
  * Everything above hid/ talks to a device through this interface, so a phone works the same
- * whether it is real (hidapi's hidraw backend) or a recording played back (replay). Reports
- * carry the report id as their first byte, 0 when the descriptor has no report ids, which is
- * hidapi's convention for writes; reads of an unnumbered report have no id byte, as hidraw
- * delivers them.
+ * whether it is real (hidapi on a hidraw node, libusb on the USB device) or a recording
+ * played back (replay).
+ *
+ * A report is its bytes as on the wire: the report id first when the device numbers its
+ * reports (its descriptor has Report ID items), no id byte when it does not. read() returns
+ * input reports so, as hidraw and an interrupt IN endpoint deliver them, and write(),
+ * set_feature() and get_feature() take and fill output and feature reports so: devices/
+ * builds and parses one form. Beside the bytes goes the report id, 0 for a device that
+ * numbers none (HID 1.11, 5.6: id 0 is reserved for that). The bytes alone cannot tell "no
+ * id" from a first data byte of 0, and every backend needs the id out of band: hidraw's
+ * write() and feature ioctls and hidapi take it as a leading byte always, 0 included; a USB
+ * SET_REPORT or GET_REPORT carries it in wValue with the bytes as on the wire in its data
+ * stage. Each transport adds what its backend wants; report-prefix.h converts to and from
+ * that prefixed form where one stands alone (hidraw, recordings' O: and F: lines, phonectl).
  *
  * A transport is used by one reader thread and any number of writer threads: read() may run
  * concurrently with the other calls, and the other calls are serialised by the caller.
@@ -17,6 +27,8 @@
 #ifndef HIDPHONE_TRANSPORT_H
 #define HIDPHONE_TRANSPORT_H
 
+#include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,11 +56,18 @@ struct transport_ops {
 	 * ended and was told to unplug), another negative errno on failure.
 	 */
 	int (*read)(struct transport *t, uint8_t *buf, size_t len, int timeout_ms);
-	/* Sends an output report; data[0] is the report id. Returns 0 or a negative errno. */
-	int (*write)(struct transport *t, const uint8_t *data, size_t len);
-	/* Reads feature report data[0] into data; returns its length or a negative errno. */
-	int (*get_feature)(struct transport *t, uint8_t *data, size_t len);
-	int (*set_feature)(struct transport *t, const uint8_t *data, size_t len);
+	/*
+	 * Sends output report id, len bytes as on the wire (report[0] is id unless id is 0).
+	 * Returns 0 or a negative errno. The callers below have checked the arguments.
+	 */
+	int (*write)(struct transport *t, uint8_t id, const uint8_t *report, size_t len);
+	/*
+	 * Reads feature report id into report (at most size bytes, as on the wire: id first
+	 * unless it is 0); returns its length or a negative errno.
+	 */
+	int (*get_feature)(struct transport *t, uint8_t id, uint8_t *report, size_t size);
+	/* Sends feature report id, as write() does an output report. */
+	int (*set_feature)(struct transport *t, uint8_t id, const uint8_t *report, size_t len);
 	/* Makes a read() that is waiting return -EINTR soon, so a reader thread can stop. */
 	void (*interrupt)(struct transport *t);
 	void (*close)(struct transport *t);
@@ -70,19 +89,37 @@ static inline int transport_read(struct transport *t, uint8_t *buf, size_t len, 
 	return t->ops->read(t, buf, len, timeout_ms);
 }
 
-static inline int transport_write(struct transport *t, const uint8_t *data, size_t len)
+/*
+ * Whether report is report id as on the wire: at least one byte, and an id byte that says
+ * id when it is not 0. A numbered report may be its id byte alone.
+ */
+static inline bool transport_report_valid(uint8_t id, const uint8_t *report, size_t len)
 {
-	return t->ops->write(t, data, len);
+	return report && len > 0 && (id == 0 || report[0] == id);
 }
 
-static inline int transport_get_feature(struct transport *t, uint8_t *data, size_t len)
+/* Sends output report id; -EINVAL for bytes that are not that report (see above). */
+static inline int transport_write(struct transport *t, uint8_t id, const uint8_t *report,
+				  size_t len)
 {
-	return t->ops->get_feature(t, data, len);
+	return transport_report_valid(id, report, len) ? t->ops->write(t, id, report, len) :
+							 -EINVAL;
 }
 
-static inline int transport_set_feature(struct transport *t, const uint8_t *data, size_t len)
+/* Reads feature report id: its length as on the wire, or -EINVAL for no room. */
+static inline int transport_get_feature(struct transport *t, uint8_t id, uint8_t *report,
+					size_t size)
 {
-	return t->ops->set_feature(t, data, len);
+	if (!report || size == 0)
+		return -EINVAL;
+	return t->ops->get_feature(t, id, report, size);
+}
+
+static inline int transport_set_feature(struct transport *t, uint8_t id, const uint8_t *report,
+					size_t len)
+{
+	return transport_report_valid(id, report, len) ?
+	       t->ops->set_feature(t, id, report, len) : -EINVAL;
 }
 
 static inline void transport_interrupt(struct transport *t)

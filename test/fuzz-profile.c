@@ -31,11 +31,12 @@ static const uint8_t desk_phone[] = {
 	0xb2, 0x02, 0x01, 0xc0, 0xc0,
 };
 
-static int sink(const uint8_t *report, size_t len, enum rdesc_kind kind, void *ctx)
+static int sink(uint8_t id, const uint8_t *report, size_t len, enum rdesc_kind kind, void *ctx)
 {
 	(void)kind;
 	(void)ctx;
-	if (len == 0 || len > PROFILE_MAX_REPORT || !report)
+	/* as on the wire: an id byte that says the id, or none for id 0 */
+	if (len == 0 || len > PROFILE_MAX_REPORT || !report || (id != 0 && report[0] != id))
 		abort();
 	return 0;
 }

@@ -33,11 +33,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (rc == 0)
 				abort();
 			if (rc > 0) {
-				/* asks for the feature named by the report's first byte */
+				/*
+				 * asks for the feature named by the report's first byte, and
+				 * writes the bytes back as a numbered and an unnumbered report
+				 */
 				size_t len = (size_t)rc;
 
-				transport_get_feature(t, buf, sizeof(buf));
-				transport_write(t, buf, len);
+				transport_get_feature(t, buf[0], buf, sizeof(buf));
+				transport_write(t, buf[0], buf, len);
+				transport_write(t, 0, buf, len);
 			}
 		} while (rc > 0);
 		if (rc != -ENODEV)

@@ -64,30 +64,31 @@ static int chip_read(struct transport *t, uint8_t *buf, size_t len, int timeout_
 	return 4;
 }
 
-static int chip_write(struct transport *t, const uint8_t *data, size_t len)
+/* The chip numbers no reports: id 0 and its 4 bytes as on the wire, no id byte. */
+static int chip_write(struct transport *t, uint8_t id, const uint8_t *report, size_t len)
 {
 	struct chip *c = chip_of(t);
 
-	assert_int_equal(len, 5);
-	assert_int_equal(data[0], 0);
+	assert_int_equal(id, 0);
+	assert_int_equal(len, 4);
 	if (c->gone)
 		return -ENODEV;
 	if (c->n_writes < 256)
-		memcpy(c->writes[c->n_writes++], data + 1, 4);
-	c->drive = data[2] & 0x0f;
+		memcpy(c->writes[c->n_writes++], report, 4);
+	c->drive = report[1] & 0x0f;
 	chip_report(c);
 	return 0;
 }
 
-static int chip_feature(struct transport *t, uint8_t *data, size_t len)
+static int chip_feature(struct transport *t, uint8_t id, uint8_t *report, size_t size)
 {
-	(void)t, (void)data, (void)len;
+	(void)t, (void)id, (void)report, (void)size;
 	return -EOPNOTSUPP;
 }
 
-static int chip_set_feature(struct transport *t, const uint8_t *data, size_t len)
+static int chip_set_feature(struct transport *t, uint8_t id, const uint8_t *report, size_t len)
 {
-	(void)t, (void)data, (void)len;
+	(void)t, (void)id, (void)report, (void)len;
 	return -EOPNOTSUPP;
 }
 
@@ -298,9 +299,9 @@ static void test_hook_keys(void **state)
 	rig_close(&r);
 }
 
-static int emit_write(const uint8_t *report, size_t len, void *ctx)
+static int emit_write(uint8_t id, const uint8_t *report, size_t len, void *ctx)
 {
-	return transport_write(ctx, report, len);
+	return transport_write(ctx, id, report, len);
 }
 
 static void test_buzzer(void **state)
@@ -313,6 +314,9 @@ static void test_buzzer(void **state)
 	rig_open(&r);
 	pump(&r, ev, 8);
 	r.chip.n_writes = 0;
+	/* The scan's descriptor numbers no reports: there is no report 1. */
+	assert_int_equal(transport_write(r.t, 1, (const uint8_t[]){ 0x01, 0x01 }, 2), -EINVAL);
+	assert_int_equal(r.chip.n_writes, 0);
 	out.ringing = true;
 	assert_int_equal(phone_model_encode(r.model, &out, emit_write, r.t), 0);
 	assert_int_equal(r.chip.n_writes, 1);

@@ -42,16 +42,18 @@ static uint32_t id_of(const struct phone_model *m, uint32_t usage)
 }
 
 struct captured {
+	uint8_t ids[8];
 	uint8_t reports[8][64];
 	size_t len[8];
 	size_t n;
 };
 
-static int capture(const uint8_t *report, size_t len, void *ctx)
+static int capture(uint8_t id, const uint8_t *report, size_t len, void *ctx)
 {
 	struct captured *c = ctx;
 
 	assert_true(c->n < 8 && len <= 64);
+	c->ids[c->n] = id;
 	memcpy(c->reports[c->n], report, len);
 	c->len[c->n++] = len;
 	return 0;
@@ -193,6 +195,7 @@ static void test_380c_encode_whole_report(void **state)
 	out.hook_offhook[PHONE_HOOK_HEADSET] = true;
 	assert_int_equal(phone_model_encode(m, &out, capture, &c), 0);
 	assert_int_equal(c.n, 1);
+	assert_int_equal(c.ids[0], 2);
 	assert_int_equal(c.len[0], 3);
 	const uint8_t want[] = { 0x02, 0x15, 0x00 };
 	assert_memory_equal(c.reports[0], want, 3);
@@ -220,8 +223,44 @@ static void test_c5220_one_report_per_led(void **state)
 	assert_int_equal(c.n, 6);
 	for (size_t i = 0; i < c.n; i++) {
 		assert_int_equal(c.len[i], 2);
+		assert_int_equal(c.ids[i], c.reports[i][0]);
 		assert_int_equal(c.reports[i][1], c.reports[i][0] == 32 ? 1 : 0);
 	}
+	phone_model_free(m);
+}
+
+/*
+ * A descriptor without report ids: reports are their bytes alone, as on the wire, with id
+ * 0 beside them; nothing of a transport's (hidapi's leading 0) is in them.
+ */
+static void test_unnumbered(void **state)
+{
+	static const uint8_t rdesc[] = {
+		0x05, 0x0b, 0x09, 0x01, 0xa1, 0x01,             /* Telephony Phone */
+		0x09, 0x20, 0x15, 0x00, 0x25, 0x01, 0x75, 0x01, /* Hook Switch, 1 bit */
+		0x95, 0x01, 0x81, 0x02, 0x75, 0x07, 0x81, 0x03, /* input, 7 bits padding */
+		0x09, 0x9e, 0x75, 0x01, 0x91, 0x02,             /* Ringer output, 1 bit */
+		0x75, 0x07, 0x91, 0x03,                          /* and padding: 1 byte */
+		0xc0,
+	};
+	struct phone_model *m = NULL;
+	struct phone_output_state out = { 0 };
+	struct phone_input_state in = { 0 };
+	struct phone_input_event ev[4];
+	struct captured c = { 0 };
+	(void)state;
+
+	assert_int_equal(phone_model_build(rdesc, sizeof(rdesc), &m), 0);
+	out.ringing = true;
+	assert_int_equal(phone_model_encode(m, &out, capture, &c), 0);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.ids[0], 0);
+	assert_int_equal(c.len[0], 1);
+	assert_int_equal(c.reports[0][0], 0x01);
+	/* an input report is its one byte too: bit 0 the hook */
+	assert_int_equal(phone_model_decode(m, &in, (const uint8_t[]){ 0x01 }, 1, ev, 4), 1);
+	assert_int_equal(ev[0].type, PHONE_EVENT_HOOK);
+	assert_true(ev[0].offhook);
 	phone_model_free(m);
 }
 
@@ -270,6 +309,7 @@ int main(void)
 		cmocka_unit_test(test_380c_decode),
 		cmocka_unit_test(test_380c_encode_whole_report),
 		cmocka_unit_test(test_c5220_one_report_per_led),
+		cmocka_unit_test(test_unnumbered),
 		cmocka_unit_test(test_not_a_phone),
 		cmocka_unit_test(test_all_fixtures),
 	};

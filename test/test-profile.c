@@ -81,6 +81,7 @@ static void test_parse_good(void **state)
 	assert_int_equal(s->values.keypad_idle, -1);
 	assert_int_equal(s->values.n_init, 2);
 	assert_int_equal(s->values.init[0].kind, PROFILE_REPORT_OUTPUT);
+	assert_int_equal(s->values.init[0].id, 2);
 	assert_int_equal(s->values.init[0].len, 3);
 	assert_memory_equal(s->values.init[0].bytes, "\x02\x01\x00", 3);
 	assert_int_equal(s->values.init[1].kind, PROFILE_REPORT_FEATURE);
@@ -500,17 +501,20 @@ static void test_display(void **state)
 }
 
 struct sent {
+	uint8_t ids[4];
 	uint8_t bytes[4][PROFILE_MAX_REPORT];
 	size_t len[4];
 	enum rdesc_kind kind[4];
 	size_t n;
 };
 
-static int collect(const uint8_t *report, size_t len, enum rdesc_kind kind, void *ctx)
+static int collect(uint8_t id, const uint8_t *report, size_t len, enum rdesc_kind kind,
+		   void *ctx)
 {
 	struct sent *s = ctx;
 
 	assert_true(s->n < 4);
+	s->ids[s->n] = id;
 	memcpy(s->bytes[s->n], report, len);
 	s->len[s->n] = len;
 	s->kind[s->n++] = kind;
@@ -521,7 +525,7 @@ static void test_exposed_keys(void **state)
 {
 	struct phone_model *m = model_with("descriptors/jabra-speak-810",
 		"[X]\nMatchVendor=0x0B0E\nAttrOffHookEcho=none\nAttrOffHookAckWindow=250\n"
-		"AttrInitReports=output:0x02:01 00;feature:0x05:FF\nAttrLampBlink=host\n"
+		"AttrInitReports=output:0x02:01 00;feature:0x05:FF;output:0x00:7F\nAttrLampBlink=host\n"
 		"AttrRinger=audio\n", &evolve);
 	struct sent s = { 0 };
 
@@ -531,12 +535,18 @@ static void test_exposed_keys(void **state)
 	assert_true(phone_model_host_timed_lamps(m));
 	assert_true(phone_model_rings_through_audio(m));
 	assert_int_equal(phone_model_encode_init(m, collect, &s), 0);
-	assert_int_equal(s.n, 2);
+	assert_int_equal(s.n, 3);
 	assert_int_equal(s.kind[0], RDESC_OUTPUT);
+	assert_int_equal(s.ids[0], 2);
 	assert_int_equal(s.len[0], 3);
 	assert_memory_equal(s.bytes[0], "\x02\x01\x00", 3);
 	assert_int_equal(s.kind[1], RDESC_FEATURE);
+	assert_int_equal(s.ids[1], 5);
 	assert_memory_equal(s.bytes[1], "\x05\xff", 2);
+	/* report id 0: a device that numbers none gets the bytes alone, no id byte */
+	assert_int_equal(s.ids[2], 0);
+	assert_int_equal(s.len[2], 1);
+	assert_int_equal(s.bytes[2][0], 0x7f);
 	phone_model_free(m);
 
 	/* no profile: the defaults */

@@ -552,7 +552,7 @@ static size_t new_changes(struct fixture *fx, size_t from, struct change *ch, si
 	*lines = n - from;
 	for (size_t i = from; i < n; i++) {
 		const struct out_report *o = &log_lines[i];
-		/* unnumbered reports go out with report id 0 first, as hidapi wants them */
+		/* O: lines are prefixed: the report id first, 0 for an unnumbered report */
 		unsigned rid = o->bytes[0];
 		const uint8_t *payload = o->bytes + 1;
 		size_t plen = o->len - 1;

@@ -18,6 +18,7 @@
 
 #include "hid/rdesc-load.h"
 #include "hid/recording.h"
+#include "hid/report-prefix.h"
 #include "hid/transport-replay.h"
 
 #define JABRA TEST_DATA_DIR "/recordings/jabra-evolve-link-ms.hid"
@@ -308,8 +309,8 @@ static void test_interrupt_before_read(void **state)
 
 static int get_feature(struct transport *t, uint8_t id, uint8_t *buf, size_t len)
 {
-	buf[0] = id;
-	return transport_get_feature(t, buf, len);
+	memset(buf, 0xee, len);
+	return transport_get_feature(t, id, buf, len);
 }
 
 static void test_get_feature(void **state)
@@ -353,7 +354,7 @@ static void test_get_feature(void **state)
 	assert_int_equal(transport_read(t, buf, sizeof(buf), 0), 1);
 	assert_int_equal(get_feature(t, 5, buf, sizeof(buf)), 2);
 	assert_int_equal(buf[1], 0xbb);
-	assert_int_equal(transport_get_feature(t, buf, 0), -EINVAL);
+	assert_int_equal(transport_get_feature(t, 5, buf, 0), -EINVAL);
 	transport_close(t);
 }
 
@@ -367,10 +368,14 @@ static void test_outputs_in_memory(void **state)
 
 	assert_int_equal(replay_output_count(t), 0);
 	assert_int_equal(replay_output_get(t, 0, buf, sizeof(buf)), -ENOENT);
-	assert_int_equal(transport_write(t, led, sizeof(led)), 0);
-	assert_int_equal(transport_write(t, off, sizeof(off)), 0);
-	assert_int_equal(transport_set_feature(t, feature, sizeof(feature)), 0);
-	assert_int_equal(transport_write(t, led, 0), -EINVAL);
+	assert_int_equal(transport_write(t, 2, led, sizeof(led)), 0);
+	assert_int_equal(transport_write(t, 2, off, sizeof(off)), 0);
+	assert_int_equal(transport_set_feature(t, 8, feature, sizeof(feature)), 0);
+	assert_int_equal(transport_write(t, 2, led, 0), -EINVAL);
+	/* bytes that are not the report the id names */
+	assert_int_equal(transport_write(t, 3, led, sizeof(led)), -EINVAL);
+	assert_int_equal(transport_set_feature(t, 9, feature, sizeof(feature)), -EINVAL);
+	assert_int_equal(transport_write(t, 2, NULL, 3), -EINVAL);
 	assert_int_equal(replay_output_count(t), 2);
 	assert_int_equal(replay_output_get(t, 0, buf, sizeof(buf)), 3);
 	assert_memory_equal(buf, led, 3);
@@ -396,7 +401,7 @@ static void test_outputs_cap(void **state)
 	for (unsigned i = 0; i < REPLAY_MAX_KEPT + 904; i++) {
 		report[1] = (uint8_t)(i >> 8);
 		report[2] = (uint8_t)i;
-		assert_int_equal(transport_write(t, report, sizeof(report)), 0);
+		assert_int_equal(transport_write(t, 2, report, sizeof(report)), 0);
 	}
 	assert_int_equal(replay_output_count(t), REPLAY_MAX_KEPT);
 	assert_int_equal(replay_output_get(t, 0, buf, sizeof(buf)), 3);
@@ -447,10 +452,10 @@ static void test_output_log(void **state)
 	assert_non_null(opts.output_log);
 	assert_int_equal(recording_write_device(opts.output_log, &rec->devices[0], false), 0);
 	assert_int_equal(replay_open(rec, 0, "jabra", &opts, &t, NULL), 0);
-	assert_int_equal(transport_write(t, led, sizeof(led)), 0);
+	assert_int_equal(transport_write(t, 2, led, sizeof(led)), 0);
 	sleep_ms(5);
-	assert_int_equal(transport_set_feature(t, feature, sizeof(feature)), 0);
-	assert_int_equal(transport_write(t, off, sizeof(off)), 0);
+	assert_int_equal(transport_set_feature(t, 8, feature, sizeof(feature)), 0);
+	assert_int_equal(transport_write(t, 2, off, sizeof(off)), 0);
 	transport_close(t);
 
 	back = parse_log(opts.output_log);
@@ -469,6 +474,98 @@ static void test_output_log(void **state)
 	assert_true(back->events[2].usec < 60000000);
 	recording_free(back);
 	recording_free(rec);
+	fclose(opts.output_log);
+}
+
+/* The prefixed form (report id first, 0 for none) and the form on the wire, both ways. */
+static void test_prefixed_form(void **state)
+{
+	static const uint8_t numbered[] = { 0x05, 0xaa }, unnumbered[] = { 0x00, 0x00, 0x07 };
+	struct report_prefixed p;
+	const uint8_t *report;
+	uint8_t id, big[200];
+	size_t len;
+	(void)state;
+
+	/* a numbered report is its own prefixed form */
+	assert_int_equal(report_unprefix(numbered, 2, &id, &report, &len), 0);
+	assert_int_equal(id, 5);
+	assert_ptr_equal(report, numbered);
+	assert_int_equal(len, 2);
+	/* an unnumbered one loses the 0 before it: a data byte of 0 stays */
+	assert_int_equal(report_unprefix(unnumbered, 3, &id, &report, &len), 0);
+	assert_int_equal(id, 0);
+	assert_ptr_equal(report, unnumbered + 1);
+	assert_int_equal(len, 2);
+	assert_int_equal(report_unprefix(unnumbered, 1, &id, &report, &len), -EINVAL);
+	assert_int_equal(report_unprefix(unnumbered, 0, &id, &report, &len), -EINVAL);
+
+	assert_int_equal(report_prefix(&p, 0, unnumbered + 1, 2), 0);
+	assert_int_equal(p.len, 3);
+	assert_memory_equal(p.bytes, unnumbered, 3);
+	report_prefixed_release(&p);
+	assert_int_equal(report_prefix(&p, 5, numbered, 2), 0);
+	assert_int_equal(p.len, 2);
+	assert_memory_equal(p.bytes, numbered, 2);
+	report_prefixed_release(&p);
+	/* room for a backend to fill: the id, then zeros; past the small buffer, allocated */
+	memset(big, 0, sizeof(big));
+	assert_int_equal(report_prefix(&p, 0, NULL, sizeof(big)), 0);
+	assert_int_equal(p.len, sizeof(big) + 1);
+	assert_ptr_not_equal(p.bytes, p.small);
+	assert_int_equal(p.bytes[0], 0);
+	assert_memory_equal(p.bytes + 1, big, sizeof(big));
+	report_prefixed_release(&p);
+	assert_int_equal(report_prefix(&p, 9, NULL, 4), 0);
+	assert_int_equal(p.len, 4);
+	assert_int_equal(p.bytes[0], 9);
+	report_prefixed_release(&p);
+}
+
+/*
+ * A device that numbers no reports: the transport takes and gives its bytes as on the wire
+ * (id 0, no id byte), and the recording's F: get and O:/F: set lines keep their leading
+ * 00, so recordings written before and after read the same.
+ */
+static void test_unnumbered(void **state)
+{
+	static const uint8_t out[] = { 0x00, 0x11 }, prefixed_out[] = { 0x00, 0x00, 0x11 };
+	static const uint8_t feature[] = { 0x33 }, prefixed_feature[] = { 0x00, 0x33 };
+	struct replay_options opts = { .output_log = tmpfile() };
+	struct recording *rec, *back;
+	struct transport *t;
+	uint8_t buf[8];
+	(void)state;
+
+	assert_non_null(opts.output_log);
+	rec = parse(HEADER "F: 000000.000000 get 3 00 aa bb\nF: 000000.000000 get 2 05 cc\n");
+	assert_int_equal(recording_write_device(opts.output_log, &rec->devices[0], false), 0);
+	assert_int_equal(replay_open(rec, 0, "unnumbered", &opts, &t, NULL), 0);
+	recording_free(rec);
+	assert_int_equal(get_feature(t, 0, buf, sizeof(buf)), 2);
+	assert_memory_equal(buf, "\xaa\xbb", 2);
+	assert_int_equal(buf[2], 0xee);
+	assert_int_equal(get_feature(t, 0, buf, 1), 1);
+	assert_int_equal(buf[0], 0xaa);
+	assert_int_equal(get_feature(t, 5, buf, sizeof(buf)), 2);
+	assert_memory_equal(buf, "\x05\xcc", 2);
+
+	assert_int_equal(transport_write(t, 0, out, sizeof(out)), 0);
+	assert_int_equal(transport_set_feature(t, 0, feature, sizeof(feature)), 0);
+	assert_int_equal(replay_output_get(t, 0, buf, sizeof(buf)), 3);
+	assert_memory_equal(buf, prefixed_out, 3);
+	assert_int_equal(replay_feature_set_get(t, 0, buf, sizeof(buf)), 2);
+	assert_memory_equal(buf, prefixed_feature, 2);
+	transport_close(t);
+
+	back = parse_log(opts.output_log);
+	assert_int_equal(back->n_events, 2);
+	assert_int_equal(back->events[0].kind, RECORDING_OUTPUT);
+	assert_int_equal(back->events[0].len, 3);
+	assert_memory_equal(back->events[0].data, prefixed_out, 3);
+	assert_int_equal(back->events[1].kind, RECORDING_FEATURE_SET);
+	assert_memory_equal(back->events[1].data, prefixed_feature, 2);
+	recording_free(back);
 	fclose(opts.output_log);
 }
 
@@ -519,8 +616,8 @@ static void *writer_thread(void *arg)
 	for (unsigned i = 0; i < WRITES && w->rc == 0; i++) {
 		uint8_t report[3] = { w->id, (uint8_t)(i >> 8), (uint8_t)i };
 
-		w->rc = i % 10 == 9 ? transport_set_feature(w->t, report, sizeof(report)) :
-				      transport_write(w->t, report, sizeof(report));
+		w->rc = i % 10 == 9 ? transport_set_feature(w->t, w->id, report, sizeof(report)) :
+				      transport_write(w->t, w->id, report, sizeof(report));
 	}
 	return NULL;
 }
@@ -605,6 +702,8 @@ int main(void)
 		cmocka_unit_test(test_interrupt),
 		cmocka_unit_test(test_interrupt_before_read),
 		cmocka_unit_test(test_get_feature),
+		cmocka_unit_test(test_prefixed_form),
+		cmocka_unit_test(test_unnumbered),
 		cmocka_unit_test(test_outputs_in_memory),
 		cmocka_unit_test(test_outputs_cap),
 		cmocka_unit_test(test_output_log),

@@ -4,8 +4,9 @@
  * The bytes go straight to the device, past the provider: through hidapi on a hidraw node
  * (the transport the provider uses), or to a replay transport on a recording, which answers
  * `feature get` from the recording's `F: get` lines and accepts writes, printing them as the
- * O:/F: set lines they would be. Reports are written report id first (0 for a descriptor
- * without report ids), as hidapi wants them.
+ * O:/F: set lines they would be. On the command line and in what is printed, a report is
+ * in the prefixed form those lines have (hid/report-prefix.h): report id first, 0 for a
+ * descriptor without report ids.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -17,6 +18,7 @@
 #include "hid/hex-text.h"
 #include "hid/hidraw-node.h"
 #include "hid/recording.h"
+#include "hid/report-prefix.h"
 #include "hid/transport-hidraw.h"
 #include "hid/transport-replay.h"
 #include "json-writer.h"
@@ -242,8 +244,12 @@ static int feature_get(struct raw_device *d, uint8_t id, bool json)
 		phonectl_error("out of memory");
 		return EXIT_FAILURE;
 	}
+	/* Printed prefixed: the id first, also the 0 of an unnumbered report. */
 	buf[0] = id;
-	n = transport_get_feature(d->t, buf, size);
+	n = transport_get_feature(d->t, id, buf + report_prefix_len(id),
+				  size - report_prefix_len(id));
+	if (n >= 0)
+		n += (int)report_prefix_len(id);
 	if (n < 0) {
 		if (n == -EPIPE && d->replay)
 			phonectl_error("%s: feature report %u: the device stalls the request (the "
@@ -282,13 +288,20 @@ static int feature_get(struct raw_device *d, uint8_t id, bool json)
 	return EXIT_SUCCESS;
 }
 
+/* data: the report prefixed, as it was given. */
 static int send_report(struct raw_device *d, bool feature, const uint8_t *data, size_t len,
 		       bool json)
 {
+	const uint8_t *report;
+	size_t report_len;
+	uint8_t id;
 	int rc;
 
 	check_size(d, feature ? RDESC_FEATURE : RDESC_OUTPUT, data[0], len);
-	rc = feature ? transport_set_feature(d->t, data, len) : transport_write(d->t, data, len);
+	rc = report_unprefix(data, len, &id, &report, &report_len);
+	if (rc == 0)
+		rc = feature ? transport_set_feature(d->t, id, report, report_len) :
+			       transport_write(d->t, id, report, report_len);
 	if (rc < 0) {
 		phonectl_error("%s: cannot send %s report %u: %s", d->name,
 			       feature ? "feature" : "output", data[0], strerror(-rc));

@@ -101,11 +101,17 @@ struct write_done {
 	DRV_REQUESTID id;
 };
 
+/* Bytes before each report in write_job.bytes. */
+enum { JOB_REPORT_HEADER = 4 };
+
 struct write_job {
 	struct writer_job base;
 	struct phone_io *io;
 	const char *what;            /* for the log */
-	/* The reports, in order, each as: feature (1 byte), length (2 bytes), the report. */
+	/*
+	 * The reports, in order, each as: feature (1 byte), report id (1 byte), length (2
+	 * bytes), the report as on the wire.
+	 */
 	uint8_t *bytes;
 	size_t used, cap;
 	/* The requests this write completes. */
@@ -122,12 +128,13 @@ static void job_free(struct write_job *j)
 	free(j);
 }
 
-static int job_add_report(struct write_job *j, const uint8_t *report, size_t len, bool feature)
+static int job_add_report(struct write_job *j, uint8_t id, const uint8_t *report, size_t len,
+			  bool feature)
 {
 	if (len > 0xffff)
 		return -EINVAL;
-	if (j->used + 3 + len > j->cap) {
-		size_t cap = (j->cap ? j->cap * 2 : 64) + 3 + len;
+	if (j->used + JOB_REPORT_HEADER + len > j->cap) {
+		size_t cap = (j->cap ? j->cap * 2 : 64) + JOB_REPORT_HEADER + len;
 		uint8_t *b = realloc(j->bytes, cap);
 
 		if (!b)
@@ -136,10 +143,11 @@ static int job_add_report(struct write_job *j, const uint8_t *report, size_t len
 		j->cap = cap;
 	}
 	j->bytes[j->used] = feature;
-	j->bytes[j->used + 1] = (uint8_t)len;
-	j->bytes[j->used + 2] = (uint8_t)(len >> 8);
-	memcpy(j->bytes + j->used + 3, report, len);
-	j->used += 3 + len;
+	j->bytes[j->used + 1] = id;
+	j->bytes[j->used + 2] = (uint8_t)len;
+	j->bytes[j->used + 3] = (uint8_t)(len >> 8);
+	memcpy(j->bytes + j->used + JOB_REPORT_HEADER, report, len);
+	j->used += JOB_REPORT_HEADER + len;
 	return 0;
 }
 
@@ -158,15 +166,16 @@ static int job_add_done(struct write_job *j, uint64_t handle, DRV_REQUESTID id)
 	return 0;
 }
 
-static int collect_output(const uint8_t *report, size_t len, void *data)
+static int collect_output(uint8_t id, const uint8_t *report, size_t len, void *data)
 {
-	return job_add_report(data, report, len, false);
+	return job_add_report(data, id, report, len, false);
 }
 
-static int collect_report(const uint8_t *report, size_t len, enum rdesc_kind kind, void *data)
+static int collect_report(uint8_t id, const uint8_t *report, size_t len, enum rdesc_kind kind,
+			  void *data)
 {
 	/* HID 1.11's display example uses feature reports; others use output reports. */
-	return job_add_report(data, report, len, kind == RDESC_FEATURE);
+	return job_add_report(data, id, report, len, kind == RDESC_FEATURE);
 }
 
 /* Completes the job's requests with rc (any thread but the loop's callers' own). */
@@ -190,17 +199,18 @@ static void run_write(struct writer_job *base)
 	if (io->queued_out == j)
 		io->queued_out = NULL;
 	tsp_writer_unlock();
-	for (size_t off = 0; off + 3 <= j->used;) {
+	for (size_t off = 0; off + JOB_REPORT_HEADER <= j->used;) {
 		bool feature = j->bytes[off];
-		size_t len = (size_t)j->bytes[off + 1] | (size_t)j->bytes[off + 2] << 8;
-		const uint8_t *report = j->bytes + off + 3;
-		int r = feature ? transport_set_feature(io->t, report, len) :
-				  transport_write(io->t, report, len);
+		uint8_t id = j->bytes[off + 1];
+		size_t len = (size_t)j->bytes[off + 2] | (size_t)j->bytes[off + 3] << 8;
+		const uint8_t *report = j->bytes + off + JOB_REPORT_HEADER;
+		int r = feature ? transport_set_feature(io->t, id, report, len) :
+				  transport_write(io->t, id, report, len);
 
 		/* Keep going: one report failing is no reason to leave the others stale. */
 		if (r < 0 && rc == 0)
 			rc = r;
-		off += 3 + len;
+		off += JOB_REPORT_HEADER + len;
 	}
 	if (rc < 0)
 		tsp_log(TSP_LOG_WARNING, "%s: writing %s failed: %s", io->source, j->what,

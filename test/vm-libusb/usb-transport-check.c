@@ -4,10 +4,10 @@
  *
  *   usb-transport-check driver VID PID          the driver bound to interface 0, or "none"
  *   usb-transport-check read VID PID            open, print the next input report, close
- *   usb-transport-check io VID PID OUT-HEX      open (claims, detaching the kernel driver);
+ *   usb-transport-check io VID PID ID OUT-HEX   open (claims, detaching the kernel driver);
  *                                               print the driver while open (usbfs); send
- *                                               OUT-HEX as an output report (report id
- *                                               first); interrupt a read; close
+ *                                               output report ID (0: none), OUT-HEX as on
+ *                                               the wire; interrupt a read; close
  *   usb-transport-check unplug VID PID          open, print "open", read until the device
  *                                               goes: prints the read's result
  *
@@ -118,12 +118,12 @@ int main(int argc, char **argv)
 		printf("%s\n", drv);
 		return 0;
 	}
-	if (strcmp(argv[1], "io") == 0 && argc == 5) {
+	if (strcmp(argv[1], "io") == 0 && argc == 6) {
 		uint8_t out[64], in[64];
+		unsigned long id = strtoul(argv[4], NULL, 0);
+		int n = parse_hex(argv[5], out, sizeof(out)), rc, ok = 1;
 
-		int n = parse_hex(argv[4], out, sizeof(out)), rc, ok = 1;
-
-		if (n < 1 || open_it(vid, pid, &t, &info) < 0)
+		if (n < 1 || id > 255 || open_it(vid, pid, &t, &info) < 0)
 			return 1;
 		/* Claimed through libusb, the interface belongs to usbfs, no longer to cm109. */
 		driver_of(vid, pid, drv, sizeof(drv));
@@ -131,7 +131,7 @@ int main(int argc, char **argv)
 		ok &= strcmp(drv, "usbfs") == 0;
 		/* The device's own HID report descriptor (the gadget's is 27 bytes). */
 		ok &= info.rdesc_len == 27;
-		rc = transport_write(t, out, (size_t)n);
+		rc = transport_write(t, (uint8_t)id, out, (size_t)n);
 		printf("write: %s\n", rc < 0 ? strerror(-rc) : "done");
 		ok &= rc == 0;
 		/* interrupt() makes a waiting read return -EINTR */

@@ -23,15 +23,17 @@ tap "cm109: an input report the device sends arrives" sh -c "$CHECK read $VID $P
 sed 's/^/# /' /tmp/cm109-dev0
 tap "cm109: the interface is back with cm109" wait_driver cm109
 
-# An output report reaches the device as SET_REPORT. (The input report is checked above,
-# before any SET_REPORT: with this kernel's f_hid in no_out_endpoint mode, an input report
-# written after the gadget has taken a SET_REPORT did not reach the host in our runs, with
-# the transport's read waiting; a gadget matter, not one of the transport.)
+# An output report reaches the device as SET_REPORT: report id 0 (the chip numbers none)
+# in wValue, the bytes as they are in the data stage, no id byte before them. (The input
+# report is checked above, before any SET_REPORT: with this kernel's f_hid in
+# no_out_endpoint mode, an input report written after the gadget has taken a SET_REPORT did
+# not reach the host in our runs, with the transport's read waiting; a gadget matter, not
+# one of the transport.)
 rm -f /tmp/cm109-out
 dd if="$hidg" of=/tmp/cm109-out bs=4 count=1 2>/dev/null &
 dd_pid=$!
 tap "cm109: open detaches cm109 (usbfs holds it); an output report goes out; interrupt() ends a read" \
-	sh -c "$CHECK io $VID $PID '00 00 0f 0f 00' >/tmp/cm109-io; rc=\$?; cat /tmp/cm109-io; exit \$rc"
+	sh -c "$CHECK io $VID $PID 0 '00 0f 0f 00' >/tmp/cm109-io; rc=\$?; cat /tmp/cm109-io; exit \$rc"
 i=0
 while kill -0 $dd_pid 2>/dev/null && [ $i -lt 100 ]; do usleep 20000; i=$((i + 1)); done
 got=$(od -An -tx1 /tmp/cm109-out 2>/dev/null | tr -s ' ' | sed 's/^ //')
