@@ -64,7 +64,8 @@ TAPI_SRCS := tapi/tapi-registry.c tapi/tapi-providers.c tapi/tapi-phone.c tapi/t
 UNIT_TESTS := test-rdesc-parse test-field-codec test-rdesc-load test-usage-names \
 	      test-real-descriptors test-telephony-map test-json-writer test-phone-model \
 	      test-recording test-transport-replay test-event-loop test-loop-backoff test-lamp-cadence \
-	      test-line-dial test-provider test-provider-fixtures test-call-config test-call-engine \
+	      test-line-dial test-provider test-provider-fixtures test-provider-replug \
+	      test-call-config test-call-engine \
 	      test-tapi test-tapi-text test-tapi-fake test-line test-tapi-line test-profile \
 	      test-audio-card test-audio-mixer test-matrix-scan test-phonectl-call
 
@@ -186,6 +187,14 @@ $(BUILDDIR)/test/test-provider $(BUILDDIR)/test/test-provider-fixtures: \
 			$(OBJ)/test/expect-file.o $(CORE_LIB) | $(PROVIDER)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) -lcmocka -ldl $(PKG_LIBS) -pthread
+
+# Phones plugged in and out inside the provider: linked with its objects, the test is the
+# udev monitor (tsp/hotplug.h). A configured line on 127.0.0.1:16950.
+$(OBJ)/test/test-provider-replug.o: HP_CFLAGS += $(CALLS_CFLAGS)
+$(BUILDDIR)/test/test-provider-replug: $(OBJ)/test/test-provider-replug.o $(TSP_OBJS) \
+				      $(CALLS_LIB) $(CORE_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(PKG_LIBS) $(CALLS_LIBS) -pthread
 
 # The provider's lines as a host drives them, against baresip (test/call-peer.c) on
 # 127.0.0.1 ports 16100-16699, each test on ports of its own.

@@ -155,6 +155,21 @@ uint32_t tsp_line_of_phone(const struct phone *p)
 static struct call_config cfg;
 static bool cfg_used[CALL_CONFIG_MAX_LINES];
 
+/* The embedded default's name for a new line: phoneN, the lowest N no line has, so a phone
+ * plugged in again gets its old name (and SIP address) back when it is free. */
+static void default_name(char *name, size_t size)
+{
+	for (unsigned n = 1;; n++) {
+		size_t i;
+
+		snprintf(name, size, "phone%u", n);
+		for (i = 0; i < tsp.n_lines && strcmp(tsp.lines[i]->cfg.name, name) != 0; i++)
+			;
+		if (i == tsp.n_lines)
+			return;
+	}
+}
+
 void tsp_lines_build(void)
 {
 	struct call_config_error err;
@@ -188,7 +203,7 @@ void tsp_lines_build(void)
 
 			if (tsp.phones[i]->removed || phone_has_line(tsp.phones[i]))
 				continue;
-			snprintf(name, sizeof(name), "phone%zu", i + 1);
+			default_name(name, sizeof(name));
 			call_line_config_defaults(&lc, name);
 			if (add_line(&lc, tsp.phones[i], false) < 0)
 				tsp_log(TSP_LOG_ERROR, "line %s: out of memory", name);
@@ -213,7 +228,7 @@ void tsp_lines_phone_added(struct phone *p)
 	} else if (!phone_has_line(p)) {
 		struct call_line_config lc;
 
-		snprintf(name, sizeof(name), "phone%zu", tsp.n_lines + 1);
+		default_name(name, sizeof(name));
 		call_line_config_defaults(&lc, name);
 		(void)add_line(&lc, p, false);
 	}
@@ -297,6 +312,27 @@ void tsp_lines_phone_gone(struct phone *p)
 					    l->device_id, 0, 0);
 		tsp_log(TSP_LOG_INFO, "line %s removed with its phone", l->cfg.name);
 	}
+}
+
+void tsp_line_forget(struct tsp_line *l)
+{
+	pthread_mutex_lock(&tsp.lock);
+	for (size_t i = 0; i < tsp.n_lines; i++) {
+		if (tsp.lines[i] != l)
+			continue;
+		memmove(&tsp.lines[i], &tsp.lines[i + 1],
+			(tsp.n_lines - i - 1) * sizeof(tsp.lines[0]));
+		tsp.n_lines--;
+		break;
+	}
+	/* A configured line comes back when its phone is plugged in again. */
+	for (unsigned i = 0; i < cfg.nlines; i++) {
+		if (cfg_used[i] && strcmp(cfg.line[i].name, l->cfg.name) == 0)
+			cfg_used[i] = false;
+	}
+	pthread_mutex_unlock(&tsp.lock);
+	/* After the events queued for it, as a call's memory. */
+	tsp_post_cleanup(free, l);
 }
 
 void tsp_lines_stop(void)
