@@ -304,7 +304,7 @@ check-sanitize: | $(DEPS_CHECK)
 # ThreadSanitizer: the provider and the tests that drive it, built again in $(BUILDDIR)/tsan.
 TSAN_FLAGS := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
 TSAN_TESTS := test-transport-replay test-event-loop test-provider test-provider-fixtures \
-	      test-tapi test-tapi-fake test-line test-tapi-line
+	      test-provider-replug test-tapi test-tapi-fake test-line test-tapi-line
 check-tsan: | $(DEPS_CHECK)
 	@TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 $(TSAN_OPTIONS)" \
 		$(MAKE) --no-print-directory BUILDDIR=$(BUILDDIR)/tsan CFLAGS="$(TSAN_FLAGS)" \

@@ -36,9 +36,9 @@
  * loop's and libre's tables): about 11 KiB over 20 cycles, flat after. */
 #define WARMUP 20
 #define CYCLES 100                /* measured, after the warm-up */
-/* Allowed growth per measured cycle: noise (a few bytes), far below the 1.7 KiB a cycle
- * kept when removed lines stayed in the table. */
-#define SLACK_PER_CYCLE 64
+/* Allowed growth per measured cycle: 0-29 bytes measured (libre's and malloc's tables
+ * settling), far below the 1.7 KiB a cycle kept when removed lines stayed in the table. */
+#define SLACK_PER_CYCLE 128
 
 static char dir[64];
 static char rec_path[128];
@@ -232,6 +232,11 @@ static void start_provider(const char *config)
 					   completion, &options), 0);
 }
 
+static void stop_provider(void)
+{
+	assert_int_equal(TSPI_providerShutdown(TSP_VERSION_HIGH, 7), 0);
+}
+
 /*
  * WARMUP + CYCLES plug-in / (open) / unplug cycles; returns the heap's growth over the last
  * CYCLES, each measured with everything its removal queued done.
@@ -272,12 +277,12 @@ static long run_cycles(bool open)
 		if (i == WARMUP)
 			base = heap_in_use();
 	}
+	/* A sanitizer's allocator is not malloc's: the cycles ran, their heap is not seen. */
+	if (!base) {
+		stop_provider();
+		skip();
+	}
 	return (long)heap_in_use() - (long)base;
-}
-
-static void stop_provider(void)
-{
-	assert_int_equal(TSPI_providerShutdown(TSP_VERSION_HIGH, 7), 0);
 }
 
 /* The embedded default line of each phone: made and removed with it, not opened. */
