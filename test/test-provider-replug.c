@@ -142,6 +142,13 @@ static void pull_out(void *arg)
 	tsp_hotplug_remove(NODE);
 }
 
+/* Out and in again before the loop has run anything the removal posted. */
+static void replug(void *arg)
+{
+	pull_out(arg);
+	plug_in(arg);
+}
+
 static void nothing(void *arg)
 {
 	(void)arg;
@@ -315,11 +322,33 @@ static void test_configured_line_open_cycles(void **state)
 	stop_provider();
 }
 
+/* Pulled out and plugged in at once, before the old line's SIP stack has closed: the
+ * configured line comes back with the new phone all the same. */
+static void test_replug_at_once(void **state)
+{
+	(void)state;
+	start_provider("[line desk]\nphone = first\nlisten = 127.0.0.1:16950\n");
+	assert_int_equal(loop_call(plug_in, NULL), 0);
+	assert_true(wait_count(&ev.line_creates, 1));
+	assert_int_equal(TSPI_providerCreatePhoneDevice(ev.phone_temp, PHONE_BASE), 0);
+	assert_int_equal(TSPI_providerCreateLineDevice(ev.line_temp, LINE_BASE), 0);
+	assert_int_equal(loop_call(replug, NULL), 0);
+	assert_true(wait_count(&ev.line_removes, 1));
+	assert_true(wait_count(&ev.phone_creates, 2));
+	assert_true(wait_count(&ev.line_creates, 2));
+	assert_int_equal(TSPI_providerCreatePhoneDevice(ev.phone_temp, PHONE_BASE + 1), 0);
+	assert_int_equal(TSPI_providerCreateLineDevice(ev.line_temp, LINE_BASE + 1), 0);
+	assert_int_equal(TSPI_lineNegotiateTSPIVersion(LINE_BASE + 1, TSP_VERSION_LOW,
+						       TSP_VERSION_HIGH, &(DWORD){ 0 }), 0);
+	stop_provider();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_default_line_cycles),
 		cmocka_unit_test(test_configured_line_open_cycles),
+		cmocka_unit_test(test_replug_at_once),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -155,16 +155,19 @@ uint32_t tsp_line_of_phone(const struct phone *p)
 static struct call_config cfg;
 static bool cfg_used[CALL_CONFIG_MAX_LINES];
 
-/* The embedded default's name for a new line: phoneN, the lowest N no line has, so a phone
- * plugged in again gets its old name (and SIP address) back when it is free. */
+/* The embedded default's name for a new line: phoneN, the lowest N no line has (a removed
+ * one has none), so a phone plugged in again gets its old name and SIP address back when
+ * they are free. Its SIP stack starts on the loop after the removed line's has closed. */
 static void default_name(char *name, size_t size)
 {
 	for (unsigned n = 1;; n++) {
 		size_t i;
 
 		snprintf(name, size, "phone%u", n);
-		for (i = 0; i < tsp.n_lines && strcmp(tsp.lines[i]->cfg.name, name) != 0; i++)
-			;
+		for (i = 0; i < tsp.n_lines; i++) {
+			if (!tsp.lines[i]->removed && strcmp(tsp.lines[i]->cfg.name, name) == 0)
+				break;
+		}
 		if (i == tsp.n_lines)
 			return;
 	}
@@ -306,6 +309,11 @@ void tsp_lines_phone_gone(struct phone *p)
 		close_line(l, true, true);
 		l->removed = true;
 		l->phone = NULL;
+		/* A configured line is made again when its phone comes back. */
+		for (unsigned k = 0; k < cfg.nlines; k++) {
+			if (cfg_used[k] && strcmp(cfg.line[k].name, l->cfg.name) == 0)
+				cfg_used[k] = false;
+		}
 		tsp_line_gone(l);
 		if (l->device_id != TSP_NO_ID && tsp.line_create_proc)
 			tsp_post_line_event(0, tsp.line_create_proc, NULL, NULL, LINE_REMOVE,
@@ -324,11 +332,6 @@ void tsp_line_forget(struct tsp_line *l)
 			(tsp.n_lines - i - 1) * sizeof(tsp.lines[0]));
 		tsp.n_lines--;
 		break;
-	}
-	/* A configured line comes back when its phone is plugged in again. */
-	for (unsigned i = 0; i < cfg.nlines; i++) {
-		if (cfg_used[i] && strcmp(cfg.line[i].name, l->cfg.name) == 0)
-			cfg_used[i] = false;
 	}
 	pthread_mutex_unlock(&tsp.lock);
 	/* After the events queued for it, as a call's memory. */
