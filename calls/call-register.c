@@ -157,7 +157,7 @@ int cline_register(struct cline *line)
 	line->reg_by_name = sa_set(&dst, &addr.uri.host, 0) != 0;
 	if (line->reg_by_name && !cresolve_host_ok(&addr.uri.host))
 		return EINVAL;
-	if (sa_af(&dst) == AF_INET6 && !line->reg_by_name)
+	if (!line->reg_by_name && sa_af(&dst) == AF_INET6)
 		re_snprintf(line->aor, sizeof(line->aor), "sip:%s@[%r]", line->user,
 			    &addr.uri.host);
 	else
