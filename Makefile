@@ -64,7 +64,8 @@ TAPI_SRCS := tapi/tapi-registry.c tapi/tapi-providers.c tapi/tapi-phone.c tapi/t
 UNIT_TESTS := test-rdesc-parse test-field-codec test-rdesc-load test-usage-names \
 	      test-real-descriptors test-telephony-map test-json-writer test-phone-model \
 	      test-recording test-transport-replay test-event-loop test-loop-backoff test-lamp-cadence \
-	      test-line-dial test-provider test-provider-fixtures test-call-config test-call-engine \
+	      test-line-dial test-provider test-provider-fixtures test-provider-replug \
+	      test-call-config test-call-engine \
 	      test-tapi test-tapi-text test-tapi-fake test-line test-tapi-line test-profile \
 	      test-audio-card test-audio-mixer test-matrix-scan test-phonectl-call
 
@@ -187,6 +188,14 @@ $(BUILDDIR)/test/test-provider $(BUILDDIR)/test/test-provider-fixtures: \
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) -lcmocka -ldl $(PKG_LIBS) -pthread
 
+# Phones plugged in and out inside the provider: linked with its objects, the test is the
+# udev monitor (tsp/hotplug.h). A configured line on 127.0.0.1:16950.
+$(OBJ)/test/test-provider-replug.o: HP_CFLAGS += $(CALLS_CFLAGS)
+$(BUILDDIR)/test/test-provider-replug: $(OBJ)/test/test-provider-replug.o $(TSP_OBJS) \
+				      $(CALLS_LIB) $(CORE_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(PKG_LIBS) $(CALLS_LIBS) -pthread
+
 # The provider's lines as a host drives them, against baresip (test/call-peer.c) on
 # 127.0.0.1 ports 16100-16699, each test on ports of its own.
 $(OBJ)/test/test-line.o: HP_CFLAGS += $(CALLS_CFLAGS)
@@ -295,7 +304,7 @@ check-sanitize: | $(DEPS_CHECK)
 # ThreadSanitizer: the provider and the tests that drive it, built again in $(BUILDDIR)/tsan.
 TSAN_FLAGS := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
 TSAN_TESTS := test-transport-replay test-event-loop test-provider test-provider-fixtures \
-	      test-tapi test-tapi-fake test-line test-tapi-line
+	      test-provider-replug test-tapi test-tapi-fake test-line test-tapi-line
 check-tsan: | $(DEPS_CHECK)
 	@TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 $(TSAN_OPTIONS)" \
 		$(MAKE) --no-print-directory BUILDDIR=$(BUILDDIR)/tsan CFLAGS="$(TSAN_FLAGS)" \

@@ -328,46 +328,19 @@ static int send_invite(struct call *call, const char *target)
 	return -err;
 }
 
-/* A host name: letters, digits, '-' and '.' (RFC 1123), at most 253 bytes. */
-static bool host_name_ok(const struct pl *host)
-{
-	if (!host->l || host->l > 253)
-		return false;
-	for (size_t i = 0; i < host->l; i++) {
-		char ch = host->p[i];
-
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		      (ch >= '0' && ch <= '9') || ch == '-' || ch == '.'))
-			return false;
-	}
-	return true;
-}
-
 /* The far end's host name resolved: the INVITE goes to its address. Its Request-URI and
  * To name the address (libre sends where the Request-URI says); the call's remote URI
  * stays as dialed. */
 static void resolved(int err, const struct sa *addr, void *arg)
 {
 	struct call *call = arg;
-	struct sip_addr a;
-	struct pl pl;
 	char target[sizeof(call->remote_uri) + 64];
-	size_t pre, post;
-	int n;
 
 	call->resolve = NULL;
-	if (!err) {
-		pl_set_str(&pl, call->remote_uri);
-		if (sip_addr_decode(&a, &pl))
-			err = -EINVAL;
-	}
-	if (!err) {
-		pre = (size_t)(a.uri.host.p - call->remote_uri);
-		post = pre + a.uri.host.l;
-		n = re_snprintf(target, sizeof(target), sa_af(addr) == AF_INET6 ? "%b[%j]%s" :
-				"%b%j%s", call->remote_uri, pre, addr, call->remote_uri + post);
-		err = n < 0 ? -ENAMETOOLONG : send_invite(call, target);
-	}
+	if (!err)
+		err = cresolve_uri_at(target, sizeof(target), call->remote_uri, addr);
+	if (!err)
+		err = send_invite(call, target);
 	if (!err) {
 		call_log(call_engine_of(call), 2, "call to %s goes to %s", call->remote_uri, target);
 		return;
@@ -409,7 +382,7 @@ static int start_invite(struct call *call, const char *uri)
 		err = send_invite(call, call->remote_uri);
 	} else {
 		/* A name: looked up off the loop, the INVITE follows (DIALING meanwhile). */
-		if (!host_name_ok(&addr.uri.host))
+		if (!cresolve_host_ok(&addr.uri.host))
 			return -EINVAL;
 		pl_strcpy(&addr.uri.host, host, sizeof(host));
 		err = cresolve_start(&call->resolve, host, sa_af(&line->laddr), resolved, call);
@@ -619,7 +592,7 @@ static void line_destructor(void *arg)
 		call->line = NULL;
 		call->state = CALL_STATE_IDLE; /* no callback: the line itself is going */
 	}
-	line->reg = mem_deref(line->reg); /* unregisters (expires 0) while the stack lives */
+	cline_unregister(line);
 	line->sock = mem_deref(line->sock);
 	if (line->sip)
 		sip_close(line->sip, true);

@@ -60,7 +60,8 @@ struct call_events {
 	/* A DTMF digit (0-9 * # A-D) arrived as an RFC 4733 event, once per key press. */
 	void (*digit)(struct call *call, char digit, void *arg);
 	/* A line with a registrar: each REGISTER's outcome (ok, or the status / errno that
-	 * failed it; libre retries on its own). May be NULL. */
+	 * failed it; libre retries on its own), and each failed lookup of a registrar's name
+	 * (scode 0, err ENOENT or EAGAIN; tried again on a back-off). May be NULL. */
 	void (*registration)(struct cline *line, bool ok, uint16_t scode, int err, void *arg);
 };
 
@@ -112,7 +113,8 @@ void call_engine_set_media_open(struct call_engine *e, call_media_open_h *open, 
 
 /* A line with its own SIP stack on cfg->listen (UDP; the next free port up to 100 above
  * it when taken). Its address is sip:USER@HOST:PORT with USER = cfg->user or cfg->name.
- * With cfg->registrar (sip:HOST[:PORT], numeric HOST) it registers sip:USER@HOST there,
+ * With cfg->registrar (sip:HOST[:PORT], HOST numeric or a name looked up off the loop,
+ * again after each registration's response) it registers sip:USER@HOST there,
  * answering digest challenges with cfg->user and cfg->password, and keeps it registered;
  * calls then go out with that address as From. */
 int cline_add(struct call_engine *e, const struct call_line_config *cfg, struct cline **lp);

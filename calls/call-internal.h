@@ -8,6 +8,7 @@
 #include "calls/call-engine.h"
 
 struct cmedia;
+struct cresolve;
 
 /* The loop thread only. */
 struct call_engine {
@@ -28,6 +29,13 @@ struct cline {
 	struct sipsess_sock *sock;
 	struct sipreg *reg;
 	bool registered;
+	/* A registrar given by name (call-register.c): its lookup, the address REGISTERs go
+	 * to, the next try after failed lookups in a row. */
+	bool reg_by_name;
+	struct cresolve *reg_resolve;
+	struct sa reg_addr;
+	struct tmr reg_tmr;
+	unsigned reg_fails;
 	struct sa laddr;              /* the SIP address actually bound */
 	char user[CALL_CONFIG_VALUE_MAX];
 	char uri[CALL_CONFIG_VALUE_MAX + 80];
@@ -40,17 +48,25 @@ struct cline {
 /* Registration of a line with cfg.registrar (call-register.c): 0 or a positive errno
  * (libre's convention, as its handlers). cline_auth answers digest challenges. */
 int cline_register(struct cline *line);
+/* Stops it: unregisters (expires 0) while the line's SIP stack lives. */
+void cline_unregister(struct cline *line);
 int cline_auth(char **user, char **pass, const char *realm, void *arg);
+/* The first wait after a registrar's name could not be looked up (30 s; tests shorten it). */
+extern uint32_t call_register_retry_ms;
 
 /* Host name lookups off the loop (call-resolve.c). h runs on the loop thread, once, with
  * 0 and the address, -ENOENT (no such name), -EAGAIN (the name service did not answer) or
  * another negative errno; never after cresolve_cancel(). */
-struct cresolve;
 typedef void (cresolve_h)(int err, const struct sa *addr, void *arg);
 int cresolve_start(struct cresolve **rp, const char *host, int af, cresolve_h *h, void *arg);
 void cresolve_cancel(struct cresolve *r);
 /* Waits until no lookup thread runs any more (false: some still did after timeout_ms). */
 bool cresolve_drain(unsigned timeout_ms);
+/* A host name: letters, digits, '-' and '.' (RFC 1123), at most 253 bytes. */
+bool cresolve_host_ok(const struct pl *host);
+/* uri (a SIP URI or name-addr) with its host replaced by addr (IPv6 in brackets), for
+ * libre, which sends where the Request-URI says. 0, -EINVAL, -ENAMETOOLONG. */
+int cresolve_uri_at(char *out, size_t size, const char *uri, const struct sa *addr);
 
 uint64_t call_now_us(void);
 void call_log(const struct call_engine *e, int level, const char *fmt, ...)

@@ -172,3 +172,34 @@ bool cresolve_drain(unsigned timeout_ms)
 	}
 	return true;
 }
+
+bool cresolve_host_ok(const struct pl *host)
+{
+	if (!host->l || host->l > 253)
+		return false;
+	for (size_t i = 0; i < host->l; i++) {
+		char ch = host->p[i];
+
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') || ch == '-' || ch == '.'))
+			return false;
+	}
+	return true;
+}
+
+int cresolve_uri_at(char *out, size_t size, const char *uri, const struct sa *addr)
+{
+	struct sip_addr a;
+	struct pl pl;
+	size_t pre, post;
+	int n;
+
+	pl_set_str(&pl, uri);
+	if (sip_addr_decode(&a, &pl))
+		return -EINVAL;
+	pre = (size_t)(a.uri.host.p - uri);
+	post = pre + a.uri.host.l;
+	n = re_snprintf(out, size, sa_af(addr) == AF_INET6 ? "%b[%j]%s" : "%b%j%s", uri, pre,
+			addr, uri + post);
+	return n < 0 ? -ENAMETOOLONG : 0;
+}

@@ -13,6 +13,10 @@
 #include "tapi-registry.h"
 #include "tapi-text.h"
 
+/* A UTF-16 address or digit string from an application this many code units long or
+ * longer is refused (the W functions read no further). */
+#define MAX_ARG_UNITS 4096
+
 /* What phone and line functions share answers in PHONEERR_ terms; the same conditions. */
 static LONG line_err(LONG rc)
 {
@@ -431,15 +435,10 @@ LONG WINAPI lineMakeCallW(HLINE hLine, LPHCALL lphCall, LPCWSTR lpszDestAddress,
 	WCHAR *dest = NULL;
 
 	if (lpszDestAddress) {
-		size_t n = tapi_utf16_len(lpszDestAddress, 4096);
+		int rc = tapi_utf16_dup(lpszDestAddress, MAX_ARG_UNITS, &dest, NULL);
 
-		if (n == 4096)
-			return LINEERR_INVALADDRESS;
-		dest = malloc((n + 1) * sizeof(WCHAR));
-		if (!dest)
-			return LINEERR_NOMEM;
-		memcpy(dest, lpszDestAddress, n * sizeof(WCHAR));
-		dest[n] = 0;
+		if (rc < 0)
+			return rc == -ENOMEM ? LINEERR_NOMEM : LINEERR_INVALADDRESS;
 	}
 	return make_call(hLine, lphCall, dest, dwCountryCode, lpCallParams);
 }
@@ -514,18 +513,13 @@ LONG WINAPI lineDialA(HCALL hCall, LPCSTR lpszDestAddress, DWORD dwCountryCode)
 LONG WINAPI lineDialW(HCALL hCall, LPCWSTR lpszDestAddress, DWORD dwCountryCode)
 {
 	WCHAR *dest;
-	size_t n;
+	int rc;
 
 	if (!lpszDestAddress)
 		return LINEERR_INVALPOINTER;
-	n = tapi_utf16_len(lpszDestAddress, 4096);
-	if (n == 4096)
-		return LINEERR_INVALADDRESS;
-	dest = malloc((n + 1) * sizeof(WCHAR));
-	if (!dest)
-		return LINEERR_NOMEM;
-	memcpy(dest, lpszDestAddress, n * sizeof(WCHAR));
-	dest[n] = 0;
+	rc = tapi_utf16_dup(lpszDestAddress, MAX_ARG_UNITS, &dest, NULL);
+	if (rc < 0)
+		return rc == -ENOMEM ? LINEERR_NOMEM : LINEERR_INVALADDRESS;
 	return call_request(hCall, OP_DIAL, dest, dwCountryCode, NULL, 0);
 }
 
@@ -1221,15 +1215,10 @@ LONG WINAPI lineGenerateDigitsW(HCALL hCall, DWORD dwDigitMode, LPCWSTR lpszDigi
 	WCHAR *digits = NULL;
 
 	if (lpszDigits) {
-		size_t n = tapi_utf16_len(lpszDigits, 4096);
+		int rc = tapi_utf16_dup(lpszDigits, MAX_ARG_UNITS, &digits, NULL);
 
-		if (n == 4096)
-			return LINEERR_INVALDIGITS;
-		digits = malloc((n + 1) * sizeof(WCHAR));
-		if (!digits)
-			return LINEERR_NOMEM;
-		memcpy(digits, lpszDigits, n * sizeof(WCHAR));
-		digits[n] = 0;
+		if (rc < 0)
+			return rc == -ENOMEM ? LINEERR_NOMEM : LINEERR_INVALDIGITS;
 	}
 	return generate_digits(hCall, dwDigitMode, digits, dwDuration);
 }

@@ -120,6 +120,22 @@ size_t tapi_utf16_len(const WCHAR *s, size_t max)
 	return n;
 }
 
+int tapi_utf16_dup(const WCHAR *s, size_t max, WCHAR **out, DWORD *bytes)
+{
+	size_t n = tapi_utf16_len(s, max);
+
+	if (n == max)
+		return -EINVAL;
+	*out = malloc((n + 1) * sizeof(WCHAR));
+	if (!*out)
+		return -ENOMEM;
+	memcpy(*out, s, n * sizeof(WCHAR));
+	(*out)[n] = 0;
+	if (bytes)
+		*bytes = (DWORD)((n + 1) * sizeof(WCHAR));
+	return 0;
+}
+
 static DWORD get_dword(const void *st, size_t off)
 {
 	DWORD v;
@@ -238,18 +254,7 @@ int tapi_app_name_a(const char *s, WCHAR **out, DWORD *bytes)
 
 int tapi_app_name_w(const WCHAR *s, WCHAR **out, DWORD *bytes)
 {
-	size_t n;
-
 	if (!s)
 		return program_name(out, bytes);
-	n = tapi_utf16_len(s, MAX_NAME_UNITS);
-	if (n == MAX_NAME_UNITS)
-		return -EINVAL;
-	*out = malloc((n + 1) * sizeof(WCHAR));
-	if (!*out)
-		return -ENOMEM;
-	memcpy(*out, s, n * sizeof(WCHAR));
-	(*out)[n] = 0;
-	*bytes = (DWORD)((n + 1) * sizeof(WCHAR));
-	return 0;
+	return tapi_utf16_dup(s, MAX_NAME_UNITS, out, bytes);
 }

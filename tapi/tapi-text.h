@@ -18,6 +18,10 @@ int tapi_utf8_to_utf16(const char *s, size_t len, WCHAR **out, DWORD *bytes);
 int tapi_utf16_to_utf8(const void *s, DWORD size, char **out, DWORD *bytes);
 /* Length in code units of a NUL-terminated UTF-16 string, up to max. */
 size_t tapi_utf16_len(const WCHAR *s, size_t max);
+/* A copy of a NUL-terminated UTF-16 string from the application, bounded: *out (free it)
+ * with its NUL, *bytes (may be NULL) counting it. -EINVAL when s has max units or more
+ * before its NUL, -ENOMEM. */
+int tapi_utf16_dup(const WCHAR *s, size_t max, WCHAR **out, DWORD *bytes);
 /*
  * An application's friendly name (phoneInitializeEx, lineInitializeEx) as UTF-16 with its
  * NUL, from UTF-8 (the A form) or UTF-16 (the W form); the program's name when NULL.

@@ -1,6 +1,6 @@
 /* kamailio (Debian) as a registrar and proxy for the call tests: REGISTER with a digest
  * challenge (one password for every user, from the config), INVITEs for registered users
- * routed to their contact. Started in the foreground on 127.0.0.1 and stopped by its pid. */
+ * routed to their contact; it answers to 127.0.0.1 and localhost. Started in the foreground on 127.0.0.1 and stopped by its pid. */
 #include "test/call-registrar.h"
 #include "test/call-peer.h"
 
@@ -25,6 +25,7 @@ static const char cfg_fmt[] =
 	"auto_aliases=no\n"
 	"listen=udp:127.0.0.1:%u\n"
 	"alias=\"127.0.0.1:%u\"\n"
+	"alias=\"localhost:%u\"\n"
 	"mpath=\"/usr/lib/x86_64-linux-gnu/kamailio/modules/\"\n"
 	"loadmodule \"kex.so\"\n"
 	"loadmodule \"corex.so\"\n"
@@ -74,7 +75,7 @@ int registrar_start(struct registrar *r, uint16_t port, const char *password)
 	if (!mkdtemp(r->dir))
 		return -errno;
 	snprintf(path, sizeof(path), "%s/kamailio.cfg", r->dir);
-	snprintf(text, sizeof(text), cfg_fmt, port, port, password);
+	snprintf(text, sizeof(text), cfg_fmt, port, port, port, password);
 	f = fopen(path, "w");
 	if (!f)
 		return -errno;

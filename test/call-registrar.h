@@ -11,7 +11,8 @@ struct registrar {
 	char dir[64];
 };
 
-/* Starts kamailio on 127.0.0.1:port accepting REGISTER with `password` for any user. */
+/* Starts kamailio on 127.0.0.1:port (also named localhost:port) accepting REGISTER with
+ * `password` for any user. */
 int registrar_start(struct registrar *r, uint16_t port, const char *password);
 void registrar_stop(struct registrar *r);
 

@@ -4,6 +4,7 @@
  * filled (its items copied into an application's buffer of a size the input picks), and as
  * a providers.conf.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,21 @@ static void round_trip(const uint8_t *data, size_t size)
 	if (bytes != size || memcmp(back, data, size) != 0)
 		abort();
 	free(back);
+	/* the W functions' bounded copy: whole below its bound, refused at it */
+	{
+		size_t units = wbytes / sizeof(WCHAR) - 1;
+		WCHAR *dup;
+		DWORD dbytes;
+
+		if (tapi_utf16_dup(w, units + 1, &dup, &dbytes) != 0 || dbytes > wbytes ||
+		    memcmp(dup, w, dbytes) != 0)
+			abort();
+		free(dup);
+		/* no NUL inside: one unit less is too long */
+		if (units && tapi_utf16_len(w, units) == units &&
+		    tapi_utf16_dup(w, units, &dup, &dbytes) != -EINVAL)
+			abort();
+	}
 	free(w);
 }
 

@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "calls/call-engine.h"
+#include "calls/call-internal.h"
 #include "calls/media-port.h"
 #include "calls/media-alsa.h"
 #include "test/call-peer.h"
@@ -932,6 +933,7 @@ static void test_release_inside_callbacks(void **state)
 struct reg_rec {
 	unsigned ok, failed;
 	uint16_t last_scode;
+	int last_err;
 	char log[8192];
 	size_t loglen;
 };
@@ -941,13 +943,13 @@ static struct reg_rec reg;
 static void on_registration(struct cline *l, bool ok, uint16_t scode, int err, void *arg)
 {
 	(void)l;
-	(void)err;
 	(void)arg;
 	if (ok)
 		reg.ok++;
 	else
 		reg.failed++;
 	reg.last_scode = scode;
+	reg.last_err = err;
 }
 
 static void keep_log(int level, const char *msg, void *arg)
@@ -967,22 +969,53 @@ static bool reg_settled(void *arg)
 	return reg.ok > 0 || reg.failed > 0;
 }
 
-static void test_register_via_kamailio(void **state)
+/* kamailio on REGISTRAR_PORT and an engine of its own that records registrations. */
+static struct call_engine *registrar_engine(struct registrar *kam)
 {
 	static const struct call_events ev = { on_state, on_incoming, on_digit, on_registration };
 	struct call_engine *e2;
-	struct call_line_config cfg;
-	struct registrar kam;
-	struct cline *l2;
+
+	memset(&reg, 0, sizeof(reg));
+	assert_int_equal(registrar_start(kam, REGISTRAR_PORT, "sesame-7"), 0);
+	assert_int_equal(call_engine_create(&e2, &ev, NULL), 0);
+	call_engine_set_log(e2, keep_log, NULL);
+	return e2;
+}
+
+static void registrar_done(struct call_engine *e2, struct registrar *kam)
+{
+	call_engine_destroy(e2);
+	loop_run_for(100); /* the un-REGISTER goes out */
+	registrar_stop(kam);
+}
+
+/* baresip calls USER's address at kamailio, which routes the INVITE to the registered
+ * line; answered and dropped. */
+static void call_via_registrar(const char *user)
+{
 	char uri[64];
 	unsigned mark;
 
-	(void)state;
-	memset(&reg, 0, sizeof(reg));
-	assert_int_equal(registrar_start(&kam, REGISTRAR_PORT, "sesame-7"), 0);
-	assert_int_equal(call_engine_create(&e2, &ev, NULL), 0);
-	call_engine_set_log(e2, keep_log, NULL);
+	snprintf(uri, sizeof(uri), "sip:%s@127.0.0.1:%u", user, REGISTRAR_PORT);
+	mark = peer.nevents;
+	peer_dial("bob", uri);
+	assert_true(loop_until(have_incoming, NULL, WAIT));
+	assert_int_equal(call_answer(rec.call), 0);
+	assert_true(peer_wait_event(&peer, mark, WAIT, "CALL_ESTABLISHED", NULL) >= 0);
+	assert_int_equal(call_drop(rec.call), 0);
+	assert_true(peer_wait_event(&peer, mark, WAIT, "CALL_CLOSED", NULL) >= 0);
+	call_release(rec.call);
+	rec_reset();
+}
 
+static void test_register_via_kamailio(void **state)
+{
+	struct call_line_config cfg;
+	struct registrar kam;
+	struct call_engine *e2 = registrar_engine(&kam);
+	struct cline *l2;
+
+	(void)state;
 	/* A wrong password: the challenge is answered, the registrar refuses. */
 	line_config(&cfg, "frank", REG_LINE_PORT);
 	snprintf(cfg.registrar, sizeof(cfg.registrar), "sip:127.0.0.1:%u", REGISTRAR_PORT);
@@ -1007,24 +1040,98 @@ static void test_register_via_kamailio(void **state)
 	assert_true(loop_until(reg_settled, NULL, WAIT));
 	assert_int_equal(reg.ok, 1);
 	assert_true(cline_registered(l2));
-	snprintf(uri, sizeof(uri), "sip:erin@127.0.0.1:%u", REGISTRAR_PORT);
-	mark = peer.nevents;
-	peer_dial("bob", uri);
-	assert_true(loop_until(have_incoming, NULL, WAIT));
-	assert_int_equal(call_answer(rec.call), 0);
-	assert_true(peer_wait_event(&peer, mark, WAIT, "CALL_ESTABLISHED", NULL) >= 0);
-	assert_int_equal(call_drop(rec.call), 0);
-	assert_true(peer_wait_event(&peer, mark, WAIT, "CALL_CLOSED", NULL) >= 0);
-	call_release(rec.call);
-	rec_reset();
+	call_via_registrar("erin");
 
 	/* The passwords reached kamailio only: never our log. */
 	assert_null(strstr(reg.log, "sesame"));
 	assert_null(strstr(reg.log, "wrong-pass"));
 	assert_non_null(strstr(reg.log, "registered at sip:127.0.0.1:15160"));
-	call_engine_destroy(e2);
-	loop_run_for(100); /* the un-REGISTER goes out */
-	registrar_stop(&kam);
+	registrar_done(e2, &kam);
+}
+
+static bool reg_failed_twice(void *arg)
+{
+	(void)arg;
+	return reg.failed >= 2;
+}
+
+/*
+ * registrar = sip:NAME:PORT: localhost (from /etc/hosts) is looked up off the loop and the
+ * line registers at its address, with the name in its address of record; a name that does
+ * not exist fails the registration (ENOENT, or EAGAIN where no name service answers: a
+ * network namespace without one), is logged and tried again on the back-off, and neither
+ * holds up cline_add; a line removed during a lookup hears nothing more of it.
+ */
+static void test_register_by_host_name(void **state)
+{
+	uint32_t retry_was = call_register_retry_ms;
+	struct call_line_config cfg;
+	struct registrar kam;
+	struct call_engine *e2 = registrar_engine(&kam);
+	struct cline *l2;
+	uint64_t t0, took;
+
+	(void)state;
+	line_config(&cfg, "erin", REG_LINE_PORT);
+	snprintf(cfg.registrar, sizeof(cfg.registrar), "sip:localhost:%u", REGISTRAR_PORT);
+	snprintf(cfg.password, sizeof(cfg.password), "sesame-7");
+	t0 = call_now_us_for_tests();
+	assert_int_equal(cline_add(e2, &cfg, &l2), 0);
+	took = call_now_us_for_tests() - t0;
+	cline_set_accepting(l2, true);
+	assert_true(loop_until(reg_settled, NULL, WAIT));
+	assert_int_equal(reg.failed, 0);
+	assert_int_equal(reg.ok, 1);
+	assert_true(cline_registered(l2));
+	fprintf(stderr, "cline_add with registrar sip:localhost returned in %llu us\n",
+		(unsigned long long)took);
+	assert_true(took < 20000);
+	assert_non_null(strstr(reg.log, "registrar sip:localhost:15160 is at 127.0.0.1"));
+	assert_non_null(strstr(reg.log, "registered at sip:localhost:15160"));
+	call_via_registrar("erin");
+	assert_null(strstr(reg.log, "sesame"));
+	cline_remove(l2);
+
+	/* No such name: failed, logged, tried again (a short back-off for the test). */
+	memset(&reg, 0, sizeof(reg));
+	call_register_retry_ms = 200;
+	line_config(&cfg, "frank", REG_LINE_PORT);
+	snprintf(cfg.registrar, sizeof(cfg.registrar), "sip:nonexistent.invalid:%u",
+		 REGISTRAR_PORT);
+	snprintf(cfg.password, sizeof(cfg.password), "sesame-7");
+	t0 = call_now_us_for_tests();
+	assert_int_equal(cline_add(e2, &cfg, &l2), 0);
+	took = call_now_us_for_tests() - t0;
+	assert_true(took < 20000);
+	assert_true(loop_until(reg_failed_twice, NULL, WAIT));
+	assert_int_equal(reg.ok, 0);
+	assert_false(cline_registered(l2));
+	assert_int_equal(reg.last_scode, 0);
+	assert_true(reg.last_err == ENOENT || reg.last_err == EAGAIN);
+	fprintf(stderr, "nonexistent.invalid: %s\n", strerror(reg.last_err));
+	assert_non_null(strstr(reg.log, "line frank: registration failed: registrar "
+				   "sip:nonexistent.invalid:15160: "));
+	assert_non_null(strstr(reg.log, "; trying again in "));
+	/* the line itself works meanwhile */
+	assert_string_equal(cline_uri(l2), "sip:frank@127.0.0.1:15122");
+	cline_remove(l2);
+
+	/* Removed while its registrar's name is looked up: nothing comes of the lookup. */
+	memset(&reg, 0, sizeof(reg));
+	line_config(&cfg, "gina", REG_LINE_PORT);
+	snprintf(cfg.registrar, sizeof(cfg.registrar), "sip:localhost:%u", REGISTRAR_PORT);
+	assert_int_equal(cline_add(e2, &cfg, &l2), 0);
+	cline_remove(l2);
+	loop_run_for(300);
+	assert_int_equal(reg.ok + reg.failed, 0);
+
+	/* Not a host name: refused at once. */
+	snprintf(cfg.registrar, sizeof(cfg.registrar), "sip:exa_mple.org");
+	assert_int_equal(cline_add(e2, &cfg, &l2), -EINVAL);
+
+	call_register_retry_ms = retry_was;
+	assert_null(strstr(reg.log, "sesame"));
+	registrar_done(e2, &kam);
 }
 
 static void test_listen_port_taken(void **state)
@@ -1303,6 +1410,7 @@ int main(void)
 		T(test_release_inside_callbacks),
 		T(test_listen_port_taken),
 		T(test_register_via_kamailio),
+		T(test_register_by_host_name),
 		T(test_malformed_datagrams),
 	};
 

@@ -57,6 +57,26 @@ static void test_utf16_to_utf8(void **state)
 	free(s);
 }
 
+/* A bounded copy of an application's UTF-16 argument: up to its NUL, refused at max. */
+static void test_utf16_dup(void **state)
+{
+	const WCHAR abc[] = { 'a', 0xC4, 0xD83D, 0xDE00, 0, 'x' };
+	WCHAR *w = NULL;
+	DWORD bytes = 0;
+	(void)state;
+
+	assert_int_equal(tapi_utf16_dup(abc, 5, &w, &bytes), 0);
+	assert_int_equal(bytes, 5 * sizeof(WCHAR));
+	assert_memory_equal(w, abc, 5 * sizeof(WCHAR));
+	free(w);
+	assert_int_equal(tapi_utf16_dup(abc + 4, 1, &w, NULL), 0);  /* "" */
+	assert_int_equal(w[0], 0);
+	free(w);
+	w = NULL;
+	assert_int_equal(tapi_utf16_dup(abc, 4, &w, &bytes), -EINVAL); /* 4 units: too long */
+	assert_null(w);
+}
+
 static void test_var_write_and_read(void **state)
 {
 	uint8_t src[64] = { 0 }, out[64];
@@ -144,6 +164,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_utf8_to_utf16),
 		cmocka_unit_test(test_utf16_to_utf8),
+		cmocka_unit_test(test_utf16_dup),
 		cmocka_unit_test(test_var_write_and_read),
 		cmocka_unit_test(test_providers_conf),
 	};

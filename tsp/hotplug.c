@@ -66,44 +66,27 @@ static struct phone *find_by_path(const char *path)
 	return NULL;
 }
 
-/*
- * A new device: a phone if it is one; the error that kept it from being looked at, or 0.
- * node: a hidraw node, or NULL with usb_itf, a USB interface (phones over libusb).
- */
-static int add_device(const char *node, struct udev_device *usb_itf)
+void tsp_hotplug_add(const struct transport_info *info, const char *node,
+		     const struct phone_source *source)
 {
-	struct transport_info *info = malloc(sizeof(*info));
-	const struct phone_source *source = node ? hp.source : &tsp_usb_source;
 	struct phone *p;
-	int rc;
 
-	if (!info)
-		return -ENOMEM;
-	rc = node ? hidraw_node_transport_info(node, info) : tsp_usb_interface_info(usb_itf, info);
-	if (rc < 0) {
-		free(info);
-		return rc;
-	}
-	if (!node)
-		node = info->path;
 	pthread_mutex_lock(&tsp.lock);
 	/* Listed by the enumeration already (the monitor starts just before it). */
 	if (find_by_path(node) || !tsp.enumerated || (source == hp.source && !hp.wanted(node))) {
 		pthread_mutex_unlock(&tsp.lock);
-		free(info);
-		return 0;
+		return;
 	}
 	p = tsp_phone_new(info, node, source);
-	free(info);
 	if (!p) {
 		pthread_mutex_unlock(&tsp.lock);
-		return 0;
+		return;
 	}
 	p->temp_id = ++tsp.next_temp_id;
 	if (tsp_phone_add(p) < 0) {
 		pthread_mutex_unlock(&tsp.lock);
 		tsp_phone_free(p);
-		return 0;
+		return;
 	}
 	tsp_log(TSP_LOG_INFO, "%s: phone %04x:%04x \"%s\" plugged in", node, p->info.vendor,
 		p->info.product, p->info.product_name);
@@ -117,7 +100,25 @@ static int add_device(const char *node, struct udev_device *usb_itf)
 	tsp_lines_phone_added(p);
 	pthread_mutex_unlock(&tsp.lock);
 	tsp_dispatch();
-	return 0;
+}
+
+/*
+ * A new device: a phone if it is one; the error that kept it from being looked at, or 0.
+ * node: a hidraw node, or NULL with usb_itf, a USB interface (phones over libusb).
+ */
+static int add_device(const char *node, struct udev_device *usb_itf)
+{
+	struct transport_info *info = malloc(sizeof(*info));
+	const struct phone_source *source = node ? hp.source : &tsp_usb_source;
+	int rc;
+
+	if (!info)
+		return -ENOMEM;
+	rc = node ? hidraw_node_transport_info(node, info) : tsp_usb_interface_info(usb_itf, info);
+	if (rc == 0)
+		tsp_hotplug_add(info, node ? node : info->path, source);
+	free(info);
+	return rc;
 }
 
 static bool transient(int rc)
@@ -170,8 +171,7 @@ static void device_added(const char *node)
 	loop_backoff_retry(&pa->backoff, retry_add, pa);
 }
 
-
-static void device_removed(const char *node)
+void tsp_hotplug_remove(const char *node)
 {
 	struct phone *p;
 
@@ -248,7 +248,7 @@ static void monitor_readable(int flags, void *arg)
 		if (strcmp(action, "add") == 0)
 			device_added(node);
 		else if (strcmp(action, "remove") == 0)
-			device_removed(node);
+			tsp_hotplug_remove(node);
 	}
 	udev_device_unref(dev);
 }

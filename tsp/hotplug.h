@@ -17,5 +17,14 @@
  */
 void tsp_hotplug_start(bool (*wanted)(const char *node), const struct phone_source *source);
 void tsp_hotplug_stop(void);
+/*
+ * What the monitor does with a device (loop thread): a device added, node its path, opened
+ * through source, becomes a phone announced with PHONE_CREATE (its line with LINE_CREATE)
+ * unless it is one already; the phone of a node removed is closed (PHONE_CLOSE) and
+ * removed (PHONE_REMOVE, its line's LINE_REMOVE), its ids dead for good.
+ */
+void tsp_hotplug_add(const struct transport_info *info, const char *node,
+		     const struct phone_source *source);
+void tsp_hotplug_remove(const char *node);
 
 #endif

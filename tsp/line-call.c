@@ -580,6 +580,7 @@ static void run_job(void *arg)
 			cline_remove(j->line->cl);
 			j->line->cl = NULL;
 		}
+		tsp_line_forget(j->line);
 		break;
 	}
 	if (j->has_req) {

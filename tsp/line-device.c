@@ -155,6 +155,24 @@ uint32_t tsp_line_of_phone(const struct phone *p)
 static struct call_config cfg;
 static bool cfg_used[CALL_CONFIG_MAX_LINES];
 
+/* The embedded default's name for a new line: phoneN, the lowest N no line has (a removed
+ * one has none), so a phone plugged in again gets its old name and SIP address back when
+ * they are free. Its SIP stack starts on the loop after the removed line's has closed. */
+static void default_name(char *name, size_t size)
+{
+	for (unsigned n = 1;; n++) {
+		size_t i;
+
+		snprintf(name, size, "phone%u", n);
+		for (i = 0; i < tsp.n_lines; i++) {
+			if (!tsp.lines[i]->removed && strcmp(tsp.lines[i]->cfg.name, name) == 0)
+				break;
+		}
+		if (i == tsp.n_lines)
+			return;
+	}
+}
+
 void tsp_lines_build(void)
 {
 	struct call_config_error err;
@@ -188,7 +206,7 @@ void tsp_lines_build(void)
 
 			if (tsp.phones[i]->removed || phone_has_line(tsp.phones[i]))
 				continue;
-			snprintf(name, sizeof(name), "phone%zu", i + 1);
+			default_name(name, sizeof(name));
 			call_line_config_defaults(&lc, name);
 			if (add_line(&lc, tsp.phones[i], false) < 0)
 				tsp_log(TSP_LOG_ERROR, "line %s: out of memory", name);
@@ -213,7 +231,7 @@ void tsp_lines_phone_added(struct phone *p)
 	} else if (!phone_has_line(p)) {
 		struct call_line_config lc;
 
-		snprintf(name, sizeof(name), "phone%zu", tsp.n_lines + 1);
+		default_name(name, sizeof(name));
 		call_line_config_defaults(&lc, name);
 		(void)add_line(&lc, p, false);
 	}
@@ -291,12 +309,33 @@ void tsp_lines_phone_gone(struct phone *p)
 		close_line(l, true, true);
 		l->removed = true;
 		l->phone = NULL;
+		/* A configured line is made again when its phone comes back. */
+		for (unsigned k = 0; k < cfg.nlines; k++) {
+			if (cfg_used[k] && strcmp(cfg.line[k].name, l->cfg.name) == 0)
+				cfg_used[k] = false;
+		}
 		tsp_line_gone(l);
 		if (l->device_id != TSP_NO_ID && tsp.line_create_proc)
 			tsp_post_line_event(0, tsp.line_create_proc, NULL, NULL, LINE_REMOVE,
 					    l->device_id, 0, 0);
 		tsp_log(TSP_LOG_INFO, "line %s removed with its phone", l->cfg.name);
 	}
+}
+
+void tsp_line_forget(struct tsp_line *l)
+{
+	pthread_mutex_lock(&tsp.lock);
+	for (size_t i = 0; i < tsp.n_lines; i++) {
+		if (tsp.lines[i] != l)
+			continue;
+		memmove(&tsp.lines[i], &tsp.lines[i + 1],
+			(tsp.n_lines - i - 1) * sizeof(tsp.lines[0]));
+		tsp.n_lines--;
+		break;
+	}
+	pthread_mutex_unlock(&tsp.lock);
+	/* After the events queued for it, as a call's memory. */
+	tsp_post_cleanup(free, l);
 }
 
 void tsp_lines_stop(void)

@@ -86,7 +86,9 @@ void tsp_lines_free(void);
 /* A phone plugged in after init (lock held): its line (the embedded default, or the
  * configured line that names it) is announced with LINE_CREATE. */
 void tsp_lines_phone_added(struct phone *p);
-/* A phone is going away for good (lock held): its lines are closed and removed. */
+/* A phone is going away for good (lock held): its lines are closed and removed. Their ids
+ * are dead; the lines leave the table once their SIP stack has closed (tsp_line_forget).
+ * A configured line is made again when its phone comes back. */
 void tsp_lines_phone_gone(struct phone *p);
 /* The line device id of the phone's line, TSP_NO_ID if none (lock held). */
 uint32_t tsp_line_of_phone(const struct phone *p);
@@ -115,5 +117,8 @@ void tsp_line_call_dispose(struct tsp_call *c);
 void tsp_line_set_accepting(struct tsp_line *l);          /* lock held; posts to the loop */
 /* The line's SIP stack closes on the loop, after its calls (lock held). */
 void tsp_line_gone(struct tsp_line *l);
+/* Loop thread, lock not held: a removed line's SIP stack is closed; it leaves the table
+ * and is freed after the events queued before. */
+void tsp_line_forget(struct tsp_line *l);
 
 #endif
