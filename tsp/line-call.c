@@ -71,7 +71,8 @@ static bool line_owned(const struct tsp_line *l)
 	       (l->media_modes & (LINEMEDIAMODE_INTERACTIVEVOICE | LINEMEDIAMODE_UNKNOWN));
 }
 
-/* The phone drives its line, and is open (its I/O, which rings and reads the hook). */
+/* The phone drives its line, and its device is open (its I/O, which rings and reads the
+ * hook): for the host, or held by the line's own open. */
 static bool phone_drives(const struct tsp_line *l)
 {
 	return l->cfg.phone_drives_line && l->phone && l->phone->handle && !l->phone->closing;
@@ -84,8 +85,8 @@ static bool phone_drives(const struct tsp_line *l)
  * The phone shows the call (lock held): the ringer and Ring LED while it is offered; while
  * it is up, a hook switch's Off-Hook output (on headsets, the hook confirmation that opens
  * their audio) — the one the user lifted, else the first, for a call taken through TAPI —
- * and all of them off, with Mute, once it ends. Written only while the phone is open: its
- * I/O exists only then.
+ * and all of them off, with Mute, once it ends. Written only while the phone's device is
+ * open: its I/O exists only then.
  */
 static void phone_show(struct phone *p, uint32_t state)
 {

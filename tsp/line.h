@@ -45,6 +45,7 @@ struct tsp_line {
 	uint32_t media_modes;        /* lineSetDefaultMediaDetection */
 	uint32_t status_line, status_address;
 	struct tsp_call *calls;      /* the calls TAPI knows, newest first */
+	bool holds_phone;            /* this open holds the phone's device open (phone-io.h) */
 
 	struct cline *cl;            /* loop thread only */
 	/* LINEDEVSTATE_RINGING while a call is offered: one per ring cycle (loop thread). */
