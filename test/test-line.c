@@ -1580,6 +1580,58 @@ static void test_phone_drives_unopened_dialtone(void **state)
 	stop(h);
 }
 
+/*
+ * An offered call rings the phone nobody opened (Ring LED bit 3 + Ringer bit 7: 02 88 00)
+ * and lifting the headset answers it. The write that confirms the hook (Off-Hook, bit 0)
+ * has the ringer and Ring LED off already: no 02 89 00 ever.
+ */
+static const struct play unopened_answer_plays[] = {
+	{ 1500, "02 01 06" },  /* off hook: 2.5 s after lineOpen, the call offered by then */
+	{ 4500, "02 00 06" },  /* on hook */
+	{ 0, NULL },
+};
+
+static void test_phone_drives_unopened_answer(void **state)
+{
+	char outs[256][16], aor[64];
+	struct host *h;
+	HDRVLINE hl;
+	HDRVCALL hc;
+	HTAPICALL ht;
+	size_t n, ring = 0, off = 0;
+
+	(void)state;
+	plays = unopened_answer_plays;
+	h = start(0);
+	hl = open_line(h);
+	make_uri(aor, sizeof(aor), "bob", PEER_SIP);
+	assert_int_equal(peer_command(&peer, "uafind", aor), 0);
+	hc = offer_call(h, 0, &ht);
+	wait_state(h, 0, ht, LINECALLSTATE_CONNECTED);
+	assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_ESTABLISHED", NULL) >= 0);
+	wait_state(h, 0, ht, LINECALLSTATE_IDLE);
+	assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_CLOSED", NULL) >= 0);
+	n = read_outputs(outs, 256);
+	for (size_t i = 0; i < n; i++) {
+		unsigned id, bits, b2;
+
+		fprintf(stderr, "output: %s\n", outs[i]);
+		assert_int_equal(sscanf(outs[i], "%x %x %x", &id, &bits, &b2), 3);
+		if (bits == 0x88 && !ring)
+			ring = i + 1;
+		if ((bits & 0x01) && !off)
+			off = i + 1;
+		/* Off-Hook never with the ringer or the Ring LED */
+		assert_false((bits & 0x01) && (bits & 0x88));
+	}
+	assert_true(ring > 0);
+	assert_true(off > ring);
+	assert_true(sent("02 01 00"));
+	assert_int_equal(h->lineCloseCall(hc), 0);
+	assert_int_equal(h->lineClose(hl), 0);
+	stop(h);
+}
+
 /* Waits (bounded) until the last output report written to the phone is hex. */
 static bool last_output_is(const char *hex)
 {
@@ -1670,6 +1722,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_call_media_takes_ring_pcm, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_offered_call_hid_ringer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_phone_drives_unopened_dialtone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_phone_drives_unopened_answer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_phone_close_keeps_line_drive, setup, teardown),
 	};
 	int rc;

@@ -713,6 +713,15 @@ void tsp_line_phone_hook(struct phone *p, bool offhook)
 	if (offhook) {
 		/* Lifting the handset takes an offered call, or gives a dial tone. */
 		if (c && c->state == LINECALLSTATE_OFFERING) {
+			/*
+			 * The ringer and Ring LED stop now, not when the answer is through: the
+			 * hook's confirmation written next (or this write) already has them off.
+			 */
+			if (p->out.ringing) {
+				p->out.ringing = false;
+				tsp_audio_line_ring(p, false);
+				tsp_phone_write(p);
+			}
 			post_call_job(c, JOB_ANSWER, NULL);
 			return;
 		}
