@@ -1699,6 +1699,83 @@ static void test_phone_close_keeps_line_drive(void **state)
 	stop(h);
 }
 
+/*
+ * The Mute button (report 2 bit 3, relative) during a call mutes the call's microphone:
+ * baresip receives the line's tone (media = tone), then silence while muted, then the tone
+ * again; the Mute LED (output report 2 bit 2, lamp 20) lights and goes out with it, and the
+ * application that has the phone open hears of the lamp.
+ */
+static const struct play mute_plays[] = {
+	{ 300, "02 01 06" },   /* off hook */
+	{ 2300, "02 09 06" },  /* Mute */
+	{ 2350, "02 01 06" },
+	{ 4300, "02 09 06" },  /* Mute again */
+	{ 4350, "02 01 06" },
+	{ 6000, "02 00 06" },  /* on hook */
+	{ 0, NULL },
+};
+
+static void test_phone_mute_button(void **state)
+{
+	long peaks[200];
+	struct host *h;
+	char uri[64];
+	HDRVPHONE hp;
+	HDRVLINE hl;
+	HDRVCALL hc;
+	HTAPICALL ht;
+	DWORD mode = 9;
+	size_t n = 0;
+	long i;
+	int stage = 0, quiet = 0;
+
+	(void)state;
+	plays = mute_plays;
+	h = start(0);
+	hl = open_line(h);
+	hp = open_phone_playing(h);
+	i = wait_line(h, 0, LINE_NEWCALL, NULL);
+	assert_true(i >= 0);
+	hc = (HDRVCALL)h->events[i].p1;
+	ht = host_htcall(h->events[i].p1);
+	wait_state(h, 0, ht, LINECALLSTATE_DIALTONE);
+	make_uri(uri, sizeof(uri), "bob", PEER_SIP);
+	assert_int_equal(h->lineDial(141, hc, w(uri), 0), 141);
+	assert_int_equal(host_wait_completion(h, 141, WAIT_MS), 0);
+	wait_state(h, 0, ht, LINECALLSTATE_CONNECTED);
+	/* muted: the Mute LED is lit, and its lamp says so */
+	assert_int_equal(wait_lamp_events(h, 20, 1), 1);
+	assert_int_equal(h->phoneGetLamp(hp, 20, &mode), 0);
+	assert_int_equal(mode, PHONELAMPMODE_STEADY);
+	/* unmuted: out again */
+	assert_int_equal(wait_lamp_events(h, 20, 2), 2);
+	assert_int_equal(h->phoneGetLamp(hp, 20, &mode), 0);
+	assert_int_equal(mode, PHONELAMPMODE_OFF);
+	assert_true(sent("02 05 00"));   /* Off-Hook + Mute */
+	wait_state(h, 0, ht, LINECALLSTATE_IDLE);
+	assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_CLOSED", NULL) >= 0);
+	/* what baresip received, 100 ms windows: tone, >= 1 s of silence, tone */
+	for (int k = 0; k < 100 && (n = peer_dump_peaks(&peer, "dec", 800, peaks, 200)) == 0; k++)
+		usleep(20 * 1000);
+	for (size_t k = 0; k < n; k++) {
+		fprintf(stderr, "%ld%s", peaks[k], k + 1 < n ? " " : "\n");
+		if (stage == 0 && peaks[k] > 3000)
+			stage = 1;
+		else if (stage == 1 && peaks[k] < 100 && ++quiet >= 10)
+			stage = 2;
+		else if (stage == 1 && peaks[k] >= 100)
+			quiet = 0;
+		else if (stage == 2 && peaks[k] > 3000)
+			stage = 3;
+	}
+	assert_int_equal(stage, 3);
+	assert_int_equal(h->lineCloseCall(hc), 0);
+	assert_int_equal(h->phoneClose(hp), 0);
+	assert_int_equal(h->lineClose(hl), 0);
+	assert_int_equal(completions_of(h, 141), 1);
+	stop(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1723,6 +1800,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_offered_call_hid_ringer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_phone_drives_unopened_dialtone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_phone_drives_unopened_answer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_phone_mute_button, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_phone_close_keeps_line_drive, setup, teardown),
 	};
 	int rc;

@@ -630,6 +630,8 @@ static bool handle_report(struct phone *p, struct phone_io *io, const uint8_t *b
 			tsp_phone_button(p, ev[i].button, ev[i].down);
 			if (b && b->keypad && b->id < 16 && ev[i].down)
 				tsp_line_phone_key(p, "0123456789*#ABCD"[b->id]);
+			else if (b && ev[i].down && tsp_button_function(b) == PHONEBUTTONFUNCTION_MUTE)
+				tsp_line_phone_mute(p);
 		}
 	}
 	return need_echo;
