@@ -273,6 +273,52 @@ static size_t count_msg(struct host *h, size_t from, bool line, DWORD msg)
 	return n;
 }
 
+/* Output reports written to the phone so far (HIDPHONE_REPLAY_LOG), as "02 01 00", in order. */
+static size_t read_outputs(char out[][16], size_t max)
+{
+	char path[300], line[256];
+	size_t n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/output.log", tmpdir);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f) && n < max) {
+		unsigned long sec, usec, len;
+		int off = 0;
+
+		if (sscanf(line, "O: %lu.%lu %lu %n", &sec, &usec, &len, &off) == 3 && off > 0) {
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(out[n++], 16, "%s", line + off);
+		}
+	}
+	fclose(f);
+	return n;
+}
+
+/* Whether the phone was sent output report hex (last: as the last one); false after listing
+ * what it was sent. */
+static bool sent_as(const char *hex, bool last)
+{
+	char outs[256][16];
+	size_t n = read_outputs(outs, 256);
+
+	for (size_t i = last && n ? n - 1 : 0; i < n; i++) {
+		if (strcmp(outs[i], hex) == 0)
+			return true;
+	}
+	fprintf(stderr, "no output report %s %s %zu:\n", hex, last ? "last of" : "among", n);
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, "  %s\n", outs[i]);
+	return false;
+}
+
+static bool sent(const char *hex)
+{
+	return sent_as(hex, false);
+}
+
 static void make_uri(char *buf, size_t size, const char *user, unsigned port)
 {
 	snprintf(buf, size, "sip:%s@127.0.0.1:%u", user, port);
@@ -1032,7 +1078,14 @@ static const struct play dialtone_plays[] = {
 	{ 0, NULL },
 };
 
-static void test_phone_dialtone_then_dial(void **state)
+/*
+ * Lifting the headset with no call: a new call in DIALTONE, announced to the line's
+ * application, dialed with lineDial; on hook drops it. host_opens: an application owns the
+ * line and the host has the phone open; else the line is open, owned by nobody (no media
+ * detection), and nobody opened the phone: the line holds its device all the same (a
+ * replayed phone nobody opened plays 1 s after its device opened, at lineOpen).
+ */
+static void dialtone_then_dial(bool host_opens)
 {
 	struct host *h;
 	char uri[64];
@@ -1042,13 +1095,14 @@ static void test_phone_dialtone_then_dial(void **state)
 	long i;
 	union { LINECALLINFO ci; uint8_t b[1024]; } u;
 
-	(void)state;
 	plays = dialtone_plays;
 	h = start(0);
 	hl = open_line(h);
-	assert_int_equal(h->lineSetDefaultMediaDetection(hl, LINEMEDIAMODE_INTERACTIVEVOICE), 0);
-	open_phone_playing(h);
-	/* lifting the headset with no call: a new call in DIALTONE, announced to the owner */
+	if (host_opens) {
+		assert_int_equal(h->lineSetDefaultMediaDetection(hl,
+								 LINEMEDIAMODE_INTERACTIVEVOICE), 0);
+		open_phone_playing(h);
+	}
 	i = wait_line(h, 0, LINE_NEWCALL, NULL);
 	assert_true(i >= 0);
 	hc = (HDRVCALL)h->events[i].p1;
@@ -1065,10 +1119,25 @@ static void test_phone_dialtone_then_dial(void **state)
 	assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_ESTABLISHED", NULL) >= 0);
 	wait_state(h, 0, ht, LINECALLSTATE_IDLE);
 	assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_CLOSED", NULL) >= 0);
+	/* the headset's hook was confirmed (Off-Hook, output report 2 bit 0), then put out */
+	assert_true(sent("02 01 00"));
+	assert_true(sent("02 00 00"));
 	assert_int_equal(h->lineCloseCall(hc), 0);
 	assert_int_equal(h->lineClose(hl), 0);
 	assert_int_equal(completions_of(h, 71), 1);
 	stop(h);
+}
+
+static void test_phone_dialtone_then_dial(void **state)
+{
+	(void)state;
+	dialtone_then_dial(true);
+}
+
+static void test_phone_drives_unopened_dialtone(void **state)
+{
+	(void)state;
+	dialtone_then_dial(false);
 }
 
 /* Host names through lineMakeCall: localhost reaches baresip; a name that does not exist
@@ -1487,98 +1556,6 @@ static void test_phone_keypad_dials(void **state)
 }
 
 /* --- the phone drives its line without the host opening it ------------------------------ */
-
-/* Output reports written to the phone so far (HIDPHONE_REPLAY_LOG), as "02 01 00", in order. */
-static size_t read_outputs(char out[][16], size_t max)
-{
-	char path[300], line[256];
-	size_t n = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/output.log", tmpdir);
-	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f) && n < max) {
-		unsigned long sec, usec, len;
-		int off = 0;
-
-		if (sscanf(line, "O: %lu.%lu %lu %n", &sec, &usec, &len, &off) == 3 && off > 0) {
-			line[strcspn(line, "\n")] = '\0';
-			snprintf(out[n++], 16, "%s", line + off);
-		}
-	}
-	fclose(f);
-	return n;
-}
-
-/* Whether the phone was sent output report hex (last: as the last one); false after listing
- * what it was sent. */
-static bool sent_as(const char *hex, bool last)
-{
-	char outs[256][16];
-	size_t n = read_outputs(outs, 256);
-
-	for (size_t i = last && n ? n - 1 : 0; i < n; i++) {
-		if (strcmp(outs[i], hex) == 0)
-			return true;
-	}
-	fprintf(stderr, "no output report %s %s %zu:\n", hex, last ? "last of" : "among", n);
-	for (size_t i = 0; i < n; i++)
-		fprintf(stderr, "  %s\n", outs[i]);
-	return false;
-}
-
-static bool sent(const char *hex)
-{
-	return sent_as(hex, false);
-}
-
-/*
- * Lifting the headset with nobody having the phone open: the line (open, nobody owning it:
- * no media detection) holds the phone's device, so its hook gives a dial tone all the same.
- * A replayed phone nobody opened plays 1 s after its device opened (at lineOpen).
- */
-static const struct play unopened_dialtone_plays[] = {
-	{ 300, "02 01 06" },   /* off hook */
-	{ 3500, "02 00 06" },  /* on hook */
-	{ 0, NULL },
-};
-
-static void test_phone_drives_unopened_dialtone(void **state)
-{
-	struct host *h;
-	char uri[64];
-	HDRVLINE hl;
-	HDRVCALL hc;
-	HTAPICALL ht;
-	long i;
-
-	(void)state;
-	plays = unopened_dialtone_plays;
-	h = start(0);
-	hl = open_line(h);
-	i = wait_line(h, 0, LINE_NEWCALL, NULL);
-	assert_true(i >= 0);
-	hc = (HDRVCALL)h->events[i].p1;
-	ht = host_htcall(h->events[i].p1);
-	wait_state(h, 0, ht, LINECALLSTATE_DIALTONE);
-	make_uri(uri, sizeof(uri), "bob", PEER_SIP);
-	assert_int_equal(h->lineDial(131, hc, w(uri), 0), 131);
-	assert_int_equal(host_wait_completion(h, 131, WAIT_MS), 0);
-	wait_state(h, 0, ht, LINECALLSTATE_CONNECTED);
-	assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_ESTABLISHED", NULL) >= 0);
-	/* on hook drops it */
-	wait_state(h, 0, ht, LINECALLSTATE_IDLE);
-	assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_CLOSED", NULL) >= 0);
-	/* the headset's hook was confirmed (Off-Hook, output report 2 bit 0), then put out */
-	assert_true(sent("02 01 00"));
-	assert_true(sent("02 00 00"));
-	assert_int_equal(h->lineCloseCall(hc), 0);
-	assert_int_equal(h->lineClose(hl), 0);
-	assert_int_equal(completions_of(h, 131), 1);
-	stop(h);
-}
 
 /*
  * An offered call rings the phone nobody opened (Ring LED bit 3 + Ringer bit 7: 02 88 00)
