@@ -478,6 +478,16 @@ int call_send_dtmf(struct call *call, const char *digits)
 	return cmedia_send_dtmf(call->media, digits);
 }
 
+int call_set_mute(struct call *call, bool mute)
+{
+	if (!call)
+		return -EINVAL;
+	if (call->state != CALL_STATE_CONNECTED || !call->media)
+		return -ENOTCONN;
+	cmedia_set_mute(call->media, mute);
+	return 0;
+}
+
 void call_release(struct call *call)
 {
 	if (!call)

@@ -152,6 +152,10 @@ int call_answer(struct call *call);
 int call_drop(struct call *call);
 /* Sends digits (0-9 * # A-D; others are -EINVAL) as RFC 4733 events while CONNECTED. */
 int call_send_dtmf(struct call *call, const char *digits);
+/* While CONNECTED: mute sends silence instead of the media port's audio (RTP keeps
+ * flowing: the far end's media timeout does not end the call), !mute sends it again.
+ * -ENOTCONN in any other state. DTMF is sent either way. */
+int call_set_mute(struct call *call, bool mute);
 /* Gives the call back: drops it silently if not IDLE, then frees it. */
 void call_release(struct call *call);
 

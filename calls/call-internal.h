@@ -94,6 +94,7 @@ int cmedia_decode(struct cmedia *m, struct mbuf *mb, bool offer);
 int cmedia_start(struct cmedia *m);
 void cmedia_stop(struct cmedia *m);
 int cmedia_send_dtmf(struct cmedia *m, const char *digits);
+void cmedia_set_mute(struct cmedia *m, bool mute);
 const char *cmedia_codec(const struct cmedia *m);
 void cmedia_stats(const struct cmedia *m, struct call_stats *st);
 

@@ -32,6 +32,7 @@ struct cmedia {
 	int pt_tx;                    /* negotiated audio payload type, -1 before */
 	int pt_telev_tx;              /* the far end's telephone-event payload type, -1: none */
 	bool running;
+	bool muted;                   /* the port's audio is read and silence sent instead */
 	uint32_t ts, ts_telev;
 	uint64_t t0_ms, ticks, last_tx_us, last_rx_us;
 	unsigned icmp_errors;
@@ -175,7 +176,9 @@ static void send_frame(struct cmedia *m)
 	}
 	if (m->port)
 		m->port->ops->read(m->port, frame);
-	else
+	/* Muted, the port is still read (a capture device must not overrun) and its audio
+	 * dropped: RTP keeps flowing, so the far end's media timeout does not end the call. */
+	if (!m->port || m->muted)
 		memset(frame, 0, sizeof(frame));
 	for (i = 0; i < MEDIA_FRAME; i++)
 		hdrspace[RTP_HEADER_SIZE + i] = m->pt_tx == PT_PCMA ? g711_pcm2alaw(frame[i])
@@ -427,6 +430,11 @@ void cmedia_stop(struct cmedia *m)
 	m->running = false;
 	stop_clock(m);
 	tmr_cancel(&m->tmr_rx);
+}
+
+void cmedia_set_mute(struct cmedia *m, bool mute)
+{
+	m->muted = mute;
 }
 
 int cmedia_send_dtmf(struct cmedia *m, const char *digits)

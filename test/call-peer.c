@@ -471,13 +471,21 @@ long peer_log_rx_packets(const struct call_peer *p)
 	return last;
 }
 
-/* The loudest sample of the newest dump-*-WHICH.wav (16-bit PCM), -1 if there is none. */
-long peer_dump_peak(const struct call_peer *p, const char *which, long *samples)
+/*
+ * The loudest sample of each window of the newest dump-*-WHICH.wav (16-bit PCM): peaks[i]
+ * for samples [i * window, (i + 1) * window), at most max of them (NULL, 0: none kept);
+ * the loudest of all, -1 if there is none.
+ */
+static long dump_peaks(const struct call_peer *p, const char *which, long window, long *peaks,
+		       size_t max, size_t *n_peaks, long *samples)
 {
 	char cmd[256], path[256] = "";
 	long peak = -1, n = 0;
 	uint8_t hdr[12], chunk[8];
 	FILE *f;
+
+	if (n_peaks)
+		*n_peaks = 0;
 
 	snprintf(cmd, sizeof(cmd), "ls -t %s/dump-*-%s.wav 2>/dev/null | head -n 1", p->dir, which);
 	f = popen(cmd, "r");
@@ -505,7 +513,15 @@ long peer_dump_peak(const struct call_peer *p, const char *which, long *samples)
 		peak = 0;
 		while (fread(&s, sizeof(s), 1, f) == 1) {
 			long a = s < 0 ? -(long)s : s;
+			size_t w = window > 0 ? (size_t)(n / window) : 0;
 
+			if (peaks && w < max) {
+				if (n % window == 0)
+					peaks[w] = 0;
+				if (a > peaks[w])
+					peaks[w] = a;
+				*n_peaks = w + 1;
+			}
 			n++;
 			if (a > peak)
 				peak = a;
@@ -517,4 +533,17 @@ out:
 	if (samples)
 		*samples = n;
 	return peak;
+}
+
+long peer_dump_peak(const struct call_peer *p, const char *which, long *samples)
+{
+	return dump_peaks(p, which, 0, NULL, 0, NULL, samples);
+}
+
+size_t peer_dump_peaks(const struct call_peer *p, const char *which, long window, long *peaks,
+		       size_t max)
+{
+	size_t n = 0;
+
+	return dump_peaks(p, which, window, peaks, max, &n, NULL) < 0 ? 0 : n;
 }

@@ -58,5 +58,9 @@ long peer_log_rx_packets(const struct call_peer *p);
  * the newest dump of `which` ("dec": what it received, "enc": what it sent) and how many
  * samples it has; -1 when there is none. */
 long peer_dump_peak(const struct call_peer *p, const char *which, long *samples);
+/* The same dump's loudest sample in each window of `window` samples, in order, at most max:
+ * how many windows (0 without a dump). */
+size_t peer_dump_peaks(const struct call_peer *p, const char *which, long window, long *peaks,
+		       size_t max);
 
 #endif

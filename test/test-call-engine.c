@@ -252,6 +252,19 @@ static void test_outgoing_connected_rtp_dtmf(void **state)
 	fprintf(stderr, "received audio peak %d\n", st.rx_peak);
 	assert_true(st.rx_peak > 1000);
 
+	/* Muted, the call still sends RTP every 20 ms (silence: test-line checks it at
+	 * baresip), so the far end's media timeout does not end it. */
+	{
+		uint64_t tx = st.rtp_tx;
+
+		assert_int_equal(call_set_mute(rec.call, true), 0);
+		loop_run_for(400);
+		call_get_stats(rec.call, &st);
+		assert_true(st.rtp_tx >= tx + 15);
+		assert_int_equal(call_set_mute(rec.call, false), 0);
+		assert_int_equal(call_set_mute(NULL, true), -EINVAL);
+	}
+
 	/* Our DTMF at baresip. */
 	mark = peer.nevents;
 	assert_int_equal(call_send_dtmf(rec.call, "19#"), 0);
@@ -310,6 +323,7 @@ static void test_dialtone_then_dial(void **state)
 	assert_int_equal(rec.n, 1);
 	assert_int_equal(rec.st[0], CALL_STATE_DIALTONE);
 	assert_int_equal(call_send_dtmf(rec.call, "1"), -ENOTCONN);
+	assert_int_equal(call_set_mute(rec.call, true), -ENOTCONN);
 	assert_int_equal(call_answer(rec.call), -EBUSY);
 	assert_int_equal(call_dial(rec.call, "bob@127.0.0.1:15110"), 0);
 	assert_int_equal(call_dial(rec.call, peer_uri), -EBUSY);

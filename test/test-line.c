@@ -43,6 +43,7 @@ static struct call_peer peer;
 static bool peer_up;
 static bool host_running;
 static const char *line_media = "tone";   /* media = of the line the tests configure */
+static const char *line_extra = "";       /* more lines of its [line] section */
 
 /* Input reports to play, at ms after the phone's open (NULL hex ends the list). */
 struct play {
@@ -112,7 +113,8 @@ static void write_config(void)
 	assert_non_null(f);
 	fprintf(f, "[line alice]\nphone = first\nlisten = 127.0.0.1:%u\nmedia = %s\n"
 		"rtp-ports = 16200-16299\nanswer-timeout = 3\nmedia-timeout = 2\n"
-		"dial-timeout = 1\ndial-domain = 127.0.0.1:%u\n", LINE_PORT, line_media, PEER_SIP);
+		"dial-timeout = 1\ndial-domain = 127.0.0.1:%u\n%s", LINE_PORT, line_media, PEER_SIP,
+		line_extra);
 	fclose(f);
 	setenv("HIDPHONE_CONFIG", path, 1);
 }
@@ -128,6 +130,10 @@ static struct host *start(unsigned unplug_ms)
 	write_recording(path, unplug_ms);
 	snprintf(devices, sizeof(devices), "%s:%s", unplug_ms ? "replay+unplug" : "replay", path);
 	setenv("HIDPHONE_DEVICES", devices, 1);
+	/* what the provider writes to the phone, read back by read_outputs() */
+	snprintf(path, sizeof(path), "%s/output.log", tmpdir);
+	unlink(path);
+	setenv("HIDPHONE_REPLAY_LOG", path, 1);
 	write_config();
 	host_clear(host);
 	assert_int_equal(host_start(host, PHONE_BASE), 0);
@@ -254,6 +260,65 @@ static size_t completions_of(struct host *h, DRV_REQUESTID req)
 	return n;
 }
 
+/* The events msg (line ones or phone ones, completions not) from index from on. */
+static size_t count_msg(struct host *h, size_t from, bool line, DWORD msg)
+{
+	size_t n = 0;
+
+	pthread_mutex_lock(&h->lock);
+	for (size_t i = from; i < h->n_events; i++)
+		n += !h->events[i].completion && h->events[i].line == line &&
+		     h->events[i].msg == msg;
+	pthread_mutex_unlock(&h->lock);
+	return n;
+}
+
+/* Output reports written to the phone so far (HIDPHONE_REPLAY_LOG), as "02 01 00", in order. */
+static size_t read_outputs(char out[][16], size_t max)
+{
+	char path[300], line[256];
+	size_t n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/output.log", tmpdir);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f) && n < max) {
+		unsigned long sec, usec, len;
+		int off = 0;
+
+		if (sscanf(line, "O: %lu.%lu %lu %n", &sec, &usec, &len, &off) == 3 && off > 0) {
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(out[n++], 16, "%s", line + off);
+		}
+	}
+	fclose(f);
+	return n;
+}
+
+/* Whether the phone was sent output report hex (last: as the last one); false after listing
+ * what it was sent. */
+static bool sent_as(const char *hex, bool last)
+{
+	char outs[256][16];
+	size_t n = read_outputs(outs, 256);
+
+	for (size_t i = last && n ? n - 1 : 0; i < n; i++) {
+		if (strcmp(outs[i], hex) == 0)
+			return true;
+	}
+	fprintf(stderr, "no output report %s %s %zu:\n", hex, last ? "last of" : "among", n);
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, "  %s\n", outs[i]);
+	return false;
+}
+
+static bool sent(const char *hex)
+{
+	return sent_as(hex, false);
+}
+
 static void make_uri(char *buf, size_t size, const char *user, unsigned port)
 {
 	snprintf(buf, size, "sip:%s@127.0.0.1:%u", user, port);
@@ -299,6 +364,7 @@ static int teardown(void **state)
 	plays = NULL;
 	fixture = &jabra_380c;
 	line_media = "tone";
+	line_extra = "";
 	unsetenv("HIDPHONE_SYSFS");
 	unsetenv("HIDPHONE_REPLAY_HIDRAW");
 	unsetenv("HIDPHONE_RING_PCM");
@@ -802,14 +868,21 @@ static void test_incoming_answer(void **state)
 	stop(h);
 }
 
-/* Nobody owns the line (open, but no media detection): the call is refused, never offered. */
+/*
+ * Nobody takes the call, which is refused (480) and never offered: the line open but owned
+ * by nobody (no media detection) and its phone not driving it (phone-drives-line = off);
+ * and with the phone driving it (the default), the line not open: no application at all.
+ */
 static void test_incoming_refused_without_owner(void **state)
 {
-	struct host *h = start(0);
+	struct host *h;
 	char to[64], aor[64];
 	HDRVLINE hl;
+	unsigned from;
 
 	(void)state;
+	line_extra = "phone-drives-line = off\n";
+	h = start(0);
 	hl = open_line(h);
 	make_uri(aor, sizeof(aor), "bob", PEER_SIP);
 	make_uri(to, sizeof(to), "alice", LINE_PORT);
@@ -818,6 +891,14 @@ static void test_incoming_refused_without_owner(void **state)
 	assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_CLOSED", "480", NULL) >= 0);
 	assert_true(find_line(h, 0, LINE_NEWCALL, NULL) < 0);
 	assert_int_equal(h->lineClose(hl), 0);
+	stop(h);
+
+	line_extra = "";
+	h = start(0);
+	/* a line listens from the start (configured), but nobody has it open */
+	from = peer.nevents;
+	assert_int_equal(peer_command(&peer, "dial", to), 0);
+	assert_true(peer_wait_event(&peer, from, WAIT_MS, "CALL_CLOSED", "480", NULL) >= 0);
 	stop(h);
 }
 
@@ -870,6 +951,10 @@ static void test_phone_unplugged(void **state)
 	assert_int_equal(h->lineNegotiateTSPIVersion(LINE_ID, TAPI_VERSION2_0, TAPI_VERSION3_1,
 						     &n), LINEERR_BADDEVICEID);
 	assert_int_equal(completions_of(h, 61), 1);
+	/* the host's phone open and the line's, each closed once (the line holds the device) */
+	usleep(200 * 1000);
+	assert_int_equal(count_msg(h, 0, false, PHONE_CLOSE), 1);
+	assert_int_equal(count_msg(h, 0, true, LINE_CLOSE), 1);
 	stop(h);
 }
 
@@ -993,7 +1078,14 @@ static const struct play dialtone_plays[] = {
 	{ 0, NULL },
 };
 
-static void test_phone_dialtone_then_dial(void **state)
+/*
+ * Lifting the headset with no call: a new call in DIALTONE, announced to the line's
+ * application, dialed with lineDial; on hook drops it. host_opens: an application owns the
+ * line and the host has the phone open; else the line is open, owned by nobody (no media
+ * detection), and nobody opened the phone: the line holds its device all the same (a
+ * replayed phone nobody opened plays 1 s after its device opened, at lineOpen).
+ */
+static void dialtone_then_dial(bool host_opens)
 {
 	struct host *h;
 	char uri[64];
@@ -1003,13 +1095,14 @@ static void test_phone_dialtone_then_dial(void **state)
 	long i;
 	union { LINECALLINFO ci; uint8_t b[1024]; } u;
 
-	(void)state;
 	plays = dialtone_plays;
 	h = start(0);
 	hl = open_line(h);
-	assert_int_equal(h->lineSetDefaultMediaDetection(hl, LINEMEDIAMODE_INTERACTIVEVOICE), 0);
-	open_phone_playing(h);
-	/* lifting the headset with no call: a new call in DIALTONE, announced to the owner */
+	if (host_opens) {
+		assert_int_equal(h->lineSetDefaultMediaDetection(hl,
+								 LINEMEDIAMODE_INTERACTIVEVOICE), 0);
+		open_phone_playing(h);
+	}
 	i = wait_line(h, 0, LINE_NEWCALL, NULL);
 	assert_true(i >= 0);
 	hc = (HDRVCALL)h->events[i].p1;
@@ -1026,10 +1119,25 @@ static void test_phone_dialtone_then_dial(void **state)
 	assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_ESTABLISHED", NULL) >= 0);
 	wait_state(h, 0, ht, LINECALLSTATE_IDLE);
 	assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_CLOSED", NULL) >= 0);
+	/* the headset's hook was confirmed (Off-Hook, output report 2 bit 0), then put out */
+	assert_true(sent("02 01 00"));
+	assert_true(sent("02 00 00"));
 	assert_int_equal(h->lineCloseCall(hc), 0);
 	assert_int_equal(h->lineClose(hl), 0);
 	assert_int_equal(completions_of(h, 71), 1);
 	stop(h);
+}
+
+static void test_phone_dialtone_then_dial(void **state)
+{
+	(void)state;
+	dialtone_then_dial(true);
+}
+
+static void test_phone_drives_unopened_dialtone(void **state)
+{
+	(void)state;
+	dialtone_then_dial(false);
 }
 
 /* Host names through lineMakeCall: localhost reaches baresip; a name that does not exist
@@ -1447,6 +1555,203 @@ static void test_phone_keypad_dials(void **state)
 	stop(h);
 }
 
+/* --- the phone drives its line without the host opening it ------------------------------ */
+
+/*
+ * An offered call rings the phone nobody opened (Ring LED bit 3 + Ringer bit 7: 02 88 00)
+ * and lifting the headset answers it. The write that confirms the hook (Off-Hook, bit 0)
+ * has the ringer and Ring LED off already: no 02 89 00 ever.
+ */
+static const struct play unopened_answer_plays[] = {
+	{ 1500, "02 01 06" },  /* off hook: 2.5 s after lineOpen, the call offered by then */
+	{ 4500, "02 00 06" },  /* on hook */
+	{ 0, NULL },
+};
+
+static void test_phone_drives_unopened_answer(void **state)
+{
+	char outs[256][16], aor[64];
+	struct host *h;
+	HDRVCALL hc;
+	HTAPICALL ht;
+	size_t n, ring = 0, off = 0;
+
+	(void)state;
+	plays = unopened_answer_plays;
+	h = start(0);
+	open_line(h);
+	make_uri(aor, sizeof(aor), "bob", PEER_SIP);
+	assert_int_equal(peer_command(&peer, "uafind", aor), 0);
+	hc = offer_call(h, 0, &ht);
+	wait_state(h, 0, ht, LINECALLSTATE_CONNECTED);
+	assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_ESTABLISHED", NULL) >= 0);
+	wait_state(h, 0, ht, LINECALLSTATE_IDLE);
+	assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_CLOSED", NULL) >= 0);
+	n = read_outputs(outs, 256);
+	for (size_t i = 0; i < n; i++) {
+		unsigned id, bits, b2;
+
+		fprintf(stderr, "output: %s\n", outs[i]);
+		assert_int_equal(sscanf(outs[i], "%x %x %x", &id, &bits, &b2), 3);
+		if (bits == 0x88 && !ring)
+			ring = i + 1;
+		if ((bits & 0x01) && !off)
+			off = i + 1;
+		/* Off-Hook never with the ringer or the Ring LED */
+		assert_false((bits & 0x01) && (bits & 0x88));
+	}
+	assert_true(ring > 0);
+	assert_true(off > ring);
+	assert_true(sent("02 01 00"));
+	assert_int_equal(h->lineCloseCall(hc), 0);
+	/* the line left open, holding the phone's device: providerShutdown closes both */
+	stop(h);
+}
+
+/* Waits (bounded) until the last output report written to the phone is hex. */
+static bool last_output_is(const char *hex)
+{
+	char outs[256][16];
+
+	for (int i = 0; i < WAIT_MS / 50; i++) {
+		size_t n = read_outputs(outs, 256);
+
+		if (n && strcmp(outs[n - 1], hex) == 0)
+			return true;
+		usleep(50 * 1000);
+	}
+	return sent_as(hex, true);
+}
+
+/*
+ * The host opens the phone the line holds and closes it again: what the application set
+ * (the Mute lamp) goes out, and the phone still drives its line, with no PHONE_ event after
+ * the close. Unplugged then: the line closes (forced LINE_CLOSE) once, and the host, whose
+ * open ended, gets no PHONE_CLOSE.
+ */
+static const struct play detach_plays[] = {
+	{ 1500, "02 01 06" },  /* off hook, after the host's close */
+	{ 2500, "02 00 06" },  /* on hook */
+	{ 0, NULL },
+};
+
+static void test_phone_close_keeps_line_drive(void **state)
+{
+	struct host *h;
+	HDRVPHONE hp;
+	HDRVLINE hl;
+	HTAPICALL ht;
+	size_t n0;
+	long i;
+
+	(void)state;
+	plays = detach_plays;
+	h = start(3500);
+	hl = open_line(h);
+	hp = open_phone_playing(h);
+	assert_int_equal(h->phoneSetLamp(151, hp, 20, PHONELAMPMODE_STEADY), 151);
+	assert_int_equal(host_wait_completion(h, 151, WAIT_MS), 0);
+	assert_true(last_output_is("02 04 00"));
+	assert_int_equal(h->phoneClose(hp), 0);
+	n0 = events_now(h);
+	assert_true(last_output_is("02 00 00"));
+	assert_int_equal(h->phoneSetLamp(152, hp, 20, PHONELAMPMODE_STEADY),
+			 PHONEERR_INVALPHONEHANDLE);
+	/* the hook, with the phone closed by the host: a dial tone, then on hook IDLE */
+	i = wait_line(h, n0, LINE_NEWCALL, NULL);
+	assert_true(i >= 0);
+	ht = host_htcall(h->events[i].p1);
+	wait_state(h, n0, ht, LINECALLSTATE_DIALTONE);
+	wait_state(h, n0, ht, LINECALLSTATE_IDLE);
+	/* unplugged: LINE_CLOSE and LINE_REMOVE, once each */
+	assert_true(wait_line(h, n0, LINE_REMOVE, NULL) >= 0);
+	usleep(200 * 1000);
+	assert_int_equal(count_msg(h, 0, true, LINE_CLOSE), 1);
+	assert_int_equal(count_msg(h, 0, true, LINE_REMOVE), 1);
+	assert_int_equal(count_msg(h, 0, false, PHONE_CLOSE), 0);
+	assert_int_equal(count_msg(h, n0, false, PHONE_STATE), 0);
+	assert_int_equal(h->lineClose(hl), LINEERR_INVALLINEHANDLE);
+	assert_int_equal(completions_of(h, 151), 1);
+	stop(h);
+}
+
+/*
+ * The Mute button (report 2 bit 3, relative) during a call mutes the call's microphone:
+ * baresip receives the line's tone (media = tone), then silence while muted, then the tone
+ * again; the Mute LED (output report 2 bit 2, lamp 20) lights and goes out with it, and the
+ * application that has the phone open hears of the lamp.
+ */
+static const struct play mute_plays[] = {
+	{ 300, "02 01 06" },   /* off hook */
+	{ 2300, "02 09 06" },  /* Mute */
+	{ 2350, "02 01 06" },
+	{ 4300, "02 09 06" },  /* Mute again */
+	{ 4350, "02 01 06" },
+	{ 6000, "02 00 06" },  /* on hook */
+	{ 0, NULL },
+};
+
+static void test_phone_mute_button(void **state)
+{
+	long peaks[200];
+	struct host *h;
+	char uri[64];
+	HDRVPHONE hp;
+	HDRVLINE hl;
+	HDRVCALL hc;
+	HTAPICALL ht;
+	DWORD mode = 9;
+	size_t n = 0;
+	long i;
+	int stage = 0, quiet = 0;
+
+	(void)state;
+	plays = mute_plays;
+	h = start(0);
+	hl = open_line(h);
+	hp = open_phone_playing(h);
+	i = wait_line(h, 0, LINE_NEWCALL, NULL);
+	assert_true(i >= 0);
+	hc = (HDRVCALL)h->events[i].p1;
+	ht = host_htcall(h->events[i].p1);
+	wait_state(h, 0, ht, LINECALLSTATE_DIALTONE);
+	make_uri(uri, sizeof(uri), "bob", PEER_SIP);
+	assert_int_equal(h->lineDial(141, hc, w(uri), 0), 141);
+	assert_int_equal(host_wait_completion(h, 141, WAIT_MS), 0);
+	wait_state(h, 0, ht, LINECALLSTATE_CONNECTED);
+	/* muted: the Mute LED is lit, and its lamp says so */
+	assert_int_equal(wait_lamp_events(h, 20, 1), 1);
+	assert_int_equal(h->phoneGetLamp(hp, 20, &mode), 0);
+	assert_int_equal(mode, PHONELAMPMODE_STEADY);
+	/* unmuted: out again */
+	assert_int_equal(wait_lamp_events(h, 20, 2), 2);
+	assert_int_equal(h->phoneGetLamp(hp, 20, &mode), 0);
+	assert_int_equal(mode, PHONELAMPMODE_OFF);
+	assert_true(sent("02 05 00"));   /* Off-Hook + Mute */
+	wait_state(h, 0, ht, LINECALLSTATE_IDLE);
+	assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_CLOSED", NULL) >= 0);
+	/* what baresip received, 100 ms windows: tone, >= 1 s of silence, tone */
+	for (int k = 0; k < 100 && (n = peer_dump_peaks(&peer, "dec", 800, peaks, 200)) == 0; k++)
+		usleep(20 * 1000);
+	for (size_t k = 0; k < n; k++) {
+		fprintf(stderr, "%ld%s", peaks[k], k + 1 < n ? " " : "\n");
+		if (stage == 0 && peaks[k] > 3000)
+			stage = 1;
+		else if (stage == 1 && peaks[k] < 100 && ++quiet >= 10)
+			stage = 2;
+		else if (stage == 1 && peaks[k] >= 100)
+			quiet = 0;
+		else if (stage == 2 && peaks[k] > 3000)
+			stage = 3;
+	}
+	assert_int_equal(stage, 3);
+	assert_int_equal(h->lineCloseCall(hc), 0);
+	assert_int_equal(h->phoneClose(hp), 0);
+	assert_int_equal(h->lineClose(hl), 0);
+	assert_int_equal(completions_of(h, 141), 1);
+	stop(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1469,6 +1774,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_offered_call_rings_speaker, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_call_media_takes_ring_pcm, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_offered_call_hid_ringer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_phone_drives_unopened_dialtone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_phone_drives_unopened_answer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_phone_mute_button, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_phone_close_keeps_line_drive, setup, teardown),
 	};
 	int rc;
 

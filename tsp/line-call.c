@@ -71,7 +71,8 @@ static bool line_owned(const struct tsp_line *l)
 	       (l->media_modes & (LINEMEDIAMODE_INTERACTIVEVOICE | LINEMEDIAMODE_UNKNOWN));
 }
 
-/* The phone drives its line, and is open (its I/O, which rings and reads the hook). */
+/* The phone drives its line, and its device is open (its I/O, which rings and reads the
+ * hook): for the host, or held by the line's own open. */
 static bool phone_drives(const struct tsp_line *l)
 {
 	return l->cfg.phone_drives_line && l->phone && l->phone->handle && !l->phone->closing;
@@ -80,14 +81,25 @@ static bool phone_drives(const struct tsp_line *l)
 /* HID LED page (0x08): Mute (0x09). */
 #define USAGE_LED_MUTE 0x00080009u
 
+/* The Mute LED (lock held): lit while the phone's Mute button has the call muted. */
+static void mute_lamp(struct phone *p, bool on)
+{
+	for (uint32_t id = 0; id < PHONE_MAX_IDS; id++) {
+		const struct phone_button *b = phone_model_button(p->model, id);
+
+		if (b && b->lamp_usage == USAGE_LED_MUTE)
+			p->out.lamp_on[id] = on;
+	}
+}
+
 /*
  * The phone shows the call (lock held): the ringer and Ring LED while it is offered; while
  * it is up, a hook switch's Off-Hook output (on headsets, the hook confirmation that opens
  * their audio) — the one the user lifted, else the first, for a call taken through TAPI —
- * and all of them off, with Mute, once it ends. Written only while the phone is open: its
- * I/O exists only then.
+ * and all of them off, with Mute, once it ends. Written only while the phone's device is
+ * open: its I/O exists only then.
  */
-static void phone_show(struct phone *p, uint32_t state)
+static void phone_show(struct phone *p, uint32_t state, bool muted)
 {
 	struct phone_output_state before;
 	bool up = state == LINECALLSTATE_DIALTONE || state == LINECALLSTATE_DIALING ||
@@ -111,14 +123,10 @@ static void phone_show(struct phone *p, uint32_t state)
 	}
 	if (up && !any && first >= 0)
 		p->out.hook_offhook[first] = true;
-	if (!up) {
-		for (uint32_t id = 0; id < PHONE_MAX_IDS; id++) {
-			const struct phone_button *b = phone_model_button(p->model, id);
-
-			if (b && b->lamp_usage == USAGE_LED_MUTE)
-				p->out.lamp_on[id] = false;
-		}
-	}
+	/* Muted by its button: lit (again, after an application's phoneClose); the call
+	 * over: out. Otherwise an application's Mute lamp stands. */
+	if (!up || muted)
+		mute_lamp(p, up);
 	if (before.ringing != p->out.ringing)
 		tsp_audio_line_ring(p, p->out.ringing);
 	if (memcmp(&before, &p->out, sizeof(before)) != 0)
@@ -127,7 +135,7 @@ static void phone_show(struct phone *p, uint32_t state)
 
 static void phone_follow(const struct tsp_call *c)
 {
-	phone_show(c->line->phone, c->state);
+	phone_show(c->line->phone, c->state, c->muted);
 }
 
 /* Calls on the line that are neither IDLE nor not yet placed: LINEDEVSTATUS's count. */
@@ -253,7 +261,7 @@ void tsp_line_call_unlink(struct tsp_call *c)
 /* --- the loop side ---------------------------------------------------------------------- */
 
 enum job_kind { JOB_MAKECALL, JOB_DIAL, JOB_ANSWER, JOB_DROP, JOB_DTMF, JOB_RELEASE,
-		JOB_ACCEPT, JOB_LINE_GONE, JOB_COMPLETE };
+		JOB_ACCEPT, JOB_LINE_GONE, JOB_COMPLETE, JOB_MUTE };
 
 struct job {
 	enum job_kind kind;
@@ -264,6 +272,7 @@ struct job {
 	bool has_req;
 	DWORD end_to_end;
 	bool accepting;
+	bool mute;
 	bool from_phone;          /* the phone's keypad: no LINE_GENERATE */
 	char text[260];           /* URI or digits; "" for none */
 };
@@ -569,6 +578,12 @@ static void run_job(void *arg)
 		break;
 	case JOB_COMPLETE:
 		break;
+	case JOB_MUTE:
+		rc = c->ec ? call_set_mute(c->ec, j->mute) : -ENOTCONN;
+		if (rc < 0)
+			tsp_log(TSP_LOG_WARNING, "line %s: the call's microphone does not %smute (%s)",
+				j->line->cfg.name, j->mute ? "" : "un", strerror(-rc));
+		break;
 	case JOB_ACCEPT:
 		if (j->line->cl)
 			cline_set_accepting(j->line->cl, j->accepting);
@@ -713,6 +728,15 @@ void tsp_line_phone_hook(struct phone *p, bool offhook)
 	if (offhook) {
 		/* Lifting the handset takes an offered call, or gives a dial tone. */
 		if (c && c->state == LINECALLSTATE_OFFERING) {
+			/*
+			 * The ringer and Ring LED stop now, not when the answer is through: the
+			 * hook's confirmation written next (or this write) already has them off.
+			 */
+			if (p->out.ringing) {
+				p->out.ringing = false;
+				tsp_audio_line_ring(p, false);
+				tsp_phone_write(p);
+			}
 			post_call_job(c, JOB_ANSWER, NULL);
 			return;
 		}
@@ -737,7 +761,7 @@ void tsp_line_phone_hook(struct phone *p, bool offhook)
 		tsp_line_call_unlink(c);
 		tsp_line_call_dispose(c);
 		/* It reports nothing more: the phone shows the line idle now. */
-		phone_show(p, LINECALLSTATE_IDLE);
+		phone_show(p, LINECALLSTATE_IDLE, false);
 	}
 }
 
@@ -801,6 +825,29 @@ void tsp_line_phone_key(struct phone *p, char digit)
 		line_dialer_init(&c->dialer, l->cfg.dial_timeout_ms, dial_expired, c);
 	if (line_dialer_key(&c->dialer, digit, number, sizeof(number)))
 		send_number(c, number);
+}
+
+void tsp_line_phone_mute(struct phone *p)
+{
+	struct tsp_line *l = driven_line(p);
+	struct tsp_call *c = l ? current_call(l) : NULL;
+	struct job *j;
+
+	if (!c || c->state != LINECALLSTATE_CONNECTED)
+		return;
+	j = job_new(JOB_MUTE, c, NULL);
+	if (!j)
+		return;
+	j->mute = !c->muted;
+	if (post(j) < 0)
+		return;
+	c->muted = !c->muted;
+	tsp_log(TSP_LOG_INFO, "line %s: the call's microphone is %smuted", l->cfg.name,
+		c->muted ? "" : "un");
+	/* Its LED says so; the Mute lamp's PHONE_STATE tells an application that has the
+	 * phone open (TAPI has no call-level mute to report). */
+	mute_lamp(p, c->muted);
+	tsp_phone_write(p);
 }
 
 /* UTF-16 to ASCII (SIP URIs are ASCII here): false if too long or not ASCII. */

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "phone.h"
 #include "phone-audio.h"
+#include "phone-io.h"
 #include "provider.h"
 #include "varstruct.h"
 
@@ -297,6 +298,11 @@ static void close_line(struct tsp_line *l, bool forced, bool all)
 	l->proc = NULL;
 	tsp_line_set_accepting(l);
 	tsp_dispatch_forget(h);
+	/* Last: the device's close releases the lock. */
+	if (l->holds_phone) {
+		l->holds_phone = false;
+		tsp_phone_unhold(l->phone);
+	}
 }
 
 void tsp_lines_phone_gone(struct phone *p)
@@ -605,6 +611,16 @@ TSPI_EXPORT LONG TSPIAPI TSPI_lineOpen(DWORD dwDeviceID, HTAPILINE htLine, LPHDR
 	l->status_line = l->status_address = 0;
 	*lphdLine = (HDRVLINE)(uintptr_t)l->handle;
 	tsp_line_want_listen(l);
+	/* The phone drives its line from now on, opened by the host or not: its device's I/O
+	 * (the hook, the keypad, the ringer) runs while the line is open. */
+	if (l->cfg.phone_drives_line && l->phone) {
+		int rc = tsp_phone_hold(l->phone);
+
+		if (rc < 0)
+			tsp_log(TSP_LOG_WARNING, "line %s: its phone does not open (%s); it does "
+				"not drive the line", l->cfg.name, strerror(-rc));
+		l->holds_phone = rc == 0;
+	}
 	return tsp_leave(0);
 }
 

@@ -45,6 +45,7 @@ struct tsp_line {
 	uint32_t media_modes;        /* lineSetDefaultMediaDetection */
 	uint32_t status_line, status_address;
 	struct tsp_call *calls;      /* the calls TAPI knows, newest first */
+	bool holds_phone;            /* this open holds the phone's device open (phone-io.h) */
 
 	struct cline *cl;            /* loop thread only */
 	/* LINEDEVSTATE_RINGING while a call is offered: one per ring cycle (loop thread). */
@@ -66,6 +67,7 @@ struct tsp_call {
 	bool closed;                 /* lineCloseCall: gone for TAPI, freed by the loop */
 	bool announced;              /* TAPI knows it (lineMakeCall, or LINE_NEWCALL sent) */
 	struct line_dialer dialer;   /* keypad digits in DIALTONE (loop thread, lock held) */
+	bool muted;                  /* the phone's Mute button muted its microphone */
 
 	struct call *ec;             /* loop thread only */
 };
@@ -102,6 +104,8 @@ bool tsp_class_is(LPCWSTR cls, const char *ascii);
 /* The phone drives its line (lock held, loop thread): hook changes and keypad digits. */
 void tsp_line_phone_hook(struct phone *p, bool offhook);
 void tsp_line_phone_key(struct phone *p, char digit);
+/* The phone's Mute button: a connected call's microphone mutes, or unmutes. */
+void tsp_line_phone_mute(struct phone *p);
 /* The phone was opened or closed: whether its line takes calls may change (lock held). */
 void tsp_line_phone_opened(struct phone *p);
 

@@ -583,7 +583,7 @@ LONG tsp_audio_level_set(struct phone *p, DRV_REQUESTID request, DWORD hookswitc
 	job = malloc(sizeof(*job));
 	if (!job)
 		return PHONEERR_NOMEM;
-	*job = (struct level_job){ .handle = p->handle, .pa = p->audio, .request = request,
+	*job = (struct level_job){ .handle = p->host_handle, .pa = p->audio, .request = request,
 				   .card = card,
 				   .ctl = gain ? AUDIO_CTL_CAPTURE_VOLUME : AUDIO_CTL_PLAYBACK_VOLUME,
 				   .value = value > 0xffff ? 0xffff : value };
@@ -893,7 +893,7 @@ static int post_ring(struct phone *p, DRV_REQUESTID request, bool no_request, un
 	job = calloc(1, sizeof(*job));
 	if (!job)
 		return -ENOMEM;
-	*job = (struct ring_job){ .handle = p->handle, .pa = p->audio, .request = request,
+	*job = (struct ring_job){ .handle = p->host_handle, .pa = p->audio, .request = request,
 				  .no_request = no_request, .mode = mode, .volume = volume };
 	if (mode && test_pcm && test_pcm[0]) {
 		/* tests and bring-up: a PCM of alsa-lib's own (file, null) instead of the card's */

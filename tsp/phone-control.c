@@ -62,11 +62,13 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneOpen(DWORD dwDeviceID, HTAPIPHONE htPhone,
 	if (!p)
 		return err;
 	/* TAPI funnels every application's open into one; a second one is a host bug. */
-	if (p->handle)
+	if (p->host_handle || p->closing)
 		return tsp_leave(PHONEERR_INUSE);
-	rc = tsp_phone_open(p);
+	/* The device may be open already: its line holds it. The host attaches to that. */
+	rc = p->handle ? 0 : tsp_phone_open(p);
 	if (rc < 0)
 		return tsp_leave(tsp_phone_error(rc));
+	p->host_handle = ++tsp.next_handle;
 	p->htphone = htPhone;
 	p->event_proc = lpfnEventProc;
 	p->version = dwTSPIVersion;
@@ -74,7 +76,7 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneOpen(DWORD dwDeviceID, HTAPIPHONE htPhone,
 	p->filter_states = 0;
 	p->filter_button_modes = 0;
 	p->filter_button_states = 0;
-	*lphdPhone = (HDRVPHONE)(uintptr_t)p->handle;
+	*lphdPhone = (HDRVPHONE)(uintptr_t)p->host_handle;
 	return tsp_leave(0);
 }
 
@@ -85,7 +87,11 @@ TSPI_EXPORT LONG TSPIAPI TSPI_phoneClose(HDRVPHONE hdPhone)
 	p = tsp_enter_handle(hdPhone);
 	if (!p)
 		return PHONEERR_INVALPHONEHANDLE;
-	tsp_phone_close(p, false);
+	/* The line's use of the device outlasts the host's open: only the host goes. */
+	if (p->line_holds)
+		tsp_phone_detach(p);
+	else
+		tsp_phone_close(p, false);
 	tsp_leave(0);
 	tsp_dispatch();
 	return 0;

@@ -40,9 +40,9 @@ static DWORD hook_state_bit(enum phone_hook_device dev)
 void tsp_phone_state(struct phone *p, DWORD state, DWORD_PTR param)
 {
 	/* REINIT always reaches the host (TSPI_phoneSetStatusMessages). */
-	if (!p->handle || !(p->filter_states & state || state == PHONESTATE_REINIT))
+	if (!p->host_handle || !(p->filter_states & state || state == PHONESTATE_REINIT))
 		return;
-	tsp_post_event(p->handle, p->event_proc, p->htphone, PHONE_STATE, state, param, 0);
+	tsp_post_event(p->host_handle, p->event_proc, p->htphone, PHONE_STATE, state, param, 0);
 }
 
 void tsp_phone_button(struct phone *p, uint32_t id, bool down)
@@ -50,12 +50,12 @@ void tsp_phone_button(struct phone *p, uint32_t id, bool down)
 	const struct phone_button *b = phone_model_button(p->model, id);
 	DWORD mode, state = down ? PHONEBUTTONSTATE_DOWN : PHONEBUTTONSTATE_UP;
 
-	if (!b || !p->handle)
+	if (!b || !p->host_handle)
 		return;
 	mode = tsp_button_mode(b);
 	if (!(p->filter_button_modes & mode) || !(p->filter_button_states & state))
 		return;
-	tsp_post_event(p->handle, p->event_proc, p->htphone, PHONE_BUTTON, id, mode, state);
+	tsp_post_event(p->host_handle, p->event_proc, p->htphone, PHONE_BUTTON, id, mode, state);
 }
 
 /*
@@ -367,8 +367,9 @@ static void run_close(struct writer_job *base)
 }
 
 struct request {
-	uint64_t handle;
-	struct phone_io *io;         /* alive while the open of handle is */
+	uint64_t handle;             /* the host's open the completion belongs to */
+	uint64_t dev;                /* the device's open */
+	struct phone_io *io;         /* alive while the open of dev is */
 	DRV_REQUESTID id;
 	enum tsp_write what;
 	bool internal;               /* the provider's own write (a call's lamps): no completion */
@@ -431,7 +432,7 @@ static void blink_edge(void *arg)
 	pthread_mutex_unlock(&tsp.lock);
 }
 
-/* The open of handle, also while it closes (its close waits for this on the loop). */
+/* The device open of handle, also while it closes (its close waits for this on the loop). */
 static struct phone *open_phone(uint64_t handle)
 {
 	for (size_t i = 0; i < tsp.n_phones; i++) {
@@ -454,7 +455,7 @@ static void request_on_loop(void *arg)
 	struct phone *p;
 
 	pthread_mutex_lock(&tsp.lock);
-	p = open_phone(rq->handle);
+	p = open_phone(rq->dev);
 	if (p && p->transport) {
 		if (rq->what == TSP_WRITE_DISPLAY) {
 			queue_display(p, rq->io, rq->internal ? NULL : &done);
@@ -508,22 +509,26 @@ static void lamps_follow_output(struct phone *p)
 	}
 }
 
+/* The provider's own write of the output state or the display: no request (lock held). */
+static void write_internal(struct phone *p, enum tsp_write what)
+{
+	struct request *rq = malloc(sizeof(*rq));
+
+	if (!rq)
+		return;
+	*rq = (struct request){ .dev = p->handle, .io = p->io, .what = what, .internal = true };
+	if (loop_post(request_on_loop, rq) < 0)
+		free(rq);
+}
+
 void tsp_phone_write(struct phone *p)
 {
-	struct request *rq;
-
 	if (!p->handle || p->closing || !p->io)
 		return;
 	/* A call moved the hook's Off-Hook LED or other lamps: their lamps say so. */
 	tsp_phone_offhook_lamp(p);
 	lamps_follow_output(p);
-	rq = malloc(sizeof(*rq));
-	if (!rq)
-		return;
-	*rq = (struct request){ .handle = p->handle, .io = p->io, .what = TSP_WRITE_OUTPUT,
-				.internal = true };
-	if (loop_post(request_on_loop, rq) < 0)
-		free(rq);
+	write_internal(p, TSP_WRITE_OUTPUT);
 }
 
 void tsp_phone_request(struct phone *p, DRV_REQUESTID request, enum tsp_write what)
@@ -532,14 +537,14 @@ void tsp_phone_request(struct phone *p, DRV_REQUESTID request, enum tsp_write wh
 	int rc = rq ? 0 : -ENOMEM;
 
 	if (rq) {
-		*rq = (struct request){ .handle = p->handle, .io = p->io, .id = request,
-					.what = what };
+		*rq = (struct request){ .handle = p->host_handle, .dev = p->handle, .io = p->io,
+					.id = request, .what = what };
 		rc = loop_post(request_on_loop, rq);
 	}
 	if (rc < 0) {
 		/* Every request completes, also when it cannot be carried out. */
 		free(rq);
-		tsp_post_completion(p->handle, request, tsp_phone_error(rc));
+		tsp_post_completion(p->host_handle, request, tsp_phone_error(rc));
 	}
 }
 
@@ -635,6 +640,8 @@ static bool handle_report(struct phone *p, struct phone_io *io, const uint8_t *b
 			tsp_phone_button(p, ev[i].button, ev[i].down);
 			if (b && b->keypad && b->id < 16 && ev[i].down)
 				tsp_line_phone_key(p, "0123456789*#ABCD"[b->id]);
+			else if (b && ev[i].down && tsp_button_function(b) == PHONEBUTTONFUNCTION_MUTE)
+				tsp_line_phone_mute(p);
 		}
 	}
 	return need_echo;
@@ -852,6 +859,26 @@ void tsp_phone_go(struct phone *p)
 	loop_post(io_go, p->io);
 }
 
+/* What an application sets (lamps, ringer, display) as a fresh open has it (lock held). */
+static void reset_app_state(struct phone *p)
+{
+	for (uint32_t id = 0; id < PHONE_MAX_IDS; id++) {
+		const struct phone_button *b = phone_model_button(p->model, id);
+
+		p->lamp_mode[id] = b && phone_button_has_lamp(b) ? PHONELAMPMODE_OFF :
+							       PHONELAMPMODE_DUMMY;
+		p->out.lamp_on[id] = false;
+		p->out.lamp_blink[id] = PHONE_LAMP_STEADY;
+	}
+	p->out.offhook_lamp_app = false;
+	p->out.ringing = false;
+	p->ring_mode = 0;
+	p->ring_volume = 0;
+	if (p->display_text)
+		memset(p->display_text, ' ',
+		       (size_t)p->model->display.rows * p->model->display.columns);
+}
+
 int tsp_phone_open(struct phone *p)
 {
 	size_t len = p->model->max_input_bytes ? p->model->max_input_bytes : 64;
@@ -876,18 +903,8 @@ int tsp_phone_open(struct phone *p)
 	p->handle = ++tsp.next_handle;
 	memset(&p->out, 0, sizeof(p->out));
 	memset(&p->in, 0, sizeof(p->in));
-	for (uint32_t id = 0; id < PHONE_MAX_IDS; id++) {
-		const struct phone_button *b = phone_model_button(p->model, id);
-
-		p->lamp_mode[id] = b && phone_button_has_lamp(b) ? PHONELAMPMODE_OFF :
-							       PHONELAMPMODE_DUMMY;
-	}
-	p->ring_mode = 0;
-	p->ring_volume = 0;
+	reset_app_state(p);
 	p->replay_go = false;
-	if (p->display_text)
-		memset(p->display_text, ' ',
-		       (size_t)p->model->display.rows * p->model->display.columns);
 	*io = (struct phone_io){ .phone = p, .t = t, .handle = p->handle, .fd = -1, .len = len,
 				 .ack_window_ms = phone_model_ack_window_ms(p->model) };
 	snprintf(io->source, sizeof(io->source), "%s", p->source);
@@ -907,7 +924,7 @@ int tsp_phone_open(struct phone *p)
 
 bool tsp_phone_close(struct phone *p, bool forced)
 {
-	uint64_t handle = p->handle;
+	uint64_t handle = p->handle, host = p->host_handle;
 	PHONEEVENT proc = p->event_proc;
 	HTAPIPHONE ht = p->htphone;
 	struct phone_audio *audio = p->audio;
@@ -940,23 +957,77 @@ bool tsp_phone_close(struct phone *p, bool forced)
 	 * does. A forced close keeps what the device did before it went: those events are
 	 * queued before the PHONE_CLOSE, so the host gets them in order.
 	 */
-	if (!forced)
-		tsp_dispatch_forget(handle);
+	if (!forced && host)
+		tsp_dispatch_forget(host);
 	/* The loop never waits for the host: a callback may be waiting for the loop. */
-	if (!on_loop)
-		tsp_dispatch_flush(handle);
+	if (!on_loop && host)
+		tsp_dispatch_flush(host);
 	pthread_mutex_lock(&tsp.lock);
 
 	p->transport = NULL;
 	p->handle = 0;
+	p->host_handle = 0;
 	p->closing = false;
 	p->event_proc = NULL;
 	tsp_line_phone_opened(p);
-	if (forced)
+	/* The host had it open: it hears of the device's end once, the line holding it not. */
+	if (forced && host)
 		tsp_post_event(0, proc, ht, PHONE_CLOSE, 0, 0, 0);
 	if (p->remove_after_close) {
 		forget_removed(p);
 		return true;
 	}
+	/* The line took the device while this close ran: it opens again for the line. */
+	if (p->line_holds && !p->removed && !forced)
+		(void)tsp_phone_open(p);
 	return false;
+}
+
+void tsp_phone_detach(struct phone *p)
+{
+	uint64_t host = p->host_handle;
+	struct phone_audio *audio = p->audio;
+
+	if (!host || p->closing)
+		return;
+	p->host_handle = 0;
+	p->event_proc = NULL;
+	p->filter_states = p->filter_button_modes = p->filter_button_states = 0;
+	tsp_dispatch_forget(host);
+	/* What the application set goes: lamps, ringer, display, its hookswitch modes
+	 * (mutes, its ring on the sound card: the audio opens afresh for the line). */
+	reset_app_state(p);
+	p->audio = NULL;
+	tsp_audio_open(p);
+	tsp_line_phone_opened(p);      /* the line's call shows again (rings if offered) */
+	tsp_phone_write(p);
+	if (p->display_text)
+		write_internal(p, TSP_WRITE_DISPLAY);
+	pthread_mutex_unlock(&tsp.lock);
+	tsp_audio_close(audio);
+	if (!loop_on_thread())
+		tsp_dispatch_flush(host);
+	pthread_mutex_lock(&tsp.lock);
+}
+
+int tsp_phone_hold(struct phone *p)
+{
+	int rc = 0;
+
+	if (p->removed)
+		return -ENODEV;
+	if (!p->handle && !p->closing)
+		rc = tsp_phone_open(p);
+	if (rc == 0)
+		p->line_holds++;
+	return rc;
+}
+
+bool tsp_phone_unhold(struct phone *p)
+{
+	if (!p->line_holds)
+		return false;
+	if (--p->line_holds || p->host_handle || !p->handle)
+		return false;
+	return tsp_phone_close(p, false);
 }

@@ -23,6 +23,19 @@ int tsp_phone_open(struct phone *p);                        /* lock held; starts
  * unplugged during the close).
  */
 bool tsp_phone_close(struct phone *p, bool forced);
+/*
+ * The host's open ends while the line holds the device (lock held on entry and exit,
+ * released meanwhile): no more PHONE_ events, what the application set is undone and the
+ * line's call shown again; the device stays open for the line.
+ */
+void tsp_phone_detach(struct phone *p);
+/*
+ * The phone's line holds its device open (an application has the line open and the phone
+ * drives it), whether the host opened the phone or not; the device closes when neither
+ * does. Lock held; unhold releases it meanwhile and returns true when p was freed.
+ */
+int tsp_phone_hold(struct phone *p);
+bool tsp_phone_unhold(struct phone *p);
 /* A replayed phone starts playing (the host set its filter). Lock held. */
 void tsp_phone_go(struct phone *p);
 /* Posts an asynchronous request to the loop, which queues its write; the writer completes

@@ -39,7 +39,7 @@ struct phone *tsp_phone_by_handle(HDRVPHONE handle)
 	if (!tsp.initialized || h == 0)
 		return NULL;
 	for (size_t i = 0; i < tsp.n_phones; i++) {
-		if (tsp.phones[i]->handle == h && !tsp.phones[i]->closing)
+		if (tsp.phones[i]->host_handle == h && !tsp.phones[i]->closing)
 			return tsp.phones[i];
 	}
 	return NULL;

@@ -51,8 +51,14 @@ struct phone {
 	int replay_in, replay_out;   /* a live replayed device's sockets, or -1 */
 	char replay_file[256];
 
-	/* Open state (guarded by the provider lock). */
-	uint64_t handle;             /* HDRVPHONE value of the current open, 0 when closed */
+	/*
+	 * Open state (guarded by the provider lock). The device is open (its I/O runs) while
+	 * the host has the phone open or its line holds it (line_holds: an application has the
+	 * line open and the phone drives it); the host's open attaches to that.
+	 */
+	uint64_t handle;             /* the device's current open, 0 when closed */
+	uint64_t host_handle;        /* HDRVPHONE value of the host's open, 0 when it has none */
+	unsigned line_holds;         /* lines that keep the device open */
 	bool audio_seen;             /* a sound card was found for it once (tsp/phone-audio.c) */
 	HTAPIPHONE htphone;
 	PHONEEVENT event_proc;
@@ -109,7 +115,7 @@ struct phone_source {
 };
 
 struct phone *tsp_phone_by_id(uint32_t device_id);          /* lock held */
-struct phone *tsp_phone_by_handle(HDRVPHONE handle);        /* lock held; open phones only */
+struct phone *tsp_phone_by_handle(HDRVPHONE handle);        /* lock held; the host's opens only */
 /* A phone for a device of this descriptor, or NULL (no phone: logged when unusable). */
 struct phone *tsp_phone_new(const struct transport_info *info, const char *source,
 			    const struct phone_source *from);

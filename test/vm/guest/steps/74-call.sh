@@ -206,6 +206,22 @@ check_ring() {
 }
 tap "call in: $FX's gadget received the Ring LED + Ringer output report [$RING] while offered, then it was cleared" \
 	check_ring
+# Answering from the hook puts the ringer and Ring LED out in the write that confirms the
+# hook (its Off-Hook LED), or before: never Off-Hook with them still on.
+OFFRING=$(fx_report "$FX" output 0x0008:0x0017=1 0x0008:0x0018=1 0x000b:0x009e=1)
+check_answer_write() {
+	if [ -z "$RING" ] || [ -z "$OFFRING" ] || [ "$OFFRING" = "$RING" ]; then
+		echo "# $FX has no Off-Hook LED output: nothing to check"
+		return 0
+	fi
+	sed -n 's/^O: [0-9.]* [0-9]* //p' "$C/in-gadget.log" >"$C/in-outputs"
+	grep -qxF "$OFFRING" "$C/in-outputs" || return 0
+	echo "the gadget received [$OFFRING]: Off-Hook with the ringer still on"
+	cat "$C/in-outputs"
+	in_diag
+}
+tap "call in: $FX's Off-Hook LED never went on with the ringer and Ring LED still on [$OFFRING]" \
+	check_answer_write
 check_in_states() {
 	case "$(sed -n 's/.*  line    LINE_CALLSTATE \([A-Z]*\).*/\1/p' "$C/in-monitor.out" | tr '\n' ' ')" in
 	"OFFERING CONNECTED IDLE ") return 0 ;;
