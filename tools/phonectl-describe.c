@@ -757,16 +757,11 @@ static int describe_usb(const struct phonectl_options *opts, int *found, const c
 /* The phone over libusb at path, as phonectl list shows it. */
 static int describe_usb_path(const struct phonectl_options *opts, const char *path)
 {
-	unsigned bus, addr, itf;
 	char canonical[32];
 	int found = 0, rc;
 
-	if (matrix_path_parse(path, &bus, &addr, &itf) < 0) {
-		phonectl_error("%s: not a USB phone's path: usb:BUS:ADDR:IF, as phonectl list "
-			       "shows it", path);
+	if (session_usb_path(path, canonical, sizeof(canonical)) < 0)
 		return EXIT_FAILURE;
-	}
-	snprintf(canonical, sizeof(canonical), "usb:%u:%u:%u", bus, addr, itf);
 	rc = describe_usb(opts, &found, canonical);
 	if (!found) {
 		session_no_phone(path);

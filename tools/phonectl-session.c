@@ -13,6 +13,19 @@ bool session_is_usb(const char *device)
 	return strncmp(device, "usb:", 4) == 0;
 }
 
+int session_usb_path(const char *device, char *path, size_t size)
+{
+	unsigned bus, addr, itf;
+
+	if (matrix_path_parse(device, &bus, &addr, &itf) < 0) {
+		phonectl_error("%s: not a USB phone's path: usb:BUS:ADDR:IF, as phonectl list "
+			       "shows it", device);
+		return -1;
+	}
+	snprintf(path, size, "usb:%u:%u:%u", bus, addr, itf);
+	return 0;
+}
+
 void session_no_phone(const char *device)
 {
 	if (session_is_usb(device))
@@ -29,15 +42,9 @@ int session_devices(const char *device, const char *replay_mode, bool *replay)
 
 	*replay = false;
 	if (session_is_usb(device)) {
-		unsigned bus, addr, itf;
-
-		if (matrix_path_parse(device, &bus, &addr, &itf) < 0) {
-			phonectl_error("%s: not a USB phone's path: usb:BUS:ADDR:IF, as phonectl list "
-				       "shows it", device);
-			return -1;
-		}
 		/* The provider looks for this phone only, with the walker phonectl list uses. */
-		snprintf(spec, sizeof(spec), "%s", device);
+		if (session_usb_path(device, spec, sizeof(spec)) < 0)
+			return -1;
 	} else if (strncmp(device, "/dev/", 5) == 0) {
 		snprintf(spec, sizeof(spec), "hidraw:%s", device);
 	} else if (stat(device, &st) == 0 && S_ISREG(st.st_mode)) {

@@ -30,6 +30,9 @@ int session_start(struct session *s, const char *device, const char *replay_mode
 void session_info_device(const char *info, char *device, size_t size);
 /* DEVICE names a phone over libusb (usb:...), well formed or not. */
 bool session_is_usb(const char *device);
+/* A usb: DEVICE as the walker writes paths ("usb:01:4:0" is usb:1:4:0) into path; 0, or -1
+ * after printing that it is not such a path. */
+int session_usb_path(const char *device, char *path, size_t size);
 /* Prints why DEVICE gave the provider no phone: not attached (usb:), or not a phone. */
 void session_no_phone(const char *device);
 /* Only points the provider at DEVICE (HIDPHONE_DEVICES), as session_start does. */
