@@ -17,7 +17,10 @@
 #include "log.h"
 #include "phone.h"
 
-/* "usb:BUS:ADDR:IF" when HIDPHONE_DEVICES names one phone, "" for every phone. */
+/*
+ * "usb:BUS:ADDR:IF" when HIDPHONE_DEVICES names one phone, "" for every phone. Set by
+ * discovery, read by hotplug on the loop thread: under tsp.lock.
+ */
 static char only_path[32];
 
 static bool usb_wanted(const char *path)
@@ -44,8 +47,12 @@ int tsp_usb_interface_info(struct udev_device *itf, struct transport_info *info)
 	if (rc == 0)
 		rc = matrix_find_interface(itf, &set, info);
 	profile_set_release(&set);
-	if (rc == 0 && !usb_wanted(info->path))
-		rc = -ENODEV;
+	if (rc == 0) {
+		pthread_mutex_lock(&tsp.lock);
+		if (!usb_wanted(info->path))
+			rc = -ENODEV;
+		pthread_mutex_unlock(&tsp.lock);
+	}
 	return rc;
 }
 

@@ -22,9 +22,10 @@ struct udev_device;
 int tsp_discover_usb(const char *only);
 
 /*
- * For hotplug: a USB interface that was just added. When it is the HID interface of a
- * device a profile gives a scan protocol (the one asked for, when only was given), fills info (path "usb:BUS:ADDR:IF", ids, names,
- * the descriptor the scan presents) and returns 0; -ENODEV otherwise.
+ * For hotplug (lock not held): a USB interface that was just added. When it is the HID
+ * interface of a device a profile gives a scan protocol (the one asked for, when discovery
+ * was given one), fills info (path "usb:BUS:ADDR:IF", ids, names, the descriptor the scan
+ * presents) and returns 0; -ENODEV otherwise.
  */
 int tsp_usb_interface_info(struct udev_device *itf, struct transport_info *info);
 
