@@ -165,6 +165,13 @@ done
 "$PHONECTL" call "$nousb" sip:bob@127.0.0.1 >"$tmp/out" 2>"$tmp/err"
 if [ $? -eq 1 ] && grep -q "^phonectl: $nousb: cannot open line 0: LINEERR_NODEVICE" "$tmp/err"; then ok
 else not_ok "call on a usb: path not attached: $(cat "$tmp/out" "$tmp/err")"; fi
+# The commands that open a hidraw node themselves say so, not "no such file".
+for cmd in "record --seconds 1 $nousb" "feature get $nousb 1" "output $nousb 00" "profile $nousb"; do
+	# shellcheck disable=SC2086 # the words of cmd are the arguments
+	"$PHONECTL" $cmd >"$tmp/out" 2>"$tmp/err"
+	if [ $? -eq 1 ] && grep -q "^phonectl: $nousb: ${cmd%% *} opens a hidraw node" "$tmp/err"; then ok
+	else not_ok "$cmd: $(cat "$tmp/out" "$tmp/err")"; fi
+done
 # Malformed paths: refused before the provider is asked, named, with what the form is.
 for bad in usb: usb:1:2 usb:1:2:3x usb:0:1:0 usb:1:128:0 usb:1:2:256 usb:-1:2:3 "usb: 1:2:3" \
 	   usb:1:2:3:4; do

@@ -26,6 +26,17 @@ int session_usb_path(const char *device, char *path, size_t size)
 	return 0;
 }
 
+bool session_refuse_usb(const char *device, const char *command)
+{
+	if (!session_is_usb(device))
+		return false;
+	/* These talk to the device itself, not through the provider that holds the phone. */
+	phonectl_error("%s: %s opens a hidraw node (or reads a recording) itself; a phone over "
+		       "libusb has no node: monitor, lamp, ring and the other provider commands "
+		       "take its path", device, command);
+	return true;
+}
+
 void session_no_phone(const char *device)
 {
 	if (session_is_usb(device))

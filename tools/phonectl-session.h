@@ -33,6 +33,9 @@ bool session_is_usb(const char *device);
 /* A usb: DEVICE as the walker writes paths ("usb:01:4:0" is usb:1:4:0) into path; 0, or -1
  * after printing that it is not such a path. */
 int session_usb_path(const char *device, char *path, size_t size);
+/* For the commands that open DEVICE themselves (record, feature, output, profile): true,
+ * after printing why, when DEVICE is a usb: path. */
+bool session_refuse_usb(const char *device, const char *command);
 /* Prints why DEVICE gave the provider no phone: not attached (usb:), or not a phone. */
 void session_no_phone(const char *device);
 /* Only points the provider at DEVICE (HIDPHONE_DEVICES), as session_start does. */
