@@ -1731,6 +1731,9 @@ TAPI_EXPORT LONG WINAPI lineClose(HLINE hLine);
 /*
  * lineMakeCall writes the HCALL to *lphCall as its successful LINE_REPLY is
  * queued (the buffer must stay valid until then), never on failure.
+ * An address (lineMakeCall, lineDial) or digit string (lineGenerateDigits) of
+ * 4096 UTF-16 units or more, in either form, gets LINEERR_INVALADDRESS
+ * (LINEERR_INVALDIGITS); the A forms read at most 3 bytes a unit of it.
  */
 TAPI_EXPORT LONG WINAPI lineMakeCallA(HLINE hLine, LPHCALL lphCall,
 	LPCSTR lpszDestAddress, DWORD dwCountryCode,

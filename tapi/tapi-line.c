@@ -13,8 +13,9 @@
 #include "tapi-registry.h"
 #include "tapi-text.h"
 
-/* A UTF-16 address or digit string from an application this many code units long or
- * longer is refused (the W functions read no further). */
+/* An address or digit string from an application this many UTF-16 code units long or
+ * longer is refused, in either form (the W functions read no further, the A ones no further
+ * than 3 bytes a unit). */
 #define MAX_ARG_UNITS 4096
 
 /* What phone and line functions share answers in PHONEERR_ terms; the same conditions. */
@@ -416,15 +417,12 @@ LONG WINAPI lineMakeCallA(HLINE hLine, LPHCALL lphCall, LPCSTR lpszDestAddress,
 			  DWORD dwCountryCode, LPLINECALLPARAMS const lpCallParams)
 {
 	WCHAR *dest = NULL;
-	DWORD size;
 
 	if (lpszDestAddress) {
-		int rc = tapi_utf8_to_utf16(lpszDestAddress, strlen(lpszDestAddress), &dest, &size);
+		int rc = tapi_utf8_dup(lpszDestAddress, MAX_ARG_UNITS, &dest, NULL);
 
-		if (rc == -EILSEQ)
-			return LINEERR_INVALADDRESS;
 		if (rc < 0)
-			return LINEERR_NOMEM;
+			return rc == -ENOMEM ? LINEERR_NOMEM : LINEERR_INVALADDRESS;
 	}
 	return make_call(hLine, lphCall, dest, dwCountryCode, lpCallParams);
 }
@@ -497,16 +495,13 @@ static LONG call_request(HCALL hCall, enum call_op op, WCHAR *dest, DWORD countr
 LONG WINAPI lineDialA(HCALL hCall, LPCSTR lpszDestAddress, DWORD dwCountryCode)
 {
 	WCHAR *dest = NULL;
-	DWORD size;
 	int rc;
 
 	if (!lpszDestAddress)
 		return LINEERR_INVALPOINTER;
-	rc = tapi_utf8_to_utf16(lpszDestAddress, strlen(lpszDestAddress), &dest, &size);
-	if (rc == -EILSEQ)
-		return LINEERR_INVALADDRESS;
+	rc = tapi_utf8_dup(lpszDestAddress, MAX_ARG_UNITS, &dest, NULL);
 	if (rc < 0)
-		return LINEERR_NOMEM;
+		return rc == -ENOMEM ? LINEERR_NOMEM : LINEERR_INVALADDRESS;
 	return call_request(hCall, OP_DIAL, dest, dwCountryCode, NULL, 0);
 }
 
@@ -1196,15 +1191,12 @@ LONG WINAPI lineGenerateDigitsA(HCALL hCall, DWORD dwDigitMode, LPCSTR lpszDigit
 				DWORD dwDuration)
 {
 	WCHAR *digits = NULL;
-	DWORD size;
 
 	if (lpszDigits) {
-		int rc = tapi_utf8_to_utf16(lpszDigits, strnlen(lpszDigits, 4096), &digits, &size);
+		int rc = tapi_utf8_dup(lpszDigits, MAX_ARG_UNITS, &digits, NULL);
 
-		if (rc == -ENOMEM)
-			return LINEERR_NOMEM;
 		if (rc < 0)
-			return LINEERR_INVALDIGITS;
+			return rc == -ENOMEM ? LINEERR_NOMEM : LINEERR_INVALDIGITS;
 	}
 	return generate_digits(hCall, dwDigitMode, digits, dwDuration);
 }

@@ -236,20 +236,39 @@ static int program_name(WCHAR **out, DWORD *bytes)
 				  strlen(program_invocation_short_name), out, bytes) < 0 ? -ENOMEM : 0;
 }
 
+int tapi_utf8_dup(const char *s, size_t max, WCHAR **out, DWORD *bytes)
+{
+	/*
+	 * A UTF-16 unit takes at most 3 bytes of UTF-8 (a surrogate pair 4 for 2 units), so a
+	 * string of 3 * max bytes has max units or more: reading no further decides.
+	 */
+	size_t len = strnlen(s, 3 * max);
+	DWORD size;
+	int rc;
+
+	if (len == 3 * max)
+		return -EINVAL;
+	rc = tapi_utf8_to_utf16(s, len, out, &size);
+	if (rc < 0)
+		return rc;
+	if (size / sizeof(WCHAR) - 1 >= max) {
+		free(*out);
+		*out = NULL;
+		return -EINVAL;
+	}
+	if (bytes)
+		*bytes = size;
+	return 0;
+}
+
 int tapi_app_name_a(const char *s, WCHAR **out, DWORD *bytes)
 {
-	size_t len;
 	int rc;
 
 	if (!s)
 		return program_name(out, bytes);
-	len = strnlen(s, 4 * MAX_NAME_UNITS);
-	if (len == 4 * MAX_NAME_UNITS)
-		return -EINVAL;
-	rc = tapi_utf8_to_utf16(s, len, out, bytes);
-	if (rc == -EILSEQ)
-		return -EINVAL;
-	return rc < 0 ? -ENOMEM : 0;
+	rc = tapi_utf8_dup(s, MAX_NAME_UNITS, out, bytes);
+	return rc == -EILSEQ ? -EINVAL : rc;
 }
 
 int tapi_app_name_w(const WCHAR *s, WCHAR **out, DWORD *bytes)

@@ -22,6 +22,10 @@ size_t tapi_utf16_len(const WCHAR *s, size_t max);
  * with its NUL, *bytes (may be NULL) counting it. -EINVAL when s has max units or more
  * before its NUL, -ENOMEM. */
 int tapi_utf16_dup(const WCHAR *s, size_t max, WCHAR **out, DWORD *bytes);
+/* The same from UTF-8 (the ...A functions), with the same limit in UTF-16 units: -EINVAL
+ * when s converts to max units or more (read at most 3 * max bytes of it), -EILSEQ for
+ * malformed UTF-8, -ENOMEM. */
+int tapi_utf8_dup(const char *s, size_t max, WCHAR **out, DWORD *bytes);
 /*
  * An application's friendly name (phoneInitializeEx, lineInitializeEx) as UTF-16 with its
  * NUL, from UTF-8 (the A form) or UTF-16 (the W form); the program's name when NULL.

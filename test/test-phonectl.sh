@@ -152,5 +152,35 @@ if [ $? -eq 1 ] && grep -q "refused: PHONEERR_OPERATIONUNAVAIL" "$tmp/out"; then
 "$PHONECTL" lamp /nonexistent >/dev/null 2>&1
 if [ $? -eq 1 ]; then ok; else not_ok "lamp on nothing fails"; fi
 
+# Phones over libusb by the path phonectl list shows: every command that drives a phone takes
+# it. No USB device is here, so a well-formed path is a phone not attached, named as such.
+nousb=usb:255:127:255
+for cmd in "monitor --seconds 1 $nousb" "lamp $nousb" "ring $nousb 1" "hook $nousb" \
+	   "display $nousb" "volume $nousb HANDSET" "id $nousb wave/in" "describe $nousb"; do
+	# shellcheck disable=SC2086 # the words of cmd are the arguments
+	"$PHONECTL" $cmd >"$tmp/out" 2>"$tmp/err"
+	if [ $? -eq 1 ] && grep -q "^phonectl: $nousb: no such phone attached" "$tmp/err"; then ok
+	else not_ok "$cmd: a usb: path not attached: $(cat "$tmp/out" "$tmp/err")"; fi
+done
+"$PHONECTL" call "$nousb" sip:bob@127.0.0.1 >"$tmp/out" 2>"$tmp/err"
+if [ $? -eq 1 ] && grep -q "^phonectl: $nousb: cannot open line 0: LINEERR_NODEVICE" "$tmp/err"; then ok
+else not_ok "call on a usb: path not attached: $(cat "$tmp/out" "$tmp/err")"; fi
+# The commands that open a hidraw node themselves say so, not "no such file".
+for cmd in "record --seconds 1 $nousb" "feature get $nousb 1" "output $nousb 00" "profile $nousb"; do
+	# shellcheck disable=SC2086 # the words of cmd are the arguments
+	"$PHONECTL" $cmd >"$tmp/out" 2>"$tmp/err"
+	if [ $? -eq 1 ] && grep -q "^phonectl: $nousb: ${cmd%% *} opens a hidraw node" "$tmp/err"; then ok
+	else not_ok "$cmd: $(cat "$tmp/out" "$tmp/err")"; fi
+done
+# Malformed paths: refused before the provider is asked, named, with what the form is.
+for bad in usb: usb:1:2 usb:1:2:3x usb:0:1:0 usb:1:128:0 usb:1:2:256 usb:-1:2:3 "usb: 1:2:3" \
+	   usb:1:2:3:4; do
+	for name in lamp ring monitor describe; do
+		"$PHONECTL" "$name" "$bad" >"$tmp/out" 2>"$tmp/err"
+		if [ $? -eq 1 ] && grep -qF "phonectl: $bad: not a USB phone's path: usb:BUS:ADDR:IF" "$tmp/err"
+		then ok; else not_ok "$name $bad: $(cat "$tmp/out" "$tmp/err")"; fi
+	done
+done
+
 echo "phonectl: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -329,7 +329,8 @@ static void test_make_call(void **state)
 	static struct mlog own, mon;
 	LINECALLSTATUS st;
 	union { LINECALLINFO ci; uint8_t b[4096]; } u;
-	char uri[64], called[32] = "";
+	char uri[64], called[32] = "", *long_a;
+	WCHAR *long_w;
 	HLINE hl, hm;
 	HCALL hc = 0xDEADu, hmc;
 	LONG req, drop;
@@ -345,6 +346,19 @@ static void test_make_call(void **state)
 	snprintf(uri, sizeof(uri), "sip:bob@127.0.0.1:%u", PEER_SIP);
 	assert_int_equal(lineMakeCallA(hl, NULL, uri, 0, NULL), LINEERR_INVALPOINTER);
 	assert_int_equal(lineMakeCallA(hl + 0x10000, &hc, uri, 0, NULL), LINEERR_INVALLINEHANDLE);
+	/* 4096 units or more: refused by either form with the same code, no call made. */
+	long_a = malloc(4097);
+	long_w = malloc(4097 * sizeof(WCHAR));
+	assert_non_null(long_a);
+	assert_non_null(long_w);
+	memset(long_a, '5', 4096);
+	long_a[4096] = '\0';
+	for (int k = 0; k < 4096; k++)
+		long_w[k] = '5';
+	long_w[4096] = 0;
+	assert_int_equal(lineMakeCallA(hl, &hc, long_a, 0, NULL), LINEERR_INVALADDRESS);
+	assert_int_equal(lineMakeCallW(hl, &hc, long_w, 0, NULL), LINEERR_INVALADDRESS);
+	assert_int_equal(hc, 0xDEADu);
 	req = lineMakeCallA(hl, &hc, uri, 0, NULL);
 	assert_true(req > 0);
 	{
@@ -402,6 +416,13 @@ static void test_make_call(void **state)
 	/* Digits: the owner generates them; LINE_MONITORDIGITS only for who asked. */
 	assert_int_equal(lineGenerateDigitsA(hmc, LINEDIGITMODE_DTMF, "5", 0), LINEERR_NOTOWNER);
 	assert_int_equal(lineGenerateDigitsA(hc, 0x40, "5", 0), LINEERR_INVALDIGITMODE);
+	/* The A form no longer cuts 4096 digits to 4095: refused as the W form refuses them. */
+	assert_int_equal(lineGenerateDigitsA(hc, LINEDIGITMODE_DTMF, long_a, 0),
+			 LINEERR_INVALDIGITS);
+	assert_int_equal(lineGenerateDigitsW(hc, LINEDIGITMODE_DTMF, long_w, 0),
+			 LINEERR_INVALDIGITS);
+	free(long_a);
+	free(long_w);
 	assert_int_equal(lineGenerateDigitsA(hc, LINEDIGITMODE_DTMF, "5", 0), 0);
 	assert_true(peer_wait_event(&peer, 0, WAIT_MS, "CALL_DTMF_START", "\"param\":\"5\"",
 				    NULL) >= 0);

@@ -77,6 +77,40 @@ static void test_utf16_dup(void **state)
 	assert_null(w);
 }
 
+static void test_utf8_dup(void **state)
+{
+	/* max 4: three units fit, four do not, counted in UTF-16 units. */
+	static const char fits[] = "a\xc3\x84\xe2\x82\xac";             /* a, U+00C4, U+20AC */
+	static const char pair[] = "a\xf0\x9f\x98\x80";                 /* a, U+1F600: 3 units */
+	static const char pair_more[] = "ab\xf0\x9f\x98\x80";           /* 4 units */
+	char *unterminated = malloc(12);
+	WCHAR *w = NULL;
+	DWORD bytes = 0;
+	(void)state;
+
+	assert_int_equal(tapi_utf8_dup(fits, 4, &w, &bytes), 0);
+	assert_int_equal(bytes, 4 * sizeof(WCHAR));
+	assert_int_equal(w[0], 'a');
+	assert_int_equal(w[1], 0xC4);
+	assert_int_equal(w[2], 0x20AC);
+	assert_int_equal(w[3], 0);
+	free(w);
+	assert_int_equal(tapi_utf8_dup(pair, 4, &w, NULL), 0);
+	assert_int_equal(w[1], 0xD83D);
+	free(w);
+	w = NULL;
+	assert_int_equal(tapi_utf8_dup(pair_more, 4, &w, NULL), -EINVAL);
+	assert_null(w);
+	assert_int_equal(tapi_utf8_dup("abcd", 4, &w, NULL), -EINVAL);
+	assert_null(w);
+	assert_int_equal(tapi_utf8_dup("a\xff", 4, &w, NULL), -EILSEQ);
+	/* 3 * max bytes with no NUL among them: decided without reading further (ASan sees). */
+	assert_non_null(unterminated);
+	memcpy(unterminated, "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac", 12);
+	assert_int_equal(tapi_utf8_dup(unterminated, 4, &w, NULL), -EINVAL);
+	free(unterminated);
+}
+
 static void test_var_write_and_read(void **state)
 {
 	uint8_t src[64] = { 0 }, out[64];
@@ -165,6 +199,7 @@ int main(void)
 		cmocka_unit_test(test_utf8_to_utf16),
 		cmocka_unit_test(test_utf16_to_utf8),
 		cmocka_unit_test(test_utf16_dup),
+		cmocka_unit_test(test_utf8_dup),
 		cmocka_unit_test(test_var_write_and_read),
 		cmocka_unit_test(test_providers_conf),
 	};

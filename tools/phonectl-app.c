@@ -19,6 +19,7 @@ int app_session_start(struct app_session *a, const char *device, const char *rep
 	LONG rc;
 
 	*a = (struct app_session){ 0 };
+	snprintf(a->device, sizeof(a->device), "%s", device);
 	if (session_devices(device, replay_mode, &replay) < 0)
 		return -1;
 	setenv("TAPI_PROVIDERS", host_provider_path(path, sizeof(path)), 0);
@@ -28,7 +29,7 @@ int app_session_start(struct app_session *a, const char *device, const char *rep
 		return -1;
 	}
 	if (n == 0) {
-		phonectl_error("%s: not a phone (no telephony collection, or unreadable)", device);
+		session_no_phone(device);
 		app_session_stop(a);
 		return -1;
 	}
@@ -52,7 +53,11 @@ int app_session_open(struct app_session *a, DWORD privilege)
 		rc = phoneSetStatusMessages(a->phone, 0x00ffffffu, 0x3f,
 					    PHONEBUTTONSTATE_UP | PHONEBUTTONSTATE_DOWN);
 	if (rc) {
-		phonectl_error("cannot open phone 0: %s", tapi_error_name(rc, name, sizeof(name)));
+		/* The provider's message before this one names the cause (permission, claimed). */
+		phonectl_error("%s: cannot open phone 0: %s%s", a->device,
+			       tapi_error_name(rc, name, sizeof(name)),
+			       rc == PHONEERR_RESOURCEUNAVAIL ?
+			       " (no permission, or claimed by another process)" : "");
 		return -1;
 	}
 	return 0;
@@ -110,7 +115,7 @@ void app_session_stop(struct app_session *a)
 	*a = (struct app_session){ 0 };
 }
 
-int app_line_open(struct app_line *l, DWORD privilege)
+int app_line_open(struct app_line *l, const char *device, DWORD privilege)
 {
 	LINEINITIALIZEEXPARAMS params = { .dwTotalSize = sizeof(params),
 					  .dwOptions = LINEINITIALIZEEXOPTION_USEEVENT };
@@ -132,7 +137,9 @@ int app_line_open(struct app_line *l, DWORD privilege)
 			       privilege == LINECALLPRIVILEGE_OWNER ?
 			       LINEMEDIAMODE_INTERACTIVEVOICE : 0, NULL);
 	if (rc) {
-		phonectl_error("cannot open line 0: %s", tapi_error_name(rc, name, sizeof(name)));
+		phonectl_error("%s: cannot open line 0: %s%s", device,
+			       tapi_error_name(rc, name, sizeof(name)),
+			       rc == LINEERR_NODEVICE ? " (no such phone, or no line for it)" : "");
 		app_line_stop(l);
 		return -1;
 	}

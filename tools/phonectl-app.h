@@ -14,6 +14,7 @@ struct app_session {
 	HPHONEAPP app;
 	HPHONE phone;
 	DWORD version;
+	char device[256];         /* DEVICE as given, for messages */
 };
 
 /*
@@ -40,9 +41,9 @@ struct app_line {
 /*
  * Registers as a line application (the provider already pointed at the device by
  * app_session_start or session_devices) and opens line 0: OWNER takes interactive-voice
- * calls, MONITOR watches them. 0, or -1 after printing why.
+ * calls, MONITOR watches them. 0, or -1 after printing why (naming device).
  */
-int app_line_open(struct app_line *l, DWORD privilege);
+int app_line_open(struct app_line *l, const char *device, DWORD privilege);
 void app_line_stop(struct app_line *l);
 /* The other party of a call, from LINECALLINFO: `bob "Bob" sip:bob@host` (the caller of an
  * incoming call, the called party of an outgoing one). 0, or -1 when there is no info. */

@@ -19,7 +19,7 @@ static int begin(struct app_session *s, int argc, char **argv, int min, int max,
 		phonectl_error("usage: phonectl %s", usage);
 		return -1;
 	}
-	if (opts->verbose && strncmp(argv[1], "/dev/", 5) != 0)
+	if (opts->verbose && strncmp(argv[1], "/dev/", 5) != 0 && !session_is_usb(argv[1]))
 		setenv("HIDPHONE_REPLAY_LOG", "/dev/stderr", 1);
 	if (app_session_start(s, argv[1], "replay") < 0)
 		return -2;

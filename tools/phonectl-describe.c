@@ -423,8 +423,7 @@ static LPPHONECAPS tapi_caps(const struct source *src, struct session *s, char *
 	}
 	/* The provider's messages about what it cannot use are for monitor and list. */
 	setenv("HIDPHONE_LOG", "error", 0);
-	if (src->is_usb ? session_start_usb(s, src->path) < 0 :
-	    session_start(s, device, "replay+fast") < 0)
+	if (session_start(s, src->is_usb ? src->path : device, "replay+fast") < 0)
 		goto out;
 	caps = session_caps(s, s->device_id);
 out:
@@ -690,14 +689,18 @@ static int describe_source(struct source *src, const struct phonectl_options *op
 struct usb_found {
 	size_t n;
 	struct transport_info *infos;
+	const char *only;         /* one path (usb:BUS:ADDR:IF), or NULL for every phone */
 };
 
 static void found_usb(struct udev_device *itf, const struct transport_info *info, void *ctx)
 {
 	struct usb_found *f = ctx;
-	struct transport_info *more = realloc(f->infos, (f->n + 1) * sizeof(*more));
+	struct transport_info *more;
 
 	(void)itf;
+	if (f->only && strcmp(f->only, info->path) != 0)
+		return;
+	more = realloc(f->infos, (f->n + 1) * sizeof(*more));
 	if (!more)
 		return;
 	f->infos = more;
@@ -705,13 +708,14 @@ static void found_usb(struct udev_device *itf, const struct transport_info *info
 }
 
 /*
- * The phones over libusb (devices/matrix-find.c, as the provider finds them); each is
- * described as the others. *found counts them, the result is EXIT_FAILURE if one failed.
+ * The phones over libusb (devices/matrix-find.c, as the provider finds them), or the one
+ * at path only; each is described as the others. *found counts them, the result is
+ * EXIT_FAILURE if one failed.
  */
-static int describe_usb(const struct phonectl_options *opts, int *found)
+static int describe_usb(const struct phonectl_options *opts, int *found, const char *only)
 {
 	struct profile_set set = { 0 };
-	struct usb_found f = { 0 };
+	struct usb_found f = { .only = only };
 	int rc = profile_set_load(&set, NULL), status = EXIT_SUCCESS;
 
 	if (rc == 0)
@@ -750,6 +754,22 @@ static int describe_usb(const struct phonectl_options *opts, int *found)
 	return status;
 }
 
+/* The phone over libusb at path, as phonectl list shows it. */
+static int describe_usb_path(const struct phonectl_options *opts, const char *path)
+{
+	char canonical[32];
+	int found = 0, rc;
+
+	if (session_usb_path(path, canonical, sizeof(canonical)) < 0)
+		return EXIT_FAILURE;
+	rc = describe_usb(opts, &found, canonical);
+	if (!found) {
+		session_no_phone(path);
+		return EXIT_FAILURE;
+	}
+	return rc;
+}
+
 /* Describes every attached phone (hidraw, then over libusb); fails when there is none. */
 static int describe_attached(const struct phonectl_options *opts)
 {
@@ -779,7 +799,7 @@ next:
 		free(names[i]);
 	}
 	free(names);
-	if (describe_usb(opts, &found) != EXIT_SUCCESS)
+	if (describe_usb(opts, &found, NULL) != EXIT_SUCCESS)
 		rc = EXIT_FAILURE;
 	if (!found) {
 		phonectl_error("no telephony HID device is attached (and no USB phone a profile "
@@ -819,14 +839,15 @@ int phonectl_describe(int argc, char **argv, const struct phonectl_options *glob
 		case 'v': opts.verbose++; break;
 		case 'h':
 			printf("Usage: phonectl describe [--json] [-v] (--rdesc FILE [--usb VID:PID] "
-			       "[--name NAME] | /dev/hidrawN | --attached)\n");
+			       "[--name NAME] | /dev/hidrawN | usb:BUS:ADDR:IF | --attached)\n");
 			return EXIT_SUCCESS;
 		default:
 			return EXIT_USAGE;
 		}
 	}
 	if (attached + (rdesc_path != NULL) + (optind < argc) != 1 || argc - optind > 1) {
-		phonectl_error("describe takes one of --rdesc FILE, a hidraw node or --attached");
+		phonectl_error("describe takes one of --rdesc FILE, a hidraw node, a usb: path or "
+			       "--attached");
 		return EXIT_USAGE;
 	}
 	if (usb && (sscanf(usb, "%4x:%4x", &vid, &pid) != 2 || !vid)) {
@@ -839,6 +860,8 @@ int phonectl_describe(int argc, char **argv, const struct phonectl_options *glob
 	}
 	if (attached)
 		return describe_attached(&opts);
+	if (optind < argc && session_is_usb(argv[optind]))
+		return describe_usb_path(&opts, argv[optind]);
 
 	src = calloc(1, sizeof(*src));
 	if (!src) {

@@ -350,9 +350,9 @@ static void *read_line_messages(void *data)
 }
 
 /* The phone's line as a monitor; a provider without one, or a failure, shows no call. */
-static void line_open(void)
+static void line_open(const char *device)
 {
-	if (app_line_open(&mon.line, LINECALLPRIVILEGE_MONITOR) < 0)
+	if (app_line_open(&mon.line, device, LINECALLPRIVILEGE_MONITOR) < 0)
 		return;
 	__atomic_store_n(&mon.line_running, true, __ATOMIC_RELEASE);
 	if (pthread_create(&mon.line_reader, NULL, read_line_messages,
@@ -426,15 +426,16 @@ static void show_report(const uint8_t *report, size_t len)
 	pthread_mutex_unlock(&mon.print_lock);
 }
 
-/* Raw reports from the node itself: hidraw gives each open file its own copy. */
+/* Raw reports from the node itself: hidraw gives each open file its own copy (NULL: none,
+ * only the TAPI events until the end). */
 static void watch_node(const char *node, int seconds)
 {
 	uint8_t buf[4096];
-	int fd = open(node, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	int fd = node ? open(node, O_RDONLY | O_NONBLOCK | O_CLOEXEC) : -1;
 	struct pollfd fds[2] = { { .fd = fd, .events = POLLIN }, { .fd = mon.stop, .events = POLLIN } };
 	uint64_t end = seconds > 0 ? host_now_usec() + (uint64_t)seconds * 1000000u : 0;
 
-	if (fd < 0) {
+	if (fd < 0 && node) {
 		phonectl_error("%s: %s (the TAPI events still show)", node, strerror(errno));
 		fds[0].fd = -1;
 	}
@@ -549,6 +550,7 @@ int phonectl_monitor(int argc, char **argv, const struct phonectl_options *globa
 	LPPHONECAPS caps;
 	int c, seconds = 0, rc = EXIT_FAILURE;
 	const char *device;
+	bool usb;
 
 	mon.opts = *global;
 	optind = 1;
@@ -565,7 +567,7 @@ int phonectl_monitor(int argc, char **argv, const struct phonectl_options *globa
 		}
 	}
 	if (argc - optind != 1) {
-		phonectl_error("monitor takes one device: a hidraw node or a recording");
+		phonectl_error("monitor takes one device: a hidraw node, a usb: path or a recording");
 		return EXIT_USAGE;
 	}
 	device = argv[optind];
@@ -573,7 +575,12 @@ int phonectl_monitor(int argc, char **argv, const struct phonectl_options *globa
 	if (mon.panel && (!isatty(STDOUT_FILENO) || mon.opts.json))
 		mon.panel = false;
 	mon.stop = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (mon.stop < 0 || load_descriptor(device, &rec, &device_index) < 0)
+	/*
+	 * Over libusb the provider claims the interface for itself: no second reader gets the
+	 * reports, so only the TAPI events show.
+	 */
+	usb = session_is_usb(device);
+	if (mon.stop < 0 || (!usb && load_descriptor(device, &rec, &device_index) < 0))
 		goto out;
 	if (app_session_start(&mon.a, device, "replay+unplug") < 0)
 		goto out;
@@ -600,9 +607,10 @@ int phonectl_monitor(int argc, char **argv, const struct phonectl_options *globa
 	signal(SIGTERM, on_signal);
 	if (tapi_open() < 0)
 		goto stop;
-	line_open();
+	line_open(device);
 	if (!mon.panel && !mon.opts.json)
-		printf("monitoring %s \"%s\"%s\n", device, mon.name,
+		printf("monitoring %s \"%s\"%s%s\n", device, mon.name,
+		       usb ? " (TAPI events only: the provider holds the interface)" : "",
 		       seconds ? "" : " (Ctrl-C ends)");
 	if (mon.panel) {
 		pthread_mutex_lock(&mon.print_lock);
@@ -612,7 +620,7 @@ int phonectl_monitor(int argc, char **argv, const struct phonectl_options *globa
 	if (rec)
 		watch_recording(rec, device_index, seconds);
 	else
-		watch_node(device, seconds);
+		watch_node(usb ? NULL : device, seconds);
 	rc = EXIT_SUCCESS;
 stop:
 	tapi_stop();

@@ -20,6 +20,7 @@
 #include "hid/recording.h"
 #include "hid/usage-ids.h"
 #include "hid/usage-names.h"
+#include "phonectl-session.h"
 #include "phonectl.h"
 
 struct device {
@@ -37,6 +38,8 @@ static int load(struct device *dev, const char *path)
 	long n;
 
 	dev->source = path;
+	if (session_refuse_usb(path, "profile"))
+		return -1;
 	if (strncmp(path, "/dev/", 5) == 0) {
 		struct hidraw_node_info info;
 

@@ -22,6 +22,7 @@
 #include "hid/transport-hidraw.h"
 #include "hid/transport-replay.h"
 #include "json-writer.h"
+#include "phonectl-session.h"
 #include "phonectl.h"
 
 #define MAX_BYTES RECORDING_MAX_REPORT
@@ -115,12 +116,15 @@ static int open_node(struct raw_device *d)
 	return 0;
 }
 
-static int raw_open(struct raw_device *d, const char *name, bool log_writes)
+static int raw_open(struct raw_device *d, const char *command, const char *name,
+		    bool log_writes)
 {
 	struct stat st;
 
 	memset(d, 0, sizeof(*d));
 	d->name = name;
+	if (session_refuse_usb(name, command))
+		return -1;
 	if (stat(name, &st) < 0) {
 		phonectl_error("%s: %s", name, strerror(errno));
 		return -1;
@@ -380,7 +384,7 @@ int phonectl_feature(int argc, char **argv, const struct phonectl_options *globa
 			return EXIT_USAGE;
 		}
 	}
-	if (raw_open(&d, argv[1], set && !opts.json) < 0) {
+	if (raw_open(&d, "feature", argv[1], set && !opts.json) < 0) {
 		raw_close(&d);
 		free(data);
 		return EXIT_FAILURE;
@@ -421,7 +425,7 @@ int phonectl_output(int argc, char **argv, const struct phonectl_options *global
 		free(data);
 		return EXIT_USAGE;
 	}
-	if (raw_open(&d, argv[0], !opts.json) < 0) {
+	if (raw_open(&d, "output", argv[0], !opts.json) < 0) {
 		raw_close(&d);
 		free(data);
 		return EXIT_FAILURE;

@@ -637,6 +637,8 @@ int phonectl_record(int argc, char **argv, const struct phonectl_options *global
 		return EXIT_USAGE;
 	}
 	device = argv[optind];
+	if (session_refuse_usb(device, "record"))
+		return EXIT_FAILURE;
 	if (stat(device, &st) < 0) {
 		phonectl_error("%s: %s", device, strerror(errno));
 		return EXIT_FAILURE;

@@ -3,9 +3,48 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "devices/matrix-find.h"
 #include "phonectl-session.h"
 #include "phonectl.h"
 #include "tapi-names.h"
+
+bool session_is_usb(const char *device)
+{
+	return strncmp(device, "usb:", 4) == 0;
+}
+
+int session_usb_path(const char *device, char *path, size_t size)
+{
+	unsigned bus, addr, itf;
+
+	if (matrix_path_parse(device, &bus, &addr, &itf) < 0) {
+		phonectl_error("%s: not a USB phone's path: usb:BUS:ADDR:IF, as phonectl list "
+			       "shows it", device);
+		return -1;
+	}
+	snprintf(path, size, "usb:%u:%u:%u", bus, addr, itf);
+	return 0;
+}
+
+bool session_refuse_usb(const char *device, const char *command)
+{
+	if (!session_is_usb(device))
+		return false;
+	/* These talk to the device itself, not through the provider that holds the phone. */
+	phonectl_error("%s: %s opens a hidraw node (or reads a recording) itself; a phone over "
+		       "libusb has no node: monitor, lamp, ring and the other provider commands "
+		       "take its path", device, command);
+	return true;
+}
+
+void session_no_phone(const char *device)
+{
+	if (session_is_usb(device))
+		phonectl_error("%s: no such phone attached (phonectl list shows the usb: paths)",
+			       device);
+	else
+		phonectl_error("%s: not a phone (no telephony collection, or unreadable)", device);
+}
 
 int session_devices(const char *device, const char *replay_mode, bool *replay)
 {
@@ -13,13 +52,17 @@ int session_devices(const char *device, const char *replay_mode, bool *replay)
 	struct stat st;
 
 	*replay = false;
-	if (strncmp(device, "/dev/", 5) == 0) {
+	if (session_is_usb(device)) {
+		/* The provider looks for this phone only, with the walker phonectl list uses. */
+		if (session_usb_path(device, spec, sizeof(spec)) < 0)
+			return -1;
+	} else if (strncmp(device, "/dev/", 5) == 0) {
 		snprintf(spec, sizeof(spec), "hidraw:%s", device);
 	} else if (stat(device, &st) == 0 && S_ISREG(st.st_mode)) {
 		snprintf(spec, sizeof(spec), "%s:%s", replay_mode, device);
 		*replay = true;
 	} else {
-		phonectl_error("%s: neither a hidraw node nor a recording", device);
+		phonectl_error("%s: neither a hidraw node, a usb: path nor a recording", device);
 		return -1;
 	}
 	setenv("HIDPHONE_DEVICES", spec, 1);
@@ -47,7 +90,7 @@ int session_start(struct session *s, const char *device, const char *replay_mode
 		return -1;
 	}
 	if (s->h->num_phones == 0) {
-		phonectl_error("%s: not a phone (no telephony collection, or unreadable)", device);
+		session_no_phone(device);
 		session_stop(s);
 		return -1;
 	}
@@ -66,45 +109,6 @@ void session_info_device(const char *info, char *device, size_t size)
 		;
 	if (start < close)
 		snprintf(device, size, "%.*s", (int)(close - start), start);
-}
-
-int session_start_usb(struct session *s, const char *path)
-{
-	char name[48];
-	LONG rc;
-
-	memset(s, 0, sizeof(*s));
-	setenv("HIDPHONE_DEVICES", "usb", 1);
-	s->h = host_load(NULL);
-	if (!s->h)
-		return -1;
-	rc = host_start(s->h, 0);
-	if (rc) {
-		phonectl_error("%s: the provider did not start: %s", path,
-			       tapi_error_name(rc, name, sizeof(name)));
-		host_unload(s->h);
-		s->h = NULL;
-		return -1;
-	}
-	s->n_phones = s->h->num_phones;
-	for (DWORD id = 0; id < s->n_phones; id++) {
-		LPPHONECAPS caps = session_caps(s, id);
-		char info[1024], device[256];
-
-		if (!caps)
-			continue;
-		session_string(caps, caps->dwPhoneInfoOffset, caps->dwPhoneInfoSize, info,
-			       sizeof(info));
-		free(caps);
-		session_info_device(info, device, sizeof(device));
-		if (strcmp(device, path) == 0) {
-			s->device_id = id;
-			return 0;
-		}
-	}
-	phonectl_error("%s: the provider does not list it (HIDPHONE_LOG=debug says why)", path);
-	session_stop(s);
-	return -1;
 }
 
 int session_open(struct session *s, DWORD id)

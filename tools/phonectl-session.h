@@ -19,19 +19,25 @@ struct session {
 };
 
 /*
- * DEVICE is a hidraw node (/dev/hidrawN) or a recording file. replay_mode is the
+ * DEVICE is a hidraw node (/dev/hidrawN), a phone over libusb by the path phonectl list
+ * shows (usb:BUS:ADDR:IF: the provider looks for that one only, as HIDPHONE_DEVICES allows)
+ * or a recording file. replay_mode is the
  * HIDPHONE_DEVICES prefix to play a recording with ("replay", "replay+fast+unplug", ...).
  * Returns 0, or -1 after printing why.
  */
 int session_start(struct session *s, const char *device, const char *replay_mode);
-/*
- * The same for a phone over libusb, by the path phonectl list shows ("usb:BUS:ADDR:IF"):
- * the provider is pointed at every such phone (HIDPHONE_DEVICES=usb) and device_id is the
- * one whose PhoneInfo names path. Returns 0, or -1 after printing why.
- */
-int session_start_usb(struct session *s, const char *path);
 /* The device at the end of a PhoneInfo, "(..., /dev/hidrawN)" or "(..., usb:1:4:3)"; "" if none. */
 void session_info_device(const char *info, char *device, size_t size);
+/* DEVICE names a phone over libusb (usb:...), well formed or not. */
+bool session_is_usb(const char *device);
+/* A usb: DEVICE as the walker writes paths ("usb:01:4:0" is usb:1:4:0) into path; 0, or -1
+ * after printing that it is not such a path. */
+int session_usb_path(const char *device, char *path, size_t size);
+/* For the commands that open DEVICE themselves (record, feature, output, profile): true,
+ * after printing why, when DEVICE is a usb: path. */
+bool session_refuse_usb(const char *device, const char *command);
+/* Prints why DEVICE gave the provider no phone: not attached (usb:), or not a phone. */
+void session_no_phone(const char *device);
 /* Only points the provider at DEVICE (HIDPHONE_DEVICES), as session_start does. */
 int session_devices(const char *device, const char *replay_mode, bool *replay);
 /* Opens phone `id` and asks for every PHONE_STATE and PHONE_BUTTON. */

@@ -83,7 +83,8 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	/* Global options come before the command; a command parses the rest itself. DEVICE is a
-	 * hidraw node or a recording file (played through the provider). */
+	 * hidraw node, a phone over libusb (usb:BUS:ADDR:IF) or a recording file (played
+	 * through the provider). */
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0) {
 			opts.verbose++;

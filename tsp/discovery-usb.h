@@ -13,13 +13,19 @@
 
 struct udev_device;
 
-/* Every such phone attached now becomes a phone (lock held). Returns 0 or a negative errno. */
-int tsp_discover_usb(void);
+/*
+ * Every such phone attached now becomes a phone (lock held); with only ("usb:BUS:ADDR:IF",
+ * HIDPHONE_DEVICES naming one), only that one, now and when plugged in later. Returns 0
+ * (also when only is not attached: no phone then), -EINVAL when only is not such a path,
+ * or another negative errno.
+ */
+int tsp_discover_usb(const char *only);
 
 /*
- * For hotplug: a USB interface that was just added. When it is the HID interface of a
- * device a profile gives a scan protocol, fills info (path "usb:BUS:ADDR:IF", ids, names,
- * the descriptor the scan presents) and returns 0; -ENODEV otherwise.
+ * For hotplug (lock not held): a USB interface that was just added. When it is the HID
+ * interface of a device a profile gives a scan protocol (the one asked for, when discovery
+ * was given one), fills info (path "usb:BUS:ADDR:IF", ids, names, the descriptor the scan
+ * presents) and returns 0; -ENODEV otherwise.
  */
 int tsp_usb_interface_info(struct udev_device *itf, struct transport_info *info);
 

@@ -15,6 +15,8 @@
  *                                   device goes away after its last report)
  *   usb                             phones over libusb: USB devices a profile gives a scan
  *                                   protocol (AttrProtocol=cm109; tsp/discovery-usb.c)
+ *   usb:BUS:ADDR:IF                 only that one of them (phonectl uses it for one
+ *                                   device); none when it is not attached
  *   replay+in=N[+out=M]:A           a live device with A's descriptor, for tests and
  *                                   benchmarks in the host's process: input reports are
  *                                   the packets of its SOCK_SEQPACKET socket N, output
@@ -102,11 +104,11 @@ static int discover_hidraw(void)
 	return hidraw_transport_enumerate(found_hidraw, NULL);
 }
 
-static int discover_usb(void)
+static int discover_usb(const char *only)
 {
 	/* Watch before listing, as for hidraw. */
 	tsp_hotplug_start(NULL, NULL);
-	return tsp_discover_usb();
+	return tsp_discover_usb(only);
 }
 
 static void recording_info(const struct recording_device *d, size_t index, const char *file,
@@ -282,7 +284,7 @@ int tsp_discover(void)
 	if (!env || !*env) {
 		rc = discover_hidraw();
 		/* A machine without libudev's database (a container) has no USB phones either. */
-		if (discover_usb() < 0)
+		if (discover_usb(NULL) < 0)
 			tsp_log(TSP_LOG_INFO, "no USB devices listed: phones over libusb not looked for");
 		return rc;
 	}
@@ -302,7 +304,9 @@ int tsp_discover(void)
 		else if (strcmp(s, "hidraw") == 0)
 			r = discover_hidraw();
 		else if (strcmp(s, "usb") == 0)
-			r = discover_usb();
+			r = discover_usb(NULL);
+		else if (strncmp(s, "usb:", 4) == 0)
+			r = discover_usb(s);
 		else if (strncmp(s, "hidraw:", 7) == 0) {
 			free(only_nodes);
 			only_nodes = strdup(s + 7);

@@ -894,6 +894,9 @@ int tsp_phone_open(struct phone *p)
 			tsp_log(TSP_LOG_ERROR, "%s: permission denied; install hidphone's udev rules "
 				"(make install) so the user at the seat may use telephony devices",
 				p->source);
+		else if (rc == -EBUSY)
+			tsp_log(TSP_LOG_ERROR, "%s: claimed by another process (a TAPI host or "
+				"phonectl has it open)", p->source);
 		else
 			tsp_log(TSP_LOG_ERROR, "%s: cannot open: %s", p->source, strerror(-rc));
 		free(io);

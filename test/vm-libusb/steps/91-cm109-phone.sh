@@ -7,7 +7,9 @@
 # to cm109; unplugging while open is PHONE_CLOSE then PHONE_REMOVE; plugging it in again is
 # PHONE_CREATE, and the phone it makes opens and reports a key. Before the provider runs,
 # phonectl list (and describe --attached) show the phone, its profile, what the provider
-# makes of it and the transport, found by the provider's own walker (devices/matrix-find.c).
+# makes of it and the transport, found by the provider's own walker (devices/matrix-find.c);
+# phonectl monitor and ring take the path list shows, and one another process holds is
+# refused as claimed.
 
 VID=0d8c PID=000e
 G=/sys/kernel/config/usb_gadget/cm109p
@@ -38,14 +40,17 @@ expect() {
 	tail -n +$((MARK + 1)) "$OUT" | tail -n 20
 	return 1
 }
+# gadget_says LINE: waits for LINE in the gadget's log after its line GMARK (gmark sets it).
+GMARK=0
+gmark() { GMARK=$(wc -l <"$GLOG"); }
 gadget_says() {
 	i=0
 	while [ $i -lt 250 ]; do
-		grep -q "^$1\$" "$GLOG" && return 0
+		tail -n +$((GMARK + 1)) "$GLOG" | grep -q "^$1\$" && return 0
 		usleep 20000
 		i=$((i + 1))
 	done
-	echo "the gadget did not say '$1':"
+	echo "the gadget did not say '$1' after its line $GMARK:"
 	cat "$GLOG"
 	return 1
 }
@@ -101,6 +106,44 @@ tap "cm109 phone: phonectl describe --attached: transport libusb, the profile, P
 		.tapi.num_ring_modes == 1 and
 		([.tapi.buttons[] | select(.mode == "KEYPAD")] | length == 12))' $PCL-describe.json
 tap "cm109 phone: after describe, cm109 has the interface again" wait_driver cm109
+
+# Every command that drives a phone takes the path list shows (usb:BUS:ADDR:IF): the
+# provider in phonectl is pointed at that phone and opens it as for any host.
+USBP=$(jq -r '.devices[] | select(.transport == "libusb") | .node' $PCL-list.json)
+pc monitor --json --seconds 5 "$USBP" >$PCL-monitor.json 2>$PCL-monitor.err &
+mon_pid=$!
+tap "cm109 phone: phonectl monitor $USBP opens it (usbfs holds the interface)" wait_driver usbfs
+usleep 300000
+key 0x22
+wait $mon_pid
+MRC=$?
+tap "cm109 phone: phonectl monitor $USBP sees key 5 (0x22): PHONE_BUTTON 5 down and up, exit 0 ($MRC)" \
+	sh -c "[ $MRC = 0 ] && jq -e -s '
+		any(.[]; .message == \"PHONE_BUTTON\" and .param1 == 5 and .param3 == 2) and
+		any(.[]; .message == \"PHONE_BUTTON\" and .param1 == 5 and .param3 == 1)' $PCL-monitor.json"
+sed 's/^/# phonectl monitor: /' $PCL-monitor.json $PCL-monitor.err | head -n 20
+tap "cm109 phone: after monitor, cm109 has the interface again" wait_driver cm109
+gmark
+pc ring "$USBP" 1 >$PCL-ring.out 2>$PCL-ring.err
+RRC=$?
+tap "cm109 phone: phonectl ring $USBP 1 completes (exit $RRC)" \
+	sh -c "[ $RRC = 0 ] && grep -qx 'completed: success' $PCL-ring.out"
+tap "cm109 phone: phonectl ring drives the gadget's buzzer: output report 20 0f 0f 00" \
+	gadget_says "buzzer on: 20 0f 0f 00"
+sed 's/^/# phonectl ring: /' $PCL-ring.out $PCL-ring.err $GLOG | tail -n 12
+# (Each phonectl run closes the phone, and cm109 drives the chip again: the buzzer is off
+# by then, whichever of them turned it off.)
+pc ring "$USBP" 0 >$PCL-ring.out 2>$PCL-ring.err
+RRC=$?
+tap "cm109 phone: phonectl ring $USBP 0 completes (exit $RRC)" \
+	sh -c "[ $RRC = 0 ] && grep -qx 'completed: success' $PCL-ring.out"
+tap "cm109 phone: after ring, cm109 has the interface again" wait_driver cm109
+# A path no phone has: said so, with the path.
+NOPATH=${USBP%:*:*}:127:0
+pc lamp "$NOPATH" >$PCL-none.out 2>$PCL-none.err
+NRC=$?
+tap "cm109 phone: phonectl lamp $NOPATH: no such phone attached (exit $NRC)" \
+	sh -c "[ $NRC = 1 ] && grep -q '^phonectl: $NOPATH: no such phone attached' $PCL-none.err"
 : >"$OUT"
 HIDPHONE_DEVICES=usb HIDPHONE_PROFILES=/tmp/cm109-profiles HIDPHONE_TSP=/usr/local/lib/hidphone.tsp \
 	HIDPHONE_LOG=info cm109-host <"$IN" >"$OUT" 2>/tmp/cm109-host.err &
@@ -116,6 +159,13 @@ grep '^caps' "$OUT" | sed 's/^/# /'
 host open
 tap "cm109 phone: phoneOpen" expect '^open 0x0$'
 tap "cm109 phone: open, usbfs holds the interface (cm109 detached)" wait_driver usbfs
+# Another process has it: phonectl is told so, with the path.
+pc ring "$USBP" 1 >$PCL-busy.out 2>$PCL-busy.err
+BRC=$?
+tap "cm109 phone: phonectl ring $USBP while the host has it open: claimed by another process (exit $BRC)" \
+	sh -c "[ $BRC = 1 ] && grep -q '$USBP: claimed by another process' $PCL-busy.err &&
+		grep -q '^phonectl: $USBP: cannot open phone 0: PHONEERR_RESOURCEUNAVAIL' $PCL-busy.err"
+sed 's/^/# phonectl ring (busy): /' $PCL-busy.out $PCL-busy.err | head -n 5
 
 host wakeups 10
 if expect '^wakeups ' 15; then
@@ -159,6 +209,7 @@ key 0x48
 tap "cm109 phone: the red key (0x48) puts it down: PHONE_STATE HANDSETHOOKSWITCH ONHOOK" \
 	expect '^event PHONE_STATE 512 1 0$'
 
+gmark
 host ring 1
 tap "cm109 phone: phoneSetRing(1) completes" expect '^ring 1 result 0x0$'
 tap "cm109 phone: the gadget's buzzer goes on: output report 20 0f 0f 00 (bit 0x20 of byte 0)" \
