@@ -675,11 +675,12 @@ static bool io_read(struct phone_io *io, bool once)
 		echo = n > 0 && handle_report(p, io, io->buf, (size_t)n);
 		pthread_mutex_unlock(&tsp.lock);
 		/*
-		 * The host hears of the change first: the dispatch thread is woken before the
-		 * writer, which on a single CPU may run first and hold it for the write's time
-		 * on the bus. The confirmation then writes the state as it is by now.
+		 * The host hears of the change first: the dispatch thread delivers before the
+		 * writer is woken, which on a single CPU may run first and hold it for the
+		 * write's time on the bus, and before this thread runs the line's reaction
+		 * (posted behind it). The confirmation then writes the state as it is by now.
 		 */
-		tsp_dispatch();
+		tsp_dispatch_handoff();
 		if (echo) {
 			pthread_mutex_lock(&tsp.lock);
 			if (p->handle == io->handle && !p->closing)
