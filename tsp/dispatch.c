@@ -40,6 +40,7 @@ static pthread_mutex_t queue_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t queue_changed = PTHREAD_COND_INITIALIZER;
 static struct item *head, *tail;
 static bool delivering;
+static uint64_t in_flight;          /* while delivering: the handle of the item in its callback */
 static _Thread_local bool in_callback;
 
 static struct {
@@ -133,6 +134,7 @@ static void deliver(void)
 		head = it->next;
 		if (!head)
 			tail = NULL;
+		in_flight = it->handle;
 		pthread_mutex_unlock(&queue_lock);
 
 		in_callback = true;
@@ -272,8 +274,11 @@ void tsp_dispatch_forget(uint64_t handle)
 	pthread_mutex_unlock(&queue_lock);
 }
 
+/* Queued, or in its callback on another thread right now. */
 static bool queued(uint64_t handle)
 {
+	if (delivering && in_flight == handle)
+		return true;
 	for (struct item *it = head; it; it = it->next) {
 		if (it->handle == handle)
 			return true;
