@@ -143,7 +143,7 @@ static int hidraw_of(unsigned vid, unsigned pid, char *out, size_t cap)
  * reader thread does, stamping each report as read() returns. */
 struct rawreader {
 	int fd;
-	volatile bool stop;
+	int stop[2];                /* a pipe: written to end the reading */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	size_t n, len;
@@ -155,13 +155,17 @@ static void *raw_main(void *data)
 {
 	struct rawreader *rr = data;
 
-	while (!rr->stop) {
-		struct pollfd pf = { .fd = rr->fd, .events = POLLIN };
+	for (;;) {
+		/* No timeout: the reader sleeps between reports as the provider's loop does. */
+		struct pollfd pf[2] = { { .fd = rr->fd, .events = POLLIN },
+					{ .fd = rr->stop[0], .events = POLLIN } };
 		uint8_t buf[256];
 		ssize_t got;
 
-		if (poll(&pf, 1, 50) <= 0)
+		if (poll(pf, 2, -1) <= 0)
 			continue;
+		if (pf[1].revents)
+			break;
 		got = read(rr->fd, buf, sizeof(buf));
 		if (got <= 0)
 			continue;
@@ -223,12 +227,18 @@ static int bare_block(struct gadget *g, const char *node, const struct report *a
 
 	if (rr.fd < 0)
 		return -1;
+	if (pipe2(rr.stop, O_CLOEXEC) < 0) {
+		close(rr.fd);
+		return -1;
+	}
 	pthread_mutex_init(&rr.lock, NULL);
 	pthread_cond_init(&rr.cond, NULL);
 	while (read(rr.fd, buf, sizeof(buf)) > 0)
 		;
 	if (pthread_create(&th, NULL, raw_main, &rr) != 0) {
 		close(rr.fd);
+		close(rr.stop[0]);
+		close(rr.stop[1]);
 		return -1;
 	}
 	for (int i = 0; i < count && *lost < 10; i++) {
@@ -255,9 +265,12 @@ static int bare_block(struct gadget *g, const char *node, const struct report *a
 		if (gap_ms)
 			usleep((useconds_t)gap_ms * 1000);
 	}
-	rr.stop = true;
+	if (write(rr.stop[1], "", 1) != 1)
+		diag("bare reader: cannot stop it: %s", strerror(errno));
 	pthread_join(th, NULL);
 	close(rr.fd);
+	close(rr.stop[0]);
+	close(rr.stop[1]);
 	return 0;
 }
 
