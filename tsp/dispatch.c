@@ -11,6 +11,7 @@
  * completions, hotplug) is delivered by the dispatch thread, so a slow callback never holds up a device, and a
  * callback may call TSPI functions that wait for the loop.
  */
+#include <sched.h>
 #include <stdlib.h>
 
 #include "loop/event-loop.h"
@@ -39,6 +40,7 @@ static pthread_mutex_t queue_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t queue_changed = PTHREAD_COND_INITIALIZER;
 static struct item *head, *tail;
 static bool delivering;
+static uint64_t in_flight;          /* while delivering: the handle of the item in its callback */
 static _Thread_local bool in_callback;
 
 static struct {
@@ -132,6 +134,7 @@ static void deliver(void)
 		head = it->next;
 		if (!head)
 			tail = NULL;
+		in_flight = it->handle;
 		pthread_mutex_unlock(&queue_lock);
 
 		in_callback = true;
@@ -157,12 +160,40 @@ static void deliver(void)
 	pthread_mutex_unlock(&queue_lock);
 }
 
+/* True when the dispatch thread was woken to deliver: something is queued. */
+static bool wake(void)
+{
+	bool any;
+
+	pthread_mutex_lock(&queue_lock);
+	any = head != NULL;
+	dt.wanted = dt.wanted || any;
+	pthread_mutex_unlock(&queue_lock);
+	/*
+	 * Signalled with the lock released: a woken thread that runs at once (on a single
+	 * CPU) would otherwise find the lock still held and sleep again until it is released.
+	 */
+	if (any)
+		pthread_cond_signal(&dt.wake);
+	return any;
+}
+
 void tsp_dispatch_wake(void)
 {
-	pthread_mutex_lock(&queue_lock);
-	dt.wanted = true;
-	pthread_cond_signal(&dt.wake);
-	pthread_mutex_unlock(&queue_lock);
+	(void)wake();
+}
+
+void tsp_dispatch_handoff(void)
+{
+	/*
+	 * The woken dispatch thread and this one have both slept until now, so the scheduler
+	 * sees no reason for the one to preempt the other: on a single CPU this thread would
+	 * go on to what the input set off (a line's call, the device's confirmation write)
+	 * before the host hears of the input. Giving up the CPU once lets the delivery run
+	 * first; with a CPU to spare the call returns at once.
+	 */
+	if (wake())
+		sched_yield();
 }
 
 void tsp_dispatch(void)
@@ -214,8 +245,8 @@ void tsp_dispatch_stop(void)
 		return;
 	pthread_mutex_lock(&queue_lock);
 	dt.stop = true;
-	pthread_cond_signal(&dt.wake);
 	pthread_mutex_unlock(&queue_lock);
+	pthread_cond_signal(&dt.wake);
 	/* A host that shuts down from inside a callback: the thread ends when it returns. */
 	if (pthread_equal(dt.thread, pthread_self()))
 		pthread_detach(dt.thread);
@@ -243,8 +274,11 @@ void tsp_dispatch_forget(uint64_t handle)
 	pthread_mutex_unlock(&queue_lock);
 }
 
+/* Queued, or in its callback on another thread right now. */
 static bool queued(uint64_t handle)
 {
+	if (delivering && in_flight == handle)
+		return true;
 	for (struct item *it = head; it; it = it->next) {
 		if (it->handle == handle)
 			return true;

@@ -20,6 +20,11 @@ void tsp_post_completion(uint64_t handle, DRV_REQUESTID request, LONG result);
 void tsp_dispatch(void);
 /* Has the dispatch thread deliver what is queued (threads that never run host code). */
 void tsp_dispatch_wake(void);
+/*
+ * The loop thread's hand-off of an input's events: wakes the dispatch thread and lets it
+ * deliver before this thread goes on to the input's consequences.
+ */
+void tsp_dispatch_handoff(void);
 /* Drops the events queued for an open that ended; completions stay. */
 void tsp_dispatch_forget(uint64_t handle);
 /* Waits (without the provider lock) until nothing queued belongs to handle. */

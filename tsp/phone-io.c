@@ -594,8 +594,53 @@ void tsp_phone_removed(struct phone *p)
 	forget_removed(p);
 }
 
-/* Turns one report into events; true when the device wants its hook change confirmed. */
-static bool handle_report(struct phone *p, struct phone_io *io, const uint8_t *buf, size_t n)
+/*
+ * What a report means to the phone's line: hook changes, keypad digits and the Mute button,
+ * in order, for after the host has heard of the report.
+ */
+enum line_in_kind { LINE_IN_HOOK, LINE_IN_KEY, LINE_IN_MUTE };
+
+struct line_input {
+	int n;
+	struct line_in {
+		enum line_in_kind kind;
+		bool offhook;
+		char digit;
+	} in[32];
+};
+
+static void line_input_add(struct line_input *li, enum line_in_kind kind, bool offhook,
+			   char digit)
+{
+	if (li->n < 32)
+		li->in[li->n++] = (struct line_in){ .kind = kind, .offhook = offhook,
+						    .digit = digit };
+}
+
+/* Lock held: the line reacts (a dial tone, the call dropped, a digit dialed, muted). */
+static void line_input_run(struct phone *p, const struct line_input *li)
+{
+	for (int i = 0; i < li->n; i++) {
+		switch (li->in[i].kind) {
+		case LINE_IN_HOOK:
+			tsp_line_phone_hook(p, li->in[i].offhook);
+			break;
+		case LINE_IN_KEY:
+			tsp_line_phone_key(p, li->in[i].digit);
+			break;
+		case LINE_IN_MUTE:
+			tsp_line_phone_mute(p);
+			break;
+		}
+	}
+}
+
+/*
+ * Turns one report into events, and into li what the line is to do about it; true when
+ * the device wants its hook change confirmed.
+ */
+static bool handle_report(struct phone *p, struct phone_io *io, const uint8_t *buf, size_t n,
+			  struct line_input *li)
 {
 	struct phone_input_event ev[32];
 	bool need_echo = false;
@@ -633,15 +678,15 @@ static bool handle_report(struct phone *p, struct phone_io *io, const uint8_t *b
 							PHONEHOOKSWITCHMODE_ONHOOK);
 			/* The hook first, then the lamp of the LED that confirms it. */
 			tsp_phone_offhook_lamp(p);
-			tsp_line_phone_hook(p, ev[i].offhook);
+			line_input_add(li, LINE_IN_HOOK, ev[i].offhook, 0);
 		} else {
 			const struct phone_button *b = phone_model_button(p->model, ev[i].button);
 
 			tsp_phone_button(p, ev[i].button, ev[i].down);
 			if (b && b->keypad && b->id < 16 && ev[i].down)
-				tsp_line_phone_key(p, "0123456789*#ABCD"[b->id]);
+				line_input_add(li, LINE_IN_KEY, false, "0123456789*#ABCD"[b->id]);
 			else if (b && ev[i].down && tsp_button_function(b) == PHONEBUTTONFUNCTION_MUTE)
-				tsp_line_phone_mute(p);
+				line_input_add(li, LINE_IN_MUTE, false, 0);
 		}
 	}
 	return need_echo;
@@ -666,6 +711,7 @@ static bool io_read(struct phone_io *io, bool once)
 
 	for (int i = 0; !once || i < 1; i++) {
 		int n = transport_read(io->t, io->buf, io->len, 0);
+		struct line_input li = { 0 };
 		bool echo;
 
 		if (n == 0)
@@ -689,19 +735,23 @@ static bool io_read(struct phone_io *io, bool once)
 			pthread_mutex_unlock(&tsp.lock);
 			return false;
 		}
-		echo = n > 0 && handle_report(p, io, io->buf, (size_t)n);
+		echo = n > 0 && handle_report(p, io, io->buf, (size_t)n, &li);
 		pthread_mutex_unlock(&tsp.lock);
 		/*
-		 * The host hears of the change first: the dispatch thread is woken before the
-		 * writer, which on a single CPU may run first and hold it for the write's time
-		 * on the bus. The confirmation then writes the state as it is by now.
+		 * The host hears of the change first: the dispatch thread delivers before this
+		 * thread starts the line's reaction (a call made or dropped, a digit) and
+		 * before the writer is woken, which on a single CPU may run first and hold it
+		 * for the write's time on the bus. The phone stays (its close waits for this
+		 * thread); the confirmation then writes the state as it is by now.
 		 */
-		tsp_dispatch();
-		if (echo) {
+		tsp_dispatch_handoff();
+		if (echo || li.n) {
 			pthread_mutex_lock(&tsp.lock);
-			if (p->handle == io->handle && !p->closing)
+			line_input_run(p, &li);
+			if (echo && p->handle == io->handle && !p->closing)
 				queue_output(p, io, NULL, false);
 			pthread_mutex_unlock(&tsp.lock);
+			tsp_dispatch();
 		}
 	}
 	return true;

@@ -13,6 +13,8 @@
 #   E2E_TIMEOUT         seconds before qemu is killed (default 1200; the guest's watchdog
 #                       fails the run 40 s before)
 #   E2E_MEM             guest memory (default 512M)
+#   E2E_SMP             guest CPUs (default 1: the threads of the provider and of the tests
+#                       share one CPU, the case where their scheduling shows most)
 #   E2E_APPEND          extra kernel command line, e.g. "e2e.steps=20-standing-set,60-latency e2e.lat=200"
 #                       (knobs listed in guest/init)
 #   E2E_KERNEL_PKG      kernel package to use instead of what linux-image-amd64 depends on
@@ -45,6 +47,7 @@ STAGE=$VM/initramfs
 FIXTURES=$ROOT/test/data/descriptors
 E2E_TIMEOUT=${E2E_TIMEOUT:-1200}
 E2E_MEM=${E2E_MEM:-512M}
+E2E_SMP=${E2E_SMP:-1}
 MULTIARCH=x86_64-linux-gnu
 
 say() { echo "run.sh: $*"; }
@@ -489,7 +492,7 @@ esac
 
 rm -f "$OUT"/*.kernel-rdesc.txt "$OUT/dmesg.txt" "$OUT/console.log"
 QEMU_VERSION=$(qemu-system-x86_64 --version | head -n 1)
-say "booting: $QEMU_VERSION, accel $ACCEL, -m $E2E_MEM, timeout ${E2E_TIMEOUT}s"
+say "booting: $QEMU_VERSION, accel $ACCEL, -m $E2E_MEM, -smp $E2E_SMP, timeout ${E2E_TIMEOUT}s"
 printf '%s\n' "$QEMU_VERSION" >"$OUT/qemu-version.txt"
 T_BOOT=$(cut -d' ' -f1 /proc/uptime)
 # stdin from /dev/null: qemu must never wait for, or grab, a terminal.
@@ -499,7 +502,7 @@ T_BOOT=$(cut -d' ' -f1 /proc/uptime)
 	set +e
 	timeout -k 10 "$E2E_TIMEOUT" qemu-system-x86_64 \
 		-nodefaults -no-user-config -nographic -monitor none -serial stdio \
-		-machine pc -accel "$ACCEL" -cpu "$CPU" -m "$E2E_MEM" -smp 1 -no-reboot \
+		-machine pc -accel "$ACCEL" -cpu "$CPU" -m "$E2E_MEM" -smp "$E2E_SMP" -no-reboot \
 		-kernel "$KDIR/vmlinux" -initrd "$VM/initramfs.cpio" \
 		-append "console=ttyS0 panic=-1 quiet loglevel=3 ${E2E_APPEND:-} e2e.watchdog=$((E2E_TIMEOUT - 40))" \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null 2>&1

@@ -9,7 +9,7 @@ static int cmp_i64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static int64_t pct(int64_t *v, int n, int p)
+static int64_t pct(const int64_t *v, int n, int p)
 {
 	return n ? v[(n * p + 99) / 100 - 1] : -1;
 }
@@ -29,6 +29,7 @@ static void stats(const char *what, int64_t *v, int n)
 	     (long long)v[0], (long long)pct(v, n, 50), (long long)pct(v, n, 90),
 	     (long long)pct(v, n, 99), (long long)v[n - 1], (long long)(sum / n));
 }
+
 
 /*
  * What each thread of this process does over ms of quiet: context switches and CPU time
@@ -142,7 +143,7 @@ static int hidraw_of(unsigned vid, unsigned pid, char *out, size_t cap)
  * reader thread does, stamping each report as read() returns. */
 struct rawreader {
 	int fd;
-	volatile bool stop;
+	int stop[2];                /* a pipe: written to end the reading */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	size_t n, len;
@@ -154,13 +155,17 @@ static void *raw_main(void *data)
 {
 	struct rawreader *rr = data;
 
-	while (!rr->stop) {
-		struct pollfd pf = { .fd = rr->fd, .events = POLLIN };
+	for (;;) {
+		/* No timeout: the reader sleeps between reports as the provider's loop does. */
+		struct pollfd pf[2] = { { .fd = rr->fd, .events = POLLIN },
+					{ .fd = rr->stop[0], .events = POLLIN } };
 		uint8_t buf[256];
 		ssize_t got;
 
-		if (poll(&pf, 1, 50) <= 0)
+		if (poll(pf, 2, -1) <= 0)
 			continue;
+		if (pf[1].revents)
+			break;
 		got = read(rr->fd, buf, sizeof(buf));
 		if (got <= 0)
 			continue;
@@ -182,10 +187,39 @@ static bool raw_wait(struct rawreader *rr, size_t n, long ms)
 
 
 #define LAT_BLOCKS 10
+/* Hook changes by hand: tens of milliseconds apart at the fastest. */
+#define HOOK_GAP_MS 50
+#define HOOK_BLOCKS 2
 
-/* count reports (a, b, a, ...) read by a bare read() loop on node; -1 if it cannot open it. */
+/* A block's samples: all of them, and those of its a and b reports apart (when set). */
+struct samples {
+	int64_t *all, *a, *b;
+	int n_all, n_a, n_b;
+};
+
+static bool samples_alloc(struct samples *s, int n)
+{
+	s->all = calloc((size_t)n, sizeof(int64_t));
+	s->a = calloc((size_t)n, sizeof(int64_t));
+	s->b = calloc((size_t)n, sizeof(int64_t));
+	return s->all && s->a && s->b;
+}
+
+static void samples_add(struct samples *s, bool is_b, int64_t d)
+{
+	s->all[s->n_all++] = d;
+	if (is_b)
+		s->b[s->n_b++] = d;
+	else
+		s->a[s->n_a++] = d;
+}
+
+/*
+ * count reports (a, b, a, ...) gap_ms apart, read by a bare read() loop on node; -1 if it
+ * cannot open it.
+ */
 static int bare_block(struct gadget *g, const char *node, const struct report *a,
-		      const struct report *b, int count, int64_t *v, int *nv, int *lost)
+		      const struct report *b, int count, int gap_ms, struct samples *s, int *lost)
 {
 	struct rawreader rr = { .fd = open(node, O_RDWR | O_NONBLOCK | O_CLOEXEC) };
 	uint8_t buf[256];
@@ -193,12 +227,18 @@ static int bare_block(struct gadget *g, const char *node, const struct report *a
 
 	if (rr.fd < 0)
 		return -1;
+	if (pipe2(rr.stop, O_CLOEXEC) < 0) {
+		close(rr.fd);
+		return -1;
+	}
 	pthread_mutex_init(&rr.lock, NULL);
 	pthread_cond_init(&rr.cond, NULL);
 	while (read(rr.fd, buf, sizeof(buf)) > 0)
 		;
 	if (pthread_create(&th, NULL, raw_main, &rr) != 0) {
 		close(rr.fd);
+		close(rr.stop[0]);
+		close(rr.stop[1]);
 		return -1;
 	}
 	for (int i = 0; i < count && *lost < 10; i++) {
@@ -218,32 +258,91 @@ static int bare_block(struct gadget *g, const char *node, const struct report *a
 		t1 = rr.t;
 		same = rr.len == r->len && memcmp(rr.buf, r->b, r->len) == 0;
 		pthread_mutex_unlock(&rr.lock);
-		if (!same) {
+		if (!same)
 			(*lost)++;
-			continue;
-		}
-		v[(*nv)++] = t1 - t0;
+		else
+			samples_add(s, r == b, t1 - t0);
+		if (gap_ms)
+			usleep((useconds_t)gap_ms * 1000);
 	}
-	rr.stop = true;
+	if (write(rr.stop[1], "", 1) != 1)
+		diag("bare reader: cannot stop it: %s", strerror(errno));
 	pthread_join(th, NULL);
 	close(rr.fd);
+	close(rr.stop[0]);
+	close(rr.stop[1]);
 	return 0;
 }
 
-/* count reports (a, b, a, ...) through the provider: each one's callback. */
+
+/*
+ * count reports (a, b, a, ...) through the provider, gap_ms apart: for each, the time to
+ * its first callback with msg.
+ */
 static void prov_block(struct gadget *g, const struct report *a, const struct report *b,
-		       int count, int64_t *v, int *nv, int *lost)
+		       int count, DWORD msg, int gap_ms, struct samples *s, int *lost)
 {
 	for (int i = 0; i < count && *lost < 10; i++) {
 		const struct report *r = i % 2 ? b : a;
-		size_t before = host_n_events(H);
-		int64_t t0;
+		size_t at = host_n_events(H);
+		int64_t t0, d = -1;
 
-		if (gadget_write(g, r, &t0) < 0 || !host_wait(H, before + 1, 2000)) {
+		if (gadget_write(g, r, &t0) < 0) {
 			(*lost)++;
 			continue;
 		}
-		v[(*nv)++] = (int64_t)host_event_at(H, before).usec - t0;
+		while (d < 0 && host_wait(H, at + 1, 2000)) {
+			struct host_event ev = host_event_at(H, at++);
+
+			if (ev.msg == msg && !ev.completion && !ev.line)
+				d = (int64_t)ev.usec - t0;
+		}
+		if (d < 0)
+			(*lost)++;
+		else
+			samples_add(s, r == b, d);
+		if (gap_ms)
+			usleep((useconds_t)gap_ms * 1000);
+	}
+}
+
+/*
+ * blocks of count reports (a, b, a, ...) gap_ms apart, in turns: read by a bare read()
+ * loop on node with the phone closed, then through the provider with the phone open (its
+ * callbacks with msg), so a change in the host's load over the run weighs on both alike.
+ * -1 when a block could not run.
+ */
+static int turns(struct check *c, struct gadget *g, struct phone *p, const char *node,
+		 const struct report *a, const struct report *b, int blocks, int count, DWORD msg,
+		 int gap_ms, struct samples *bare, struct samples *prov, int *lost)
+{
+	for (int i = 0; i < blocks && *lost < 10; i++) {
+		if (bare_block(g, node, a, b, count, gap_ms, bare, lost) < 0) {
+			check_fail(c, "open %s: %s", node, strerror(errno));
+			return -1;
+		}
+		if (open_phone(p, (HTAPIPHONE)(uintptr_t)0x7777) != 0) {
+			check_fail(c, "%s not opened", p->fx->name);
+			return -1;
+		}
+		H->phoneSetStatusMessages(p->hd, ALL_HOOK_STATES, PHONEBUTTONMODE_KEYPAD,
+					  PHONEBUTTONSTATE_DOWN | PHONEBUTTONSTATE_UP);
+		usleep(20 * 1000);
+		prov_block(g, a, b, count, msg, gap_ms, prov, lost);
+		H->phoneClose(p->hd);
+	}
+	return 0;
+}
+
+/* p50 and p99 of a block's samples over those of the bare reads (both sorted by stats()). */
+static void ratios(const char *what, const struct samples *s, const struct samples *bare)
+{
+	for (int p = 50; p <= 99; p += 49) {
+		int64_t x = pct(s->all, s->n_all, p), y = pct(bare->all, bare->n_all, p);
+
+		if (x > 0 && y > 0)
+			diag("latency ratio p%d %s / p%d bare = %.2f (%lld / %lld us)", p, what, p,
+			     (double)x / (double)y, (long long)x, (long long)y);
 	}
 }
 
@@ -254,25 +353,25 @@ int cmd_latency(void)
 	struct phone *p;
 	static struct gadget g;
 	int n = (int)env_long("E2E_LAT", 1000), lost = 0;
-	int64_t *bare = calloc((size_t)n, sizeof(int64_t));
-	int64_t *prov = calloc((size_t)n, sizeof(int64_t));
-	int64_t *hook = calloc((size_t)n, sizeof(int64_t));
 	int64_t *lamp = calloc((size_t)n, sizeof(int64_t));
 	int64_t *call = calloc((size_t)n, sizeof(int64_t));
-	int n_bare = 0, n_prov = 0, n_hook = 0, n_lamp = 0;
+	struct samples bare = { 0 }, key = { 0 }, bare_hook = { 0 }, hook = { 0 }, burst = { 0 };
+	int n_lamp = 0;
+	char what[200];
 	struct report down, up, off, on;
 	const struct xarr *kp;
 	const struct xvar *hv;
 	char node[300];
 	DWORD lamp_id = 0xffffffffu;
-	int64_t p50_bare, p50_prov;
 	LONG rc;
 
 	for (int s = 0; s < n_standing && !f; s++) {
 		if (standing[s]->phone && xkeypad(standing[s], 0xb5) && xvar(standing[s], 0x0b, 0x20, K_INPUT))
 			f = standing[s];
 	}
-	if (!f || !bare || !prov || !hook || !lamp || !call) {
+	if (!f || !lamp || !call || !samples_alloc(&bare, n) || !samples_alloc(&key, n) ||
+	    !samples_alloc(&bare_hook, n) || !samples_alloc(&hook, n) ||
+	    !samples_alloc(&burst, n)) {
 		check_fail(&c, "no standing phone with a keypad and hook switch");
 		tap(&c, "latency");
 		return 1;
@@ -291,46 +390,36 @@ int cmd_latency(void)
 	diag("latency on %s: key 5 %s / %s, hook %s / %s", f->name, hex(down.b, down.len),
 	     hex(up.b, up.len), hex(off.b, off.len), hex(on.b, on.len));
 
-	/*
-	 * The floor and the provider in turns: blocks of key reports read by a bare read()
-	 * loop on the node (the phone closed) and through the provider (the phone open), so a
-	 * change in the host's load over the run weighs on both alike. The first open starts
-	 * the phone's line and its SIP stack, which stay for the rest: both sides run with it.
-	 */
 	rc = start_provider();
 	list_phones();
 	p = phone_of(f);
 	if (rc || !p || hidraw_of(f->vid, f->pid, node, sizeof(node)) < 0 ||
-	    gadget_open(&g, f, 5000) < 0) {
-		check_fail(&c, "provider start %#x, or %s has no phone, hidraw or gadget node",
-			   (unsigned)rc, f->name);
+	    gadget_open(&g, f, 5000) < 0 || open_phone(p, (HTAPIPHONE)(uintptr_t)0x7777) != 0) {
+		check_fail(&c, "provider start %#x, or %s has no phone, hidraw or gadget node, or "
+			   "does not open", (unsigned)rc, f->name);
 		tap(&c, "latency");
 		return 1;
 	}
-	for (int b = 0; b < LAT_BLOCKS && lost < 10; b++) {
-		int count = n / LAT_BLOCKS;
-
-		if (bare_block(&g, node, &down, &up, count, bare, &n_bare, &lost) < 0) {
-			check_fail(&c, "open %s: %s", node, strerror(errno));
-			break;
-		}
-		if (open_phone(p, (HTAPIPHONE)(uintptr_t)0x7777) != 0) {
+	/*
+	 * The first open starts the phone's line and its SIP stack, which stay for the rest:
+	 * the bare reads and the provider run with it alike. Quiet from a second after it.
+	 */
+	usleep(1100 * 1000);
+	quiet_use("phone open 1 s", 2000);
+	H->phoneClose(p->hd);
+	/*
+	 * Key presses back to back; the hook switch HOOK_GAP_MS apart, as a hand moves it,
+	 * each of its changes (the Off-Hook echo write, the line's call: a dial tone at
+	 * Off-Hook, dropped at On-Hook) done before the next. Bare reads of the same reports
+	 * at the same pace are its floor.
+	 */
+	if (turns(&c, &g, p, node, &down, &up, LAT_BLOCKS, n / LAT_BLOCKS, PHONE_BUTTON, 0, &bare,
+		  &key, &lost) < 0 ||
+	    turns(&c, &g, p, node, &off, &on, HOOK_BLOCKS, n / 4 / HOOK_BLOCKS, PHONE_STATE,
+		  HOOK_GAP_MS, &bare_hook, &hook, &lost) < 0 ||
+	    open_phone(p, (HTAPIPHONE)(uintptr_t)0x7777) != 0) {
+		if (!n_failed)
 			check_fail(&c, "%s not opened", f->name);
-			break;
-		}
-		H->phoneSetStatusMessages(p->hd, ALL_HOOK_STATES, PHONEBUTTONMODE_KEYPAD,
-					  PHONEBUTTONSTATE_DOWN | PHONEBUTTONSTATE_UP);
-		usleep(b ? 20 * 1000 : 100 * 1000);
-		/* The first open starts the line's SIP stack: quiet from a second after it. */
-		if (!b) {
-			usleep(1000 * 1000);
-			quiet_use("phone open 1 s", 2000);
-		}
-		prov_block(&g, &down, &up, count, prov, &n_prov, &lost);
-		H->phoneClose(p->hd);
-	}
-	if (open_phone(p, (HTAPIPHONE)(uintptr_t)0x7777) != 0) {
-		check_fail(&c, "%s not opened", f->name);
 		tap(&c, "latency");
 		gadget_close(&g);
 		return 1;
@@ -338,8 +427,8 @@ int cmd_latency(void)
 	H->phoneSetStatusMessages(p->hd, ALL_HOOK_STATES, PHONEBUTTONMODE_KEYPAD,
 				  PHONEBUTTONSTATE_DOWN | PHONEBUTTONSTATE_UP);
 	usleep(100 * 1000);
-	/* The hook switch through the provider (with the Off-Hook echo write). */
-	prov_block(&g, &off, &on, n / 4, hook, &n_hook, &lost);
+	/* The hook switch back to back: each change also waits for the work of the one before. */
+	prov_block(&g, &off, &on, n / 4, PHONE_STATE, 0, &burst, &lost);
 	usleep(50 * 1000);
 	/* SetLamp -> the bytes at the gadget. */
 	lamp_id = first_steady_lamp(p);
@@ -370,27 +459,30 @@ int cmd_latency(void)
 	gadget_close(&g);
 
 	stats("input, bare read() loop on hidraw (write hidg -> read returns in a reader thread; "
-	      "in turns with the provider's blocks)", bare, n_bare);
-	stats("input through hidphone.tsp (write hidg -> PHONE_BUTTON callback)", prov, n_prov);
-	stats("input through hidphone.tsp, hook switch (write hidg -> PHONE_STATE; includes the "
-	      "Off-Hook echo write)", hook, n_hook);
+	      "in turns with the provider's blocks)", bare.all, bare.n_all);
+	stats("input through hidphone.tsp (write hidg -> PHONE_BUTTON callback)", key.all,
+	      key.n_all);
+	snprintf(what, sizeof(what), "hook switch %d ms apart, bare read() loop on hidraw",
+		 HOOK_GAP_MS);
+	stats(what, bare_hook.all, bare_hook.n_all);
+	snprintf(what, sizeof(what), "hook switch %d ms apart through hidphone.tsp (write hidg "
+		 "-> PHONE_STATE)", HOOK_GAP_MS);
+	stats(what, hook.all, hook.n_all);
+	stats("  of which Off-Hook", hook.a, hook.n_a);
+	stats("  of which On-Hook", hook.b, hook.n_b);
+	stats("hook switch back to back through hidphone.tsp", burst.all, burst.n_all);
 	stats("output, TSPI_phoneSetLamp -> report read at the gadget", lamp, n_lamp);
 	stats("TSPI_phoneSetLamp call duration", call, n_lamp);
-	p50_bare = pct(bare, n_bare, 50);
-	p50_prov = pct(prov, n_prov, 50);
-	if (p50_bare > 0)
-		diag("latency ratio p50 provider / p50 bare = %.2f (%lld / %lld us)",
-		     (double)p50_prov / (double)p50_bare, (long long)p50_prov, (long long)p50_bare);
-	if (pct(bare, n_bare, 99) > 0)
-		diag("latency ratio p99 provider / p99 bare = %.2f (%lld / %lld us)",
-		     (double)pct(prov, n_prov, 99) / (double)pct(bare, n_bare, 99),
-		     (long long)pct(prov, n_prov, 99), (long long)pct(bare, n_bare, 99));
-	if (n_bare != n / LAT_BLOCKS * LAT_BLOCKS || n_prov != n / LAT_BLOCKS * LAT_BLOCKS ||
-	    n_hook != n / 4 || n_lamp != n)
-		check_fail(&c, "samples: bare %d, provider %d, hook %d, SetLamp %d of %d (lost %d)",
-			   n_bare, n_prov, n_hook, n_lamp, n, lost);
+	ratios("provider", &key, &bare);
+	snprintf(what, sizeof(what), "hook switch %d ms apart, provider", HOOK_GAP_MS);
+	ratios(what, &hook, &bare_hook);
+	if (bare.n_all != n / LAT_BLOCKS * LAT_BLOCKS || key.n_all != bare.n_all ||
+	    bare_hook.n_all != n / 4 / HOOK_BLOCKS * HOOK_BLOCKS || hook.n_all != bare_hook.n_all ||
+	    burst.n_all != n / 4 || n_lamp != n)
+		check_fail(&c, "samples: bare %d, provider %d, hook bare %d, provider %d and %d, "
+			   "SetLamp %d of %d (lost %d)", bare.n_all, key.n_all, bare_hook.n_all,
+			   hook.n_all, burst.n_all, n_lamp, n, lost);
 	tap(&c, "latency: %d samples each: bare hidraw, provider input, SetLamp output (printed, "
 	    "not judged)", n);
 	return n_failed ? 1 : 0;
 }
-
