@@ -35,7 +35,7 @@ HID_SRCS := hid/rdesc-parse.c hid/rdesc-load.c hid/field-codec.c hid/hex-text.c 
 DEV_SRCS := devices/telephony-map.c devices/phone-model.c devices/profile-parse.c \
 	    devices/profile-match.c devices/audio-card.c devices/audio-mixer.c devices/audio-ring.c \
 	    devices/matrix-scan.c devices/matrix-find.c
-LOOP_SRCS := loop/event-loop.c loop/backoff.c
+LOOP_SRCS := loop/event-loop.c loop/backoff.c loop/thread-latency.c
 CORE_SRCS := $(HID_SRCS) $(DEV_SRCS) $(LOOP_SRCS)
 TSP_SRCS := tsp/provider.c tsp/phone.c tsp/discovery.c tsp/phone-io.c tsp/phone-caps.c \
 	    tsp/phone-control.c tsp/dispatch.c tsp/errors.c tsp/log.c tsp/varstruct.c \
@@ -63,7 +63,7 @@ TAPI_SRCS := tapi/tapi-registry.c tapi/tapi-providers.c tapi/tapi-phone.c tapi/t
 
 UNIT_TESTS := test-rdesc-parse test-field-codec test-rdesc-load test-usage-names \
 	      test-real-descriptors test-telephony-map test-json-writer test-phone-model \
-	      test-recording test-transport-replay test-event-loop test-loop-backoff test-lamp-cadence \
+	      test-recording test-transport-replay test-event-loop test-loop-backoff test-thread-latency test-lamp-cadence \
 	      test-line-dial test-provider test-provider-fixtures test-call-config test-call-engine \
 	      test-tapi test-tapi-text test-tapi-fake test-line test-tapi-line test-profile \
 	      test-audio-card test-audio-mixer test-matrix-scan test-phonectl-call
