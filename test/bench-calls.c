@@ -46,15 +46,22 @@
 #define WIRE_BUCKET_US 10
 #define WIRE_BUCKETS 2001
 
+struct wire_hist {
+	uint32_t bucket[WIRE_BUCKETS];
+	uint64_t n;
+};
+
+/* All calls pooled, and each call alone: a stall of one call is diluted in the pool. */
 static struct {
 	int fd;
 	bool on;                      /* counting (the measured window) */
 	struct {
 		uint16_t port;
 		uint64_t last_ns;
+		struct wire_hist h;
 	} flow[CPU_CALLS];
-	uint32_t hist[WIRE_BUCKETS];
-	uint64_t intervals, max_us, packets;
+	struct wire_hist all;
+	uint64_t max_us, packets;
 } wire = { .fd = -1 };
 
 static struct call *calls[CPU_CALLS];
@@ -151,9 +158,13 @@ static void wire_packet(const uint8_t *p, size_t len, uint64_t ns)
 		uint64_t iv = (ns - wire.flow[i].last_ns) / 1000;
 		uint64_t d = iv > 20000 ? iv - 20000 : 20000 - iv;
 
-		wire.hist[d / WIRE_BUCKET_US < WIRE_BUCKETS - 1 ? d / WIRE_BUCKET_US
-								: WIRE_BUCKETS - 1]++;
-		wire.intervals++;
+		unsigned b = d / WIRE_BUCKET_US < WIRE_BUCKETS - 1 ? (unsigned)(d / WIRE_BUCKET_US)
+								    : WIRE_BUCKETS - 1;
+
+		wire.all.bucket[b]++;
+		wire.all.n++;
+		wire.flow[i].h.bucket[b]++;
+		wire.flow[i].h.n++;
 		if (d > wire.max_us)
 			wire.max_us = d;
 	}
@@ -225,13 +236,13 @@ static void wire_close(void)
 	wire.fd = -1;
 }
 
-static unsigned wire_percentile(unsigned pct)
+static unsigned wire_percentile(const struct wire_hist *h, unsigned pct)
 {
-	uint64_t want = (wire.intervals * pct + 99) / 100, seen = 0;
+	uint64_t want = (h->n * pct + 99) / 100, seen = 0;
 	unsigned i;
 
 	for (i = 0; i < WIRE_BUCKETS; i++) {
-		seen += wire.hist[i];
+		seen += h->bucket[i];
 		if (seen >= want)
 			return i * WIRE_BUCKET_US;
 	}
@@ -242,21 +253,25 @@ static void print_wire(void)
 {
 	struct tpacket_stats ps = { 0 };
 	socklen_t len = sizeof(ps);
-	unsigned p50, p99;
+	unsigned p50, p99, i;
 
-	if (wire.fd < 0 || !wire.intervals) {
+	if (wire.fd < 0 || !wire.all.n) {
 		printf("RTP send interval, on the wire: not measured (needs CAP_NET_RAW: run in "
 		       "unshare -rn)\n");
 		return;
 	}
 	(void)getsockopt(wire.fd, SOL_PACKET, PACKET_STATISTICS, &ps, &len);
-	p50 = wire_percentile(50);
-	p99 = wire_percentile(99);
+	p50 = wire_percentile(&wire.all, 50);
+	p99 = wire_percentile(&wire.all, 99);
 	printf("RTP send interval, on the wire (kernel timestamps on lo, %d calls): %llu "
 	       "intervals, deviation from 20 ms p50 %s%u us, p99 %s%u us, max %llu us; "
-	       "%u packets dropped by the tap\n", CPU_CALLS,
-	       (unsigned long long)wire.intervals, p50 >= 20000 ? ">=" : "", p50,
+	       "%u packets dropped by the tap\n  each call's p99:", CPU_CALLS,
+	       (unsigned long long)wire.all.n, p50 >= 20000 ? ">=" : "", p50,
 	       p99 >= 20000 ? ">=" : "", p99, (unsigned long long)wire.max_us, ps.tp_drops);
+	for (i = 0; i < CPU_CALLS; i++)
+		if (wire.flow[i].h.n)
+			printf(" %u us", wire_percentile(&wire.flow[i].h, 99));
+	printf("\n");
 }
 
 static void print_load(const char *when)
