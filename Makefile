@@ -50,7 +50,8 @@ CALLS_PKGS := libre librem alsa
 CALLS_CFLAGS = $(shell pkg-config --cflags $(CALLS_PKGS)) -DHAVE_INTTYPES_H -DHAVE_STDBOOL_H
 CALLS_LIBS   = $(shell pkg-config --libs $(CALLS_PKGS)) -lm
 CALLS_SRCS := calls/config-parse.c calls/config-file.c calls/call-engine.c calls/call-media.c \
-	      calls/call-register.c calls/media-port.c calls/media-alsa.c calls/call-resolve.c
+	      calls/call-register.c calls/media-port.c calls/media-alsa.c calls/call-resolve.c \
+	      calls/media-hist.c
 TOOL_SRCS := tools/phonectl.c tools/phonectl-describe.c tools/json-writer.c \
 	     tools/tapi-host.c tools/tapi-names.c tools/phonectl-session.c \
 	     tools/phonectl-replay.c tools/phonectl-monitor.c tools/phonectl-control.c \

@@ -1,6 +1,7 @@
 /* A call's media: one RTP/RTCP socket pair, the SDP offer/answer (PCMU, PCMA at 20 ms and
  * telephone-event), a 20 ms send timer on the loop and RFC 4733 events both ways. */
 #include "calls/call-internal.h"
+#include "calls/media-hist.h"
 #include "calls/media-port.h"
 #include "loop/thread-latency.h"
 
@@ -14,16 +15,6 @@
 #define PT_PCMU 0
 #define PT_PCMA 8
 #define PT_TELEV 101
-/* Timing histograms: 10 us buckets up to 20 ms, then one overflow bucket. */
-#define DEV_BUCKET_US 10
-#define DEV_BUCKETS 2001
-
-struct hist {
-	uint64_t n;
-	uint32_t max_us;
-	uint32_t bucket[DEV_BUCKETS];
-};
-
 struct cmedia {
 	struct le le;                 /* in the list of all media, to map ICMP errors back */
 	struct call *call;
@@ -44,8 +35,8 @@ struct cmedia {
 	uint64_t t0_us, expired;      /* the timerfd's first expiry; expirations read so far */
 	unsigned icmp_errors;
 	struct call_stats st;
-	struct hist dev;              /* send interval's deviation from 20 ms */
-	struct hist late;             /* send time behind the frame's due time (timerfd) */
+	struct media_hist dev;        /* send interval's deviation from 20 ms */
+	struct media_hist late;       /* send time behind the frame's due time (timerfd) */
 };
 
 static struct list all_media; /* loop thread only */
@@ -143,33 +134,12 @@ static void rtp_error(int err, void *arg)
 	}
 }
 
-static void hist_add(struct hist *h, uint64_t us)
-{
-	h->bucket[us / DEV_BUCKET_US < DEV_BUCKETS - 1 ? us / DEV_BUCKET_US : DEV_BUCKETS - 1]++;
-	h->n++;
-	if (us > h->max_us)
-		h->max_us = (uint32_t)(us > UINT32_MAX ? UINT32_MAX : us);
-}
-
-static uint32_t hist_percentile(const struct hist *h, unsigned pct)
-{
-	uint64_t want = (h->n * pct + 99) / 100, seen = 0;
-	unsigned i;
-
-	for (i = 0; i < DEV_BUCKETS; i++) {
-		seen += h->bucket[i];
-		if (seen >= want)
-			return i * DEV_BUCKET_US;
-	}
-	return (DEV_BUCKETS - 1) * DEV_BUCKET_US;
-}
-
 static void record_interval(struct cmedia *m, uint64_t now)
 {
 	if (m->last_tx_us) {
 		uint64_t iv = now - m->last_tx_us;
 
-		hist_add(&m->dev, iv > 20000 ? iv - 20000 : 20000 - iv);
+		media_hist_add(&m->dev, iv > 20000 ? iv - 20000 : 20000 - iv);
 	}
 	m->last_tx_us = now;
 }
@@ -254,7 +224,7 @@ static void tfd_tick(int flags, void *arg)
 	record_interval(m, now);
 	/* Behind the oldest frame this tick owed: a missed tick counts in full. */
 	due = m->t0_us + (m->expired - expirations) * MEDIA_PTIME_MS * 1000;
-	hist_add(&m->late, now > due ? now - due : 0);
+	media_hist_add(&m->late, now > due ? now - due : 0);
 }
 
 /* The timerfd runs on an absolute schedule: frame k is due at t0 + k × 20 ms on the
@@ -503,14 +473,10 @@ void cmedia_stats(const struct cmedia *m, struct call_stats *st)
 	st->rx_peak = m->port ? m->port->peak_in : 0;
 	st->intervals = m->dev.n;
 	st->dev_max_us = m->dev.max_us;
-	if (m->dev.n) {
-		st->dev_p50_us = hist_percentile(&m->dev, 50);
-		st->dev_p99_us = hist_percentile(&m->dev, 99);
-	}
+	st->dev_p50_us = media_hist_percentile(&m->dev, 50);
+	st->dev_p99_us = media_hist_percentile(&m->dev, 99);
 	st->late_n = m->late.n;
 	st->late_max_us = m->late.max_us;
-	if (m->late.n) {
-		st->late_p50_us = hist_percentile(&m->late, 50);
-		st->late_p99_us = hist_percentile(&m->late, 99);
-	}
+	st->late_p50_us = media_hist_percentile(&m->late, 50);
+	st->late_p99_us = media_hist_percentile(&m->late, 99);
 }

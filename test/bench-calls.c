@@ -29,6 +29,7 @@
 
 #include "calls/call-engine.h"
 #include "calls/call-internal.h"
+#include "calls/media-hist.h"
 #include "test/call-peer.h"
 
 #define CALLEE_SIP 15110
@@ -42,15 +43,6 @@
 #define CPU_CALLS 4
 #define SECONDS 10
 
-/* Deviation histogram of the wire intervals: 10 us buckets, the last one "20 ms or more". */
-#define WIRE_BUCKET_US 10
-#define WIRE_BUCKETS 2001
-
-struct wire_hist {
-	uint32_t bucket[WIRE_BUCKETS];
-	uint64_t n;
-};
-
 /* All calls pooled, and each call alone: a stall of one call is diluted in the pool. */
 static struct {
 	int fd;
@@ -58,10 +50,10 @@ static struct {
 	struct {
 		uint16_t port;
 		uint64_t last_ns;
-		struct wire_hist h;
+		struct media_hist h;
 	} flow[CPU_CALLS];
-	struct wire_hist all;
-	uint64_t max_us, packets;
+	struct media_hist all;           /* deviation of the intervals from 20 ms */
+	uint64_t packets;
 } wire = { .fd = -1 };
 
 static struct call *calls[CPU_CALLS];
@@ -158,15 +150,8 @@ static void wire_packet(const uint8_t *p, size_t len, uint64_t ns)
 		uint64_t iv = (ns - wire.flow[i].last_ns) / 1000;
 		uint64_t d = iv > 20000 ? iv - 20000 : 20000 - iv;
 
-		unsigned b = d / WIRE_BUCKET_US < WIRE_BUCKETS - 1 ? (unsigned)(d / WIRE_BUCKET_US)
-								    : WIRE_BUCKETS - 1;
-
-		wire.all.bucket[b]++;
-		wire.all.n++;
-		wire.flow[i].h.bucket[b]++;
-		wire.flow[i].h.n++;
-		if (d > wire.max_us)
-			wire.max_us = d;
+		media_hist_add(&wire.all, d);
+		media_hist_add(&wire.flow[i].h, d);
 	}
 	wire.flow[i].last_ns = ns;
 }
@@ -236,19 +221,6 @@ static void wire_close(void)
 	wire.fd = -1;
 }
 
-static unsigned wire_percentile(const struct wire_hist *h, unsigned pct)
-{
-	uint64_t want = (h->n * pct + 99) / 100, seen = 0;
-	unsigned i;
-
-	for (i = 0; i < WIRE_BUCKETS; i++) {
-		seen += h->bucket[i];
-		if (seen >= want)
-			return i * WIRE_BUCKET_US;
-	}
-	return (WIRE_BUCKETS - 1) * WIRE_BUCKET_US;
-}
-
 static void print_wire(void)
 {
 	struct tpacket_stats ps = { 0 };
@@ -261,16 +233,16 @@ static void print_wire(void)
 		return;
 	}
 	(void)getsockopt(wire.fd, SOL_PACKET, PACKET_STATISTICS, &ps, &len);
-	p50 = wire_percentile(&wire.all, 50);
-	p99 = wire_percentile(&wire.all, 99);
+	p50 = media_hist_percentile(&wire.all, 50);
+	p99 = media_hist_percentile(&wire.all, 99);
 	printf("RTP send interval, on the wire (kernel timestamps on lo, %d calls): %llu "
 	       "intervals, deviation from 20 ms p50 %s%u us, p99 %s%u us, max %llu us; "
 	       "%u packets dropped by the tap\n  each call's p99:", CPU_CALLS,
 	       (unsigned long long)wire.all.n, p50 >= 20000 ? ">=" : "", p50,
-	       p99 >= 20000 ? ">=" : "", p99, (unsigned long long)wire.max_us, ps.tp_drops);
+	       p99 >= 20000 ? ">=" : "", p99, (unsigned long long)wire.all.max_us, ps.tp_drops);
 	for (i = 0; i < CPU_CALLS; i++)
 		if (wire.flow[i].h.n)
-			printf(" %u us", wire_percentile(&wire.flow[i].h, 99));
+			printf(" %u us", media_hist_percentile(&wire.flow[i].h, 99));
 	printf("\n");
 }
 
