@@ -64,10 +64,13 @@ TAPI_SRCS := tapi/tapi-registry.c tapi/tapi-providers.c tapi/tapi-phone.c tapi/t
 
 UNIT_TESTS := test-rdesc-parse test-field-codec test-rdesc-load test-usage-names \
 	      test-real-descriptors test-telephony-map test-json-writer test-phone-model \
-	      test-recording test-transport-replay test-event-loop test-loop-backoff test-thread-latency test-lamp-cadence \
+	      test-recording test-transport-replay test-event-loop test-loop-backoff test-lamp-cadence \
 	      test-line-dial test-provider test-provider-fixtures test-call-config test-call-engine \
 	      test-tapi test-tapi-text test-tapi-fake test-line test-tapi-line test-profile \
 	      test-audio-card test-audio-mixer test-matrix-scan test-phonectl-call
+
+# The loop thread's scheduling (loop/thread-latency.c).
+UNIT_TESTS += test-thread-latency
 
 OBJ := $(BUILDDIR)/obj
 CORE_OBJS := $(CORE_SRCS:%.c=$(OBJ)/%.o)
