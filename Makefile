@@ -35,7 +35,7 @@ HID_SRCS := hid/rdesc-parse.c hid/rdesc-load.c hid/field-codec.c hid/hex-text.c 
 DEV_SRCS := devices/telephony-map.c devices/phone-model.c devices/profile-parse.c \
 	    devices/profile-match.c devices/audio-card.c devices/audio-mixer.c devices/audio-ring.c \
 	    devices/matrix-scan.c devices/matrix-find.c
-LOOP_SRCS := loop/event-loop.c loop/backoff.c
+LOOP_SRCS := loop/event-loop.c loop/backoff.c loop/thread-latency.c
 CORE_SRCS := $(HID_SRCS) $(DEV_SRCS) $(LOOP_SRCS)
 TSP_SRCS := tsp/provider.c tsp/phone.c tsp/discovery.c tsp/phone-io.c tsp/phone-caps.c \
 	    tsp/phone-control.c tsp/dispatch.c tsp/errors.c tsp/log.c tsp/varstruct.c \
@@ -50,7 +50,8 @@ CALLS_PKGS := libre librem alsa
 CALLS_CFLAGS = $(shell pkg-config --cflags $(CALLS_PKGS)) -DHAVE_INTTYPES_H -DHAVE_STDBOOL_H
 CALLS_LIBS   = $(shell pkg-config --libs $(CALLS_PKGS)) -lm
 CALLS_SRCS := calls/config-parse.c calls/config-file.c calls/call-engine.c calls/call-media.c \
-	      calls/call-register.c calls/media-port.c calls/media-alsa.c calls/call-resolve.c
+	      calls/call-register.c calls/media-port.c calls/media-alsa.c calls/call-resolve.c \
+	      calls/media-hist.c
 TOOL_SRCS := tools/phonectl.c tools/phonectl-describe.c tools/json-writer.c \
 	     tools/tapi-host.c tools/tapi-names.c tools/phonectl-session.c \
 	     tools/phonectl-replay.c tools/phonectl-monitor.c tools/phonectl-control.c \
@@ -68,6 +69,9 @@ UNIT_TESTS := test-rdesc-parse test-field-codec test-rdesc-load test-usage-names
 	      test-call-config test-call-engine \
 	      test-tapi test-tapi-text test-tapi-fake test-line test-tapi-line test-profile \
 	      test-audio-card test-audio-mixer test-matrix-scan test-phonectl-call
+
+# The loop thread's scheduling (loop/thread-latency.c).
+UNIT_TESTS += test-thread-latency
 
 OBJ := $(BUILDDIR)/obj
 CORE_OBJS := $(CORE_SRCS:%.c=$(OBJ)/%.o)

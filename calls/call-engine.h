@@ -83,9 +83,14 @@ struct call_stats {
 	uint64_t rx_bad;                   /* RTP packets dropped: unknown payload type, or
 					    * from an address other than the far end's */
 	int32_t rx_peak;                   /* loudest decoded sample received (0-32768) */
-	/* RTP send timer: deviation of each send interval from 20 ms, in microseconds. */
+	/* RTP send timer: deviation of each send interval from 20 ms, in microseconds, taken
+	 * when the packet has been handed to the kernel. */
 	uint64_t intervals;
 	uint32_t dev_p50_us, dev_p99_us, dev_max_us;
+	/* How late each send was behind its frame's due time on the absolute 20 ms schedule
+	 * (the timerfd clock only; late_n 0 with the libre timer fallback). */
+	uint64_t late_n;
+	uint32_t late_p50_us, late_p99_us, late_max_us;
 	uint64_t setup_us;                 /* outgoing: INVITE sent → 2xx received */
 };
 

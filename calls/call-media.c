@@ -1,7 +1,9 @@
 /* A call's media: one RTP/RTCP socket pair, the SDP offer/answer (PCMU, PCMA at 20 ms and
  * telephone-event), a 20 ms send timer on the loop and RFC 4733 events both ways. */
 #include "calls/call-internal.h"
+#include "calls/media-hist.h"
 #include "calls/media-port.h"
+#include "loop/thread-latency.h"
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -13,10 +15,6 @@
 #define PT_PCMU 0
 #define PT_PCMA 8
 #define PT_TELEV 101
-/* Interval deviation histogram: 10 us buckets up to 20 ms, then one overflow bucket. */
-#define DEV_BUCKET_US 10
-#define DEV_BUCKETS 2001
-
 struct cmedia {
 	struct le le;                 /* in the list of all media, to map ICMP errors back */
 	struct call *call;
@@ -35,9 +33,11 @@ struct cmedia {
 	bool muted;                   /* the port's audio is read and silence sent instead */
 	uint32_t ts, ts_telev;
 	uint64_t t0_ms, ticks, last_tx_us, last_rx_us;
+	uint64_t t0_us, expired;      /* the timerfd's first expiry; expirations read so far */
 	unsigned icmp_errors;
 	struct call_stats st;
-	uint32_t dev_hist[DEV_BUCKETS];
+	struct media_hist dev;        /* send interval's deviation from 20 ms */
+	struct media_hist late;       /* send time behind the frame's due time (timerfd) */
 };
 
 static struct list all_media; /* loop thread only */
@@ -137,17 +137,10 @@ static void rtp_error(int err, void *arg)
 
 static void record_interval(struct cmedia *m, uint64_t now)
 {
-	uint64_t d;
-
 	if (m->last_tx_us) {
 		uint64_t iv = now - m->last_tx_us;
 
-		d = iv > 20000 ? iv - 20000 : 20000 - iv;
-		m->dev_hist[d / DEV_BUCKET_US < DEV_BUCKETS - 1 ? d / DEV_BUCKET_US
-							       : DEV_BUCKETS - 1]++;
-		m->st.intervals++;
-		if (d > m->st.dev_max_us)
-			m->st.dev_max_us = (uint32_t)(d > UINT32_MAX ? UINT32_MAX : d);
+		media_hist_add(&m->dev, iv > 20000 ? iv - 20000 : 20000 - iv);
 	}
 	m->last_tx_us = now;
 }
@@ -199,9 +192,9 @@ static void tx_tick(void *arg)
 	struct cmedia *m = arg;
 	uint64_t now_ms = tmr_jiffies(), next;
 
-	record_interval(m, call_now_us());
 	m->ticks++;
 	send_frame(m);
+	record_interval(m, call_now_us());
 	next = m->t0_ms + (m->ticks + 1) * MEDIA_PTIME_MS;
 	if (next <= now_ms) {
 		m->t0_ms = now_ms - m->ticks * MEDIA_PTIME_MS;
@@ -213,29 +206,44 @@ static void tx_tick(void *arg)
 static void tfd_tick(int flags, void *arg)
 {
 	struct cmedia *m = arg;
-	uint64_t expirations = 0, n;
+	uint64_t expirations = 0, n, now, due;
 
 	(void)flags;
 	if (read(m->tfd, &expirations, sizeof(expirations)) != sizeof(expirations) ||
 	    !expirations)
 		return;
-	record_interval(m, call_now_us());
-	/* A loop that was late sends the frames it owes (the far end's jitter buffer takes a
-	 * short burst); beyond 100 ms they are skipped and the timestamp keeps real time. */
+	m->expired += expirations;
+	/* The frames go out before the tick does anything else. A loop that was late sends
+	 * the frames it owes (the far end's jitter buffer takes a short burst); beyond 100 ms
+	 * they are skipped and the timestamp keeps real time. */
 	for (n = 0; n < expirations && n < 5; n++) {
 		m->ticks++;
 		send_frame(m);
 	}
 	if (expirations > n)
 		m->ts += (uint32_t)((expirations - n) * MEDIA_FRAME);
+	/* Measured when the packet has been handed to the kernel: what the far end sees. */
+	now = call_now_us();
+	record_interval(m, now);
+	/* Behind the oldest frame this tick owed: a missed tick counts in full. */
+	due = m->t0_us + (m->expired - expirations) * MEDIA_PTIME_MS * 1000;
+	media_hist_add(&m->late, now > due ? now - due : 0);
 }
 
+/* The timerfd runs on an absolute schedule: frame k is due at t0 + k × 20 ms on the
+ * monotonic clock, however late any one wake-up was, so lateness never adds up (the kernel
+ * counts the expirations a late reader missed). */
 static int start_clock(struct cmedia *m)
 {
-	struct itimerspec its = { .it_interval = { 0, MEDIA_PTIME_MS * 1000000L },
-				  .it_value = { 0, MEDIA_PTIME_MS * 1000000L } };
+	struct itimerspec its = { .it_interval = { 0, MEDIA_PTIME_MS * 1000000L } };
 
-	if (m->tfd >= 0 && !timerfd_settime(m->tfd, 0, &its, NULL) &&
+	/* The thread that keeps the clock must wake on time, also on a busy machine. */
+	(void)loop_thread_short_slice();
+	m->t0_us = call_now_us() + MEDIA_PTIME_MS * 1000;
+	m->expired = 0;
+	its.it_value.tv_sec = (time_t)(m->t0_us / 1000000u);
+	its.it_value.tv_nsec = (long)(m->t0_us % 1000000u) * 1000;
+	if (m->tfd >= 0 && !timerfd_settime(m->tfd, TFD_TIMER_ABSTIME, &its, NULL) &&
 	    !fd_listen(m->tfd, FD_READ, tfd_tick, m))
 		return 0;
 	if (m->tfd >= 0) {
@@ -464,19 +472,6 @@ const char *cmedia_codec(const struct cmedia *m)
 	return m->pt_tx == PT_PCMU ? "PCMU" : m->pt_tx == PT_PCMA ? "PCMA" : "";
 }
 
-static uint32_t percentile(const struct cmedia *m, uint64_t total, unsigned pct)
-{
-	uint64_t want = (total * pct + 99) / 100, seen = 0;
-	unsigned i;
-
-	for (i = 0; i < DEV_BUCKETS; i++) {
-		seen += m->dev_hist[i];
-		if (seen >= want)
-			return i * DEV_BUCKET_US;
-	}
-	return (DEV_BUCKETS - 1) * DEV_BUCKET_US;
-}
-
 void cmedia_stats(const struct cmedia *m, struct call_stats *st)
 {
 	uint64_t setup = st->setup_us;
@@ -484,8 +479,12 @@ void cmedia_stats(const struct cmedia *m, struct call_stats *st)
 	*st = m->st;
 	st->setup_us = setup;
 	st->rx_peak = m->port ? m->port->peak_in : 0;
-	if (st->intervals) {
-		st->dev_p50_us = percentile(m, st->intervals, 50);
-		st->dev_p99_us = percentile(m, st->intervals, 99);
-	}
+	st->intervals = m->dev.n;
+	st->dev_max_us = m->dev.max_us;
+	st->dev_p50_us = media_hist_percentile(&m->dev, 50);
+	st->dev_p99_us = media_hist_percentile(&m->dev, 99);
+	st->late_n = m->late.n;
+	st->late_max_us = m->late.max_us;
+	st->late_p50_us = media_hist_percentile(&m->late, 50);
+	st->late_p99_us = media_hist_percentile(&m->late, 99);
 }
