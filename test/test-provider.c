@@ -1578,6 +1578,54 @@ static void test_audio_classes(void **state)
 	unsetenv("HIDPHONE_REPLAY_HIDRAW");
 }
 
+/* A phone spoken to over libusb (a CM109-family sound card, no hidraw node) is found by its
+ * "usb:BUS:ADDR:IF" path: two identical ones, the replayed phone stands for the one at
+ * address 6, whose card has the higher number. */
+#define CM109A "devices/pci0000:00/0000:00:14.0/usb1/1-3"
+#define CM109B "devices/pci0000:00/0000:00:14.0/usb1/1-4"
+
+static void test_audio_usb_path(void **state)
+{
+	struct host *h = host;
+	char path[512], devices[600], sys[300];
+	uint8_t vbuf[256];
+	LPVARSTRING v = (LPVARSTRING)vbuf;
+	DWORD card = 0;
+	HDRVPHONE hd;
+	(void)state;
+
+	snprintf(sys, sizeof(sys), "%s/sys-usb", tmpdir);
+	sys_sh("mkdir -p %s/" CM109A "/1-3:1.0/sound/card1/pcmC1D0p %s/" CM109B
+	       "/1-4:1.0/sound/card2/pcmC2D0p %s/class/sound %s/bus/usb/devices && "
+	       "printf 'DEVTYPE=usb_device\\n' > %s/" CM109A "/uevent && "
+	       "printf 'DEVTYPE=usb_device\\n' > %s/" CM109B "/uevent && "
+	       "echo 1 > %s/" CM109A "/busnum && echo 5 > %s/" CM109A "/devnum && "
+	       "echo 1 > %s/" CM109B "/busnum && echo 6 > %s/" CM109B "/devnum && "
+	       "echo Device > %s/" CM109A "/1-3:1.0/sound/card1/id && "
+	       "echo Device_1 > %s/" CM109B "/1-4:1.0/sound/card2/id && "
+	       "ln -s ../../" CM109A "/1-3:1.0/sound/card1 %s/class/sound/card1 && "
+	       "ln -s ../../" CM109B "/1-4:1.0/sound/card2 %s/class/sound/card2 && "
+	       "ln -s ../../../" CM109A " %s/bus/usb/devices/1-3 && "
+	       "ln -s ../../../" CM109B " %s/bus/usb/devices/1-4", sys);
+	setenv("HIDPHONE_SYSFS", sys, 1);
+	setenv("HIDPHONE_REPLAY_HIDRAW", "usb:1:6:3", 1);
+	snprintf(path, sizeof(path), "%s/cm109.hid", tmpdir);
+	write_recording(path, "jabra-link-380c", "Jabra Link 380", 0x0b0e, 0x24c9, NULL);
+	snprintf(devices, sizeof(devices), "replay:%s", path);
+	start(devices, 1);
+	hd = open_phone(h, 100);
+	assert_int_equal(get_id(h, hd, "wave/out", v, sizeof(vbuf)), 0);
+	memcpy(&card, vbuf + v->dwStringOffset, 4);
+	assert_int_equal(card, 2);
+	assert_int_equal(get_id(h, hd, "alsa/out", v, sizeof(vbuf)), 0);
+	assert_string_equal((const char *)vbuf + v->dwStringOffset, "plughw:CARD=Device_1,DEV=0");
+	/* no microphone PCM on this fake card */
+	assert_int_equal(get_id(h, hd, "wave/in", v, sizeof(vbuf)), PHONEERR_INVALDEVICECLASS);
+	assert_int_equal(h->phoneClose(hd), 0);
+	unsetenv("HIDPHONE_SYSFS");
+	unsetenv("HIDPHONE_REPLAY_HIDRAW");
+}
+
 /*
  * Ringing through the speaker: a headset with neither a Telephony Ringer nor a Ring LED
  * (the Razer microphone) rings on its card's playback PCM, here alsa-lib's file PCM
@@ -1723,6 +1771,7 @@ int main(void)
 		TEST(test_offhook_ack_window),
 		TEST(test_lamp_blink_host),
 		TEST(test_audio_classes),
+		TEST(test_audio_usb_path),
 		TEST(test_audio_ring),
 	};
 	int rc;
