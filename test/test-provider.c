@@ -1471,10 +1471,25 @@ static LONG get_id(struct host *h, HDRVPHONE hd, const char *cls, LPVARSTRING v,
 	return h->phoneGetID(hd, v, (LPCWSTR)(const void *)w, NULL);
 }
 
+/* Starts the provider on a replayed phone that stands for `node` of the sysfs tree `sys`
+ * (HIDPHONE_SYSFS, HIDPHONE_REPLAY_HIDRAW) and opens it as phone 100. */
+static HDRVPHONE open_audio_phone(struct host *h, const char *sys, const char *node)
+{
+	char path[512], devices[600];
+
+	setenv("HIDPHONE_SYSFS", sys, 1);
+	setenv("HIDPHONE_REPLAY_HIDRAW", node, 1);
+	snprintf(path, sizeof(path), "%s/audio.hid", tmpdir);
+	write_recording(path, "jabra-link-380c", "Jabra Link 380", 0x0b0e, 0x24c9, NULL);
+	snprintf(devices, sizeof(devices), "replay:%s", path);
+	start(devices, 1);
+	return open_phone(h, 100);
+}
+
 static void test_audio_classes(void **state)
 {
 	struct host *h = host;
-	char path[512], devices[600], sys[300], classes[200];
+	char sys[300], classes[200];
 	uint8_t buf[1024];
 	LPPHONECAPS caps = (LPPHONECAPS)buf;
 	uint8_t vbuf[256];
@@ -1489,13 +1504,7 @@ static void test_audio_classes(void **state)
 	       "printf 'DEVTYPE=usb_interface\\n' > %s/" USBDEV "/1-2:1.3/uevent && "
 	       "ln -s ../../" USBDEV "/1-2:1.3/0003:0B0E:24C9.0001/hidraw/hidraw7 "
 	       "%s/class/hidraw/hidraw7", sys);
-	setenv("HIDPHONE_SYSFS", sys, 1);
-	setenv("HIDPHONE_REPLAY_HIDRAW", "hidraw7", 1);
-	snprintf(path, sizeof(path), "%s/audio.hid", tmpdir);
-	write_recording(path, "jabra-link-380c", "Jabra Link 380", 0x0b0e, 0x24c9, NULL);
-	snprintf(devices, sizeof(devices), "replay:%s", path);
-	start(devices, 1);
-	hd = open_phone(h, 100);
+	hd = open_audio_phone(h, sys, "hidraw7");
 
 	/* no card yet: no audio class listed, none answers */
 	caps->dwTotalSize = sizeof(buf);
@@ -1587,7 +1596,7 @@ static void test_audio_classes(void **state)
 static void test_audio_usb_path(void **state)
 {
 	struct host *h = host;
-	char path[512], devices[600], sys[300];
+	char sys[300];
 	uint8_t vbuf[256];
 	LPVARSTRING v = (LPVARSTRING)vbuf;
 	DWORD card = 0;
@@ -1607,13 +1616,7 @@ static void test_audio_usb_path(void **state)
 	       "ln -s ../../" CM109B "/1-4:1.0/sound/card2 %s/class/sound/card2 && "
 	       "ln -s ../../../" CM109A " %s/bus/usb/devices/1-3 && "
 	       "ln -s ../../../" CM109B " %s/bus/usb/devices/1-4", sys);
-	setenv("HIDPHONE_SYSFS", sys, 1);
-	setenv("HIDPHONE_REPLAY_HIDRAW", "usb:1:6:3", 1);
-	snprintf(path, sizeof(path), "%s/cm109.hid", tmpdir);
-	write_recording(path, "jabra-link-380c", "Jabra Link 380", 0x0b0e, 0x24c9, NULL);
-	snprintf(devices, sizeof(devices), "replay:%s", path);
-	start(devices, 1);
-	hd = open_phone(h, 100);
+	hd = open_audio_phone(h, sys, "usb:1:6:3");
 	assert_int_equal(get_id(h, hd, "wave/out", v, sizeof(vbuf)), 0);
 	memcpy(&card, vbuf + v->dwStringOffset, 4);
 	assert_int_equal(card, 2);
