@@ -9,7 +9,7 @@
 #include <sys/sysmacros.h>
 
 #include "devices/audio-card.h"
-#include "devices/matrix-find.h"
+#include "devices/usb-path.h"
 #include "hid/hidraw-node.h"
 
 #define DEFAULT_SYSFS "/sys"
