@@ -34,7 +34,7 @@ HID_SRCS := hid/rdesc-parse.c hid/rdesc-load.c hid/field-codec.c hid/hex-text.c 
 	    hid/transport-hidraw.c hid/transport-libusb.c hid/report-prefix.c
 DEV_SRCS := devices/telephony-map.c devices/phone-model.c devices/profile-parse.c \
 	    devices/profile-match.c devices/audio-card.c devices/audio-mixer.c devices/audio-ring.c \
-	    devices/matrix-scan.c devices/matrix-find.c
+	    devices/matrix-scan.c devices/matrix-find.c devices/usb-path.c
 LOOP_SRCS := loop/event-loop.c loop/backoff.c loop/thread-latency.c
 CORE_SRCS := $(HID_SRCS) $(DEV_SRCS) $(LOOP_SRCS)
 TSP_SRCS := tsp/provider.c tsp/phone.c tsp/discovery.c tsp/phone-io.c tsp/phone-caps.c \

@@ -9,6 +9,7 @@
 #include <sys/sysmacros.h>
 
 #include "devices/audio-card.h"
+#include "devices/usb-path.h"
 #include "hid/hidraw-node.h"
 
 #define DEFAULT_SYSFS "/sys"
@@ -130,6 +131,47 @@ static int hidraw_entry(const char *sysfs_root, const char *node, char *out, siz
 	return 0;
 }
 
+/*
+ * The sysfs entry of the USB device a "usb:BUS:ADDR:IF" path names: the entry of
+ * bus/usb/devices whose busnum and devnum are BUS and ADDR. The interface does not matter,
+ * the card belongs to the device. -ENODEV when no such device is attached (any more).
+ */
+static int usb_entry(const char *sysfs_root, const char *path, char *out, size_t size)
+{
+	const char *root = root_of(sysfs_root);
+	char dir[PATH_MAX];
+	unsigned bus, addr, itf;
+	struct dirent *e;
+	int rc = matrix_path_parse(path, &bus, &addr, &itf);
+	DIR *d;
+
+	if (rc < 0)
+		return rc;
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/bus/usb/devices", root) >= sizeof(dir))
+		return -ENAMETOOLONG;
+	d = opendir(dir);
+	if (!d)
+		return errno == ENOENT ? -ENODEV : -errno;
+	rc = -ENODEV;
+	while (rc == -ENODEV && (e = readdir(d))) {
+		char dev[PATH_MAX + 300], num[16];
+
+		/* Interfaces ("1-1:1.3") sit beside the devices; they have no bus numbers. */
+		if (e->d_name[0] == '.' || strchr(e->d_name, ':'))
+			continue;
+		snprintf(dev, sizeof(dev), "%s/%s", dir, e->d_name);
+		sysfs_read_attr(dev, "busnum", num, sizeof(num));
+		if (strtoul(num, NULL, 10) != bus)
+			continue;
+		sysfs_read_attr(dev, "devnum", num, sizeof(num));
+		if (strtoul(num, NULL, 10) != addr)
+			continue;
+		rc = (size_t)snprintf(out, size, "%s", dev) >= size ? -ENAMETOOLONG : 0;
+	}
+	closedir(d);
+	return rc;
+}
+
 /* "pcmC1D0p" → device 0, AUDIO_OUT; false for anything else. */
 static bool parse_pcm(const char *name, int card, int *dev, enum audio_dir *dir)
 {
@@ -176,7 +218,11 @@ int audio_card_find(const char *sysfs_root, const char *node, struct audio_card 
 	memset(card, 0, sizeof(*card));
 	card->number = -1;
 	card->pcm[AUDIO_OUT] = card->pcm[AUDIO_IN] = -1;
-	rc = hidraw_entry(sysfs_root, node, entry, sizeof(entry));
+	/* Both kinds of path end at the phone's usb_device: the comparison below is one. */
+	if (strncmp(node, "usb:", 4) == 0)
+		rc = usb_entry(sysfs_root, node, entry, sizeof(entry));
+	else
+		rc = hidraw_entry(sysfs_root, node, entry, sizeof(entry));
 	if (rc < 0)
 		return rc;
 	rc = audio_card_usb_device(sysfs_root, entry, usb, sizeof(usb));

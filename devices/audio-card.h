@@ -5,7 +5,8 @@
  * A USB desk phone, handset or headset is one composite device: a HID interface (hidraw)
  * for keys and lamps, USB Audio interfaces (snd-usb-audio, one ALSA card) for the earpiece
  * and microphone. Both hang below the same `usb_device` in sysfs, so the association is a
- * comparison of sysfs paths: from the hidraw node up to its usb_device, from every
+ * comparison of sysfs paths: from the hidraw node (or, for a phone without one, from the
+ * bus and address of its "usb:" path) up to its usb_device, from every
  * /sys/class/sound/cardN up to its usb_device. Card numbers and card ids say nothing about
  * which phone a card belongs to (two identical phones get "Phone" and "Phone_1" in plug-in
  * order), the USB path does: it names the port the device is plugged into.
@@ -35,11 +36,14 @@ struct audio_card {
 };
 
 /*
- * Finds the card of the phone at hidraw node `node` ("/dev/hidraw3", or a name "hidraw3"
- * looked up in class/hidraw). sysfs_root is "/sys" when NULL. Returns 0 and fills card,
- * -ENOENT when the phone's USB device has no sound card (a pure HID device, or its card is
- * not registered yet), -ENODEV when the node is not below a USB device (uhid, Bluetooth),
- * or another negative errno when sysfs cannot be read.
+ * Finds the card of the phone at `node`: a hidraw node ("/dev/hidraw3", or a name
+ * "hidraw3" looked up in class/hidraw), or a phone spoken to over libusb, "usb:BUS:ADDR:IF"
+ * (a CM109-family chip: a sound card first of all, with no hidraw node; its usb_device is
+ * the entry of bus/usb/devices with that busnum and devnum). sysfs_root is "/sys" when
+ * NULL. Returns 0 and fills card, -ENOENT when the phone's USB device has no sound card (a
+ * pure HID device, or its card is not registered yet), -ENODEV when the node is not below
+ * a USB device (uhid, Bluetooth) or no USB device has that bus and address, -EINVAL for a
+ * malformed name, or another negative errno when sysfs cannot be read.
  */
 int audio_card_find(const char *sysfs_root, const char *node, struct audio_card *card);
 

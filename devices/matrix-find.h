@@ -13,6 +13,7 @@
 #define HIDPHONE_MATRIX_FIND_H
 
 #include "devices/profile.h"
+#include "devices/usb-path.h"
 #include "hid/transport.h"
 
 struct udev_device;
@@ -30,13 +31,6 @@ int matrix_find_interface(struct udev_device *itf, const struct profile_set *set
  * Calls found for every such interface attached now (itf is udev's usb_interface, valid
  * during the call). Returns 0, or a negative errno when udev could not be asked.
  */
-/*
- * Reads a path of the form matrix_find_interface gives, "usb:BUS:ADDR:IF" (decimal, as
- * sysfs numbers them: BUS 1-255, ADDR 1-127, IF 0-255, nothing after). Returns 0, or
- * -EINVAL when path is not one.
- */
-int matrix_path_parse(const char *path, unsigned *bus, unsigned *addr, unsigned *itf);
-
 typedef void matrix_found_fn(struct udev_device *itf, const struct transport_info *info,
 			     void *ctx);
 int matrix_find_all(const struct profile_set *set, matrix_found_fn *found, void *ctx);

@@ -298,6 +298,99 @@ static void test_one_direction_and_many_pcms(void **state)
 	assert_string_equal(name, "plughw:CARD=Mic,DEV=0");
 }
 
+/*
+ * A CM109-family phone at `dev` (bus 1, address addr): a USB audio chip whose keypad
+ * interface (3) the cm109 driver holds, so it has no hidraw node, and sound card n on its
+ * audio interface. bus/usb/devices links to the device and its interfaces, as the kernel's.
+ */
+static void cm109(const char *dev, const char *name, int addr, int n, const char *id)
+{
+	char rel[PATH_MAX], text[32], path[PATH_MAX], dst[PATH_MAX];
+
+	usb_device(dev);
+	snprintf(rel, sizeof(rel), "%s/busnum", dev);
+	put(rel, "1\n");
+	snprintf(rel, sizeof(rel), "%s/devnum", dev);
+	snprintf(text, sizeof(text), "%d\n", addr);
+	put(rel, text);
+	snprintf(rel, sizeof(rel), "%s/%s:1.3", dev, name);
+	mkdirs(rel);
+	snprintf(rel, sizeof(rel), "%s/%s:1.3/uevent", dev, name);
+	put(rel, "DEVTYPE=usb_interface\nDRIVER=cm109\n");
+	snprintf(rel, sizeof(rel), "%s/%s:1.3/bInterfaceClass", dev, name);
+	put(rel, "03\n");
+	snprintf(rel, sizeof(rel), "%s/%s:1.0", dev, name);
+	sound_card(rel, n, id, "0p 0c");
+	mkdirs("bus/usb/devices");
+	snprintf(path, sizeof(path), "%s/bus/usb/devices/%s", root, name);
+	snprintf(dst, sizeof(dst), "../../../%s", dev);
+	assert_int_equal(symlink(dst, path), 0);
+	snprintf(path, sizeof(path), "%s/bus/usb/devices/%s:1.3", root, name);
+	snprintf(dst, sizeof(dst), "../../../%s/%s:1.3", dev, name);
+	assert_int_equal(symlink(dst, path), 0);
+}
+
+static void test_usb_path_phone(void **state)
+{
+	struct audio_card c;
+	char name[64];
+
+	(void)state;
+	/*
+	 * Two identical CM109 phones: the one at address 5 (port 1-2) got the lower card
+	 * number. A composite phone with a hidraw node at address 3 (no busnum here) and the
+	 * root hub (no busnum either) must not match anything.
+	 */
+	usb_device(USB1 "/1-1");
+	hidraw(USB1 "/1-1", "1-1:1.3", "hidraw0");
+	sound_card(USB1 "/1-1/1-1:1.0", 1, "Link380", "0p 0c");
+	cm109(USB1 "/1-3", "1-3", 4, 3, "Device_1");
+	cm109(USB1 "/1-2", "1-2", 5, 2, "Device");
+	assert_int_equal(audio_card_find(root, "usb:1:4:3", &c), 0);
+	assert_int_equal(c.number, 3);
+	assert_string_equal(c.usb_path, "/" USB1 "/1-3");
+	assert_int_equal(audio_card_pcm_name(&c, AUDIO_OUT, name, sizeof(name)), 26);
+	assert_string_equal(name, "plughw:CARD=Device_1,DEV=0");
+	assert_int_equal(audio_card_find(root, "usb:1:5:3", &c), 0);
+	assert_int_equal(c.number, 2);
+	assert_string_equal(c.id, "Device");
+	assert_string_equal(c.usb_path, "/" USB1 "/1-2");
+	/* The interface does not matter: the card belongs to the device. */
+	assert_int_equal(audio_card_find(root, "usb:1:5:0", &c), 0);
+	assert_int_equal(c.number, 2);
+	/* The hidraw node of the composite phone still finds its own card. */
+	assert_int_equal(audio_card_find(root, "hidraw0", &c), 0);
+	assert_int_equal(c.number, 1);
+	/* Unplugged (or another bus), and paths that are not one. */
+	assert_int_equal(audio_card_find(root, "usb:1:6:3", &c), -ENODEV);
+	assert_int_equal(audio_card_find(root, "usb:2:5:3", &c), -ENODEV);
+	assert_int_equal(audio_card_find(root, "usb:1:5", &c), -EINVAL);
+	assert_int_equal(audio_card_find(root, "usb:1:0:3", &c), -EINVAL);
+	assert_int_equal(audio_card_find(root, "usb:", &c), -EINVAL);
+}
+
+static void test_usb_path_card_comes_later(void **state)
+{
+	struct audio_card c;
+
+	(void)state;
+	cm109(USB1 "/1-4", "1-4", 7, 4, "Device");
+	put(USB1 "/1-4/1-4:1.0/bInterfaceClass", "01\n");
+	remove_card(4);
+	/* snd-usb-audio has not registered the card yet: one may come. */
+	assert_int_equal(audio_card_find(root, "usb:1:7:3", &c), -ENOENT);
+	assert_string_equal(c.usb_path, "/" USB1 "/1-4");
+	assert_true(audio_card_may_come(root, &c));
+	/* No bus/usb/devices at all (a tree without USB): no such device. */
+	{
+		char cmd[PATH_MAX + 32];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s/bus'", root);
+		assert_int_equal(system(cmd), 0);
+	}
+	assert_int_equal(audio_card_find(root, "usb:1:7:3", &c), -ENODEV);
+}
+
 static void test_not_usb(void **state)
 {
 	struct audio_card c;
@@ -336,6 +429,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_behind_a_hub, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_card_comes_later_and_goes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_one_direction_and_many_pcms, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_usb_path_phone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_usb_path_card_comes_later, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_usb, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_sound_class, setup, teardown),
 	};

@@ -176,6 +176,28 @@ cp "$tmp/out" "$tmp/cards.txt"
 check "list text: the EVOLVE's sound card" grep -qx '  sound card 2 "EVOLVE": playback plughw:CARD=EVOLVE,DEV=0, capture plughw:CARD=EVOLVE,DEV=0' "$tmp/cards.txt"
 check "list text: one sound card line" test "$(grep -c 'sound card' "$tmp/cards.txt")" = 1
 
+# phonectl audio with a usb: path (a CM109-family phone, no hidraw node): the card of the USB
+# device with that bus number and address, here 1-7 at address 7 with card 5 and no PCM (so
+# nothing is played); the Speaker at 1-9 (address 9) beside it is another device's card.
+mkdir -p "$usbdev/1-7"
+echo DEVTYPE=usb_device > "$usbdev/1-7/uevent"
+for d in 1-7 1-9; do echo 1 > "$usbdev/$d/busnum"; done
+echo 7 > "$usbdev/1-7/devnum"
+echo 9 > "$usbdev/1-9/devnum"
+mkdir -p "$SYS/bus/usb/devices" "$usbdev/1-7/1-7:1.3" "$usbdev/1-7/1-7:1.0/sound/card5"
+echo CM109 > "$usbdev/1-7/1-7:1.0/sound/card5/id"
+ln -s ../../devices/pci0000:00/0000:00:14.0/usb1/1-7/1-7:1.0/sound/card5 "$SYS/class/sound/card5"
+for d in 1-7 1-9; do ln -s "../../../devices/pci0000:00/0000:00:14.0/usb1/$d" "$SYS/bus/usb/devices/$d"; done
+check "audio usb: path" env HIDPHONE_SYSFS="$SYS" "$PHONECTL" audio --seconds 0 usb:1:7:3
+if [ "$(head -1 "$tmp/out")" = 'usb:1:7:3: sound card 5 "CM109" (USB device /devices/pci0000:00/0000:00:14.0/usb1/1-7)' ]; then ok
+else not_ok "audio usb: path: card line: $(head -1 "$tmp/out")"; fi
+check "audio usb: path: no PCM" grep -qx '  alsa/out: none' "$tmp/out"
+status_is 1 "audio usb: path, no device there" env HIDPHONE_SYSFS="$SYS" "$PHONECTL" audio usb:1:8:3
+check "audio usb: path, no device there: text" grep -qx 'usb:1:8:3: no sound card (no USB device at that bus and address)' "$tmp/out"
+status_is 1 "audio usb: path, malformed" env HIDPHONE_SYSFS="$SYS" "$PHONECTL" audio usb:1:x:3
+cp "$tmp/err" "$tmp/audio.err"
+check "audio usb: path, malformed: text" grep -q 'usb:1:x:3: not a hidraw node or usb:BUS:ADDR:IF path' "$tmp/audio.err"
+
 mkdir -p "$tmp/empty"
 check "list: no hidraw at all" env HIDPHONE_SYSFS="$tmp/empty" "$PHONECTL" list --json
 check "list: no hidraw, empty list" jq -e '.devices == []' "$tmp/out"

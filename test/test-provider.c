@@ -1471,10 +1471,25 @@ static LONG get_id(struct host *h, HDRVPHONE hd, const char *cls, LPVARSTRING v,
 	return h->phoneGetID(hd, v, (LPCWSTR)(const void *)w, NULL);
 }
 
+/* Starts the provider on a replayed phone that stands for `node` of the sysfs tree `sys`
+ * (HIDPHONE_SYSFS, HIDPHONE_REPLAY_HIDRAW) and opens it as phone 100. */
+static HDRVPHONE open_audio_phone(struct host *h, const char *sys, const char *node)
+{
+	char path[512], devices[600];
+
+	setenv("HIDPHONE_SYSFS", sys, 1);
+	setenv("HIDPHONE_REPLAY_HIDRAW", node, 1);
+	snprintf(path, sizeof(path), "%s/audio.hid", tmpdir);
+	write_recording(path, "jabra-link-380c", "Jabra Link 380", 0x0b0e, 0x24c9, NULL);
+	snprintf(devices, sizeof(devices), "replay:%s", path);
+	start(devices, 1);
+	return open_phone(h, 100);
+}
+
 static void test_audio_classes(void **state)
 {
 	struct host *h = host;
-	char path[512], devices[600], sys[300], classes[200];
+	char sys[300], classes[200];
 	uint8_t buf[1024];
 	LPPHONECAPS caps = (LPPHONECAPS)buf;
 	uint8_t vbuf[256];
@@ -1489,13 +1504,7 @@ static void test_audio_classes(void **state)
 	       "printf 'DEVTYPE=usb_interface\\n' > %s/" USBDEV "/1-2:1.3/uevent && "
 	       "ln -s ../../" USBDEV "/1-2:1.3/0003:0B0E:24C9.0001/hidraw/hidraw7 "
 	       "%s/class/hidraw/hidraw7", sys);
-	setenv("HIDPHONE_SYSFS", sys, 1);
-	setenv("HIDPHONE_REPLAY_HIDRAW", "hidraw7", 1);
-	snprintf(path, sizeof(path), "%s/audio.hid", tmpdir);
-	write_recording(path, "jabra-link-380c", "Jabra Link 380", 0x0b0e, 0x24c9, NULL);
-	snprintf(devices, sizeof(devices), "replay:%s", path);
-	start(devices, 1);
-	hd = open_phone(h, 100);
+	hd = open_audio_phone(h, sys, "hidraw7");
 
 	/* no card yet: no audio class listed, none answers */
 	caps->dwTotalSize = sizeof(buf);
@@ -1573,6 +1582,48 @@ static void test_audio_classes(void **state)
 	assert_int_equal(h->phoneGetDevCaps(100, h->version, 0, caps), 0);
 	caps_classes(caps, classes, sizeof(classes));
 	assert_null(strstr(classes, "wave/"));
+	assert_int_equal(h->phoneClose(hd), 0);
+	unsetenv("HIDPHONE_SYSFS");
+	unsetenv("HIDPHONE_REPLAY_HIDRAW");
+}
+
+/* A phone spoken to over libusb (a CM109-family sound card, no hidraw node) is found by its
+ * "usb:BUS:ADDR:IF" path: two identical ones, the replayed phone stands for the one at
+ * address 6, whose card has the higher number. */
+#define CM109A "devices/pci0000:00/0000:00:14.0/usb1/1-3"
+#define CM109B "devices/pci0000:00/0000:00:14.0/usb1/1-4"
+
+static void test_audio_usb_path(void **state)
+{
+	struct host *h = host;
+	char sys[300];
+	uint8_t vbuf[256];
+	LPVARSTRING v = (LPVARSTRING)vbuf;
+	DWORD card = 0;
+	HDRVPHONE hd;
+	(void)state;
+
+	snprintf(sys, sizeof(sys), "%s/sys-usb", tmpdir);
+	sys_sh("mkdir -p %s/" CM109A "/1-3:1.0/sound/card1/pcmC1D0p %s/" CM109B
+	       "/1-4:1.0/sound/card2/pcmC2D0p %s/class/sound %s/bus/usb/devices && "
+	       "printf 'DEVTYPE=usb_device\\n' > %s/" CM109A "/uevent && "
+	       "printf 'DEVTYPE=usb_device\\n' > %s/" CM109B "/uevent && "
+	       "echo 1 > %s/" CM109A "/busnum && echo 5 > %s/" CM109A "/devnum && "
+	       "echo 1 > %s/" CM109B "/busnum && echo 6 > %s/" CM109B "/devnum && "
+	       "echo Device > %s/" CM109A "/1-3:1.0/sound/card1/id && "
+	       "echo Device_1 > %s/" CM109B "/1-4:1.0/sound/card2/id && "
+	       "ln -s ../../" CM109A "/1-3:1.0/sound/card1 %s/class/sound/card1 && "
+	       "ln -s ../../" CM109B "/1-4:1.0/sound/card2 %s/class/sound/card2 && "
+	       "ln -s ../../../" CM109A " %s/bus/usb/devices/1-3 && "
+	       "ln -s ../../../" CM109B " %s/bus/usb/devices/1-4", sys);
+	hd = open_audio_phone(h, sys, "usb:1:6:3");
+	assert_int_equal(get_id(h, hd, "wave/out", v, sizeof(vbuf)), 0);
+	memcpy(&card, vbuf + v->dwStringOffset, 4);
+	assert_int_equal(card, 2);
+	assert_int_equal(get_id(h, hd, "alsa/out", v, sizeof(vbuf)), 0);
+	assert_string_equal((const char *)vbuf + v->dwStringOffset, "plughw:CARD=Device_1,DEV=0");
+	/* no microphone PCM on this fake card */
+	assert_int_equal(get_id(h, hd, "wave/in", v, sizeof(vbuf)), PHONEERR_INVALDEVICECLASS);
 	assert_int_equal(h->phoneClose(hd), 0);
 	unsetenv("HIDPHONE_SYSFS");
 	unsetenv("HIDPHONE_REPLAY_HIDRAW");
@@ -1723,6 +1774,7 @@ int main(void)
 		TEST(test_offhook_ack_window),
 		TEST(test_lamp_blink_host),
 		TEST(test_audio_classes),
+		TEST(test_audio_usb_path),
 		TEST(test_audio_ring),
 	};
 	int rc;

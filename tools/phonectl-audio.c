@@ -216,8 +216,15 @@ int phonectl_audio(int argc, char **argv, const struct phonectl_options *opts)
 	node = argv[optind];
 	rc = audio_card_find(sysfs_root(), node, &c);
 	if (rc == -ENOENT || rc == -ENODEV) {
+		/* A usb: path names a USB device; when it does not answer, it is not attached. */
 		printf("%s: no sound card (%s)\n", node,
-		       rc == -ENODEV ? "not a USB device" : "its USB device has no audio interface");
+		       rc == -ENOENT ? "its USB device has no audio interface" :
+		       strncmp(node, "usb:", 4) == 0 ? "no USB device at that bus and address" :
+		       "not a USB device");
+		return EXIT_FAILURE;
+	}
+	if (rc == -EINVAL) {
+		phonectl_error("%s: not a hidraw node or usb:BUS:ADDR:IF path", node);
 		return EXIT_FAILURE;
 	}
 	if (rc < 0) {

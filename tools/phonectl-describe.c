@@ -147,6 +147,7 @@ static void print_header(const struct source *src)
 	if (src->is_usb) {
 		printf("device: %s  \"%s\"  %04x:%04x\n", src->name, src->info.name,
 		       src->info.vendor, src->info.product);
+		phonectl_sound_card_text(src->name, "");
 		printf("transport: libusb, %s keypad scan (devices/matrix-scan.c)\n", src->protocol);
 		printf("descriptor: the one the %s scan presents, made from the profile below, "
 		       "%zu bytes\n", src->protocol, src->len);
@@ -559,7 +560,7 @@ static void print_json(const struct source *src, const struct rdesc *d, const st
 		json_string(&j, "serial", src->info.uniq);
 		json_object_end(&j);
 	}
-	if (src->is_node)
+	if (src->is_node || src->is_usb)
 		phonectl_sound_card_json(&j, src->name);
 	json_bool(&j, "numbered", d->numbered);
 

@@ -514,8 +514,7 @@ static void print_text(const struct entry *entries, size_t n)
 			if (e->reason[0])
 				printf("  %s: %s\n", e->accessible ? "note" : "cannot be opened",
 				       e->reason);
-			if (!e->usb)
-				phonectl_sound_card_text(e->node, "  ");
+			phonectl_sound_card_text(e->node, "  ");
 		} else {
 			printf("  not a phone: %s\n", e->reason);
 		}
@@ -608,10 +607,7 @@ static void print_json(const struct entry *entries, size_t n)
 			json_usb(&j, e->usb);
 		else
 			json_null(&j, "scan");
-		if (e->usb)
-			json_null(&j, "sound_card");
-		else
-			phonectl_sound_card_json(&j, e->node);
+		phonectl_sound_card_json(&j, e->node);
 		json_object_begin(&j, "udev");
 		json_bool(&j, "record", e->udev.record);
 		json_bool(&j, "id_hidphone", e->udev.id_hidphone);

@@ -44,14 +44,16 @@ static const char *sysfs_root(void)
 	return r && r[0] ? r : NULL;
 }
 
-/* The hidraw node that stands for the phone in sysfs. A replayed phone has none; with
- * HIDPHONE_REPLAY_HIDRAW=hidrawN it stands in for that node of the HIDPHONE_SYSFS tree,
- * which is how the provider tests give a replayed phone a card. */
+/* What stands for the phone's USB device in sysfs: its hidraw node, or for a phone spoken
+ * to over libusb (a CM109-family sound card) its "usb:BUS:ADDR:IF" path. A replayed phone
+ * has neither; with HIDPHONE_REPLAY_HIDRAW (a hidraw name or a usb: path) it stands in for
+ * that phone of the HIDPHONE_SYSFS tree, which is how the provider tests give a replayed
+ * phone a card. */
 static const char *phone_node(const struct phone *p)
 {
 	const char *n;
 
-	if (strncmp(p->info.path, "/dev/", 5) == 0)
+	if (strncmp(p->info.path, "/dev/", 5) == 0 || strncmp(p->info.path, "usb:", 4) == 0)
 		return p->info.path;
 	n = getenv("HIDPHONE_REPLAY_HIDRAW");
 	return p->replay && n && n[0] ? n : NULL;

@@ -309,7 +309,8 @@ for src in "$HERE"/*.c; do
 		# The devices layer's audio (step 90): alsa-lib and the sysfs reader.
 		# shellcheck disable=SC2086
 		$CC $GUEST_CFLAGS -I"$HERE" -I"$ROOT" -o "$VM/bin/$name" "$src" "$ROOT"/devices/audio-card.c \
-			"$ROOT"/devices/audio-mixer.c "$ROOT"/devices/audio-ring.c "$ROOT"/hid/hidraw-node.c \
+			"$ROOT"/devices/audio-mixer.c "$ROOT"/devices/audio-ring.c "$ROOT"/devices/usb-path.c \
+			"$ROOT"/hid/hidraw-node.c \
 			-lasound -lm || die "cannot build $src"
 		;;
 	vm-host-*)

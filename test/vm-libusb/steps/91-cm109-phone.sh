@@ -144,6 +144,21 @@ pc lamp "$NOPATH" >$PCL-none.out 2>$PCL-none.err
 NRC=$?
 tap "cm109 phone: phonectl lamp $NOPATH: no such phone attached (exit $NRC)" \
 	sh -c "[ $NRC = 1 ] && grep -q '^phonectl: $NOPATH: no such phone attached' $PCL-none.err"
+# Its sound card is looked up from the usb: path in the guest's sysfs (bus/usb/devices,
+# busnum and devnum): this gadget has no audio function (dummy_hcd offers no isochronous
+# endpoints), so its USB device is found and has no audio interface, while an address
+# nothing is at is told apart; list has no card for it either.
+pc audio --seconds 0 "$USBP" >$PCL-audio.out 2>$PCL-audio.err
+ARC=$?
+tap "cm109 phone: phonectl audio $USBP: its USB device is found, with no audio interface (exit $ARC)" \
+	sh -c "[ $ARC = 1 ] && grep -qx '$USBP: no sound card (its USB device has no audio interface)' $PCL-audio.out"
+pc audio "$NOPATH" >$PCL-audio.out 2>>$PCL-audio.err
+ARC=$?
+tap "cm109 phone: phonectl audio $NOPATH: no USB device there (exit $ARC)" \
+	sh -c "[ $ARC = 1 ] && grep -qx '$NOPATH: no sound card (no USB device at that bus and address)' $PCL-audio.out"
+tap "cm109 phone: phonectl list: no sound card for it" \
+	jq -e '.devices[] | select(.transport == "libusb") | .sound_card == null' $PCL-list.json
+sed 's/^/# phonectl audio: /' $PCL-audio.err | head -n 5
 : >"$OUT"
 HIDPHONE_DEVICES=usb HIDPHONE_PROFILES=/tmp/cm109-profiles HIDPHONE_TSP=/usr/local/lib/hidphone.tsp \
 	HIDPHONE_LOG=info cm109-host <"$IN" >"$OUT" 2>/tmp/cm109-host.err &

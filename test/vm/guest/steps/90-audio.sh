@@ -121,6 +121,17 @@ no_card() {
 	[ $? = 3 ]
 }
 tap "audio: the HID-only phone ($node_h) gets no card" no_card "$node_h"
+# The same cards from the phones' usb:BUS:ADDR:IF paths (how a phone over libusb, with no
+# hidraw node, is named): the usb_device with that busnum and devnum.
+usb_path() { # NODE: the usb: path of the USB device above hidraw node NODE
+	d=$(readlink -f "/sys/class/hidraw/${1##*/}")
+	while [ "$d" != / ] && [ ! -f "$d/busnum" ]; do d=${d%/*}; done
+	[ -f "$d/busnum" ] && echo "usb:$(cat "$d/busnum"):$(cat "$d/devnum"):0"
+}
+usb_a=$(usb_path "$node_a")
+usb_b=$(usb_path "$node_b")
+tap "audio: A by its USB path ($usb_a) gets card $card_a too" check_card "$usb_a" "$card_a"
+tap "audio: B by its USB path ($usb_b) gets card $card_b, not A's" check_card "$usb_b" "$card_b"
 tap "audio: alsa-lib opens A's alsa/out name" sh -c \
 	"audio-check card $node_a | sed -n 's/.*alsa_out=\([^ ]*\).*/\1/p' | grep -q plughw"
 audio-check controls "$node_a" | sed 's/^/# A controls: /'
