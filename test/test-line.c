@@ -166,15 +166,15 @@ static HDRVLINE open_line(struct host *h)
 	return hd;
 }
 
-/* How many events the host has, read under its lock: the dispatch thread appends. */
-static size_t events_now(struct host *h)
+/* The host opens the line's phone (the device its line may hold already). */
+static HDRVPHONE open_phone(struct host *h)
 {
-	size_t n;
+	HDRVPHONE hp = NULL;
 
-	pthread_mutex_lock(&h->lock);
-	n = h->n_events;
-	pthread_mutex_unlock(&h->lock);
-	return n;
+	assert_int_equal(h->phoneOpen(PHONE_BASE, (HTAPIPHONE)(uintptr_t)0x5000, &hp, h->version,
+				      host_phone_event), 0);
+	assert_non_null(hp);
+	return hp;
 }
 
 /* Index of the first line event msg (from index from) for htcall (NULL: any), or -1. */
@@ -199,7 +199,7 @@ static long wait_line(struct host *h, size_t from, DWORD msg, HTAPICALL htcall)
 	long i;
 
 	while ((i = find_line(h, from, msg, htcall)) < 0 && host_now_usec() < end)
-		host_wait(h, events_now(h) + 1, 50);
+		host_wait(h, host_n_events(h) + 1, 50);
 	return i;
 }
 
@@ -222,10 +222,10 @@ static long wait_state(struct host *h, size_t from, HTAPICALL htcall, DWORD stat
 		pthread_mutex_unlock(&h->lock);
 		if (host_now_usec() >= end)
 			break;
-		host_wait(h, events_now(h) + 1, 50);
+		host_wait(h, host_n_events(h) + 1, 50);
 	}
 	fprintf(stderr, "no call state 0x%x; the calls' states were:\n", state);
-	for (size_t i = from, n = events_now(h); i < n; i++)
+	for (size_t i = from, n = host_n_events(h); i < n; i++)
 		if (h->events[i].line && h->events[i].msg == LINE_CALLSTATE)
 			fprintf(stderr, "  0x%lx mode 0x%lx\n", (unsigned long)h->events[i].p1,
 				(unsigned long)h->events[i].p2);
@@ -448,8 +448,7 @@ static void test_line_device(void **state)
 				      NULL), LINEERR_INVALDEVICECLASS);
 	assert_int_equal(h->lineGetID(hl, 0, NULL, 77, &id.vs, w("tapi/phone"), NULL),
 			 LINEERR_INVALCALLSELECT);
-	assert_int_equal(h->phoneOpen(PHONE_BASE, (HTAPIPHONE)(uintptr_t)0x5000, &hp, h->version,
-				      host_phone_event), 0);
+	hp = open_phone(h);
 	memset(&id, 0, sizeof(id));
 	id.vs.dwTotalSize = sizeof(id);
 	assert_int_equal(h->phoneGetID(hp, &id.vs, w("tapi/line"), NULL), 0);
@@ -940,8 +939,7 @@ static void test_phone_unplugged(void **state)
 	hc = make_call(h, hl, 61, HT_OUT, "bob");
 	wait_state(h, 0, HT_OUT, LINECALLSTATE_CONNECTED);
 	/* the replay plays (and then unplugs) once the phone is open and its filter set */
-	assert_int_equal(h->phoneOpen(PHONE_BASE, (HTAPIPHONE)(uintptr_t)0x5000, &hp, h->version,
-				      host_phone_event), 0);
+	hp = open_phone(h);
 	assert_int_equal(h->phoneSetStatusMessages(hp, 0, 0, 0), 0);
 	assert_true(wait_line(h, 0, LINE_CLOSE, NULL) >= 0);
 	assert_true(wait_line(h, 0, LINE_REMOVE, NULL) >= 0);
@@ -970,10 +968,8 @@ static const struct play answer_plays[] = {
 
 static HDRVPHONE open_phone_playing(struct host *h)
 {
-	HDRVPHONE hp = NULL;
+	HDRVPHONE hp = open_phone(h);
 
-	assert_int_equal(h->phoneOpen(PHONE_BASE, (HTAPIPHONE)(uintptr_t)0x5000, &hp, h->version,
-				      host_phone_event), 0);
 	/* the replay plays once the filter is set; the phone's own events keep flowing */
 	assert_int_equal(h->phoneSetStatusMessages(hp, PHONESTATE_HEADSETHOOKSWITCH |
 						   PHONESTATE_LAMP, 0, 0), 0);
@@ -1005,7 +1001,7 @@ static size_t wait_lamp_events(struct host *h, DWORD id, size_t n)
 	size_t got;
 
 	while ((got = lamp_events(h, id)) < n && host_now_usec() < end)
-		host_wait(h, events_now(h) + 1, 50);
+		host_wait(h, host_n_events(h) + 1, 50);
 	return got;
 }
 
@@ -1286,6 +1282,39 @@ static void ring_to_file(char *raw, size_t size)
 	setenv("HIDPHONE_RING_PCM", pcm, 1);
 }
 
+/*
+ * The ring tests' set-up: the phone's speaker rings into the file raw (a fake card, ALSA's
+ * file plugin), the line is open and owned for voice, the host has the phone open, and baresip's bob is the
+ * caller. ring_rig_stop closes both and stops the provider.
+ */
+struct ring_rig {
+	char raw[300];
+	struct host *h;
+	HDRVPHONE hp;
+	HDRVLINE hl;
+};
+
+static void ring_rig_start(struct ring_rig *r)
+{
+	char aor[64];
+
+	ring_to_file(r->raw, sizeof(r->raw));
+	r->h = start(0);
+	r->hl = open_line(r->h);
+	assert_int_equal(r->h->lineSetDefaultMediaDetection(r->hl, LINEMEDIAMODE_INTERACTIVEVOICE),
+			 0);
+	r->hp = open_phone(r->h);
+	make_uri(aor, sizeof(aor), "bob", PEER_SIP);
+	assert_int_equal(peer_command(&peer, "uafind", aor), 0);
+}
+
+static void ring_rig_stop(struct ring_rig *r)
+{
+	assert_int_equal(r->h->phoneClose(r->hp), 0);
+	assert_int_equal(r->h->lineClose(r->hl), 0);
+	stop(r->h);
+}
+
 /* baresip's bob calls the line; the call once it is OFFERING (events from index from). */
 static HDRVCALL offer_call(struct host *h, size_t from, HTAPICALL *ht)
 {
@@ -1340,10 +1369,10 @@ static bool stops_growing(const char *path, int fd)
 
 static void test_offered_call_rings_speaker(void **state)
 {
-	char raw[300], aor[64];
+	struct ring_rig r;
+	const char *raw = r.raw;
 	struct host *h;
-	HDRVPHONE hp = NULL;
-	HDRVLINE hl;
+	HDRVPHONE hp;
 	HDRVCALL hc;
 	HTAPICALL ht;
 	size_t n0;
@@ -1352,15 +1381,10 @@ static void test_offered_call_rings_speaker(void **state)
 
 	(void)state;
 	fixture = &blackwire;
-	ring_to_file(raw, sizeof(raw));
-	h = start(0);
-	hl = open_line(h);
-	assert_int_equal(h->lineSetDefaultMediaDetection(hl, LINEMEDIAMODE_INTERACTIVEVOICE), 0);
 	/* open, the phone drives its line: it shows (and rings for) the line's calls */
-	assert_int_equal(h->phoneOpen(PHONE_BASE, (HTAPIPHONE)(uintptr_t)0x5000, &hp, h->version,
-				      host_phone_event), 0);
-	make_uri(aor, sizeof(aor), "bob", PEER_SIP);
-	assert_int_equal(peer_command(&peer, "uafind", aor), 0);
+	ring_rig_start(&r);
+	h = r.h;
+	hp = r.hp;
 
 	/* offered: the speaker rings, pattern 1 (2 s on) at 0xC000, no ring volume being set */
 	hc = offer_call(h, 0, &ht);
@@ -1373,7 +1397,7 @@ static void test_offered_call_rings_speaker(void **state)
 	assert_true(peak > 0.25 * 32767 && peak < 0.6 * 32767);
 	assert_true(grows(raw, -1, 200));
 	/* answered: the ring stops */
-	n0 = events_now(h);
+	n0 = host_n_events(h);
 	assert_int_equal(h->lineAnswer(101, hc, NULL, 0), 101);
 	assert_int_equal(host_wait_completion(h, 101, WAIT_MS), 0);
 	wait_state(h, n0, ht, LINECALLSTATE_CONNECTED);
@@ -1386,7 +1410,7 @@ static void test_offered_call_rings_speaker(void **state)
 	assert_int_equal(h->phoneSetRing(103, hp, 2, 0xffff), 103);
 	assert_int_equal(host_wait_completion(h, 103, WAIT_MS), 0);
 	assert_true(test_wait_size(raw, 48000, WAIT_MS) >= 48000);
-	n0 = events_now(h);
+	n0 = host_n_events(h);
 	hc = offer_call(h, n0, &ht);
 	assert_int_equal(h->lineAnswer(104, hc, NULL, 0), 104);
 	assert_int_equal(host_wait_completion(h, 104, WAIT_MS), 0);
@@ -1399,7 +1423,7 @@ static void test_offered_call_rings_speaker(void **state)
 	fd = open(raw, O_RDONLY);
 	assert_true(fd >= 0);
 	assert_int_equal(unlink(raw), 0);
-	n0 = events_now(h);
+	n0 = host_n_events(h);
 	hc = offer_call(h, n0, &ht);
 	usleep(300 * 1000);
 	assert_int_equal(test_file_size(raw), -1);
@@ -1410,9 +1434,7 @@ static void test_offered_call_rings_speaker(void **state)
 	assert_true(stops_growing(NULL, fd));
 	close(fd);
 	drop_call(h, hc, ht, 107, n0);
-	assert_int_equal(h->phoneClose(hp), 0);
-	assert_int_equal(h->lineClose(hl), 0);
-	stop(h);
+	ring_rig_stop(&r);
 }
 
 /*
@@ -1421,27 +1443,20 @@ static void test_offered_call_rings_speaker(void **state)
  */
 static void test_call_media_takes_ring_pcm(void **state)
 {
-	char raw[300], aor[64];
+	struct ring_rig r;
+	const char *raw = r.raw;
 	struct host *h;
-	HDRVPHONE hp = NULL;
-	HDRVLINE hl;
 	HDRVCALL hc;
 	HTAPICALL ht;
 
 	(void)state;
 	fixture = &blackwire;
 	line_media = "phone";
-	ring_to_file(raw, sizeof(raw));
-	h = start(0);
-	hl = open_line(h);
-	assert_int_equal(h->lineSetDefaultMediaDetection(hl, LINEMEDIAMODE_INTERACTIVEVOICE), 0);
-	assert_int_equal(h->phoneOpen(PHONE_BASE, (HTAPIPHONE)(uintptr_t)0x5000, &hp, h->version,
-				      host_phone_event), 0);
-	assert_int_equal(h->phoneSetRing(121, hp, 2, 0xffff), 121);
+	ring_rig_start(&r);
+	h = r.h;
+	assert_int_equal(h->phoneSetRing(121, r.hp, 2, 0xffff), 121);
 	assert_int_equal(host_wait_completion(h, 121, WAIT_MS), 0);
 	assert_true(test_wait_size(raw, 48000, WAIT_MS) >= 48000);
-	make_uri(aor, sizeof(aor), "bob", PEER_SIP);
-	assert_int_equal(peer_command(&peer, "uafind", aor), 0);
 	hc = offer_call(h, 0, &ht);
 	assert_true(grows(raw, -1, 200));
 	assert_int_equal(h->lineAnswer(122, hc, NULL, 0), 122);
@@ -1450,47 +1465,35 @@ static void test_call_media_takes_ring_pcm(void **state)
 	assert_true(stops_growing(raw, -1));
 	assert_false(grows(raw, -1, 300));
 	drop_call(h, hc, ht, 123, 0);
-	assert_int_equal(h->phoneClose(hp), 0);
-	assert_int_equal(h->lineClose(hl), 0);
-	stop(h);
+	ring_rig_stop(&r);
 }
 
 /* A phone with a Telephony Ringer (the Jabra Link 380) rings with it, never on the PCM. */
 static void test_offered_call_hid_ringer(void **state)
 {
 	union { VARSTRING vs; uint8_t b[64]; } id;
-	char raw[300], aor[64];
+	struct ring_rig r;
 	struct host *h;
-	HDRVPHONE hp = NULL;
-	HDRVLINE hl;
 	HDRVCALL hc;
 	HTAPICALL ht;
 	DWORD mode = 9, vol = 9;
 
 	(void)state;
-	ring_to_file(raw, sizeof(raw));
-	h = start(0);
-	hl = open_line(h);
-	assert_int_equal(h->lineSetDefaultMediaDetection(hl, LINEMEDIAMODE_INTERACTIVEVOICE), 0);
-	assert_int_equal(h->phoneOpen(PHONE_BASE, (HTAPIPHONE)(uintptr_t)0x5000, &hp, h->version,
-				      host_phone_event), 0);
+	ring_rig_start(&r);
+	h = r.h;
 	/* it has the card (card 3) all the same */
 	memset(&id, 0, sizeof(id));
 	id.vs.dwTotalSize = sizeof(id);
-	assert_int_equal(h->phoneGetID(hp, &id.vs, w("wave/out"), NULL), 0);
+	assert_int_equal(h->phoneGetID(r.hp, &id.vs, w("wave/out"), NULL), 0);
 	assert_int_equal(*(DWORD *)(id.b + id.vs.dwStringOffset), 3);
-	make_uri(aor, sizeof(aor), "bob", PEER_SIP);
-	assert_int_equal(peer_command(&peer, "uafind", aor), 0);
 	hc = offer_call(h, 0, &ht);
 	usleep(500 * 1000);
-	assert_int_equal(test_file_size(raw), -1);
+	assert_int_equal(test_file_size(r.raw), -1);
 	/* the line's ring is not an application's: the ring mode stays 0 */
-	assert_int_equal(h->phoneGetRing(hp, &mode, &vol), 0);
+	assert_int_equal(h->phoneGetRing(r.hp, &mode, &vol), 0);
 	assert_int_equal(mode, 0);
 	drop_call(h, hc, ht, 111, 0);
-	assert_int_equal(h->phoneClose(hp), 0);
-	assert_int_equal(h->lineClose(hl), 0);
-	stop(h);
+	ring_rig_stop(&r);
 }
 
 /* Keypad key v pressed with the headset off hook: keypad bits 7-10 = v. */
@@ -1653,7 +1656,7 @@ static void test_phone_close_keeps_line_drive(void **state)
 	assert_int_equal(host_wait_completion(h, 151, WAIT_MS), 0);
 	assert_true(last_output_is("02 04 00"));
 	assert_int_equal(h->phoneClose(hp), 0);
-	n0 = events_now(h);
+	n0 = host_n_events(h);
 	assert_true(last_output_is("02 00 00"));
 	assert_int_equal(h->phoneSetLamp(152, hp, 20, PHONELAMPMODE_STEADY),
 			 PHONEERR_INVALPHONEHANDLE);

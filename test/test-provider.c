@@ -596,14 +596,9 @@ static bool wait_msg(struct host *h, DWORD msg, size_t n, int timeout_ms)
 	uint64_t end = host_now_usec() + (uint64_t)timeout_ms * 1000;
 
 	while (host_count(h, false, msg) < n) {
-		size_t seen;
-
 		if (host_now_usec() >= end)
 			return false;
-		pthread_mutex_lock(&h->lock);
-		seen = h->n_events;
-		pthread_mutex_unlock(&h->lock);
-		host_wait(h, seen + 1, 100);
+		host_wait(h, host_n_events(h) + 1, 100);
 	}
 	return true;
 }
@@ -1670,7 +1665,7 @@ static void test_audio_ring(void **state)
 	assert_int_equal(h->phoneSetStatusMessages(hd, PHONESTATE_RINGMODE, 0, 0), 0);
 	assert_int_equal(h->phoneSetRing(20, hd, 4, 0xffff), PHONEERR_INVALRINGMODE);
 
-	n0 = h->n_events;
+	n0 = host_n_events(h);
 	assert_int_equal(h->phoneSetRing(21, hd, 2, 0xffff), 21);
 	assert_int_equal(host_wait_completion(h, 21, WAIT_MS), 0);
 	ev = find_event(h, n0, PHONE_STATE);
