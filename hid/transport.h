@@ -17,8 +17,10 @@
  * stage. Each transport adds what its backend wants; report-prefix.h converts to and from
  * that prefixed form where one stands alone (hidraw, recordings' O: and F: lines, phonectl).
  *
- * A transport is used by one reader thread and any number of writer threads: read() may run
- * concurrently with the other calls, and the other calls are serialised by the caller.
+ * A transport is read by one thread at a time and written by any number of writer threads:
+ * read() may run concurrently with the other calls, and the other calls are serialised by the
+ * caller. Reads may come from different threads in turn (the provider's loop and its
+ * dispatch thread), each finished before the next.
  *
  * An event loop reads without blocking: it waits until wait_fd() is readable (hidraw) or
  * for due_ms() to pass (replay, which has no descriptor), then calls read() with a timeout

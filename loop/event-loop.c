@@ -18,7 +18,9 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <sys/epoll.h>
 #include <sys/resource.h>
+#include <unistd.h>
 #include <time.h>
 
 #include <re.h>
@@ -50,7 +52,10 @@ static struct {
 	/* loop thread only */
 	struct loop_timer *timers;
 	struct tmr tmr;
+	int shared_ep;                /* the shared watches' epoll set (libre watches it), or -1 */
+	unsigned n_shared;
 } L = {
+	.shared_ep = -1,
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.changed = PTHREAD_COND_INITIALIZER,
 };
@@ -272,6 +277,75 @@ int loop_call(loop_fn *fn, void *arg)
 	return rc;
 }
 
+/* --- descriptors read together with another thread --------------------------------------- */
+
+/*
+ * libre's fd_listen() cannot ask for EPOLLEXCLUSIVE, so the shared descriptors sit in an
+ * epoll set of their own, which libre watches like any descriptor. The exclusive wake-up
+ * happens on fd's wait queue: an entry of a set nobody waits on directly (this one: libre
+ * polls it) does not count as having woken anyone, so when the other thread is not waiting
+ * the kernel goes on to this entry, and libre's poll of the set wakes the loop.
+ */
+static void shared_ready(int flags, void *arg)
+{
+	struct epoll_event ev;
+
+	(void)flags;
+	(void)arg;
+	/* One at a time: what fn does may end another watch of the set (level-triggered, the
+	 * next readable one brings the loop straight back). */
+	if (epoll_wait(L.shared_ep, &ev, 1, 0) == 1) {
+		struct loop_watch *w = ev.data.ptr;
+
+		w->fn(w->arg);
+	}
+}
+
+int loop_watch_shared(struct loop_watch *w, int fd, loop_fn *fn, void *arg)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLEXCLUSIVE, .data.ptr = w };
+	int err;
+
+	if (L.shared_ep < 0) {
+		L.shared_ep = epoll_create1(EPOLL_CLOEXEC);
+		if (L.shared_ep < 0)
+			return -errno;
+		err = fd_listen(L.shared_ep, FD_READ, shared_ready, NULL);
+		if (err) {
+			close(L.shared_ep);
+			L.shared_ep = -1;
+			return -err;
+		}
+	}
+	*w = (struct loop_watch){ .fd = fd, .fn = fn, .arg = arg };
+	if (epoll_ctl(L.shared_ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		err = -errno;
+		w->fd = -1;
+		if (L.n_shared == 0) {
+			fd_close(L.shared_ep);
+			close(L.shared_ep);
+			L.shared_ep = -1;
+		}
+		return err;
+	}
+	L.n_shared++;
+	return 0;
+}
+
+void loop_unwatch_shared(struct loop_watch *w)
+{
+	if (w->fd < 0 || L.shared_ep < 0)
+		return;
+	epoll_ctl(L.shared_ep, EPOLL_CTL_DEL, w->fd, NULL);
+	w->fd = -1;
+	/* Nothing shared is watched: no descriptor of ours stays in the loop. */
+	if (--L.n_shared == 0) {
+		fd_close(L.shared_ep);
+		close(L.shared_ep);
+		L.shared_ep = -1;
+	}
+}
+
 /* --- the thread ------------------------------------------------------------------------ */
 
 static void cancel_on_loop(void *arg)
@@ -321,6 +395,12 @@ static void *loop_main(void *arg)
 	if (rc < 0)
 		return NULL;
 	re_main(NULL);
+	if (L.shared_ep >= 0) {
+		fd_close(L.shared_ep);
+		close(L.shared_ep);
+		L.shared_ep = -1;
+		L.n_shared = 0;
+	}
 	tmr_cancel(&L.tmr);
 	L.timers = NULL;
 	L.mq = mem_deref(L.mq);

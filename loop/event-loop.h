@@ -63,6 +63,25 @@ static inline bool loop_timer_armed(const struct loop_timer *t)
 {
 	return t->armed;
 }
+/*
+ * A descriptor the loop reads together with another thread (the dispatch thread reads the
+ * phones' input so, tsp/dispatch.h). That thread waits on fd in an epoll set of its own,
+ * added there with EPOLLEXCLUSIVE before this watch; the loop's watch is exclusive too.
+ * The kernel then wakes one of the two for each wake-up of fd, the other thread first:
+ * while it waits, it alone hears of fd; while it is busy, the loop does. So whichever is
+ * free reads, with no wake-up of the other. The two serialise their reads themselves.
+ * Loop thread only; w is the caller's until loop_unwatch_shared(). -EINVAL: fd cannot be
+ * watched so (an epoll instance is one); watch it with fd_listen() instead.
+ */
+struct loop_watch {
+	int fd;
+	loop_fn *fn;                /* fd is readable (or hung up): fn(arg) */
+	void *arg;
+};
+
+int loop_watch_shared(struct loop_watch *w, int fd, loop_fn *fn, void *arg);
+void loop_unwatch_shared(struct loop_watch *w);
+
 /* The loop clock, in milliseconds (any thread). */
 uint64_t loop_now_ms(void);
 

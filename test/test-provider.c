@@ -12,6 +12,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -736,6 +737,163 @@ static void test_stuck_device_shutdown(void **state)
 	assert_int_equal(pthread_join(th, NULL), 0);
 	/* Delivered before providerShutdown returned, once. */
 	assert_int_equal(host_count(h, true, 0), 1);
+	live_close(&a);
+	live_close(&b);
+}
+
+/*
+ * Input never waits for the host: while a callback runs (held here until the test lets it
+ * go), the next report is read all the same (by the loop, the dispatch thread being busy),
+ * and what it sets off happens at once: the Off-Hook confirmation reaches the device. Its
+ * event follows the held one, in order, once the callback returns.
+ */
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	bool holding, release;
+} held = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false, false };
+
+static void hold_first_button(struct host *h, const struct host_event *ev)
+{
+	(void)h;
+	if (ev->completion || ev->msg != PHONE_BUTTON)
+		return;
+	pthread_mutex_lock(&held.lock);
+	if (!held.release) {
+		held.holding = true;
+		pthread_cond_broadcast(&held.changed);
+		while (!held.release)
+			pthread_cond_wait(&held.changed, &held.lock);
+	}
+	pthread_mutex_unlock(&held.lock);
+}
+
+static void test_input_while_callback_runs(void **state)
+{
+	struct host *h = host;
+	struct live a, b;
+	HDRVPHONE ha;
+	uint8_t out[64];
+	const struct host_event *button, *hook;
+	struct timeval limit = { .tv_sec = WAIT_MS / 1000 };
+	bool confirmed = false;
+	(void)state;
+
+	start_live(&a, &b);
+	ha = open_phone(h, 100);
+	assert_int_equal(h->phoneSetStatusMessages(ha, PHONESTATE_HEADSETHOOKSWITCH,
+						   PHONEBUTTONMODE_KEYPAD,
+						   PHONEBUTTONSTATE_DOWN | PHONEBUTTONSTATE_UP), 0);
+	usleep(100 * 1000);
+	live_drain(&a, out, sizeof(out), 0);
+	held.holding = held.release = false;
+	host_set_on_event(h, hold_first_button);
+
+	/* Key 5 down: its callback holds the dispatch thread. */
+	assert_int_equal(send(a.in[0], "\x02\x80\x02", 3, 0), 3);
+	pthread_mutex_lock(&held.lock);
+	while (!held.holding)
+		pthread_cond_wait(&held.changed, &held.lock);
+	pthread_mutex_unlock(&held.lock);
+	/* Off-Hook (key up): read and confirmed on the device while the callback runs. */
+	assert_int_equal(send(a.in[0], "\x02\x01\x06", 3, 0), 3);
+	assert_int_equal(setsockopt(a.out[0], SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit)), 0);
+	while (!confirmed) {
+		ssize_t n = recv(a.out[0], out, sizeof(out), 0);
+
+		assert_true(n > 0);
+		confirmed = n == 3 && out[0] == 0x02 && (out[1] & 0x01);
+	}
+	pthread_mutex_lock(&held.lock);
+	assert_true(held.holding);
+	assert_int_equal(host_count(h, false, PHONE_STATE), 0);
+	held.release = true;
+	pthread_cond_broadcast(&held.changed);
+	pthread_mutex_unlock(&held.lock);
+
+	/* Then its events, after the held one. */
+	assert_true(wait_msg(h, PHONE_STATE, 1, WAIT_MS));
+	host_set_on_event(h, NULL);
+	button = find_event(h, 0, PHONE_BUTTON);
+	hook = find_event(h, 0, PHONE_STATE);
+	assert_non_null(button);
+	assert_non_null(hook);
+	assert_true(button < hook);
+	assert_int_equal(hook->p1, PHONESTATE_HEADSETHOOKSWITCH);
+	assert_int_equal(hook->p2, PHONEHOOKSWITCHMODE_MICSPEAKER);
+	assert_int_equal(h->phoneClose(ha), 0);
+	host_stop(h);
+	live_close(&a);
+	live_close(&b);
+}
+
+/* Voluntary and involuntary context switches of this process's thread named name. */
+static long thread_switches(const char *name)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+	long total = -1;
+
+	while (d && (e = readdir(d))) {
+		char path[300], line[256];
+		bool named = false;
+		long n = 0;
+		FILE *f;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/status", e->d_name);
+		f = fopen(path, "re");
+		while (f && fgets(line, sizeof(line), f)) {
+			char comm[64];
+			long v;
+
+			if (sscanf(line, "Name: %63s", comm) == 1)
+				named = strcmp(comm, name) == 0;
+			else if (sscanf(line, "voluntary_ctxt_switches: %ld", &v) == 1 ||
+				 sscanf(line, "nonvoluntary_ctxt_switches: %ld", &v) == 1)
+				n += v;
+		}
+		if (f)
+			fclose(f);
+		if (named)
+			total = n;
+	}
+	if (d)
+		closedir(d);
+	return total;
+}
+
+/*
+ * Reports that come while the dispatch thread waits are its to read and deliver: the loop
+ * thread is not woken for them (keys the line does not act on, 20 ms apart).
+ */
+static void test_idle_dispatch_reads(void **state)
+{
+	struct host *h = host;
+	struct live a, b;
+	HDRVPHONE hb;
+	long before, after;
+	(void)state;
+
+	start_live(&a, &b);
+	hb = open_phone(h, 101);
+	assert_int_equal(h->phoneSetStatusMessages(hb, 0, PHONEBUTTONMODE_KEYPAD,
+						   PHONEBUTTONSTATE_DOWN | PHONEBUTTONSTATE_UP), 0);
+	usleep(200 * 1000);
+	before = thread_switches("hidphone-loop");
+	assert_true(before >= 0);
+	for (int i = 0; i < 20; i++) {
+		assert_int_equal(send(b.in[0], i % 2 ? "\x02\x00\x06" : "\x02\x80\x02", 3, 0), 3);
+		assert_true(wait_msg(h, PHONE_BUTTON, (size_t)i + 1, WAIT_MS));
+		usleep(20 * 1000);
+	}
+	after = thread_switches("hidphone-loop");
+	/* The loop read none of them (a few wake-ups of its own are allowed, not one a key). */
+	assert_true(after - before < 5);
+	assert_int_equal(host_count(h, false, PHONE_BUTTON), 20);
+	assert_int_equal(h->phoneClose(hb), 0);
+	host_stop(h);
 	live_close(&a);
 	live_close(&b);
 }
@@ -1760,6 +1918,8 @@ int main(void)
 		TEST(test_stuck_device),
 		TEST(test_stuck_device_unplug),
 		TEST(test_stuck_device_shutdown),
+		TEST(test_input_while_callback_runs),
+		TEST(test_idle_dispatch_reads),
 		TEST(test_close_inside_callback),
 		TEST(test_concurrency),
 		TEST(test_open_close_cycles),

@@ -8,11 +8,23 @@
  * leaves its item: the delivering thread takes it in order.
  *
  * The I/O loop and the device writer never run host code: what they queue (input events,
- * completions, hotplug) is delivered by the dispatch thread, so a slow callback never holds up a device, and a
- * callback may call TSPI functions that wait for the loop.
+ * completions, hotplug) is delivered by the dispatch thread, so a slow callback never holds
+ * up a device, and a callback may call TSPI functions that wait for the loop.
+ *
+ * The dispatch thread also reads the phones' input while it has nothing to deliver: it
+ * sleeps in an epoll set that holds, beside its wake-up eventfd, the phones' descriptors,
+ * which the loop watches too (loop_watch_shared() in loop/event-loop.h). A report that
+ * comes while this thread waits wakes it alone; it reads the report and delivers its events
+ * itself, one thread switch from the device to the host as for a bare read(). A report
+ * that comes while it is in a callback wakes the loop instead, so input never waits for a
+ * host: only its delivery does, as it must to stay in order.
  */
+#include <errno.h>
 #include <sched.h>
 #include <stdlib.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include "loop/event-loop.h"
 #include "dispatch.h"
@@ -43,11 +55,18 @@ static bool delivering;
 static uint64_t in_flight;          /* while delivering: the handle of the item in its callback */
 static _Thread_local bool in_callback;
 
+/* The epoll token of the wake-up eventfd; a watched descriptor's token is never 0. */
+#define WAKE_TOKEN 0
+
 static struct {
 	pthread_t thread;
 	bool running, stop, wanted;
-	pthread_cond_t wake;
-} dt = { .wake = PTHREAD_COND_INITIALIZER };
+	bool sleeping;               /* queue lock: in epoll_wait, and nobody wrote wake_fd yet */
+	bool detached;               /* queue lock: stopped from its own callback; closes its fds */
+	int ep;                      /* queue lock: the epoll set it sleeps in, or -1 */
+	int wake_fd;
+	void (*input)(uint64_t token);
+} dt = { .ep = -1, .wake_fd = -1 };
 
 static void enqueue(struct item *it)
 {
@@ -160,21 +179,49 @@ static void deliver(void)
 	pthread_mutex_unlock(&queue_lock);
 }
 
+/*
+ * Queue lock held: whether the caller is to write the dispatch thread's eventfd (it sleeps
+ * and nobody has written it yet), and from now on nobody else is.
+ */
+static bool wake_locked(void)
+{
+	bool write_it = dt.sleeping;
+
+	dt.sleeping = false;
+	return write_it;
+}
+
+static void wake_write(void)
+{
+	uint64_t one = 1;
+
+	/* Fails only when the counter is full: the thread is woken already. */
+	if (write(dt.wake_fd, &one, sizeof(one)) != sizeof(one))
+		return;
+}
+
+static void wake_drain(void)
+{
+	uint64_t count;
+
+	/* Nonblocking; each write wakes the thread once and is read here once. */
+	if (read(dt.wake_fd, &count, sizeof(count)) != sizeof(count))
+		return;
+}
+
 /* True when the dispatch thread was woken to deliver: something is queued. */
 static bool wake(void)
 {
-	bool any;
+	bool any, write_it = false;
 
 	pthread_mutex_lock(&queue_lock);
 	any = head != NULL;
 	dt.wanted = dt.wanted || any;
-	pthread_mutex_unlock(&queue_lock);
-	/*
-	 * Signalled with the lock released: a woken thread that runs at once (on a single
-	 * CPU) would otherwise find the lock still held and sleep again until it is released.
-	 */
 	if (any)
-		pthread_cond_signal(&dt.wake);
+		write_it = wake_locked();
+	pthread_mutex_unlock(&queue_lock);
+	if (write_it)
+		wake_write();
 	return any;
 }
 
@@ -205,54 +252,136 @@ void tsp_dispatch(void)
 	deliver();
 }
 
+static void close_fds(void)
+{
+	if (dt.wake_fd >= 0)
+		close(dt.wake_fd);
+	if (dt.ep >= 0)
+		close(dt.ep);
+	dt.wake_fd = dt.ep = -1;
+}
+
 static void *dispatch_main(void *arg)
 {
 	(void)arg;
 	pthread_setname_np(pthread_self(), "hidphone-disp");
 	pthread_mutex_lock(&queue_lock);
 	for (;;) {
-		while (!dt.wanted && !dt.stop)
-			pthread_cond_wait(&dt.wake, &queue_lock);
+		struct epoll_event ev[16];
+		int n = 0;
+
 		if (dt.stop && !dt.wanted)
 			break;
+		if (!dt.wanted) {
+			int ep = dt.ep;
+
+			dt.sleeping = true;
+			pthread_mutex_unlock(&queue_lock);
+			n = epoll_wait(ep, ev, 16, -1);
+			pthread_mutex_lock(&queue_lock);
+			dt.sleeping = false;
+		}
 		dt.wanted = false;
 		pthread_mutex_unlock(&queue_lock);
+		for (int i = 0; i < n; i++) {
+			if (ev[i].data.u64 == WAKE_TOKEN)
+				wake_drain();
+			else
+				dt.input(ev[i].data.u64);
+		}
 		deliver();
 		pthread_mutex_lock(&queue_lock);
+	}
+	if (dt.detached) {
+		dt.detached = false;
+		close_fds();
 	}
 	pthread_mutex_unlock(&queue_lock);
 	return NULL;
 }
 
-int tsp_dispatch_start(void)
+int tsp_dispatch_start(void (*input)(uint64_t token))
 {
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = WAKE_TOKEN };
 	int rc;
 
 	if (dt.running)
 		return 0;
 	dt.stop = false;
 	dt.wanted = false;
+	dt.sleeping = false;
+	dt.input = input;
+	dt.wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	dt.ep = epoll_create1(EPOLL_CLOEXEC);
+	if (dt.wake_fd < 0 || dt.ep < 0 || epoll_ctl(dt.ep, EPOLL_CTL_ADD, dt.wake_fd, &ev) < 0) {
+		rc = -errno;
+		close_fds();
+		return rc;
+	}
 	rc = pthread_create(&dt.thread, NULL, dispatch_main, NULL);
-	if (rc)
+	if (rc) {
+		close_fds();
 		return -rc;
+	}
 	dt.running = true;
 	return 0;
 }
 
 void tsp_dispatch_stop(void)
 {
+	bool write_it;
+	int ep;
+
 	if (!dt.running)
 		return;
 	pthread_mutex_lock(&queue_lock);
 	dt.stop = true;
+	write_it = wake_locked();
 	pthread_mutex_unlock(&queue_lock);
-	pthread_cond_signal(&dt.wake);
+	if (write_it)
+		wake_write();
 	/* A host that shuts down from inside a callback: the thread ends when it returns. */
-	if (pthread_equal(dt.thread, pthread_self()))
+	if (pthread_equal(dt.thread, pthread_self())) {
+		pthread_mutex_lock(&queue_lock);
+		dt.detached = true;
+		pthread_mutex_unlock(&queue_lock);
 		pthread_detach(dt.thread);
-	else
-		pthread_join(dt.thread, NULL);
+		dt.running = false;
+		return;
+	}
+	pthread_join(dt.thread, NULL);
+	pthread_mutex_lock(&queue_lock);
+	ep = dt.ep;
+	dt.ep = -1;
+	pthread_mutex_unlock(&queue_lock);
+	if (ep >= 0)
+		close(ep);
+	if (dt.wake_fd >= 0)
+		close(dt.wake_fd);
+	dt.wake_fd = -1;
 	dt.running = false;
+}
+
+int tsp_dispatch_watch(int fd, uint64_t token)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLEXCLUSIVE, .data.u64 = token };
+	int rc = -ESHUTDOWN;
+
+	if (token == WAKE_TOKEN)
+		return -EINVAL;
+	pthread_mutex_lock(&queue_lock);
+	if (dt.ep >= 0 && !dt.stop)
+		rc = epoll_ctl(dt.ep, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
+	pthread_mutex_unlock(&queue_lock);
+	return rc;
+}
+
+void tsp_dispatch_unwatch(int fd)
+{
+	pthread_mutex_lock(&queue_lock);
+	if (dt.ep >= 0)
+		epoll_ctl(dt.ep, EPOLL_CTL_DEL, fd, NULL);
+	pthread_mutex_unlock(&queue_lock);
 }
 
 void tsp_dispatch_forget(uint64_t handle)

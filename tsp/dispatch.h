@@ -29,9 +29,23 @@ void tsp_dispatch_handoff(void);
 void tsp_dispatch_forget(uint64_t handle);
 /* Waits (without the provider lock) until nothing queued belongs to handle. */
 void tsp_dispatch_flush(uint64_t handle);
-/* The thread that delivers for the loop thread (which never runs host code). */
-int tsp_dispatch_start(void);
+/*
+ * The thread that delivers for the loop thread (which never runs host code). While it has
+ * nothing to deliver it also waits for the descriptors of tsp_dispatch_watch(), and calls
+ * input(token) for one that is readable; input() reads it and queues what it read, which
+ * the thread then delivers.
+ */
+int tsp_dispatch_start(void (*input)(uint64_t token));
 void tsp_dispatch_stop(void);
+/*
+ * Has the dispatch thread wait for fd to be readable while it is idle, sharing the wake-ups
+ * with the loop's loop_watch_shared() of fd, added after this one (loop/event-loop.h).
+ * token (not 0) goes to input(). -EINVAL: fd cannot be watched so; -ESHUTDOWN: no thread.
+ */
+int tsp_dispatch_watch(int fd, uint64_t token);
+/* Before fd is closed: the thread waits for it no more (a readiness it already took may
+ * still reach input(), which finds its token gone). */
+void tsp_dispatch_unwatch(int fd);
 /* Waits until nothing is queued and no callback runs (not from inside a callback). */
 void tsp_dispatch_wait_idle(void);
 

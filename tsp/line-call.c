@@ -705,6 +705,13 @@ static struct tsp_call *current_call(const struct tsp_line *l)
 	return NULL;
 }
 
+bool tsp_line_phone_listens(const struct phone *p, bool hook)
+{
+	struct tsp_line *l = driven_line(p);
+
+	return l && (hook || current_call(l));
+}
+
 static void post_call_job(struct tsp_call *c, enum job_kind kind, const char *text)
 {
 	struct job *j = job_new(kind, c, c->line);

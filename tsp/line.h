@@ -101,6 +101,12 @@ LONG tsp_varstring_id(LPVARSTRING vs, DWORD id);
 /* Whether a device class (UTF-16) is ascii, ignoring case. */
 bool tsp_class_is(LPCWSTR cls, const char *ascii);
 
+/*
+ * Whether the phone's line acts on its hook (hook) or on a key (its keypad and Mute act on
+ * the line's call only): the phone's input goes to the line only then (lock held, any
+ * thread).
+ */
+bool tsp_line_phone_listens(const struct phone *p, bool hook);
 /* The phone drives its line (lock held, loop thread): hook changes and keypad digits. */
 void tsp_line_phone_hook(struct phone *p, bool offhook);
 void tsp_line_phone_key(struct phone *p, char digit);

@@ -3,10 +3,13 @@
  * reports into TAPI events, writing output state to the device, and closing, also when the
  * device is gone.
  *
- * The loop thread reads the open transport; the device writer (phone-writer.h) writes it
- * and, after the open's last write, closes it, so a close never pulls the transport from
- * under a read or a write. A close stops the reading through the loop, behind the
- * requests posted before it, whose writes the loop queues before the close.
+ * The loop thread reads the open transport, and so does the dispatch thread while it is idle
+ * (tsp_phone_input(): its reads and the loop's are made under the provider lock, one report
+ * at a time, so reports keep their order); the device writer (phone-writer.h) writes it and,
+ * after the open's last write, closes it, so a close never pulls the transport from under a
+ * read or a write. A close stops the reading through the loop, behind the requests posted
+ * before it, whose writes the loop queues before the close; the dispatch thread finds the
+ * open closing, under the lock, before that.
  */
 #include <errno.h>
 #include <time.h>
@@ -71,7 +74,13 @@ struct phone_io {
 	struct phone *phone;         /* loop thread; the writer never follows it */
 	struct transport *t;
 	uint64_t handle;
-	int fd;                      /* watched, or -1 */
+	int fd;                      /* watched (set under the provider lock), or -1 */
+	/*
+	 * fd is read by whichever of the loop and the dispatch thread is free (its reads under
+	 * the provider lock, so reports keep their order); false: by the loop alone.
+	 */
+	bool shared;
+	struct loop_watch watch;
 	bool playing;                /* a recording: the host has set its filter (or 1 s passed) */
 	struct loop_timer timer;     /* a recording: the next report, or the 1 s before playing */
 	struct lamp_blinker blink;
@@ -678,14 +687,17 @@ static bool handle_report(struct phone *p, struct phone_io *io, const uint8_t *b
 							PHONEHOOKSWITCHMODE_ONHOOK);
 			/* The hook first, then the lamp of the LED that confirms it. */
 			tsp_phone_offhook_lamp(p);
-			line_input_add(li, LINE_IN_HOOK, ev[i].offhook, 0);
+			if (tsp_line_phone_listens(p, true))
+				line_input_add(li, LINE_IN_HOOK, ev[i].offhook, 0);
 		} else {
 			const struct phone_button *b = phone_model_button(p->model, ev[i].button);
 
 			tsp_phone_button(p, ev[i].button, ev[i].down);
-			if (b && b->keypad && b->id < 16 && ev[i].down)
+			if (!b || !ev[i].down || !tsp_line_phone_listens(p, false))
+				continue;
+			if (b->keypad && b->id < 16)
 				line_input_add(li, LINE_IN_KEY, false, "0123456789*#ABCD"[b->id]);
-			else if (b && ev[i].down && tsp_button_function(b) == PHONEBUTTONFUNCTION_MUTE)
+			else if (tsp_button_function(b) == PHONEBUTTONFUNCTION_MUTE)
 				line_input_add(li, LINE_IN_MUTE, false, 0);
 		}
 	}
@@ -695,8 +707,12 @@ static bool handle_report(struct phone *p, struct phone_io *io, const uint8_t *b
 
 static void io_unwatch(struct phone_io *io)
 {
-	if (io->fd >= 0)
+	if (io->fd >= 0 && io->shared) {
+		tsp_dispatch_unwatch(io->fd);
+		loop_unwatch_shared(&io->watch);
+	} else if (io->fd >= 0) {
 		fd_close(io->fd);
+	}
 	io->fd = -1;
 	loop_timer_cancel(&io->timer);
 }
@@ -710,16 +726,20 @@ static bool io_read(struct phone_io *io, bool once)
 	struct phone *p = io->phone;
 
 	for (int i = 0; !once || i < 1; i++) {
-		int n = transport_read(io->t, io->buf, io->len, 0);
 		struct line_input li = { 0 };
 		bool echo;
+		int n;
 
-		if (n == 0)
-			return true;
+		/* Read under the lock: the dispatch thread may read this descriptor too. */
 		pthread_mutex_lock(&tsp.lock);
 		if (p->handle != io->handle || p->closing) {
 			pthread_mutex_unlock(&tsp.lock);
 			return false;
+		}
+		n = transport_read(io->t, io->buf, io->len, 0);
+		if (n == 0) {
+			pthread_mutex_unlock(&tsp.lock);
+			return true;
 		}
 		if (n == -ENODEV) {
 			io_unwatch(io);
@@ -758,6 +778,96 @@ static bool io_read(struct phone_io *io, bool once)
 }
 
 /*
+ * What the loop does after the dispatch thread read a report (see tsp_phone_input()): the
+ * line's reaction and the device's confirmation; or, when the dispatch thread's read
+ * failed, the read again, which handles the failure (an unplug) as the loop's own does.
+ * By the open's handle: the loop may have closed the open (an unplug it read itself) and
+ * freed its phone before this runs.
+ */
+struct after_input {
+	uint64_t handle;
+	bool echo, reread;
+	struct line_input li;
+};
+
+static void after_input(void *arg)
+{
+	struct after_input *a = arg;
+	struct phone_io *reread = NULL;
+	struct phone *p;
+
+	pthread_mutex_lock(&tsp.lock);
+	p = open_phone(a->handle);
+	if (p && a->reread) {
+		/* Alive until this returns: only the loop stops an open's I/O. */
+		if (!p->closing && p->io && p->io->handle == a->handle)
+			reread = p->io;
+	} else if (p) {
+		line_input_run(p, &a->li);
+		if (a->echo && p->io && !p->closing)
+			queue_output(p, p->io, NULL, false);
+	}
+	pthread_mutex_unlock(&tsp.lock);
+	if (reread)
+		(void)io_read(reread, false);
+	tsp_dispatch();
+	free(a);
+}
+
+static int post_after_input(const struct after_input *from)
+{
+	struct after_input *a = malloc(sizeof(*a));
+
+	if (!a)
+		return -ENOMEM;
+	*a = *from;
+	if (loop_post(after_input, a) < 0) {
+		free(a);
+		return -ESHUTDOWN;
+	}
+	return 0;
+}
+
+void tsp_phone_input(uint64_t handle)
+{
+	struct after_input a = { .handle = handle };
+	struct phone_io *io;
+	struct phone *p;
+	int n;
+
+	pthread_mutex_lock(&tsp.lock);
+	p = open_phone(handle);
+	io = p && !p->closing ? p->io : NULL;
+	/* io lives while its open does: its close sets closing, under this lock, first. */
+	if (!io || io->handle != handle || io->fd < 0) {
+		pthread_mutex_unlock(&tsp.lock);
+		return;
+	}
+	n = transport_read(io->t, io->buf, io->len, 0);
+	if (n < 0) {
+		/* The loop handles failures and unplugs, and reads the descriptor alone now. */
+		tsp_dispatch_unwatch(io->fd);
+		a.reread = true;
+		if (post_after_input(&a) < 0)
+			tsp_log(TSP_LOG_ERROR, "%s: reading failed: %s", p->source, strerror(-n));
+	}
+	if (n <= 0) {
+		pthread_mutex_unlock(&tsp.lock);
+		return;
+	}
+	a.echo = handle_report(p, io, io->buf, (size_t)n, &a.li);
+	pthread_mutex_unlock(&tsp.lock);
+	/* The host first, as when the loop reads (io_read()); then the line and the device. */
+	tsp_dispatch();
+	if (!a.echo && !a.li.n)
+		return;
+	n = post_after_input(&a);
+	if (n < 0)
+		tsp_log(TSP_LOG_ERROR, "phone open %llu: a key or hook change does not reach its "
+			"line or device: %s", (unsigned long long)handle, strerror(-n));
+}
+
+/*
  * A transport with a descriptor may also want a timer (the keypad scan of phones over
  * libusb, devices/matrix-scan.c: the resend of an unanswered column): its due_ms() after
  * each reading. Nothing else of the loop's reading changes for it.
@@ -793,6 +903,11 @@ static void io_readable(int flags, void *arg)
 	/* and a transport that also keeps time (the keypad scan) gets its timer again */
 	if (io_read(io, true))
 		io_arm_due(io);
+}
+
+static void io_shared_readable(void *arg)
+{
+	(void)io_read(arg, true);
 }
 
 static void io_play(void *arg)
@@ -845,13 +960,30 @@ static void io_start(void *arg)
 			loop_timer_start(&io->timer, 1000, io_play, io);
 		return;
 	}
+	pthread_mutex_lock(&tsp.lock);
+	io->fd = fd;
+	pthread_mutex_unlock(&tsp.lock);
+	/*
+	 * Read by whichever thread is free (tsp/dispatch.c): the dispatch thread's watch first,
+	 * so the kernel wakes it when it waits. A transport that also keeps time (its due_ms())
+	 * or whose descriptor cannot be shared so (libusb's epoll set) is read by the loop alone.
+	 */
+	if (transport_due_ms(io->t) < 0 && tsp_dispatch_watch(fd, io->handle) == 0) {
+		if (loop_watch_shared(&io->watch, fd, io_shared_readable, io) == 0) {
+			io->shared = true;
+			return;
+		}
+		tsp_dispatch_unwatch(fd);
+	}
 	err = fd_listen(fd, FD_READ | FD_EXCEPT, io_readable, io);
 	if (err) {
 		tsp_log(TSP_LOG_ERROR, "%s: cannot watch the device: %s", io->phone->source,
 			strerror(err));
+		pthread_mutex_lock(&tsp.lock);
+		io->fd = -1;
+		pthread_mutex_unlock(&tsp.lock);
 		return;
 	}
-	io->fd = fd;
 	io_arm_due(io);
 }
 

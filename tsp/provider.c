@@ -36,7 +36,7 @@ int tsp_threads_start(void)
 		loop_stop();
 		return rc;
 	}
-	rc = tsp_dispatch_start();
+	rc = tsp_dispatch_start(tsp_phone_input);
 	if (rc < 0) {
 		loop_stop();
 		tsp_writer_stop();
