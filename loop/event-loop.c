@@ -53,7 +53,6 @@ static struct {
 	struct loop_timer *timers;
 	struct tmr tmr;
 	int shared_ep;                /* the shared watches' epoll set (libre watches it), or -1 */
-	unsigned n_shared;
 } L = {
 	.shared_ep = -1,
 	.lock = PTHREAD_MUTEX_INITIALIZER,
@@ -304,31 +303,13 @@ static void shared_ready(int flags, void *arg)
 int loop_watch_shared(struct loop_watch *w, int fd, loop_fn *fn, void *arg)
 {
 	struct epoll_event ev = { .events = EPOLLIN | EPOLLEXCLUSIVE, .data.ptr = w };
-	int err;
 
-	if (L.shared_ep < 0) {
-		L.shared_ep = epoll_create1(EPOLL_CLOEXEC);
-		if (L.shared_ep < 0)
-			return -errno;
-		err = fd_listen(L.shared_ep, FD_READ, shared_ready, NULL);
-		if (err) {
-			close(L.shared_ep);
-			L.shared_ep = -1;
-			return -err;
-		}
-	}
-	*w = (struct loop_watch){ .fd = fd, .fn = fn, .arg = arg };
-	if (epoll_ctl(L.shared_ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
-		err = -errno;
-		w->fd = -1;
-		if (L.n_shared == 0) {
-			fd_close(L.shared_ep);
-			close(L.shared_ep);
-			L.shared_ep = -1;
-		}
-		return err;
-	}
-	L.n_shared++;
+	*w = (struct loop_watch){ .fd = -1, .fn = fn, .arg = arg };
+	if (L.shared_ep < 0)
+		return -ESHUTDOWN;
+	if (epoll_ctl(L.shared_ep, EPOLL_CTL_ADD, fd, &ev) < 0)
+		return -errno;
+	w->fd = fd;
 	return 0;
 }
 
@@ -338,12 +319,36 @@ void loop_unwatch_shared(struct loop_watch *w)
 		return;
 	epoll_ctl(L.shared_ep, EPOLL_CTL_DEL, w->fd, NULL);
 	w->fd = -1;
-	/* Nothing shared is watched: no descriptor of ours stays in the loop. */
-	if (--L.n_shared == 0) {
-		fd_close(L.shared_ep);
+}
+
+/*
+ * The shared watches' set lives as long as the loop: one descriptor, never readable while
+ * empty, so it costs an idle loop no wake-up, and the loop's descriptors do not change with
+ * what is open.
+ */
+static int shared_open(void)
+{
+	int err;
+
+	L.shared_ep = epoll_create1(EPOLL_CLOEXEC);
+	if (L.shared_ep < 0)
+		return -errno;
+	err = fd_listen(L.shared_ep, FD_READ, shared_ready, NULL);
+	if (err) {
 		close(L.shared_ep);
 		L.shared_ep = -1;
+		return -err;
 	}
+	return 0;
+}
+
+static void shared_close(void)
+{
+	if (L.shared_ep < 0)
+		return;
+	fd_close(L.shared_ep);
+	close(L.shared_ep);
+	L.shared_ep = -1;
 }
 
 /* --- the thread ------------------------------------------------------------------------ */
@@ -370,7 +375,10 @@ static int thread_setup(void)
 	err = fd_setsize(maxfds);
 	if (!err)
 		err = mqueue_alloc(&L.mq, woken, NULL);
+	if (!err)
+		err = -shared_open();
 	if (err) {
+		L.mq = mem_deref(L.mq);
 		re_thread_close();
 		return -err;
 	}
@@ -395,12 +403,7 @@ static void *loop_main(void *arg)
 	if (rc < 0)
 		return NULL;
 	re_main(NULL);
-	if (L.shared_ep >= 0) {
-		fd_close(L.shared_ep);
-		close(L.shared_ep);
-		L.shared_ep = -1;
-		L.n_shared = 0;
-	}
+	shared_close();
 	tmr_cancel(&L.tmr);
 	L.timers = NULL;
 	L.mq = mem_deref(L.mq);

@@ -71,7 +71,9 @@ static inline bool loop_timer_armed(const struct loop_timer *t)
  * while it waits, it alone hears of fd; while it is busy, the loop does. So whichever is
  * free reads, with no wake-up of the other. The two serialise their reads themselves.
  * Loop thread only; w is the caller's until loop_unwatch_shared(). -EINVAL: fd cannot be
- * watched so (an epoll instance is one); watch it with fd_listen() instead.
+ * watched so (an epoll instance is one); watch it with fd_listen() instead. The loop keeps
+ * one epoll set for these from start to stop (libre's fd_listen() cannot ask for
+ * EPOLLEXCLUSIVE itself).
  */
 struct loop_watch {
 	int fd;

@@ -644,6 +644,18 @@ static void line_input_run(struct phone *p, const struct line_input *li)
 	}
 }
 
+/* Lock held: keeps of li what the phone's line acts on now (tsp_line_phone_listens()). */
+static void line_input_filter(const struct phone *p, struct line_input *li)
+{
+	int kept = 0;
+
+	for (int i = 0; i < li->n; i++) {
+		if (tsp_line_phone_listens(p, li->in[i].kind == LINE_IN_HOOK))
+			li->in[kept++] = li->in[i];
+	}
+	li->n = kept;
+}
+
 /*
  * Turns one report into events, and into li what the line is to do about it; true when
  * the device wants its hook change confirmed.
@@ -687,13 +699,12 @@ static bool handle_report(struct phone *p, struct phone_io *io, const uint8_t *b
 							PHONEHOOKSWITCHMODE_ONHOOK);
 			/* The hook first, then the lamp of the LED that confirms it. */
 			tsp_phone_offhook_lamp(p);
-			if (tsp_line_phone_listens(p, true))
-				line_input_add(li, LINE_IN_HOOK, ev[i].offhook, 0);
+			line_input_add(li, LINE_IN_HOOK, ev[i].offhook, 0);
 		} else {
 			const struct phone_button *b = phone_model_button(p->model, ev[i].button);
 
 			tsp_phone_button(p, ev[i].button, ev[i].down);
-			if (!b || !ev[i].down || !tsp_line_phone_listens(p, false))
+			if (!b || !ev[i].down)
 				continue;
 			if (b->keypad && b->id < 16)
 				line_input_add(li, LINE_IN_KEY, false, "0123456789*#ABCD"[b->id]);
@@ -828,18 +839,49 @@ static int post_after_input(const struct after_input *from)
 	return 0;
 }
 
-void tsp_phone_input(uint64_t handle)
+/*
+ * The dispatch thread's token for an open: its handle, and in the top bits the phone's place
+ * in the table when the watch began, which finds it without going through every phone
+ * (their memory is cold after a pause: a visible share of a report's way to the host in
+ * the VM). The place is a hint, checked against the handle.
+ */
+#define TOKEN_HANDLE_BITS 48
+#define TOKEN_HANDLE_MASK ((UINT64_C(1) << TOKEN_HANDLE_BITS) - 1)
+
+static uint64_t input_token(const struct phone *p, uint64_t handle)
 {
-	struct after_input a = { .handle = handle };
+	uint64_t at = 0xffff;
+
+	for (size_t i = 0; i < tsp.n_phones && i < 0xffff; i++) {
+		if (tsp.phones[i] == p)
+			at = i;
+	}
+	return at << TOKEN_HANDLE_BITS | (handle & TOKEN_HANDLE_MASK);
+}
+
+/* Lock held: the device open of token, as open_phone(). */
+static struct phone *input_phone(uint64_t token)
+{
+	size_t at = (size_t)(token >> TOKEN_HANDLE_BITS);
+	uint64_t handle = token & TOKEN_HANDLE_MASK;
+
+	if (at < tsp.n_phones && tsp.phones[at]->handle == handle)
+		return tsp.phones[at];
+	return open_phone(handle);
+}
+
+void tsp_phone_input(uint64_t token)
+{
+	struct after_input a = { .handle = token & TOKEN_HANDLE_MASK };
 	struct phone_io *io;
 	struct phone *p;
 	int n;
 
 	pthread_mutex_lock(&tsp.lock);
-	p = open_phone(handle);
+	p = input_phone(token);
 	io = p && !p->closing ? p->io : NULL;
 	/* io lives while its open does: its close sets closing, under this lock, first. */
-	if (!io || io->handle != handle || io->fd < 0) {
+	if (!io || io->handle != a.handle || io->fd < 0) {
 		pthread_mutex_unlock(&tsp.lock);
 		return;
 	}
@@ -859,12 +901,22 @@ void tsp_phone_input(uint64_t handle)
 	pthread_mutex_unlock(&tsp.lock);
 	/* The host first, as when the loop reads (io_read()); then the line and the device. */
 	tsp_dispatch();
+	if (a.li.n) {
+		/* Nothing posted for a key the line does not act on: the loop stays asleep. */
+		pthread_mutex_lock(&tsp.lock);
+		p = input_phone(token);
+		if (p)
+			line_input_filter(p, &a.li);
+		else
+			a.li.n = 0;
+		pthread_mutex_unlock(&tsp.lock);
+	}
 	if (!a.echo && !a.li.n)
 		return;
 	n = post_after_input(&a);
 	if (n < 0)
 		tsp_log(TSP_LOG_ERROR, "phone open %llu: a key or hook change does not reach its "
-			"line or device: %s", (unsigned long long)handle, strerror(-n));
+			"line or device: %s", (unsigned long long)a.handle, strerror(-n));
 }
 
 /*
@@ -929,6 +981,7 @@ static void io_start(void *arg)
 	struct phone_io *io = arg;
 	int fd = transport_wait_fd(io->t);
 	struct write_job *init;
+	uint64_t token;
 	int err;
 
 	lamp_blinker_init(&io->blink, blink_edge, io);
@@ -968,9 +1021,14 @@ static void io_start(void *arg)
 	 * so the kernel wakes it when it waits. A transport that also keeps time (its due_ms())
 	 * or whose descriptor cannot be shared so (libusb's epoll set) is read by the loop alone.
 	 */
-	if (transport_due_ms(io->t) < 0 && tsp_dispatch_watch(fd, io->handle) == 0) {
+	pthread_mutex_lock(&tsp.lock);
+	token = input_token(io->phone, io->handle);
+	pthread_mutex_unlock(&tsp.lock);
+	if (transport_due_ms(io->t) < 0 && tsp_dispatch_watch(fd, token) == 0) {
 		if (loop_watch_shared(&io->watch, fd, io_shared_readable, io) == 0) {
+			pthread_mutex_lock(&tsp.lock);
 			io->shared = true;
+			pthread_mutex_unlock(&tsp.lock);
 			return;
 		}
 		tsp_dispatch_unwatch(fd);
@@ -1119,6 +1177,11 @@ bool tsp_phone_close(struct phone *p, bool forced)
 	if (!handle || p->closing)
 		return false;
 	p->closing = true;
+	/* The dispatch thread stops waiting for the node now: the open is no longer its to
+	 * read, and a report left on the node would otherwise wake it until the loop stops
+	 * the reading. The node is still open: the writer closes it after that. */
+	if (p->io && p->io->shared && p->io->fd >= 0)
+		tsp_dispatch_unwatch(p->io->fd);
 	p->io = NULL;
 	p->audio = NULL;
 	pthread_mutex_unlock(&tsp.lock);

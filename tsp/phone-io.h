@@ -50,12 +50,12 @@ void tsp_phone_write(struct phone *p);
  */
 void tsp_phone_offhook_lamp(struct phone *p);
 /*
- * Dispatch thread (tsp_dispatch_start()): the descriptor of the device open handle is
- * readable. Reads one report as the loop would and queues its events, for the caller to
- * deliver; the line's reaction and the device's confirmation follow on the loop. No lock
- * held.
+ * Dispatch thread (tsp_dispatch_start()): the descriptor of a device open is readable
+ * (token: what phone-io gave tsp_dispatch_watch()). Reads one report as the loop would and
+ * delivers its events; the line's reaction and the device's confirmation follow on the
+ * loop. No lock held.
  */
-void tsp_phone_input(uint64_t handle);
+void tsp_phone_input(uint64_t token);
 /* Sends PHONE_STATE when the open's filter lets it through (lock held). */
 void tsp_phone_state(struct phone *p, DWORD state, DWORD_PTR param);
 void tsp_phone_button(struct phone *p, uint32_t id, bool down);
