@@ -13,11 +13,6 @@
 #include "tapi-registry.h"
 #include "tapi-text.h"
 
-/* An address or digit string from an application this many UTF-16 code units long or
- * longer is refused, in either form (the W functions read no further, the A ones no further
- * than 3 bytes a unit). */
-#define MAX_ARG_UNITS 4096
-
 /* What phone and line functions share answers in PHONEERR_ terms; the same conditions. */
 static LONG line_err(LONG rc)
 {
@@ -419,7 +414,7 @@ LONG WINAPI lineMakeCallA(HLINE hLine, LPHCALL lphCall, LPCSTR lpszDestAddress,
 	WCHAR *dest = NULL;
 
 	if (lpszDestAddress) {
-		int rc = tapi_utf8_dup(lpszDestAddress, MAX_ARG_UNITS, &dest, NULL);
+		int rc = tapi_utf8_dup(lpszDestAddress, TAPI_MAX_ARG_UNITS, &dest, NULL);
 
 		if (rc < 0)
 			return rc == -ENOMEM ? LINEERR_NOMEM : LINEERR_INVALADDRESS;
@@ -433,7 +428,7 @@ LONG WINAPI lineMakeCallW(HLINE hLine, LPHCALL lphCall, LPCWSTR lpszDestAddress,
 	WCHAR *dest = NULL;
 
 	if (lpszDestAddress) {
-		int rc = tapi_utf16_dup(lpszDestAddress, MAX_ARG_UNITS, &dest, NULL);
+		int rc = tapi_utf16_dup(lpszDestAddress, TAPI_MAX_ARG_UNITS, &dest, NULL);
 
 		if (rc < 0)
 			return rc == -ENOMEM ? LINEERR_NOMEM : LINEERR_INVALADDRESS;
@@ -499,7 +494,7 @@ LONG WINAPI lineDialA(HCALL hCall, LPCSTR lpszDestAddress, DWORD dwCountryCode)
 
 	if (!lpszDestAddress)
 		return LINEERR_INVALPOINTER;
-	rc = tapi_utf8_dup(lpszDestAddress, MAX_ARG_UNITS, &dest, NULL);
+	rc = tapi_utf8_dup(lpszDestAddress, TAPI_MAX_ARG_UNITS, &dest, NULL);
 	if (rc < 0)
 		return rc == -ENOMEM ? LINEERR_NOMEM : LINEERR_INVALADDRESS;
 	return call_request(hCall, OP_DIAL, dest, dwCountryCode, NULL, 0);
@@ -512,7 +507,7 @@ LONG WINAPI lineDialW(HCALL hCall, LPCWSTR lpszDestAddress, DWORD dwCountryCode)
 
 	if (!lpszDestAddress)
 		return LINEERR_INVALPOINTER;
-	rc = tapi_utf16_dup(lpszDestAddress, MAX_ARG_UNITS, &dest, NULL);
+	rc = tapi_utf16_dup(lpszDestAddress, TAPI_MAX_ARG_UNITS, &dest, NULL);
 	if (rc < 0)
 		return rc == -ENOMEM ? LINEERR_NOMEM : LINEERR_INVALADDRESS;
 	return call_request(hCall, OP_DIAL, dest, dwCountryCode, NULL, 0);
@@ -1070,8 +1065,8 @@ LONG WINAPI lineGetIDA(HLINE hLine, DWORD dwAddressID, HCALL hCall, DWORD dwSele
 	LONG rc;
 
 	if (lpszDeviceClass) {
-		int r = tapi_utf8_to_utf16(lpszDeviceClass, strnlen(lpszDeviceClass, 4096), &cls,
-					   &bytes);
+		/* Bounded as the other A forms' strings: a longer one is refused, not cut. */
+		int r = tapi_utf8_dup(lpszDeviceClass, TAPI_MAX_ARG_UNITS, &cls, &bytes);
 
 		if (r == -ENOMEM)
 			return LINEERR_NOMEM;
@@ -1193,7 +1188,7 @@ LONG WINAPI lineGenerateDigitsA(HCALL hCall, DWORD dwDigitMode, LPCSTR lpszDigit
 	WCHAR *digits = NULL;
 
 	if (lpszDigits) {
-		int rc = tapi_utf8_dup(lpszDigits, MAX_ARG_UNITS, &digits, NULL);
+		int rc = tapi_utf8_dup(lpszDigits, TAPI_MAX_ARG_UNITS, &digits, NULL);
 
 		if (rc < 0)
 			return rc == -ENOMEM ? LINEERR_NOMEM : LINEERR_INVALDIGITS;
@@ -1207,7 +1202,7 @@ LONG WINAPI lineGenerateDigitsW(HCALL hCall, DWORD dwDigitMode, LPCWSTR lpszDigi
 	WCHAR *digits = NULL;
 
 	if (lpszDigits) {
-		int rc = tapi_utf16_dup(lpszDigits, MAX_ARG_UNITS, &digits, NULL);
+		int rc = tapi_utf16_dup(lpszDigits, TAPI_MAX_ARG_UNITS, &digits, NULL);
 
 		if (rc < 0)
 			return rc == -ENOMEM ? LINEERR_NOMEM : LINEERR_INVALDIGITS;

@@ -1038,8 +1038,8 @@ LONG WINAPI phoneGetIDA(HPHONE hPhone, LPVARSTRING lpDeviceID, LPCSTR lpszDevice
 	LONG rc;
 
 	if (lpszDeviceClass) {
-		int r = tapi_utf8_to_utf16(lpszDeviceClass, strnlen(lpszDeviceClass, 4096), &cls,
-					   &bytes);
+		/* Bounded as the other A forms' strings: a longer one is refused, not cut. */
+		int r = tapi_utf8_dup(lpszDeviceClass, TAPI_MAX_ARG_UNITS, &cls, &bytes);
 
 		if (r == -ENOMEM)
 			return PHONEERR_NOMEM;

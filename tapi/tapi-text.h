@@ -18,6 +18,13 @@ int tapi_utf8_to_utf16(const char *s, size_t len, WCHAR **out, DWORD *bytes);
 int tapi_utf16_to_utf8(const void *s, DWORD size, char **out, DWORD *bytes);
 /* Length in code units of a NUL-terminated UTF-16 string, up to max. */
 size_t tapi_utf16_len(const WCHAR *s, size_t max);
+/*
+ * An address, digit string or device class from an application this many UTF-16 code units
+ * long or longer is refused, in either form (the W functions read no further, the A ones no
+ * further than 3 bytes a unit).
+ */
+#define TAPI_MAX_ARG_UNITS 4096
+
 /* A copy of a NUL-terminated UTF-16 string from the application, bounded: *out (free it)
  * with its NUL, *bytes (may be NULL) counting it. -EINVAL when s has max units or more
  * before its NUL, -ENOMEM. */

@@ -152,6 +152,14 @@ if [ $? -eq 1 ] && grep -q "refused: PHONEERR_OPERATIONUNAVAIL" "$tmp/out"; then
 "$PHONECTL" lamp /nonexistent >/dev/null 2>&1
 if [ $? -eq 1 ]; then ok; else not_ok "lamp on nothing fails"; fi
 
+# A phone the configuration gives no line (its lines are for other phones) is monitored
+# without a line, and without a line error.
+printf '[line other]\nphone = 0000:0001\nlisten = 127.0.0.1:5999\n' >"$tmp/other.conf"
+HIDPHONE_CONFIG="$tmp/other.conf" "$PHONECTL" monitor --seconds 1 "$DEMO" >"$tmp/out" 2>"$tmp/err"
+if [ $? -eq 0 ] && grep -q "PHONE_STATE headset hook MICSPEAKER" "$tmp/out" &&
+   ! grep -q "cannot open line" "$tmp/err"; then ok
+else not_ok "monitor with no line for the phone: $(cat "$tmp/out" "$tmp/err")"; fi
+
 # Phones over libusb by the path phonectl list shows: every command that drives a phone takes
 # it. No USB device is here, so a well-formed path is a phone not attached, named as such.
 nousb=usb:255:127:255

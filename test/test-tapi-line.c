@@ -679,6 +679,19 @@ static void test_line_caps_and_status(void **state)
 			 LINEERR_INVALDEVICECLASS);
 	assert_int_equal(lineGetIDA(a, 0, 0, LINECALLSELECT_LINE, NULL, "tapi/line"),
 			 LINEERR_INVALPOINTER);
+	/* A class as long as the string bound, or malformed UTF-8, is no class. */
+	{
+		char *longcls = malloc(3 * 4096 + 1);
+
+		assert_non_null(longcls);
+		memset(longcls, 'x', 3 * 4096);
+		longcls[3 * 4096] = '\0';
+		assert_int_equal(lineGetIDA(a, 0, 0, LINECALLSELECT_LINE, &u.v, longcls),
+				 LINEERR_INVALDEVICECLASS);
+		free(longcls);
+		assert_int_equal(lineGetIDA(a, 0, 0, LINECALLSELECT_LINE, &u.v, "tapi/\xff"),
+				 LINEERR_INVALDEVICECLASS);
+	}
 	/* Status messages: documented bits only. */
 	assert_int_equal(lineSetStatusMessages(a, 0x80000000u, 0), LINEERR_INVALLINESTATE);
 	assert_int_equal(lineSetStatusMessages(a, 0, 0x80000000u), LINEERR_INVALADDRESSSTATE);

@@ -115,7 +115,7 @@ void app_session_stop(struct app_session *a)
 	*a = (struct app_session){ 0 };
 }
 
-int app_line_open(struct app_line *l, const char *device, DWORD privilege)
+int app_line_open(struct app_line *l, const char *device, DWORD privilege, bool optional)
 {
 	LINEINITIALIZEEXPARAMS params = { .dwTotalSize = sizeof(params),
 					  .dwOptions = LINEINITIALIZEEXOPTION_USEEVENT };
@@ -136,6 +136,10 @@ int app_line_open(struct app_line *l, const char *device, DWORD privilege)
 		rc = lineOpenA(l->app, 0, &l->line, l->version, 0, 0, privilege,
 			       privilege == LINECALLPRIVILEGE_OWNER ?
 			       LINEMEDIAMODE_INTERACTIVEVOICE : 0, NULL);
+	if (rc == LINEERR_NODEVICE && optional) {
+		app_line_stop(l);
+		return -1;
+	}
 	if (rc) {
 		phonectl_error("%s: cannot open line 0: %s%s", device,
 			       tapi_error_name(rc, name, sizeof(name)),

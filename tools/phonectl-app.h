@@ -41,9 +41,11 @@ struct app_line {
 /*
  * Registers as a line application (the provider already pointed at the device by
  * app_session_start or session_devices) and opens line 0: OWNER takes interactive-voice
- * calls, MONITOR watches them. 0, or -1 after printing why (naming device).
+ * calls, MONITOR watches them. 0, or -1 after printing why (naming device); optional: a
+ * phone that has no line (the configuration gives lines to other phones only) is -1
+ * without a word.
  */
-int app_line_open(struct app_line *l, const char *device, DWORD privilege);
+int app_line_open(struct app_line *l, const char *device, DWORD privilege, bool optional);
 void app_line_stop(struct app_line *l);
 /* The other party of a call, from LINECALLINFO: `bob "Bob" sip:bob@host` (the caller of an
  * incoming call, the called party of an outgoing one). 0, or -1 when there is no info. */

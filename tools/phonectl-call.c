@@ -213,7 +213,7 @@ static int call_or_answer(int argc, char **argv, const struct phonectl_options *
 		return EXIT_FAILURE;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	if (app_line_open(&l, argv[optind], LINECALLPRIVILEGE_OWNER) < 0)
+	if (app_line_open(&l, argv[optind], LINECALLPRIVILEGE_OWNER, false) < 0)
 		goto out;
 	if (answer) {
 		printf("waiting for a call%s\n", wait_seconds ? "" : " (Ctrl-C ends)");

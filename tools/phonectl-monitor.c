@@ -349,10 +349,13 @@ static void *read_line_messages(void *data)
 	return NULL;
 }
 
-/* The phone's line as a monitor; a provider without one, or a failure, shows no call. */
+/*
+ * The phone's line as a monitor. A phone without one shows no call, quietly: it is a phone
+ * still. A line that fails to open says why, and the phone's events go on.
+ */
 static void line_open(const char *device)
 {
-	if (app_line_open(&mon.line, device, LINECALLPRIVILEGE_MONITOR) < 0)
+	if (app_line_open(&mon.line, device, LINECALLPRIVILEGE_MONITOR, true) < 0)
 		return;
 	__atomic_store_n(&mon.line_running, true, __ATOMIC_RELEASE);
 	if (pthread_create(&mon.line_reader, NULL, read_line_messages,
