@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "hid/field-codec.h"
+#include "hid/hot-path.h"
 #include "hid/usage-ids.h"
 #include "hid/usage-names.h"
 #include "phone-model.h"
@@ -639,6 +640,7 @@ void phone_model_free(struct phone_model *model)
 	free(model);
 }
 
+HOT_PATH
 const struct phone_button *phone_model_button(const struct phone_model *m, uint32_t id)
 {
 	return id < m->n_ids ? &m->buttons[id] : NULL;
@@ -677,38 +679,67 @@ static bool control_on(const struct phone_place *p, const uint8_t *payload, size
 	return v != 0;
 }
 
-static bool key_down(const struct phone_model *m, const struct phone_button *b,
-		     const uint8_t *payload, size_t len)
-{
-	const struct rdesc_field *f = b->input.field;
-	uint32_t usages[16];
-	int n;
+/*
+ * The usages an array field lists in one report, decoded once for all the buttons it
+ * carries: a keypad's sixteen keys share one array, and decoding it again for each key
+ * was most of what a keypad report cost.
+ */
+#define ARRAY_MEMO_MAX 32
 
-	if (!rdesc_field_is_array(f))
-		return control_on(&b->input, payload, len);
+struct array_memo {
+	const struct rdesc_field *field;  /* decoded for this field, or NULL */
+	bool idle;                        /* with AttrKeypadIdle's value left out */
+	int n;                            /* usages listed (those past the cap not kept) */
+	uint32_t usages[ARRAY_MEMO_MAX];
+};
+
+HOT_PATH
+static void array_decode(const struct phone_model *m, const struct rdesc_field *f, bool idle,
+			 const uint8_t *payload, size_t len, struct array_memo *memo)
+{
+	memo->field = f;
+	memo->idle = idle;
+	memo->n = 0;
+	if (!idle) {
+		memo->n = field_array_usages(m->desc, f, payload, len, memo->usages,
+					     ARRAY_MEMO_MAX);
+		return;
+	}
 	/*
 	 * AttrKeypadIdle: a keypad array without the Null flag whose logical range starts at
 	 * Key 0 has no value for "no key", and the device sends that value when idle: the
 	 * Jabra EVOLVE LINK MS (jabra-evolve-link-ms.rdesc.hex; the recording of the same name
 	 * shows a phantom Key 0 press without it). The profile names the idle value.
 	 */
-	if (b->keypad && has_key(m, PROFILE_KEYPAD_IDLE)) {
-		for (uint32_t i = 0; i < f->count; i++) {
-			int64_t v, idx;
+	for (uint32_t i = 0; i < f->count; i++) {
+		int64_t v, idx;
 
-			if (field_get(f, i, payload, len, &v) < 0 || v == m->quirks.keypad_idle ||
-			    !field_value_in_range(f, v))
-				continue;
-			idx = v - f->logical_min;
-			if (idx >= 0 && idx < (int64_t)f->usages_count &&
-			    m->desc->usages[f->usages_first + (uint32_t)idx] == b->usage)
-				return true;
-		}
-		return false;
+		if (field_get(f, i, payload, len, &v) < 0 || v == m->quirks.keypad_idle ||
+		    !field_value_in_range(f, v))
+			continue;
+		idx = v - f->logical_min;
+		if (idx < 0 || idx >= (int64_t)f->usages_count)
+			continue;
+		if (memo->n < ARRAY_MEMO_MAX)
+			memo->usages[memo->n] = m->desc->usages[f->usages_first + (uint32_t)idx];
+		memo->n++;
 	}
-	n = field_array_usages(m->desc, f, payload, len, usages, 16);
-	for (int i = 0; i < n && i < 16; i++) {
-		if (usages[i] == b->usage)
+}
+
+HOT_PATH
+static bool key_down(const struct phone_model *m, const struct phone_button *b,
+		     const uint8_t *payload, size_t len, struct array_memo *memo)
+{
+	const struct rdesc_field *f = b->input.field;
+	bool idle;
+
+	if (!rdesc_field_is_array(f))
+		return control_on(&b->input, payload, len);
+	idle = b->keypad && has_key(m, PROFILE_KEYPAD_IDLE);
+	if (memo->field != f || memo->idle != idle)
+		array_decode(m, f, idle, payload, len, memo);
+	for (int i = 0; i < memo->n && i < ARRAY_MEMO_MAX; i++) {
+		if (memo->usages[i] == b->usage)
 			return true;
 	}
 	return false;
@@ -722,10 +753,12 @@ static void push(struct phone_input_event *events, size_t max, int *n,
 	(*n)++;
 }
 
+HOT_PATH
 int phone_model_decode(const struct phone_model *m, struct phone_input_state *state,
 		       const uint8_t *report, size_t len, struct phone_input_event *events,
 		       size_t max)
 {
+	struct array_memo memo = { .field = NULL };
 	const uint8_t *payload;
 	size_t plen;
 	uint8_t id;
@@ -767,7 +800,7 @@ int phone_model_decode(const struct phone_model *m, struct phone_input_state *st
 
 		if (!b->has_input || !in_report(&b->input, RDESC_INPUT, id))
 			continue;
-		down = key_down(m, b, payload, plen);
+		down = key_down(m, b, payload, plen, &memo);
 		if (down == state->button_down[bid])
 			continue;
 		state->button_down[bid] = down;

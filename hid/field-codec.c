@@ -1,6 +1,7 @@
 #include <errno.h>
 
 #include "field-codec.h"
+#include "hot-path.h"
 
 static int span_ok(size_t len, uint32_t off, unsigned size)
 {
@@ -62,6 +63,7 @@ static int element_offset(const struct rdesc_field *f, uint32_t index, uint32_t 
 	return 0;
 }
 
+HOT_PATH
 int field_get(const struct rdesc_field *f, uint32_t index, const uint8_t *payload, size_t len,
 	      int64_t *value)
 {
@@ -87,11 +89,13 @@ int field_put(const struct rdesc_field *f, uint32_t index, uint8_t *payload, siz
 	return bits_put(payload, len, off, f->bit_size, (uint32_t)value);
 }
 
+HOT_PATH
 int field_value_in_range(const struct rdesc_field *f, int64_t value)
 {
 	return value >= f->logical_min && value <= f->logical_max;
 }
 
+HOT_PATH
 int field_array_usages(const struct rdesc *desc, const struct rdesc_field *f,
 		       const uint8_t *payload, size_t len, uint32_t *out, size_t max)
 {

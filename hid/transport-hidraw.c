@@ -14,6 +14,7 @@
 #include <wchar.h>
 
 #include "hidraw-node.h"
+#include "hot-path.h"
 #include "report-prefix.h"
 #include "transport-hidraw.h"
 
@@ -93,6 +94,7 @@ int hidraw_transport_enumerate(void (*found)(const struct transport_info *info, 
 	return 0;
 }
 
+HOT_PATH
 static int hidraw_read(struct transport *t, uint8_t *buf, size_t len, int timeout_ms)
 {
 	struct hidraw_transport *h = to_hidraw(t);

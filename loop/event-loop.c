@@ -25,6 +25,7 @@
 
 #include <re.h>
 
+#include "hid/hot-path.h"
 #include "event-loop.h"
 
 struct work {
@@ -69,11 +70,13 @@ static uint64_t monotonic_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+HOT_PATH
 uint64_t loop_now_ms(void)
 {
 	return L.clock.now_ms ? L.clock.now_ms(L.clock.ctx) : monotonic_ms();
 }
 
+HOT_PATH
 bool loop_on_thread(void)
 {
 	return on_loop;

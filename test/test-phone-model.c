@@ -264,6 +264,60 @@ static void test_unnumbered(void **state)
 	phone_model_free(m);
 }
 
+/*
+ * A keypad array with two slots (two keys held at once) and a second array in the same
+ * report: each array is decoded once per report and serves all of its keys.
+ */
+static void test_arrays_rollover(void **state)
+{
+	static const uint8_t rdesc[] = {
+		0x05, 0x0b, 0x09, 0x01, 0xa1, 0x01,             /* Telephony Phone */
+		0x09, 0x20, 0x15, 0x00, 0x25, 0x01, 0x75, 0x01, /* Hook Switch, 1 bit */
+		0x95, 0x01, 0x81, 0x02, 0x75, 0x07, 0x81, 0x03, /* input, 7 bits padding */
+		0x19, 0xb0, 0x29, 0xbb, 0x15, 0x01, 0x25, 0x0c, /* Key 0 .. Key Pound = 1..12 */
+		0x75, 0x04, 0x95, 0x02, 0x81, 0x00,             /* two 4-bit slots, array */
+		0x09, 0x21, 0x09, 0x24, 0x15, 0x01, 0x25, 0x02, /* Flash, Redial = 1..2 */
+		0x75, 0x02, 0x95, 0x01, 0x81, 0x00,             /* one 2-bit slot, array */
+		0x75, 0x06, 0x81, 0x03,                          /* padding */
+		0xc0,
+	};
+	struct phone_model *m = NULL;
+	struct phone_input_state in = { 0 };
+	struct phone_input_event ev[8];
+	uint32_t key5, pound, redial;
+	(void)state;
+
+	assert_int_equal(phone_model_build(rdesc, sizeof(rdesc), &m), 0);
+	key5 = id_of(m, USAGE(UP_TELEPHONY, TEL_KEY_0 + 5));
+	pound = id_of(m, USAGE(UP_TELEPHONY, TEL_KEY_POUND));
+	redial = id_of(m, USAGE(UP_TELEPHONY, TEL_REDIAL));
+
+	/* Key 5 in the first slot, Redial in the other array */
+	assert_int_equal(phone_model_decode(m, &in, (const uint8_t[]){ 0x00, 0x06, 0x02 }, 3,
+					    ev, 8), 2);
+	assert_int_equal(ev[0].button, key5);
+	assert_true(ev[0].down);
+	assert_int_equal(ev[1].button, redial);
+	assert_true(ev[1].down);
+	/* Pound joins in the second slot, Redial let go: Key 5 stays down, no event for it */
+	assert_int_equal(phone_model_decode(m, &in, (const uint8_t[]){ 0x00, 0xc6, 0x00 }, 3,
+					    ev, 8), 2);
+	assert_int_equal(ev[0].button, pound);
+	assert_true(ev[0].down);
+	assert_int_equal(ev[1].button, redial);
+	assert_false(ev[1].down);
+	/* Key 5 let go, Pound still held, now in the second slot alone */
+	assert_int_equal(phone_model_decode(m, &in, (const uint8_t[]){ 0x00, 0xc0, 0x00 }, 3,
+					    ev, 8), 1);
+	assert_int_equal(ev[0].button, key5);
+	assert_false(ev[0].down);
+	assert_int_equal(phone_model_decode(m, &in, (const uint8_t[]){ 0x00, 0x00, 0x00 }, 3,
+					    ev, 8), 1);
+	assert_int_equal(ev[0].button, pound);
+	assert_false(ev[0].down);
+	phone_model_free(m);
+}
+
 static void test_not_a_phone(void **state)
 {
 	static const uint8_t g535[] = { 0x05, 0x0c, 0x09, 0x01, 0xa1, 0x01, 0xc0 };
@@ -310,6 +364,7 @@ int main(void)
 		cmocka_unit_test(test_380c_encode_whole_report),
 		cmocka_unit_test(test_c5220_one_report_per_led),
 		cmocka_unit_test(test_unnumbered),
+		cmocka_unit_test(test_arrays_rollover),
 		cmocka_unit_test(test_not_a_phone),
 		cmocka_unit_test(test_all_fixtures),
 	};

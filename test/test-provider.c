@@ -827,6 +827,46 @@ static void test_input_while_callback_runs(void **state)
 	live_close(&b);
 }
 
+/*
+ * A hook put back at once (Off-Hook and On-Hook read back to back, the second before the
+ * loop wrote the first's confirmation): the device still sees each change confirmed on the
+ * Off-Hook LED, set and then clear, as the Jabra profile's headsets wait for.
+ */
+static void test_hook_back_at_once(void **state)
+{
+	struct host *h = host;
+	struct live a, b;
+	HDRVPHONE ha;
+	uint8_t out[64];
+	struct timeval limit = { .tv_sec = WAIT_MS / 1000 };
+	bool set = false, cleared = false;
+	(void)state;
+
+	start_live(&a, &b);
+	ha = open_phone(h, 100);
+	assert_int_equal(h->phoneSetStatusMessages(ha, PHONESTATE_HEADSETHOOKSWITCH, 0, 0), 0);
+	usleep(100 * 1000);
+	live_drain(&a, out, sizeof(out), 0);
+	assert_int_equal(setsockopt(a.out[0], SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit)), 0);
+	assert_int_equal(send(a.in[0], "\x02\x01\x06", 3, 0), 3);
+	assert_int_equal(send(a.in[0], "\x02\x00\x06", 3, 0), 3);
+	while (!cleared) {
+		ssize_t n = recv(a.out[0], out, sizeof(out), 0);
+
+		assert_true(n > 0);
+		if (n == 3 && out[0] == 0x02 && (out[1] & 0x01))
+			set = true;
+		else if (n == 3 && out[0] == 0x02 && set)
+			cleared = true;
+	}
+	assert_true(wait_msg(h, PHONE_STATE, 2, WAIT_MS));
+	assert_int_equal(find_event(h, 0, PHONE_STATE)->p2, PHONEHOOKSWITCHMODE_MICSPEAKER);
+	assert_int_equal(h->phoneClose(ha), 0);
+	host_stop(h);
+	live_close(&a);
+	live_close(&b);
+}
+
 /* Voluntary and involuntary context switches of this process's thread named name. */
 static long thread_switches(const char *name)
 {
@@ -1919,6 +1959,7 @@ int main(void)
 		TEST(test_stuck_device_unplug),
 		TEST(test_stuck_device_shutdown),
 		TEST(test_input_while_callback_runs),
+		TEST(test_hook_back_at_once),
 		TEST(test_idle_dispatch_reads),
 		TEST(test_close_inside_callback),
 		TEST(test_concurrency),

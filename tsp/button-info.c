@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 
+#include "hid/hot-path.h"
 #include "hid/usage-ids.h"
 #include "hid/usage-names.h"
 #include "button-info.h"
@@ -41,6 +42,7 @@ static const struct {
 	{ USAGE(UP_CONSUMER, CONSUMER_MUTE), PHONEBUTTONFUNCTION_MUTE },
 };
 
+HOT_PATH
 DWORD tsp_button_mode(const struct phone_button *b)
 {
 	if (b->keypad)

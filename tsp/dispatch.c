@@ -26,6 +26,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "hid/hot-path.h"
 #include "loop/event-loop.h"
 #include "dispatch.h"
 #include "log.h"
@@ -68,75 +69,67 @@ static struct {
 	void (*input)(uint64_t token);
 } dt = { .ep = -1, .wake_fd = -1 };
 
-static void enqueue(struct item *it)
+/*
+ * Queues a copy of init; false when out of memory. malloc(), not calloc(): init sets every
+ * member, and glibc's calloc() goes to the arena (its lock and bins) each time, where
+ * malloc() takes back an item the dispatch thread freed from that thread's own cache: the
+ * short way for the events of each report the dispatch thread reads itself.
+ */
+HOT_PATH
+static bool enqueue(struct item init)
 {
-	pthread_mutex_lock(&queue_lock);
+	struct item *it = malloc(sizeof(*it));
+
+	if (!it)
+		return false;
+	*it = init;
 	it->next = NULL;
+	pthread_mutex_lock(&queue_lock);
 	if (tail)
 		tail->next = it;
 	else
 		head = it;
 	tail = it;
 	pthread_mutex_unlock(&queue_lock);
+	return true;
 }
 
+HOT_PATH
 void tsp_post_event(uint64_t handle, PHONEEVENT proc, HTAPIPHONE ht, DWORD msg, DWORD_PTR p1,
 		    DWORD_PTR p2, DWORD_PTR p3)
 {
-	struct item *it = calloc(1, sizeof(*it));
-
-	if (!it) {
+	if (!enqueue((struct item){ .handle = handle, .proc = proc, .ht = ht, .msg = msg,
+				    .p1 = p1, .p2 = p2, .p3 = p3 }))
 		tsp_log(TSP_LOG_ERROR, "out of memory: phone message %u lost", msg);
-		return;
-	}
-	*it = (struct item){ .handle = handle, .proc = proc, .ht = ht, .msg = msg,
-			     .p1 = p1, .p2 = p2, .p3 = p3 };
-	enqueue(it);
 }
 
 void tsp_post_line_event(uint64_t handle, LINEEVENT proc, HTAPILINE htline,
 			 const HTAPICALL *htcall, DWORD msg, DWORD_PTR p1, DWORD_PTR p2, DWORD_PTR p3)
 {
-	struct item *it = calloc(1, sizeof(*it));
-
-	if (!it) {
+	if (!enqueue((struct item){ .handle = handle, .line_proc = proc, .htline = htline,
+				    .htcall = htcall, .msg = msg, .p1 = p1, .p2 = p2, .p3 = p3 }))
 		tsp_log(TSP_LOG_ERROR, "out of memory: line message %u lost", msg);
-		return;
-	}
-	*it = (struct item){ .handle = handle, .line_proc = proc, .htline = htline,
-			     .htcall = htcall, .msg = msg, .p1 = p1, .p2 = p2, .p3 = p3 };
-	enqueue(it);
 }
 
 void tsp_post_cleanup(void (*fn)(void *arg), void *arg)
 {
-	struct item *it = calloc(1, sizeof(*it));
-
-	if (!it) {
-		/* Leaking is the safe side: an event queued before may still point into arg. */
+	/* Leaking is the safe side: an event queued before may still point into arg. */
+	if (!enqueue((struct item){ .cleanup = fn, .cleanup_arg = arg }))
 		tsp_log(TSP_LOG_ERROR, "out of memory: a call's memory is kept");
-		return;
-	}
-	*it = (struct item){ .cleanup = fn, .cleanup_arg = arg };
-	enqueue(it);
 }
 
 void tsp_post_completion(uint64_t handle, DRV_REQUESTID request, LONG result)
 {
-	struct item *it = calloc(1, sizeof(*it));
-
-	if (!it) {
-		/* A completion must not be lost: deliver it without the queue, in order or not. */
-		tsp_log(TSP_LOG_ERROR, "out of memory: completing request %u directly", request);
-		if (tsp.completion_proc)
-			tsp.completion_proc(request, result);
+	if (enqueue((struct item){ .handle = handle, .completion = true, .request = request,
+				   .result = result }))
 		return;
-	}
-	*it = (struct item){ .handle = handle, .completion = true, .request = request,
-			     .result = result };
-	enqueue(it);
+	/* A completion must not be lost: deliver it without the queue, in order or not. */
+	tsp_log(TSP_LOG_ERROR, "out of memory: completing request %u directly", request);
+	if (tsp.completion_proc)
+		tsp.completion_proc(request, result);
 }
 
+HOT_PATH
 static void deliver(void)
 {
 	pthread_mutex_lock(&queue_lock);
@@ -243,6 +236,7 @@ void tsp_dispatch_handoff(void)
 		sched_yield();
 }
 
+HOT_PATH
 void tsp_dispatch(void)
 {
 	if (loop_on_thread()) {
@@ -261,6 +255,7 @@ static void close_fds(void)
 	dt.wake_fd = dt.ep = -1;
 }
 
+HOT_PATH
 static void *dispatch_main(void *arg)
 {
 	(void)arg;

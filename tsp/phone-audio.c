@@ -23,6 +23,7 @@
 #include "devices/audio-card.h"
 #include "devices/audio-mixer.h"
 #include "devices/audio-ring.h"
+#include "hid/hot-path.h"
 #include "loop/event-loop.h"
 #include "dispatch.h"
 #include "errors.h"
@@ -734,6 +735,7 @@ void tsp_audio_hook_mode(struct phone *p, DWORD mode)
 	post_mutes(p, mode);
 }
 
+HOT_PATH
 void tsp_audio_device_hook(struct phone *p, int dev)
 {
 	if (dev < 0 || dev >= PHONE_HOOK_DEVICES)

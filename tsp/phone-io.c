@@ -18,6 +18,7 @@
 
 #include <re.h>
 
+#include "hid/hot-path.h"
 #include "loop/event-loop.h"
 #include "lamp-cadence.h"
 #include "button-info.h"
@@ -40,6 +41,7 @@ static DWORD hook_state_bit(enum phone_hook_device dev)
 	return 0;
 }
 
+HOT_PATH
 void tsp_phone_state(struct phone *p, DWORD state, DWORD_PTR param)
 {
 	/* REINIT always reaches the host (TSPI_phoneSetStatusMessages). */
@@ -48,6 +50,7 @@ void tsp_phone_state(struct phone *p, DWORD state, DWORD_PTR param)
 	tsp_post_event(p->host_handle, p->event_proc, p->htphone, PHONE_STATE, state, param, 0);
 }
 
+HOT_PATH
 void tsp_phone_button(struct phone *p, uint32_t id, bool down)
 {
 	const struct phone_button *b = phone_model_button(p->model, id);
@@ -95,6 +98,12 @@ struct phone_io {
 	uint64_t ack_until[PHONE_HOOK_DEVICES];
 	uint32_t ack_seq[PHONE_HOOK_DEVICES];
 	uint32_t ack_window_ms;
+	/*
+	 * Provider lock: the after-work of the reports read (struct input_work), oldest
+	 * first, whichever thread read them; freed by io_stop().
+	 */
+	struct input_work *work_head, *work_tail;
+	uint64_t work_seq;
 	/* Writer lock: the output write queued and not yet taken by the writer, or NULL. */
 	struct write_job *queued_out;
 	bool *closed;                /* writer lock: set when the writer has closed this */
@@ -269,15 +278,17 @@ static bool queue_locked(struct write_job *j)
 }
 
 /*
- * Loop thread, provider lock held: queues the write of the whole output state as it is now,
- * completing request (when not NULL). Of two writes, the later one writes the newer state;
- * a write still waiting for the writer takes the newer state instead of a second job being
- * queued behind it, so a device that is slow to take reports gets the newest state next,
- * not every state in between, and every request still completes once. A hook change's
- * confirmation (merge false) is written as it is, each one: the device waits for it.
+ * Loop thread, provider lock held: queues the write of the whole output state out (the
+ * phone's own, p->out, but for a hook change's confirmation), completing request (when not
+ * NULL). Of two writes, the later one writes the newer state; a write still waiting for the
+ * writer takes the newer state instead of a second job being queued behind it, so a device
+ * that is slow to take reports gets the newest state next, not every state in between, and
+ * every request still completes once. A hook change's confirmation (merge false) is
+ * written as it is, each one: the device waits for it.
  */
-static void queue_output(struct phone *p, struct phone_io *io, const struct write_done *request,
-			 bool merge)
+static void queue_state(struct phone *p, struct phone_io *io,
+			const struct phone_output_state *out, const struct write_done *request,
+			bool merge)
 {
 	const struct phone_model *m = p->model;
 	struct write_job *j = job_new(io, "an output report"), *q;
@@ -285,7 +296,7 @@ static void queue_output(struct phone *p, struct phone_io *io, const struct writ
 	int rc = j ? 0 : -ENOMEM;
 
 	if (j)
-		rc = phone_model_encode(m, &p->out, collect_output, j);
+		rc = phone_model_encode(m, out, collect_output, j);
 	if (rc == 0 && request)
 		rc = job_add_done(j, request->handle, request->id);
 	if (rc < 0) {
@@ -297,13 +308,13 @@ static void queue_output(struct phone *p, struct phone_io *io, const struct writ
 		return;
 	}
 	for (int d = 0; io->ack_window_ms && d < PHONE_HOOK_DEVICES; d++) {
-		bool led = p->out.hook_offhook[d];
+		bool led = out->hook_offhook[d];
 
 		if (!m->hooks[d].settable)
 			continue;
 		if (d == (int)m->offhook_hook && m->offhook_lamp_id < PHONE_MAX_IDS &&
-		    p->out.offhook_lamp_app)
-			led = p->out.lamp_on[m->offhook_lamp_id];
+		    out->offhook_lamp_app)
+			led = out->lamp_on[m->offhook_lamp_id];
 		if (io->hook_led[d] != led) {
 			hooks |= 1u << d;
 			io->ack_seq[d]++;
@@ -330,6 +341,28 @@ static void queue_output(struct phone *p, struct phone_io *io, const struct writ
 	}
 	io->queued_out = queue_locked(j) && merge ? j : NULL;
 	tsp_writer_unlock();
+}
+
+/* Loop thread, provider lock held: queue_state() of the phone's output state as it is now. */
+static void queue_output(struct phone *p, struct phone_io *io, const struct write_done *request,
+			 bool merge)
+{
+	queue_state(p, io, &p->out, request, merge);
+}
+
+/*
+ * Loop thread, provider lock held: the confirmation of a hook change, with the hook
+ * switches as the report that changed them left them (hooks, taken when it was handled),
+ * not as they are by now: the dispatch thread may have read the next change meanwhile (a
+ * hook put back at once), and the device is to see each change confirmed, in order
+ * (test_hook_back_at_once).
+ */
+static void queue_echo(struct phone *p, struct phone_io *io, const bool *hooks)
+{
+	struct phone_output_state out = p->out;
+
+	memcpy(out.hook_offhook, hooks, sizeof(out.hook_offhook));
+	queue_state(p, io, &out, NULL, false);
 }
 
 /* Loop thread, provider lock held: queues the write of the whole display text. */
@@ -480,6 +513,7 @@ static void request_on_loop(void *arg)
 	free(rq);
 }
 
+HOT_PATH
 void tsp_phone_offhook_lamp(struct phone *p)
 {
 	uint32_t id = p->model->offhook_lamp_id;
@@ -660,6 +694,7 @@ static void line_input_filter(const struct phone *p, struct line_input *li)
  * Turns one report into events, and into li what the line is to do about it; true when
  * the device wants its hook change confirmed.
  */
+HOT_PATH
 static bool handle_report(struct phone *p, struct phone_io *io, const uint8_t *buf, size_t n,
 			  struct line_input *li)
 {
@@ -729,6 +764,115 @@ static void io_unwatch(struct phone_io *io)
 }
 
 /*
+ * One report's after-work: the line's reaction (a call made or dropped, a digit) and the
+ * device's confirmation of a hook change. The dispatch thread and the loop both read
+ * reports; each queues the report's after-work as it reads it, under the provider lock, and
+ * the loop runs it all in that order (io->work_head), whoever posted the run: so a report
+ * the loop read itself never overtakes one the dispatch thread read before
+ * (test_hook_back_at_once: Off-Hook then On-Hook, or the line would be left with a dial
+ * tone and the device with its Off-Hook LED lit), and a host slow in a callback holds up
+ * neither (test_input_while_callback_runs).
+ */
+struct input_work {
+	struct input_work *next;
+	uint64_t seq;                    /* in the open's order of reports (io->work_seq) */
+	bool echo;
+	bool hooks[PHONE_HOOK_DEVICES];  /* echo: the hook switches as the report left them */
+	struct line_input li;
+};
+
+/*
+ * Lock held, right after handle_report(): queues the report's after-work, if it has any.
+ * Its number in the open's order, 0 when it has none (or no memory: the change then
+ * reaches neither line nor device).
+ */
+HOT_PATH
+static uint64_t work_add(struct phone *p, struct phone_io *io, bool echo,
+			 const struct line_input *li)
+{
+	struct input_work *w;
+
+	if (!echo && !li->n)
+		return 0;
+	w = malloc(sizeof(*w));
+	if (!w) {
+		tsp_log(TSP_LOG_ERROR, "%s: a key or hook change does not reach its line or "
+			"device: out of memory", p->source);
+		return 0;
+	}
+	*w = (struct input_work){ .seq = ++io->work_seq, .echo = echo, .li = *li };
+	memcpy(w->hooks, p->out.hook_offhook, sizeof(w->hooks));
+	if (io->work_tail)
+		io->work_tail->next = w;
+	else
+		io->work_head = w;
+	io->work_tail = w;
+	return w->seq;
+}
+
+/* Lock held: the after-work numbered seq, if the loop has not run it yet. */
+static struct input_work *work_find(struct phone_io *io, uint64_t seq)
+{
+	struct input_work *w = io->work_head;
+
+	while (w && w->seq != seq)
+		w = w->next;
+	return w;
+}
+
+/* Lock held: takes w out of io's after-work and frees it. */
+static void work_drop(struct phone_io *io, struct input_work *w)
+{
+	struct input_work **at = &io->work_head, *prev = NULL;
+
+	while (*at && *at != w) {
+		prev = *at;
+		at = &(*at)->next;
+	}
+	if (!*at)
+		return;
+	*at = w->next;
+	if (io->work_tail == w)
+		io->work_tail = prev;
+	free(w);
+}
+
+/* io_stop(): nobody reads io any more. */
+static void work_free(struct phone_io *io)
+{
+	while (io->work_head) {
+		struct input_work *w = io->work_head;
+
+		io->work_head = w->next;
+		free(w);
+	}
+	io->work_tail = NULL;
+}
+
+/*
+ * Loop thread, lock held, io its phone's open: runs the after-work queued, oldest first.
+ * True when it ran any (events may be queued for the host).
+ */
+static bool work_run(struct phone *p, struct phone_io *io)
+{
+	bool ran = false;
+
+	while (p->io == io && io->work_head) {
+		struct input_work *w = io->work_head;
+
+		io->work_head = w->next;
+		if (!io->work_head)
+			io->work_tail = NULL;
+		line_input_run(p, &w->li);
+		if (w->echo && p->io == io)
+			queue_echo(p, io, w->hooks);
+		free(w);
+		ran = true;
+	}
+	return ran;
+}
+
+/*
  * Reads what the transport has (one report: once), false when the phone's open ended
  * meanwhile.
  */
@@ -738,7 +882,7 @@ static bool io_read(struct phone_io *io, bool once)
 
 	for (int i = 0; !once || i < 1; i++) {
 		struct line_input li = { 0 };
-		bool echo;
+		bool echo, ran = false;
 		int n;
 
 		/* Read under the lock: the dispatch thread may read this descriptor too. */
@@ -767,38 +911,36 @@ static bool io_read(struct phone_io *io, bool once)
 			return false;
 		}
 		echo = n > 0 && handle_report(p, io, io->buf, (size_t)n, &li);
+		(void)work_add(p, io, echo, &li);
 		pthread_mutex_unlock(&tsp.lock);
 		/*
 		 * The host hears of the change first: the dispatch thread delivers before this
 		 * thread starts the line's reaction (a call made or dropped, a digit) and
 		 * before the writer is woken, which on a single CPU may run first and hold it
 		 * for the write's time on the bus. The phone stays (its close waits for this
-		 * thread); the confirmation then writes the state as it is by now.
+		 * thread).
 		 */
 		tsp_dispatch_handoff();
-		if (echo || li.n) {
-			pthread_mutex_lock(&tsp.lock);
-			line_input_run(p, &li);
-			if (echo && p->handle == io->handle && !p->closing)
-				queue_output(p, io, NULL, false);
-			pthread_mutex_unlock(&tsp.lock);
+		pthread_mutex_lock(&tsp.lock);
+		if (p->io == io)
+			ran = work_run(p, io);
+		pthread_mutex_unlock(&tsp.lock);
+		if (ran)
 			tsp_dispatch();
-		}
 	}
 	return true;
 }
 
 /*
  * What the loop does after the dispatch thread read a report (see tsp_phone_input()): the
- * line's reaction and the device's confirmation; or, when the dispatch thread's read
- * failed, the read again, which handles the failure (an unplug) as the loop's own does.
- * By the open's handle: the loop may have closed the open (an unplug it read itself) and
- * freed its phone before this runs.
+ * after-work queued so far, in order; or, when the dispatch thread's read failed, the read
+ * again, which handles the failure (an unplug) as the loop's own does. By the open's
+ * handle: the loop may have closed the open (an unplug it read itself) and freed its
+ * phone before this runs.
  */
 struct after_input {
 	uint64_t handle;
-	bool echo, reread;
-	struct line_input li;
+	bool reread;
 };
 
 static void after_input(void *arg)
@@ -806,32 +948,32 @@ static void after_input(void *arg)
 	struct after_input *a = arg;
 	struct phone_io *reread = NULL;
 	struct phone *p;
+	bool ran = false;
 
 	pthread_mutex_lock(&tsp.lock);
 	p = open_phone(a->handle);
-	if (p && a->reread) {
-		/* Alive until this returns: only the loop stops an open's I/O. */
-		if (!p->closing && p->io && p->io->handle == a->handle)
+	/* Alive until this returns: only the loop stops an open's I/O. */
+	if (p && p->io && p->io->handle == a->handle) {
+		if (a->reread)
 			reread = p->io;
-	} else if (p) {
-		line_input_run(p, &a->li);
-		if (a->echo && p->io && !p->closing)
-			queue_output(p, p->io, NULL, false);
+		else
+			ran = work_run(p, p->io);
 	}
 	pthread_mutex_unlock(&tsp.lock);
 	if (reread)
 		(void)io_read(reread, false);
-	tsp_dispatch();
+	if (ran || reread)
+		tsp_dispatch();
 	free(a);
 }
 
-static int post_after_input(const struct after_input *from)
+static int post_after_input(uint64_t handle, bool reread)
 {
 	struct after_input *a = malloc(sizeof(*a));
 
 	if (!a)
 		return -ENOMEM;
-	*a = *from;
+	*a = (struct after_input){ .handle = handle, .reread = reread };
 	if (loop_post(after_input, a) < 0) {
 		free(a);
 		return -ESHUTDOWN;
@@ -860,6 +1002,7 @@ static uint64_t input_token(const struct phone *p, uint64_t handle)
 }
 
 /* Lock held: the device open of token, as open_phone(). */
+HOT_PATH
 static struct phone *input_phone(uint64_t token)
 {
 	size_t at = (size_t)(token >> TOKEN_HANDLE_BITS);
@@ -870,18 +1013,23 @@ static struct phone *input_phone(uint64_t token)
 	return open_phone(handle);
 }
 
+HOT_PATH
 void tsp_phone_input(uint64_t token)
 {
-	struct after_input a = { .handle = token & TOKEN_HANDLE_MASK };
+	uint64_t handle = token & TOKEN_HANDLE_MASK;
+	struct line_input li = { 0 };
+	struct input_work *w;
 	struct phone_io *io;
 	struct phone *p;
+	uint64_t seq;
+	bool echo, post;
 	int n;
 
 	pthread_mutex_lock(&tsp.lock);
 	p = input_phone(token);
 	io = p && !p->closing ? p->io : NULL;
 	/* io lives while its open does: its close sets closing, under this lock, first. */
-	if (!io || io->handle != a.handle || io->fd < 0) {
+	if (!io || io->handle != handle || io->fd < 0) {
 		pthread_mutex_unlock(&tsp.lock);
 		return;
 	}
@@ -889,34 +1037,43 @@ void tsp_phone_input(uint64_t token)
 	if (n < 0) {
 		/* The loop handles failures and unplugs, and reads the descriptor alone now. */
 		tsp_dispatch_unwatch(io->fd);
-		a.reread = true;
-		if (post_after_input(&a) < 0)
+		if (post_after_input(handle, true) < 0)
 			tsp_log(TSP_LOG_ERROR, "%s: reading failed: %s", p->source, strerror(-n));
 	}
 	if (n <= 0) {
 		pthread_mutex_unlock(&tsp.lock);
 		return;
 	}
-	a.echo = handle_report(p, io, io->buf, (size_t)n, &a.li);
+	echo = handle_report(p, io, io->buf, (size_t)n, &li);
+	seq = work_add(p, io, echo, &li);
 	pthread_mutex_unlock(&tsp.lock);
 	/* The host first, as when the loop reads (io_read()); then the line and the device. */
 	tsp_dispatch();
-	if (a.li.n) {
-		/* Nothing posted for a key the line does not act on: the loop stays asleep. */
-		pthread_mutex_lock(&tsp.lock);
-		p = input_phone(token);
-		if (p)
-			line_input_filter(p, &a.li);
-		else
-			a.li.n = 0;
-		pthread_mutex_unlock(&tsp.lock);
-	}
-	if (!a.echo && !a.li.n)
+	if (!seq)
 		return;
-	n = post_after_input(&a);
-	if (n < 0)
+	pthread_mutex_lock(&tsp.lock);
+	p = input_phone(token);
+	/* A close since (p->io gone) has dropped the open's after-work. */
+	if (!p || !p->io || p->io->handle != handle) {
+		pthread_mutex_unlock(&tsp.lock);
+		return;
+	}
+	io = p->io;
+	/*
+	 * Nothing posted for a key the line does not act on: the loop stays asleep. (Unless
+	 * the loop has run it already, reading the next report itself during the callbacks.)
+	 */
+	w = work_find(io, seq);
+	if (w) {
+		line_input_filter(p, &w->li);
+		if (!w->echo && !w->li.n)
+			work_drop(io, w);
+	}
+	post = io->work_head != NULL;
+	pthread_mutex_unlock(&tsp.lock);
+	if (post && post_after_input(handle, false) < 0)
 		tsp_log(TSP_LOG_ERROR, "phone open %llu: a key or hook change does not reach its "
-			"line or device: %s", (unsigned long long)a.handle, strerror(-n));
+			"line or device: the loop has stopped", (unsigned long long)handle);
 }
 
 /*
@@ -1070,6 +1227,7 @@ static void io_stop(void *arg)
 
 	io_unwatch(io);
 	lamp_blinker_stop(&io->blink);
+	work_free(io);
 	j = job_new(io, "the close");
 	if (j) {
 		j->base.run = run_close;
