@@ -390,6 +390,12 @@ for p in ${E2E_EXTRA_BINS:-}; do
 done
 # The provider as a host finds it, with its ldd closure (hidapi-hidraw, libudev, ...).
 copy_with_libs "$PROVIDER" /usr/local/lib/hidphone.tsp
+# glibc's pthread_cancel() (vm-host stops its gadget readers so) dlopen()s libgcc_s, which
+# no ldd closure names: the host's, at the path the guest's loader looks in.
+LIBGCC_S=$(/sbin/ldconfig -p |
+	awk '/^[[:space:]]*libgcc_s\.so\.1 \(libc6,x86-64\)/ { print $NF; exit }')
+[ -n "$LIBGCC_S" ] || die "no libgcc_s.so.1 on this host (Debian's libgcc-s1)"
+copy_with_libs "$LIBGCC_S" "$LIBGCC_S"
 # phonectl for step 72 (it loads the provider above through HIDPHONE_TSP), and jq to check
 # its JSON there: busybox has none, so the host's jq goes in with its libraries.
 copy_with_libs "$PHONECTL" /usr/local/bin/phonectl

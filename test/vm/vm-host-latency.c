@@ -187,9 +187,14 @@ static bool raw_wait(struct rawreader *rr, size_t n, long ms)
 
 
 #define LAT_BLOCKS 10
-/* Hook changes by hand: tens of milliseconds apart at the fastest. */
+/*
+ * Hook changes by hand: tens of milliseconds apart at the fastest. In five turns each of
+ * bare reads and the provider (50 changes, an even count, so each turn starts on-hook): a
+ * report's way after a pause varies by a tenth of a millisecond from one stretch of the
+ * run to the next under TCG, and two turns each left the ratio to the luck of the draw.
+ */
 #define HOOK_GAP_MS 50
-#define HOOK_BLOCKS 2
+#define HOOK_BLOCKS 5
 
 /* A block's samples: all of them, and those of its a and b reports apart (when set). */
 struct samples {

@@ -350,48 +350,51 @@ int hidg_path(const char *fx, char *out, size_t cap)
 	return found;
 }
 
+/*
+ * The gadget's output reports, recorded as they arrive. The reader blocks in read() on a
+ * descriptor of its own: f_hid's poll() also wakes on the completion of each input report
+ * the test writes (its write queue), which would put this thread, part of the stand-in
+ * device, in the host's way at the very moment a latency is measured. It is cancelled,
+ * never woken, to stop (read() and usleep() are cancellation points; the lock is not
+ * held across them).
+ */
 void *gadget_main(void *data)
 {
 	struct gadget *g = data;
 
-	while (!g->stop) {
-		struct pollfd p = { .fd = g->fd, .events = POLLIN };
-		int r = poll(&p, 1, 50);
+	for (;;) {
+		uint8_t buf[512];
+		ssize_t n = read(g->rfd, buf, sizeof(buf));
+		int64_t t = e2e_now_us();
 
-		if (r < 0 && errno != EINTR)
-			break;
-		if (r <= 0)
+		if (n < 0 && errno == EINTR)
 			continue;
-		if (p.revents & POLLIN) {
-			uint8_t buf[512];
-			ssize_t n;
-
-			while ((n = read(g->fd, buf, sizeof(buf))) > 0) {
-				int64_t t = e2e_now_us();
-
-				pthread_mutex_lock(&g->lock);
-				if (g->n_outs == g->cap_outs) {
-					size_t cap = g->cap_outs ? g->cap_outs * 2 : 256;
-					struct outrep *o = realloc(g->outs, cap * sizeof(*o));
-					if (o) {
-						g->outs = o;
-						g->cap_outs = cap;
-					}
-				}
-				if (g->n_outs < g->cap_outs) {
-					struct outrep *o = &g->outs[g->n_outs++];
-					o->t = t;
-					o->len = (size_t)n < MAX_REP ? (size_t)n : MAX_REP;
-					memcpy(o->b, buf, o->len);
-				}
-				pthread_cond_broadcast(&g->cond);
-				pthread_mutex_unlock(&g->lock);
+		if (n <= 0) {
+			/* Only pthread_cancel() ends the recording: the outputs after it count. */
+			if (!g->read_failed)
+				diag("%s: reading output reports: %s", g->fx->name,
+				     n < 0 ? strerror(errno) : "end of file");
+			g->read_failed = true;
+			usleep(10 * 1000);
+			continue;
+		}
+		pthread_mutex_lock(&g->lock);
+		if (g->n_outs == g->cap_outs) {
+			size_t cap = g->cap_outs ? g->cap_outs * 2 : 256;
+			struct outrep *o = realloc(g->outs, cap * sizeof(*o));
+			if (o) {
+				g->outs = o;
+				g->cap_outs = cap;
 			}
 		}
-		if (p.revents & (POLLERR | POLLHUP | POLLNVAL)) {
-			g->gone = true;
-			break;
+		if (g->n_outs < g->cap_outs) {
+			struct outrep *o = &g->outs[g->n_outs++];
+			o->t = t;
+			o->len = (size_t)n < MAX_REP ? (size_t)n : MAX_REP;
+			memcpy(o->b, buf, o->len);
 		}
+		pthread_cond_broadcast(&g->cond);
+		pthread_mutex_unlock(&g->lock);
 	}
 	return NULL;
 }
@@ -400,6 +403,7 @@ void *gadget_main(void *data)
 int gadget_open(struct gadget *g, const struct fixture *fx, long ms)
 {
 	int64_t deadline = e2e_now_us() + ms * 1000;
+	int rc;
 
 	if (!g->inited) {
 		pthread_mutex_init(&g->lock, NULL);
@@ -407,9 +411,8 @@ int gadget_open(struct gadget *g, const struct fixture *fx, long ms)
 		g->inited = true;
 	}
 	g->fx = fx;
-	g->fd = -1;
-	g->stop = false;
-	g->gone = false;
+	g->fd = g->rfd = -1;
+	g->read_failed = false;
 	pthread_mutex_lock(&g->lock);
 	g->n_outs = 0;
 	pthread_mutex_unlock(&g->lock);
@@ -431,9 +434,14 @@ int gadget_open(struct gadget *g, const struct fixture *fx, long ms)
 		while (read(g->fd, buf, sizeof(buf)) > 0)
 			;
 	}
-	if (pthread_create(&g->thread, NULL, gadget_main, g) != 0) {
+	g->rfd = open(g->path, O_RDWR | O_CLOEXEC);
+	rc = g->rfd < 0 ? errno : pthread_create(&g->thread, NULL, gadget_main, g);
+	if (rc) {
+		diag("%s: no reader for the output reports: %s", fx->name, strerror(rc));
+		if (g->rfd >= 0)
+			close(g->rfd);
 		close(g->fd);
-		g->fd = -1;
+		g->fd = g->rfd = -1;
 		return -1;
 	}
 	g->running = true;
@@ -443,13 +451,15 @@ int gadget_open(struct gadget *g, const struct fixture *fx, long ms)
 void gadget_close(struct gadget *g)
 {
 	if (g->running) {
-		g->stop = true;
+		pthread_cancel(g->thread);
 		pthread_join(g->thread, NULL);
 		g->running = false;
 	}
+	if (g->rfd >= 0)
+		close(g->rfd);
 	if (g->fd >= 0)
 		close(g->fd);
-	g->fd = -1;
+	g->fd = g->rfd = -1;
 }
 
 size_t gadget_count(struct gadget *g)

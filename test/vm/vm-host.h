@@ -80,11 +80,11 @@ struct outrep {
 struct gadget {
 	const struct fixture *fx;
 	char path[300];
-	int fd;
+	int fd;                      /* the test's input reports: written, non-blocking */
+	int rfd;                     /* the output reports: read by thread, blocking */
+	bool read_failed;            /* thread: a read failed (said once) */
 	pthread_t thread;
 	bool running;
-	volatile bool stop;
-	bool gone;
 	bool inited;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
