@@ -810,26 +810,25 @@ static uint64_t work_add(struct phone *p, struct phone_io *io, bool echo,
 	return w->seq;
 }
 
-/* Lock held: the after-work numbered seq, if the loop has not run it yet. */
-static struct input_work *work_find(struct phone_io *io, uint64_t seq)
+/*
+ * Lock held, after the callbacks of the report whose after-work is seq: drops from it what
+ * the line does not act on (a key while no call is up), and the whole of it when nothing
+ * is left, so the loop stays asleep for it. Nothing when the loop has run it already
+ * (it read the next report itself during the callbacks).
+ */
+static void work_filter(struct phone *p, struct phone_io *io, uint64_t seq)
 {
-	struct input_work *w = io->work_head;
+	struct input_work **at = &io->work_head, *prev = NULL, *w;
 
-	while (w && w->seq != seq)
-		w = w->next;
-	return w;
-}
-
-/* Lock held: takes w out of io's after-work and frees it. */
-static void work_drop(struct phone_io *io, struct input_work *w)
-{
-	struct input_work **at = &io->work_head, *prev = NULL;
-
-	while (*at && *at != w) {
+	while (*at && (*at)->seq != seq) {
 		prev = *at;
 		at = &(*at)->next;
 	}
-	if (!*at)
+	w = *at;
+	if (!w)
+		return;
+	line_input_filter(p, &w->li);
+	if (w->echo || w->li.n)
 		return;
 	*at = w->next;
 	if (io->work_tail == w)
@@ -837,16 +836,26 @@ static void work_drop(struct phone_io *io, struct input_work *w)
 	free(w);
 }
 
+/* Lock held (or io stopped): the oldest after-work, taken off the queue, or NULL. */
+static struct input_work *work_pop(struct phone_io *io)
+{
+	struct input_work *w = io->work_head;
+
+	if (w) {
+		io->work_head = w->next;
+		if (!io->work_head)
+			io->work_tail = NULL;
+	}
+	return w;
+}
+
 /* io_stop(): nobody reads io any more. */
 static void work_free(struct phone_io *io)
 {
-	while (io->work_head) {
-		struct input_work *w = io->work_head;
+	struct input_work *w;
 
-		io->work_head = w->next;
+	while ((w = work_pop(io)))
 		free(w);
-	}
-	io->work_tail = NULL;
 }
 
 /*
@@ -858,11 +867,8 @@ static bool work_run(struct phone *p, struct phone_io *io)
 	bool ran = false;
 
 	while (p->io == io && io->work_head) {
-		struct input_work *w = io->work_head;
+		struct input_work *w = work_pop(io);
 
-		io->work_head = w->next;
-		if (!io->work_head)
-			io->work_tail = NULL;
 		line_input_run(p, &w->li);
 		if (w->echo && p->io == io)
 			queue_echo(p, io, w->hooks);
@@ -883,6 +889,7 @@ static bool io_read(struct phone_io *io, bool once)
 	for (int i = 0; !once || i < 1; i++) {
 		struct line_input li = { 0 };
 		bool echo, ran = false;
+		uint64_t seq;
 		int n;
 
 		/* Read under the lock: the dispatch thread may read this descriptor too. */
@@ -911,7 +918,7 @@ static bool io_read(struct phone_io *io, bool once)
 			return false;
 		}
 		echo = n > 0 && handle_report(p, io, io->buf, (size_t)n, &li);
-		(void)work_add(p, io, echo, &li);
+		seq = work_add(p, io, echo, &li);
 		pthread_mutex_unlock(&tsp.lock);
 		/*
 		 * The host hears of the change first: the dispatch thread delivers before this
@@ -921,6 +928,8 @@ static bool io_read(struct phone_io *io, bool once)
 		 * thread).
 		 */
 		tsp_dispatch_handoff();
+		if (!seq)
+			continue;
 		pthread_mutex_lock(&tsp.lock);
 		if (p->io == io)
 			ran = work_run(p, io);
@@ -1018,7 +1027,6 @@ void tsp_phone_input(uint64_t token)
 {
 	uint64_t handle = token & TOKEN_HANDLE_MASK;
 	struct line_input li = { 0 };
-	struct input_work *w;
 	struct phone_io *io;
 	struct phone *p;
 	uint64_t seq;
@@ -1059,16 +1067,7 @@ void tsp_phone_input(uint64_t token)
 		return;
 	}
 	io = p->io;
-	/*
-	 * Nothing posted for a key the line does not act on: the loop stays asleep. (Unless
-	 * the loop has run it already, reading the next report itself during the callbacks.)
-	 */
-	w = work_find(io, seq);
-	if (w) {
-		line_input_filter(p, &w->li);
-		if (!w->echo && !w->li.n)
-			work_drop(io, w);
-	}
+	work_filter(p, io, seq);
 	post = io->work_head != NULL;
 	pthread_mutex_unlock(&tsp.lock);
 	if (post && post_after_input(handle, false) < 0)
